@@ -1,0 +1,26 @@
+import type {Locale} from "../src/i18n/messages.js";
+
+export type LocalizedText = Readonly<Record<Locale, string>>;
+
+export type CommandOption = {
+    readonly name: string,
+    readonly localizedNames: LocalizedText,
+    readonly description: LocalizedText,
+    readonly type: "string",
+    readonly required: boolean,
+    readonly maxLength?: number,
+    /** Allowed values, each with a localised label; absent for free text. */
+    readonly choices?: readonly {readonly value: string, readonly label: LocalizedText}[]
+};
+
+/**
+ * What a slash command is, independent of any platform: Discord and Slack adapters register these
+ * definitions, the CLI reuses their option names and help, and none of them re-declares a command.
+ */
+export type CommandDefinition<Request> = {
+    readonly name: string,
+    readonly description: LocalizedText,
+    readonly options: readonly CommandOption[],
+    /** Turns parsed option values into an engine request. */
+    readonly toRequest: (values: Readonly<Record<string, string | undefined>>) => Request
+};

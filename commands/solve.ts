@@ -1,0 +1,54 @@
+import {solveModes} from "../src/engine/EngineEvent.js";
+import type {CommandDefinition} from "./CommandDefinition.js";
+
+export type SolveCommandRequest = {
+    readonly problem: string,
+    /** Passed on as typed, so the engine answers an unknown mode with its own localised error. */
+    readonly mode?: string,
+    /** A profile chosen by style (e.g. `sansu`); undefined keeps the configured default. */
+    readonly profile?: string
+};
+
+const styleProfiles: Readonly<Record<string, string | undefined>> = {standard: undefined, sansu: "sansu"};
+
+export const solveCommand: CommandDefinition<SolveCommandRequest> = {
+    name: "solve",
+    description: {
+        ja: "数学の問題をステップバイステップで解きます",
+        en: "Solve a math problem step by step"
+    },
+    options: [{
+        name: "problem",
+        localizedNames: {ja: "問題", en: "problem"},
+        description: {ja: "解いてほしい問題文", en: "The problem to solve"},
+        type: "string",
+        required: true,
+        maxLength: 2000
+    }, {
+        name: "mode",
+        localizedNames: {ja: "モード", en: "mode"},
+        description: {ja: "解き方（文章で考える cot など）", en: "How to solve (cot: reasoning in text)"},
+        type: "string",
+        required: false,
+        choices: solveModes.map((mode) => ({value: mode, label: {ja: mode, en: mode}}))
+    }, {
+        name: "style",
+        localizedNames: {ja: "スタイル", en: "style"},
+        description: {ja: "説明のしかた（sansu: 小学生向けの算数、文字式なし）", en: "Explanation style (sansu: elementary arithmetic, no algebra)"},
+        type: "string",
+        required: false,
+        choices: [
+            {value: "standard", label: {ja: "標準", en: "standard"}},
+            {value: "sansu", label: {ja: "算数", en: "sansu"}}
+        ]
+    }],
+    toRequest(values) {
+        const mode = values["mode"];
+        const profile = styleProfiles[values["style"] ?? "standard"];
+        return {
+            problem: values["problem"] ?? "",
+            ...(mode != null ? {mode} : {}),
+            ...(profile != null ? {profile} : {})
+        };
+    }
+};

@@ -1,0 +1,83 @@
+import path from "node:path";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {Engine} from "../engine/Engine.js";
+import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import {fileSha256} from "../llm/fileSha256.js";
+import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
+import type {LlmBackend} from "../llm/LlmBackend.js";
+import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
+import {openStore} from "./openStore.js";
+
+export type RuntimeOptions = {
+    /** Show node-llama-cpp's download progress bar for hf: models. */
+    readonly showDownloadProgress?: boolean,
+    /** A backend to use instead of loading `config.model` (tests, benchmarks). */
+    readonly backend?: LlmBackend
+};
+
+/**
+ * Everything a running Kotae owns, created once at start and shut down in order:
+ * the engine first (requests are finished and logged), then the model, then the database.
+ */
+export class KotaeRuntime implements AsyncDisposable {
+    public readonly store: KotaeStore;
+    public readonly profiles: ProfileRegistry;
+    public readonly backend: Promise<LlmBackend>;
+    public readonly engine: Engine;
+
+    private constructor(config: KotaeConfig, options: RuntimeOptions) {
+        this.profiles = new ProfileRegistry(config.profiles);
+        this.profiles.get(config.profile);
+
+        this.store = openStore(config);
+
+        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, options);
+        this.backend.catch(() => {}); // reported per request and by `kotae doctor`
+
+        this.engine = new Engine({
+            backend: this.backend,
+            modelSha256: this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null),
+            store: this.store,
+            profiles: this.profiles,
+            defaultProfile: config.profile,
+            defaultMode: config.mode,
+            concurrency: config.sequences,
+            queueCapacity: config.queueCapacity,
+            maxPendingPerUser: config.maxPendingPerUser,
+            maxProblemChars: config.maxProblemChars,
+            ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
+        });
+    }
+
+    public static start(config: KotaeConfig, options: RuntimeOptions = {}): KotaeRuntime {
+        return new KotaeRuntime(config, options);
+    }
+
+    public async close(): Promise<void> {
+        await this.engine.close();
+        const backend = await this.backend.catch(() => undefined);
+        await backend?.dispose();
+        this.store.close();
+    }
+
+    public async [Symbol.asyncDispose](): Promise<void> {
+        await this.close();
+    }
+}
+
+function loadBackend(config: KotaeConfig, options: RuntimeOptions): Promise<LlmBackend> {
+    if (config.model == null)
+        return Promise.reject(new KotaeError(ErrorCode.ModelUnavailable,
+            "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI."));
+
+    return LlamaCppBackend.create({
+        model: config.model,
+        modelsDirectory: path.resolve(config.modelsDir),
+        gpu: config.gpu,
+        threads: config.threads,
+        contextSize: config.contextSize,
+        sequences: config.sequences,
+        showDownloadProgress: options.showDownloadProgress ?? false
+    });
+}

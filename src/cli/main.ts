@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import {Command, InvalidArgumentError, Option} from "commander";
+import {answersEqual} from "../answers/answersEqual.js";
+import {normalizeAnswer} from "../answers/normalizeAnswer.js";
+import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
+import {loadConfig} from "../config/loadConfig.js";
+import {solveModes} from "../engine/EngineEvent.js";
+import {isKotaeError} from "../errors/ErrorCode.js";
+import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
+import {ExitCode} from "./cliSupport.js";
+import {runServe} from "./serveCommandLine.js";
+import {runSolve} from "./solveCommandLine.js";
+
+type EngineFlags = {
+    config?: string, model?: string, profile?: string, db?: string, gpu?: string,
+    threads?: string, contextSize?: string, sequences?: string, maxTokens?: string
+};
+
+function withEngineFlags(command: Command): Command {
+    return command
+        .option("--config <file>", "config file (JSON); default ./kotae.config.json, or KOTAE_CONFIG")
+        .option("--model <path-or-uri>", settings.model.help)
+        .option("--profile <name>", settings.profile.help)
+        .option("--db <file>", settings.db.help)
+        .option("--gpu <backend>", settings.gpu.help)
+        .option("--threads <n>", settings.threads.help)
+        .option("--context-size <n>", settings.contextSize.help)
+        .option("--sequences <n>", settings.sequences.help)
+        .option("--max-tokens <n>", settings.maxTokens.help);
+}
+
+function configFrom(flags: EngineFlags): KotaeConfig {
+    const {config, ...values} = flags;
+    return loadConfig({
+        flags: values as Partial<Record<SettingName, unknown>>,
+        ...(config != null ? {configFile: config} : {})
+    });
+}
+
+function readProblem(words: string[]): string {
+    return words.length === 1 && words[0] === "-" ? fs.readFileSync(0, "utf8") : words.join(" ");
+}
+
+function parseSeed(value: string): number {
+    const seed = Number(value);
+    if (!Number.isInteger(seed) || seed < 0)
+        throw new InvalidArgumentError("the seed must be a non-negative integer");
+    return seed;
+}
+
+export function buildProgram(): Command {
+    const program = new Command("kotae")
+        .description("Kotae (答え): step-by-step math answers from a local LLM, for study communities")
+        .showHelpAfterError()
+        .exitOverride();
+
+    withEngineFlags(program.command("solve")
+        .description("solve a problem, streaming the solution and logging it to SQLite")
+        .argument("<problem...>", "the problem text, or - to read it from standard input"))
+        .addOption(new Option("--mode <mode>", settings.mode.help).choices(solveModes))
+        .addOption(new Option("--style <style>", "explanation style").choices(["standard", "sansu"]))
+        .option("--seed <n>", "sampling seed, for reproducible answers", parseSeed)
+        .option("--json", "print the result as JSON instead of streaming text", false)
+        .option("--no-thinking", "hide the model's <think> section")
+        .action(async (words: string[], options: EngineFlags & {mode?: string, style?: string, seed?: number, json: boolean, thinking: boolean}) => {
+            const {mode, style, seed, json, thinking, ...engineFlags} = options;
+            process.exitCode = await runSolve(readProblem(words), configFrom(engineFlags), {
+                ...(mode != null ? {mode} : {}),
+                ...(style != null ? {style} : {}),
+                ...(seed != null ? {seed} : {}),
+                json,
+                showThinking: thinking
+            });
+        });
+
+    program.command("answer-equal")
+        .description("tell whether two answers are equivalent (exit 0: equal, 1: different)")
+        .argument("<expected>")
+        .argument("<given>")
+        .option("--json", "print the normalised forms as JSON", false)
+        .action((expected: string, given: string, {json}: {json: boolean}) => {
+            const equal = answersEqual(expected, given);
+            const forms = {equal, expected: normalizeAnswer(expected).canonical, given: normalizeAnswer(given).canonical};
+            process.stdout.write(json
+                ? JSON.stringify(forms) + "\n"
+                : `${equal ? "equal" : "different"}  (${forms.expected} ${equal ? "=" : "≠"} ${forms.given})\n`);
+            process.exitCode = equal ? ExitCode.Ok : ExitCode.Failed;
+        });
+
+    withEngineFlags(program.command("doctor")
+        .description("check the compute backend, model, fonts, sandbox and database, with fixes"))
+        .option("--json", "print the checks as JSON", false)
+        .action(async ({json, ...flags}: EngineFlags & {json: boolean}) => {
+            const results = await runDoctorChecks(configFrom(flags));
+            if (json)
+                process.stdout.write(JSON.stringify(results, null, 2) + "\n");
+            else
+                for (const result of results) {
+                    const mark = {ok: "✔", warn: "!", fail: "✘"}[result.status];
+                    process.stdout.write(`${mark} ${result.name}: ${result.detail}\n${result.fix != null ? `    → ${result.fix}\n` : ""}`);
+                }
+            process.exitCode = results.some((result) => result.status === "fail") ? ExitCode.Failed : ExitCode.Ok;
+        });
+
+    withEngineFlags(program.command("serve")
+        .description("run Kotae's services (chat adapters come in later releases)"))
+        .action(async (flags: EngineFlags) => {
+            process.exitCode = await runServe(configFrom(flags));
+        });
+
+    return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+    try {
+        await buildProgram().parseAsync([...argv], {from: "user"});
+    } catch (error) {
+        if (isCommanderExit(error)) {
+            process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+            return;
+        }
+        if (isKotaeError(error)) {
+            process.stderr.write(`kotae: ${error.message}\n`);
+            process.exitCode = error.code === "config_invalid" ? ExitCode.Usage : ExitCode.Failed;
+            return;
+        }
+        throw error;
+    }
+}
+
+function isCommanderExit(error: unknown): error is {exitCode: number} {
+    return typeof error === "object" && error != null && "code" in error && String(error.code).startsWith("commander.");
+}

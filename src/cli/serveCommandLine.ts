@@ -1,0 +1,32 @@
+import {KotaeRuntime} from "../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {ExitCode} from "./cliSupport.js";
+
+/**
+ * `kotae serve` (what `npm start` and pm2 run). No chat adapter exists yet, so it checks what a server
+ * needs (database, model) and says what to configure, then exits 0 so pm2 does not restart it in a loop.
+ */
+export async function runServe(config: KotaeConfig): Promise<ExitCode> {
+    const out = (line: string): boolean => process.stdout.write(line + "\n");
+    const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY});
+    try {
+        const abandoned = runtime.store.abandonUnfinished();
+        out(`Kotae: database ${config.db} is ready${abandoned > 0 ? ` (${abandoned} request(s) left unfinished by the last run were marked failed)` : ""}.`);
+
+        const model = await runtime.backend.then((backend) => backend.model, (error: unknown) => error as Error);
+        if (model instanceof Error)
+            out(`Model: not ready: ${model.message}`);
+        else
+            out(`Model: ${model.name} loaded on ${model.device} (${config.sequences} parallel sequences × ${model.contextSize} tokens).`);
+
+        out("");
+        out("No chat platform is configured yet: the Discord and Slack adapters and the web playground come in");
+        out("the next releases. Until then, solve from the terminal:");
+        out("  npx kotae solve \"1から100までの自然数の和を求めてください\"");
+        out("and check the installation with: npx kotae doctor");
+        // No model configured is the normal first run (explained above); a configured model that fails is an error.
+        return model instanceof Error && config.model != null ? ExitCode.Failed : ExitCode.Ok;
+    } finally {
+        await runtime.close();
+    }
+}

@@ -1,0 +1,103 @@
+import {solveCommand} from "../../commands/solve.js";
+import {KotaeRuntime} from "../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
+import type {EngineEvent, SolveResult} from "../engine/EngineEvent.js";
+import type {ErrorCode} from "../errors/ErrorCode.js";
+import {cliRequester, ExitCode} from "./cliSupport.js";
+
+export type SolveCommandLineOptions = {
+    readonly mode?: string,
+    readonly style?: string,
+    readonly seed?: number,
+    readonly json: boolean,
+    readonly showThinking: boolean
+};
+
+type Failure = {code: ErrorCode, message: string, detail: string, interactionId?: number};
+
+/** `kotae solve`: streams the solution to the terminal, prints the answer, logs to SQLite. */
+export async function runSolve(problem: string, config: KotaeConfig, options: SolveCommandLineOptions): Promise<ExitCode> {
+    const runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY});
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+
+    const request = solveCommand.toRequest({problem, mode: options.mode, style: options.style});
+    const colors = process.stdout.isTTY && !options.json;
+    let result: SolveResult | undefined;
+    let failure: Failure | undefined;
+    let atLineStart = true;
+    let section: "thinking" | "text" | undefined;
+    const write = (text: string): void => {
+        process.stdout.write(text);
+        atLineStart = text.endsWith("\n");
+    };
+    const enter = (next: "thinking" | "text"): void => {
+        if (section !== next && !atLineStart) write("\n");
+        if (section !== next && next === "thinking") write(colors ? "\x1b[2m[考え中]\x1b[0m\n" : "[考え中]\n");
+        if (section === "thinking" && next === "text") write(colors ? "\x1b[2m[解答]\x1b[0m\n" : "[解答]\n");
+        section = next;
+    };
+
+    try {
+        for await (const event of runtime.engine.solve({
+            ...request,
+            ...(options.seed != null ? {seed: options.seed} : {}),
+            requester: cliRequester(),
+            signal: interrupt.signal
+        })) {
+            if (options.json) {
+                ({result, failure} = remember(event, result, failure));
+                continue;
+            }
+            switch (event.type) {
+                case "queued":
+                    if (event.position > 0) process.stderr.write(`順番待ち: ${event.position}番目\n`);
+                    break;
+                case "started":
+                    process.stderr.write(`解いています… (profile ${event.profile}, mode ${event.mode}, #${event.interactionId})\n`);
+                    break;
+                case "thinking":
+                    if (options.showThinking) {
+                        enter("thinking");
+                        write(colors ? `\x1b[2m${event.text}\x1b[0m` : event.text);
+                    }
+                    break;
+                case "text":
+                    enter("text");
+                    write(event.text);
+                    break;
+                default:
+                    ({result, failure} = remember(event, result, failure));
+            }
+        }
+    } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        await runtime.close();
+    }
+
+    if (options.json) {
+        process.stdout.write(JSON.stringify(result != null ? {ok: true, ...result} : {ok: false, error: failure}, null, 2) + "\n");
+    } else if (result != null) {
+        if (!atLineStart) write("\n");
+        process.stdout.write(result.answer != null
+            ? `\n答え: ${result.answer}\n`
+            : `\n答えを取り出せませんでした (stop: ${result.stopReason})。記録 #${result.interactionId} を確認してください。\n`);
+        process.stderr.write(`${result.completionTokens} tokens, ${(result.generationMs / 1000).toFixed(1)} s, 記録 #${result.interactionId}\n`);
+    } else if (failure != null) {
+        process.stderr.write(`${failure.message}\n(${failure.code}: ${failure.detail})\n`);
+    }
+
+    if (result != null) return ExitCode.Ok;
+    return failure?.code === "cancelled" ? ExitCode.Interrupted : ExitCode.Failed;
+}
+
+function remember(event: EngineEvent, result: SolveResult | undefined, failure: Failure | undefined) {
+    if (event.type === "done")
+        return {result: event.result, failure};
+    if (event.type === "failed")
+        return {result, failure: {code: event.code, message: event.message, detail: event.detail, ...(event.interactionId != null ? {interactionId: event.interactionId} : {})}};
+    return {result, failure};
+}

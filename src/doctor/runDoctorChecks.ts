@@ -1,0 +1,134 @@
+import {execFile} from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import {promisify} from "node:util";
+import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {openStore} from "../app/openStore.js";
+
+const run = promisify(execFile);
+
+export type CheckStatus = "ok" | "warn" | "fail";
+export type CheckResult = {
+    readonly name: string,
+    readonly status: CheckStatus,
+    readonly detail: string,
+    /** What to do about a warning or failure. */
+    readonly fix?: string
+};
+
+/** Everything `kotae doctor` looks at; each check is independent, so one failure never hides another. */
+export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[]> {
+    const checks: Array<() => Promise<CheckResult>> = [
+        checkNode, () => checkCompute(config), () => checkModel(config), () => checkProfile(config),
+        checkJapaneseFont, checkSandbox, () => checkDatabase(config)
+    ];
+    const results: CheckResult[] = [];
+    for (const check of checks)
+        results.push(await check().catch((error: unknown) => ({
+            name: check.name || "check", status: "fail" as const, detail: String(error)
+        })));
+    return results;
+}
+
+async function checkNode(): Promise<CheckResult> {
+    const major = Number(process.versions.node.split(".")[0]);
+    return major >= 20
+        ? {name: "Node.js", status: "ok", detail: process.version}
+        : {name: "Node.js", status: "fail", detail: process.version, fix: "Install Node.js 20 or newer."};
+}
+
+async function checkCompute(config: KotaeConfig): Promise<CheckResult> {
+    const llama = await getLlama({gpu: config.gpu === "off" ? false : config.gpu, build: "never", logLevel: LlamaLogLevel.error});
+    try {
+        if (llama.gpu === false)
+            return {
+                name: "Compute", status: config.gpu === "off" ? "ok" : "warn",
+                detail: `CPU, ${config.threads} threads (KOTAE_THREADS)`,
+                ...(config.gpu === "off" ? {} : {fix: "No CUDA/Vulkan GPU found: an 8B model on CPU takes minutes per answer. Install the NVIDIA driver (CUDA) or Vulkan drivers."})
+            };
+        const devices = await llama.getGpuDeviceNames();
+        const {total} = await llama.getVramState();
+        return {name: "Compute", status: "ok", detail: `${llama.gpu}: ${devices.join(", ")} (${(total / 2 ** 30).toFixed(1)} GiB VRAM)`};
+    } finally {
+        await llama.dispose();
+    }
+}
+
+async function checkModel(config: KotaeConfig): Promise<CheckResult> {
+    const fix = "Set KOTAE_MODEL to a local .gguf file or an hf: URI (see the README: Getting a model).";
+    if (config.model == null)
+        return {name: "Model", status: "fail", detail: "no model configured", fix};
+
+    let file: string;
+    try {
+        file = await resolveModelFile(/^(hf:|https?:)/.test(config.model) ? config.model : path.resolve(config.model), {
+            directory: path.resolve(config.modelsDir), download: false, cli: false
+        });
+    } catch {
+        return {name: "Model", status: "fail", detail: `${config.model} is not available locally`, fix: /^(hf:|https?:)/.test(config.model)
+            ? "Run `kotae solve` once online to download it, or download the GGUF elsewhere and set KOTAE_MODEL to its path."
+            : fix};
+    }
+    if (!fs.existsSync(file))
+        return {name: "Model", status: "fail", detail: `${file} does not exist`, fix};
+
+    const info = await readGgufFileInfo(file, {readTensorInfo: false});
+    const size = fs.statSync(file).size;
+    const hasTemplate = typeof info.metadata.tokenizer?.chat_template === "string";
+    const name = info.metadata.general?.name ?? path.basename(file);
+    return {
+        name: "Model",
+        status: "ok",
+        detail: `${name} (${info.metadata.general?.architecture}, ${(size / 2 ** 20).toFixed(1)} MiB, chat template: ${hasTemplate ? "yes" : "no"}) at ${file}`
+    };
+}
+
+async function checkProfile(config: KotaeConfig): Promise<CheckResult> {
+    const registry = new ProfileRegistry(config.profiles);
+    const profile = registry.get(config.profile);
+    return {name: "Profile", status: "ok", detail: `${profile.name}: ${profile.description} (available: ${registry.names().join(", ")})`};
+}
+
+async function checkJapaneseFont(): Promise<CheckResult> {
+    const fix = "Install a Japanese font for answer images: apt-get install fonts-noto-cjk";
+    try {
+        const {stdout} = await run("fc-list", [":lang=ja", "family"]);
+        const families = [...new Set(stdout.split("\n").map((line) => line.split(",")[0]?.trim()).filter(Boolean))];
+        return families.length > 0
+            ? {name: "Japanese font", status: "ok", detail: families.slice(0, 3).join(", ")}
+            : {name: "Japanese font", status: "warn", detail: "none found: Japanese in images would show as boxes", fix};
+    } catch {
+        return {name: "Japanese font", status: "warn", detail: "fontconfig (fc-list) is not installed", fix: `${fix} fontconfig`};
+    }
+}
+
+async function checkSandbox(): Promise<CheckResult> {
+    const fix = "For tool-integrated reasoning: apt-get install bubblewrap python3 python3-sympy python3-numpy";
+    const missing: string[] = [];
+    try {
+        await run("bwrap", ["--version"]);
+    } catch {
+        missing.push("bubblewrap");
+    }
+    try {
+        await run("/usr/bin/python3", ["-c", "import sympy, numpy"], {timeout: 20_000});
+    } catch {
+        missing.push("/usr/bin/python3 with sympy and numpy");
+    }
+    return missing.length === 0
+        ? {name: "Python sandbox", status: "ok", detail: "bubblewrap and /usr/bin/python3 with sympy, numpy"}
+        : {name: "Python sandbox", status: "warn", detail: `missing: ${missing.join(", ")}`, fix};
+}
+
+async function checkDatabase(config: KotaeConfig): Promise<CheckResult> {
+    using store = openStore(config);
+    const [counts] = store.query<{interactions: number, feedback: number}>(
+        "SELECT (SELECT count(*) FROM interactions) AS interactions, (SELECT count(*) FROM feedback) AS feedback");
+    return {
+        name: "Database",
+        status: "ok",
+        detail: `${path.resolve(config.db)}: ${counts?.interactions ?? 0} interactions, ${counts?.feedback ?? 0} reports`
+    };
+}

@@ -1,0 +1,46 @@
+/**
+ * Every failure a user or operator can see. The value doubles as the i18n key of its message
+ * (see `src/i18n/messages.ts`), so adapters never invent their own wording.
+ */
+export enum ErrorCode {
+    ProblemEmpty = "problem_empty",
+    ProblemTooLong = "problem_too_long",
+    QueueFull = "queue_full",
+    TooManyPending = "too_many_pending",
+    Cancelled = "cancelled",
+    ModelUnavailable = "model_unavailable",
+    GenerationFailed = "generation_failed",
+    ProfileUnknown = "profile_unknown",
+    ModeUnsupported = "mode_unsupported",
+    ConfigInvalid = "config_invalid",
+    ShuttingDown = "shutting_down"
+}
+
+export class KotaeError extends Error {
+    public readonly code: ErrorCode;
+    /** Values interpolated into the localised message, e.g. `{limit: 2000}`. */
+    public readonly params: Readonly<Record<string, string | number>>;
+
+    public constructor(code: ErrorCode, message: string, options: {
+        params?: Record<string, string | number>,
+        cause?: unknown
+    } = {}) {
+        super(message, options.cause !== undefined ? {cause: options.cause} : undefined);
+        this.name = "KotaeError";
+        this.code = code;
+        this.params = options.params ?? {};
+    }
+}
+
+export function isKotaeError(error: unknown): error is KotaeError {
+    return error instanceof KotaeError;
+}
+
+/** Wraps anything thrown into a KotaeError, keeping known codes and the original as the cause. */
+export function toKotaeError(error: unknown, fallback: ErrorCode): KotaeError {
+    if (isKotaeError(error))
+        return error;
+
+    const message = error instanceof Error ? error.message : String(error);
+    return new KotaeError(fallback, message, {cause: error});
+}

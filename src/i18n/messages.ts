@@ -1,0 +1,44 @@
+import {ErrorCode} from "../errors/ErrorCode.js";
+
+export type Locale = "ja" | "en";
+
+type Catalog = Readonly<Record<ErrorCode, string>>;
+
+const catalogs: Readonly<Record<Locale, Catalog>> = {
+    ja: {
+        [ErrorCode.ProblemEmpty]: "問題文が空のようです。解いてほしい問題を書いて、もう一度送ってください。",
+        [ErrorCode.ProblemTooLong]: "問題文が長すぎます（{limit}文字まで）。問題の部分だけにして、もう一度送ってください。",
+        [ErrorCode.QueueFull]: "ただいま混み合っています。少し時間をおいて、もう一度お試しください。",
+        [ErrorCode.TooManyPending]: "前の問題をまだ解いています。終わってから次の問題を送ってください。",
+        [ErrorCode.Cancelled]: "キャンセルしました。",
+        [ErrorCode.ModelUnavailable]: "いまは問題を解く準備ができていません。管理者にお知らせください。",
+        [ErrorCode.GenerationFailed]: "解いている途中でエラーが起きました。もう一度お試しください。",
+        [ErrorCode.ProfileUnknown]: "「{profile}」という設定は見つかりませんでした。",
+        [ErrorCode.ModeUnsupported]: "このモデルでは「{mode}」モードを使えません。",
+        [ErrorCode.ConfigInvalid]: "設定に誤りがあります：{detail}",
+        [ErrorCode.ShuttingDown]: "ただいま再起動中です。少し待ってから、もう一度お試しください。"
+    },
+    en: {
+        [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
+        [ErrorCode.ProblemTooLong]: "The problem is too long (at most {limit} characters). Please send just the problem itself.",
+        [ErrorCode.QueueFull]: "Kotae is busy right now. Please try again in a moment.",
+        [ErrorCode.TooManyPending]: "Your previous problem is still being solved. Please wait for it to finish first.",
+        [ErrorCode.Cancelled]: "Cancelled.",
+        [ErrorCode.ModelUnavailable]: "Kotae is not ready to solve problems right now. Please let an administrator know.",
+        [ErrorCode.GenerationFailed]: "Something went wrong while solving. Please try again.",
+        [ErrorCode.ProfileUnknown]: "There is no profile named \"{profile}\".",
+        [ErrorCode.ModeUnsupported]: "The \"{mode}\" mode is not available for this model.",
+        [ErrorCode.ConfigInvalid]: "The configuration is invalid: {detail}",
+        [ErrorCode.ShuttingDown]: "Kotae is restarting. Please try again shortly."
+    }
+};
+
+/** Picks ja or en from a platform locale such as `ja`, `ja-JP`, `en-US` (Japanese unless clearly English). */
+export function resolveLocale(locale: string | undefined): Locale {
+    return locale?.toLowerCase().startsWith("en") ? "en" : "ja";
+}
+
+export function localizeError(code: ErrorCode, locale: string | undefined, params: Readonly<Record<string, string | number>> = {}): string {
+    const template = catalogs[resolveLocale(locale)][code];
+    return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => String(params[name] ?? placeholder));
+}

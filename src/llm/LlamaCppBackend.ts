@@ -1,0 +1,211 @@
+import path from "node:path";
+import {
+    getLlama, LlamaCompletion, LlamaLogLevel, readGgufFileInfo, resolveChatWrapper, resolveModelFile,
+    type Llama, type LlamaContext, type LlamaContextSequence, type LlamaCompletionResponse, type LlamaGrammar, type LlamaModel, type Token
+} from "node-llama-cpp";
+import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import {ChatTemplateFormatter, toLlamaText} from "./ChatTemplateFormatter.js";
+import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo, StopReason} from "./LlmBackend.js";
+import type {Prompt} from "./Prompt.js";
+
+export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
+
+export type LlamaCppBackendOptions = {
+    /** A local GGUF path or a URI node-llama-cpp resolves (`hf:user/repo:quant`, https URL). */
+    readonly model: string,
+    /** Where `hf:` models are looked up and downloaded to. */
+    readonly modelsDirectory: string,
+    readonly gpu: GpuSetting,
+    readonly threads: number,
+    /** Tokens of context per parallel sequence. */
+    readonly contextSize: number,
+    readonly sequences: number,
+    /** Show node-llama-cpp's download progress bar on the terminal. */
+    readonly showDownloadProgress?: boolean,
+    readonly signal?: AbortSignal
+};
+
+const modelSettingHint = "Set KOTAE_MODEL (or --model, or \"model\" in the config file) to a local .gguf file or an hf: URI.";
+
+/** The real backend: one model, one context with N sequences, on CUDA/Vulkan/Metal when present, else CPU. */
+export class LlamaCppBackend implements LlmBackend {
+    public readonly model: ModelInfo;
+    public readonly parallelism: number;
+
+    private readonly freeSequences: LlamaContextSequence[];
+    private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+    private readonly chatFormatter: ChatTemplateFormatter;
+    private readonly beginningToken: Token | undefined;
+
+    private constructor(
+        private readonly llama: Llama,
+        private readonly llamaModel: LlamaModel,
+        private readonly context: LlamaContext,
+        info: ModelInfo
+    ) {
+        this.model = info;
+        this.parallelism = context.totalSequences;
+        this.freeSequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.chatFormatter = new ChatTemplateFormatter(resolveChatWrapper(llamaModel), llamaModel.tokenizer);
+        this.beginningToken = llamaModel.tokens.bos ?? undefined;
+    }
+
+    public static async create(options: LlamaCppBackendOptions): Promise<LlamaCppBackend> {
+        const modelPath = await resolveModel(options);
+
+        let llama: Llama;
+        try {
+            llama = await getLlama({
+                gpu: options.gpu === "off" ? false : options.gpu,
+                maxThreads: options.threads,
+                build: "never",
+                logLevel: LlamaLogLevel.error
+            });
+        } catch (error) {
+            throw new KotaeError(ErrorCode.ModelUnavailable,
+                `node-llama-cpp could not start a "${options.gpu}" backend: ${errorMessage(error)}. Set KOTAE_GPU=auto or off.`,
+                {cause: error});
+        }
+
+        try {
+            const llamaModel = await llama.loadModel({modelPath, ...(options.signal != null ? {loadSignal: options.signal} : {})});
+            const context = await llamaModel.createContext({
+                contextSize: Math.min(options.contextSize, llamaModel.trainContextSize),
+                sequences: options.sequences,
+                threads: options.threads
+            });
+            const name = await readModelName(modelPath);
+            return new LlamaCppBackend(llama, llamaModel, context, {
+                path: modelPath,
+                name,
+                contextSize: context.contextSize,
+                device: llama.gpu === false ? "cpu" : llama.gpu
+            });
+        } catch (error) {
+            await llama.dispose();
+            throw new KotaeError(ErrorCode.ModelUnavailable,
+                `Could not load the model ${modelPath}: ${errorMessage(error)}. Check that it is a GGUF file that fits in memory (lower KOTAE_CONTEXT_SIZE or KOTAE_SEQUENCES).`,
+                {cause: error});
+        }
+    }
+
+    public formatChat(messages: readonly ChatMessage[], chatTemplate?: string): Prompt {
+        return this.chatFormatter.format(messages, chatTemplate);
+    }
+
+    public countTokens(prompt: Prompt): number {
+        return this.tokenize(prompt).length + (this.beginningToken != null ? 1 : 0);
+    }
+
+    public async complete(request: CompletionRequest): Promise<CompletionResult> {
+        const sequence = this.freeSequences.pop();
+        if (sequence == null)
+            throw new Error("No free context sequence: the queue must not run more completions than `parallelism`");
+
+        const completion = new LlamaCompletion({contextSequence: sequence});
+        try {
+            const tokens = this.tokenize(request.prompt);
+            const promptTokens = tokens.length + (this.beginningToken != null ? 1 : 0);
+            if (promptTokens >= this.model.contextSize)
+                throw new KotaeError(ErrorCode.ProblemTooLong,
+                    `The prompt needs ${promptTokens} tokens but the context holds ${this.model.contextSize} (KOTAE_CONTEXT_SIZE)`,
+                    {params: {limit: this.model.contextSize}});
+
+            let completionTokens = 0;
+            const grammar = request.grammar != null ? await this.grammarFor(request.grammar) : undefined;
+            const {response, metadata} = await completion.generateCompletionWithMeta(tokens, {
+                maxTokens: request.maxTokens,
+                temperature: request.temperature,
+                topP: request.topP,
+                topK: request.topK,
+                minP: request.minP,
+                repeatPenalty: request.repeatPenalty > 1 ? {penalty: request.repeatPenalty} : false,
+                ...(request.seed != null ? {seed: request.seed} : {}),
+                ...(grammar != null ? {grammar} : {}),
+                customStopTriggers: request.stopTriggers,
+                // Never drop the start of a math problem to make room: stop at the context's end instead.
+                disableContextShift: true,
+                ...(request.signal != null ? {signal: request.signal, stopOnAbortSignal: true} : {}),
+                onToken: (generated) => {
+                    completionTokens += generated.length;
+                },
+                ...(request.onTextChunk != null ? {onTextChunk: request.onTextChunk} : {})
+            });
+
+            const stopTrigger = metadata.stopReason === "customStopTrigger"
+                ? metadata.customStopTrigger.filter((part) => typeof part === "string").join("")
+                : undefined;
+            return {
+                text: response,
+                stopReason: stopReasons[metadata.stopReason],
+                ...(stopTrigger != null ? {stopTrigger} : {}),
+                promptTokens,
+                completionTokens
+            };
+        } finally {
+            completion.dispose({disposeSequence: false});
+            this.freeSequences.push(sequence);
+        }
+    }
+
+    public async dispose(): Promise<void> {
+        await this.context.dispose();
+        await this.llamaModel.dispose();
+        await this.llama.dispose();
+    }
+
+    /** Tokens of the prompt without a leading BOS, which LlamaCompletion prepends itself. */
+    private tokenize(prompt: Prompt): Token[] {
+        const tokens = toLlamaText(prompt).tokenize(this.llamaModel.tokenizer, "trimLeadingSpace");
+        return tokens[0] === this.beginningToken ? tokens.slice(1) : tokens;
+    }
+
+    private grammarFor(gbnf: string): Promise<LlamaGrammar> {
+        let grammar = this.grammars.get(gbnf);
+        if (grammar == null) {
+            grammar = this.llama.createGrammar({grammar: gbnf});
+            this.grammars.set(gbnf, grammar);
+        }
+        return grammar;
+    }
+}
+
+const stopReasons: Readonly<Record<LlamaCompletionResponse["metadata"]["stopReason"], StopReason>> = {
+    eogToken: "endOfGeneration",
+    stopGenerationTrigger: "stopTrigger",
+    customStopTrigger: "stopTrigger",
+    maxTokens: "maxTokens",
+    abort: "aborted"
+};
+
+async function resolveModel(options: LlamaCppBackendOptions): Promise<string> {
+    const isUri = /^(hf:|https?:\/\/)/.test(options.model);
+    try {
+        return await resolveModelFile(isUri ? options.model : path.resolve(options.model), {
+            directory: options.modelsDirectory,
+            cli: options.showDownloadProgress ?? false,
+            ...(options.signal != null ? {signal: options.signal} : {})
+        });
+    } catch (error) {
+        const reason = isUri
+            ? `Could not download ${options.model} (offline, or a wrong URI?): ${errorMessage(error)}. Download the GGUF elsewhere and point KOTAE_MODEL at the file.`
+            : `The model file ${path.resolve(options.model)} does not exist.`;
+        throw new KotaeError(ErrorCode.ModelUnavailable, `${reason} ${modelSettingHint}`, {cause: error});
+    }
+}
+
+async function readModelName(modelPath: string): Promise<string> {
+    try {
+        const info = await readGgufFileInfo(modelPath, {readTensorInfo: false});
+        const name = info.metadata.general?.name;
+        if (typeof name === "string" && name.trim() !== "")
+            return name;
+    } catch {
+        // The file loaded, so a metadata read failure only costs us the display name.
+    }
+    return path.basename(modelPath, ".gguf");
+}
+
+function errorMessage(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}

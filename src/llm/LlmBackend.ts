@@ -1,0 +1,57 @@
+import type {Prompt} from "./Prompt.js";
+
+export type ChatMessage = {
+    readonly role: "system" | "user" | "assistant",
+    readonly content: string
+};
+
+export type CompletionRequest = {
+    readonly prompt: Prompt,
+    readonly maxTokens: number,
+    /** Texts that end generation; the one that fired is reported and not part of the text. */
+    readonly stopTriggers: readonly string[],
+    readonly temperature: number,
+    readonly topP: number,
+    readonly topK: number,
+    readonly minP: number,
+    readonly repeatPenalty: number,
+    readonly seed?: number,
+    readonly signal?: AbortSignal,
+    readonly onTextChunk?: (text: string) => void,
+    /** A GBNF grammar that constrains the output. */
+    readonly grammar?: string
+};
+
+export type StopReason = "endOfGeneration" | "stopTrigger" | "maxTokens" | "aborted";
+
+export type CompletionResult = {
+    readonly text: string,
+    readonly stopReason: StopReason,
+    readonly stopTrigger?: string,
+    readonly promptTokens: number,
+    readonly completionTokens: number
+};
+
+export type ModelInfo = {
+    /** The local GGUF file. */
+    readonly path: string,
+    readonly name: string,
+    readonly contextSize: number,
+    /** The computing backend in use, e.g. `cuda`, `vulkan`, `cpu`. */
+    readonly device: string
+};
+
+/**
+ * What the engine needs from a language model. The node-llama-cpp backend is the real one;
+ * an OpenAI-compatible one can follow. At most `parallelism` completions may run at once.
+ */
+export interface LlmBackend {
+    readonly model: ModelInfo;
+    readonly parallelism: number;
+
+    /** Renders a conversation with the model's chat template (or `chatTemplate`, a Jinja override). */
+    formatChat(messages: readonly ChatMessage[], chatTemplate?: string): Prompt;
+    countTokens(prompt: Prompt): number;
+    complete(request: CompletionRequest): Promise<CompletionResult>;
+    dispose(): Promise<void>;
+}

@@ -1,0 +1,168 @@
+import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+
+export type FairQueueOptions = {
+    /** How many jobs may run at once (the model's parallel sequences). */
+    readonly concurrency: number,
+    /** How many jobs may wait; beyond that, new jobs are refused with `queue_full`. */
+    readonly capacity: number,
+    /** How many jobs one user may have waiting or running; beyond that, `too_many_pending`. */
+    readonly maxPerUser: number
+};
+
+export type QueueTicketOptions = {
+    readonly signal?: AbortSignal,
+    /** Called with the 1-based position whenever it changes while waiting. */
+    readonly onPosition?: (position: number) => void
+};
+
+/** A granted run slot; release it (or `using` it) when the job ends. */
+export type QueueSlot = Disposable & {release(): void};
+
+type Waiter = {
+    readonly user: string,
+    readonly sequence: number,
+    readonly grant: (slot: QueueSlot) => void,
+    readonly reject: (error: KotaeError) => void,
+    readonly onPosition?: (position: number) => void,
+    lastPosition: number,
+    detach(): void
+};
+
+/**
+ * A bounded queue that is fair between users: waiting jobs are ordered by how many jobs their user
+ * already has ahead of them (running or waiting), then by arrival, so one user with many questions
+ * cannot starve another who asks once. Knows nothing about models or platforms.
+ */
+export class FairQueue {
+    private readonly waiting: Waiter[] = [];
+    private readonly runningByUser = new Map<string, number>();
+    private running = 0;
+    private arrivals = 0;
+    private closedError: KotaeError | undefined;
+
+    public constructor(private readonly options: FairQueueOptions) {
+        if (options.concurrency < 1 || options.capacity < 0 || options.maxPerUser < 1)
+            throw new RangeError("FairQueue needs concurrency ≥ 1, capacity ≥ 0 and maxPerUser ≥ 1");
+    }
+
+    public get waitingCount(): number {
+        return this.waiting.length;
+    }
+
+    public get runningCount(): number {
+        return this.running;
+    }
+
+    /** Waits for a run slot. Rejects with queue_full, too_many_pending, cancelled or shutting_down. */
+    public acquire(user: string, {signal, onPosition}: QueueTicketOptions = {}): Promise<QueueSlot> {
+        if (this.closedError != null)
+            return Promise.reject(this.closedError);
+        if (signal?.aborted)
+            return Promise.reject(cancelledError());
+        if (this.pendingFor(user) >= this.options.maxPerUser)
+            return Promise.reject(new KotaeError(ErrorCode.TooManyPending,
+                `User already has ${this.options.maxPerUser} problem(s) waiting or running`, {params: {limit: this.options.maxPerUser}}));
+
+        if (this.running < this.options.concurrency && this.waiting.length === 0)
+            return Promise.resolve(this.startSlot(user));
+
+        if (this.waiting.length >= this.options.capacity)
+            return Promise.reject(new KotaeError(ErrorCode.QueueFull,
+                `The queue is full (${this.options.capacity} waiting)`, {params: {capacity: this.options.capacity}}));
+
+        return new Promise<QueueSlot>((resolve, reject) => {
+            const onAbort = (): void => {
+                this.remove(waiter);
+                reject(cancelledError());
+                this.publishPositions();
+            };
+            const waiter: Waiter = {
+                user,
+                sequence: this.arrivals++,
+                grant: resolve,
+                reject,
+                ...(onPosition != null ? {onPosition} : {}),
+                lastPosition: 0,
+                detach: () => signal?.removeEventListener("abort", onAbort)
+            };
+            signal?.addEventListener("abort", onAbort, {once: true});
+            this.waiting.push(waiter);
+            this.publishPositions();
+        });
+    }
+
+    /** Refuses new jobs and rejects every waiting one (running jobs finish or are aborted by their owners). */
+    public close(error = new KotaeError(ErrorCode.ShuttingDown, "Kotae is shutting down")): void {
+        this.closedError = error;
+        for (const waiter of this.waiting.splice(0)) {
+            waiter.detach();
+            waiter.reject(error);
+        }
+    }
+
+    private pendingFor(user: string): number {
+        return (this.runningByUser.get(user) ?? 0) + this.waiting.filter((waiter) => waiter.user === user).length;
+    }
+
+    private startSlot(user: string): QueueSlot {
+        this.running++;
+        this.runningByUser.set(user, (this.runningByUser.get(user) ?? 0) + 1);
+
+        let released = false;
+        const release = (): void => {
+            if (released)
+                return;
+            released = true;
+            this.running--;
+            const remaining = (this.runningByUser.get(user) ?? 1) - 1;
+            if (remaining === 0) this.runningByUser.delete(user);
+            else this.runningByUser.set(user, remaining);
+            this.dispatch();
+        };
+        return {release, [Symbol.dispose]: release};
+    }
+
+    private dispatch(): void {
+        while (this.running < this.options.concurrency && this.waiting.length > 0) {
+            const next = this.orderedWaiting()[0];
+            if (next == null)
+                break;
+            this.remove(next);
+            next.grant(this.startSlot(next.user));
+        }
+        this.publishPositions();
+    }
+
+    /** Waiting jobs in the order they will start: by their user's round, then by arrival. */
+    private orderedWaiting(): Waiter[] {
+        const seenPerUser = new Map<string, number>();
+        const rounds = new Map<Waiter, number>();
+        for (const waiter of [...this.waiting].sort((a, b) => a.sequence - b.sequence)) {
+            const ahead = seenPerUser.get(waiter.user) ?? this.runningByUser.get(waiter.user) ?? 0;
+            rounds.set(waiter, ahead);
+            seenPerUser.set(waiter.user, ahead + 1);
+        }
+        return [...this.waiting].sort((a, b) => (rounds.get(a) ?? 0) - (rounds.get(b) ?? 0) || a.sequence - b.sequence);
+    }
+
+    private publishPositions(): void {
+        this.orderedWaiting().forEach((waiter, index) => {
+            const position = index + 1;
+            if (waiter.lastPosition !== position) {
+                waiter.lastPosition = position;
+                waiter.onPosition?.(position);
+            }
+        });
+    }
+
+    private remove(waiter: Waiter): void {
+        const index = this.waiting.indexOf(waiter);
+        if (index >= 0)
+            this.waiting.splice(index, 1);
+        waiter.detach();
+    }
+}
+
+function cancelledError(): KotaeError {
+    return new KotaeError(ErrorCode.Cancelled, "Cancelled while waiting in the queue");
+}

@@ -1,0 +1,335 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import {migrate} from "./migrations.js";
+import type {Pseudonymizer} from "./Pseudonymizer.js";
+
+export type InteractionStatus = "queued" | "running" | "answered" | "no_answer" | "failed" | "cancelled" | "rejected";
+export type FinalStatus = Exclude<InteractionStatus, "queued" | "running">;
+
+/** Who asked, where. `userId` is the platform's raw id: the store pseudonymizes it before writing. */
+export type Requester = {
+    readonly platform: string,
+    readonly userId: string,
+    readonly workspaceId?: string,
+    readonly channelId?: string,
+    readonly threadId?: string,
+    readonly locale?: string
+};
+
+export type NewInteraction = {
+    readonly requester: Requester,
+    readonly question: string,
+    readonly mode: string,
+    readonly profile: string,
+    readonly parentId?: number
+};
+
+export type InteractionStart = {
+    readonly modelName: string,
+    readonly modelFile: string,
+    readonly modelSha256: string | null,
+    readonly prompt: string,
+    readonly queueMs: number
+};
+
+/** What is known when an interaction ends; every field is optional because a failure can happen at any step. */
+export type InteractionOutcome = {
+    readonly status: FinalStatus,
+    readonly rawOutput?: string,
+    readonly thinking?: string,
+    readonly shownSolution?: string,
+    readonly answer?: string | null,
+    readonly answerCanonical?: string | null,
+    readonly answerMethod?: string | null,
+    readonly stopReason?: string,
+    readonly errorCode?: string,
+    readonly errorMessage?: string,
+    readonly promptTokens?: number,
+    readonly completionTokens?: number,
+    readonly generationMs?: number,
+    readonly totalMs: number
+};
+
+export type InteractionRecord = {
+    readonly id: number,
+    readonly createdAt: string,
+    readonly updatedAt: string,
+    readonly platform: string,
+    readonly workspaceId: string | null,
+    readonly channelId: string | null,
+    readonly threadId: string | null,
+    readonly userPseudonym: string,
+    readonly locale: string | null,
+    readonly question: string,
+    readonly mode: string,
+    readonly profile: string,
+    readonly parentId: number | null,
+    readonly modelName: string | null,
+    readonly modelFile: string | null,
+    readonly modelSha256: string | null,
+    readonly prompt: string | null,
+    readonly rawOutput: string | null,
+    readonly thinking: string | null,
+    readonly shownSolution: string | null,
+    readonly answer: string | null,
+    readonly answerCanonical: string | null,
+    readonly answerMethod: string | null,
+    readonly status: InteractionStatus,
+    readonly stopReason: string | null,
+    readonly errorCode: string | null,
+    readonly errorMessage: string | null,
+    readonly promptTokens: number | null,
+    readonly completionTokens: number | null,
+    readonly queueMs: number | null,
+    readonly generationMs: number | null,
+    readonly totalMs: number | null
+};
+
+export type NewTurn = {
+    readonly interactionId: number,
+    readonly role: "user" | "assistant",
+    readonly requester?: Requester,
+    readonly content: string,
+    readonly status?: string,
+    readonly errorCode?: string,
+    readonly promptTokens?: number,
+    readonly completionTokens?: number,
+    readonly totalMs?: number
+};
+
+export type TurnRecord = {
+    readonly id: number,
+    readonly interactionId: number,
+    readonly turnIndex: number,
+    readonly createdAt: string,
+    readonly role: "user" | "assistant",
+    readonly userPseudonym: string | null,
+    readonly content: string,
+    readonly status: string | null,
+    readonly errorCode: string | null
+};
+
+export type FeedbackKind = "wrong_answer" | "helpful" | "other";
+
+export type NewFeedback = {
+    readonly interactionId: number,
+    readonly requester: Requester,
+    readonly kind: FeedbackKind,
+    readonly correctedAnswer?: string,
+    readonly comment?: string,
+    /** Whether the correction is equivalent to the model's own answer (a hint for reviewers). */
+    readonly correctionEqualsModelAnswer?: boolean
+};
+
+export type FeedbackRecord = {
+    readonly id: number,
+    readonly interactionId: number,
+    readonly createdAt: string,
+    readonly userPseudonym: string,
+    readonly kind: FeedbackKind,
+    readonly correctedAnswer: string | null,
+    readonly comment: string | null,
+    readonly correctionEqualsModelAnswer: boolean | null,
+    readonly reviewerStatus: string
+};
+
+type Row = Record<string, unknown>;
+
+/**
+ * The one writer of Kotae's SQLite database (WAL, versioned migrations). Every request gets a row
+ * before any work starts and the row is finished whatever happens, so nothing a user sent is lost.
+ */
+export class KotaeStore implements Disposable {
+    private readonly database: Database.Database;
+    private readonly statements;
+
+    public constructor(file: string, private readonly pseudonymizer: Pseudonymizer) {
+        if (file !== ":memory:")
+            fs.mkdirSync(path.dirname(path.resolve(file)), {recursive: true});
+
+        this.database = new Database(file, {timeout: 5000});
+        this.database.pragma("journal_mode = WAL");
+        this.database.pragma("synchronous = NORMAL");
+        this.database.pragma("foreign_keys = ON");
+        migrate(this.database);
+
+        const db = this.database;
+        this.statements = {
+            insertInteraction: db.prepare(`
+                INSERT INTO interactions (created_at, updated_at, platform, workspace_id, channel_id, thread_id,
+                    user_pseudonym, locale, question, mode, profile, parent_id, status)
+                VALUES (@now, @now, @platform, @workspaceId, @channelId, @threadId,
+                    @userPseudonym, @locale, @question, @mode, @profile, @parentId, 'queued')`),
+            markRunning: db.prepare(`
+                UPDATE interactions SET status = 'running', updated_at = @now, model_name = @modelName,
+                    model_file = @modelFile, model_sha256 = @modelSha256, prompt = @prompt, queue_ms = @queueMs
+                WHERE id = @id`),
+            finish: db.prepare(`
+                UPDATE interactions SET status = @status, updated_at = @now, raw_output = @rawOutput,
+                    thinking = @thinking, shown_solution = @shownSolution, answer = @answer,
+                    answer_canonical = @answerCanonical, answer_method = @answerMethod, stop_reason = @stopReason,
+                    error_code = @errorCode, error_message = @errorMessage, prompt_tokens = @promptTokens,
+                    completion_tokens = @completionTokens, generation_ms = @generationMs, total_ms = @totalMs
+                WHERE id = @id`),
+            getInteraction: db.prepare("SELECT * FROM interactions WHERE id = ?"),
+            nextTurnIndex: db.prepare("SELECT coalesce(max(turn_index) + 1, 0) AS next FROM conversation_turns WHERE interaction_id = ?"),
+            insertTurn: db.prepare(`
+                INSERT INTO conversation_turns (interaction_id, turn_index, created_at, role, user_pseudonym, content,
+                    status, error_code, prompt_tokens, completion_tokens, total_ms)
+                VALUES (@interactionId, @turnIndex, @now, @role, @userPseudonym, @content,
+                    @status, @errorCode, @promptTokens, @completionTokens, @totalMs)`),
+            listTurns: db.prepare("SELECT * FROM conversation_turns WHERE interaction_id = ? ORDER BY turn_index"),
+            insertFeedback: db.prepare(`
+                INSERT INTO feedback (interaction_id, created_at, user_pseudonym, kind, corrected_answer, comment,
+                    correction_equals_model_answer)
+                VALUES (@interactionId, @now, @userPseudonym, @kind, @correctedAnswer, @comment, @equals)`),
+            listFeedback: db.prepare("SELECT * FROM feedback WHERE interaction_id = ? ORDER BY id"),
+            getModelDigest: db.prepare("SELECT sha256 FROM model_files WHERE path = ? AND size = ? AND mtime_ms = ?"),
+            putModelDigest: db.prepare("INSERT OR REPLACE INTO model_files (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)"),
+            abandonUnfinished: db.prepare(`
+                UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
+                    error_message = 'Kotae stopped before this request finished'
+                WHERE status IN ('queued', 'running')`)
+        };
+    }
+
+    public pseudonymOf(requester: Pick<Requester, "platform" | "userId">): string {
+        return this.pseudonymizer.pseudonymize(requester.platform, requester.userId);
+    }
+
+    public createInteraction(input: NewInteraction): number {
+        const {requester} = input;
+        const result = this.statements.insertInteraction.run({
+            now: now(),
+            platform: requester.platform,
+            workspaceId: requester.workspaceId ?? null,
+            channelId: requester.channelId ?? null,
+            threadId: requester.threadId ?? null,
+            userPseudonym: this.pseudonymOf(requester),
+            locale: requester.locale ?? null,
+            question: input.question,
+            mode: input.mode,
+            profile: input.profile,
+            parentId: input.parentId ?? null
+        });
+        return Number(result.lastInsertRowid);
+    }
+
+    public markRunning(id: number, start: InteractionStart): void {
+        this.statements.markRunning.run({id, now: now(), ...start});
+    }
+
+    public finishInteraction(id: number, outcome: InteractionOutcome): void {
+        this.statements.finish.run({
+            id,
+            now: now(),
+            status: outcome.status,
+            rawOutput: outcome.rawOutput ?? null,
+            thinking: outcome.thinking ?? null,
+            shownSolution: outcome.shownSolution ?? null,
+            answer: outcome.answer ?? null,
+            answerCanonical: outcome.answerCanonical ?? null,
+            answerMethod: outcome.answerMethod ?? null,
+            stopReason: outcome.stopReason ?? null,
+            errorCode: outcome.errorCode ?? null,
+            errorMessage: outcome.errorMessage ?? null,
+            promptTokens: outcome.promptTokens ?? null,
+            completionTokens: outcome.completionTokens ?? null,
+            generationMs: outcome.generationMs ?? null,
+            totalMs: outcome.totalMs
+        });
+    }
+
+    public getInteraction(id: number): InteractionRecord | undefined {
+        const row = this.statements.getInteraction.get(id) as Row | undefined;
+        return row != null ? camelize(row) as InteractionRecord : undefined;
+    }
+
+    public addTurn(turn: NewTurn): number {
+        return this.database.transaction(() => {
+            const {next} = this.statements.nextTurnIndex.get(turn.interactionId) as {next: number};
+            this.statements.insertTurn.run({
+                interactionId: turn.interactionId,
+                turnIndex: next,
+                now: now(),
+                role: turn.role,
+                userPseudonym: turn.requester != null ? this.pseudonymOf(turn.requester) : null,
+                content: turn.content,
+                status: turn.status ?? null,
+                errorCode: turn.errorCode ?? null,
+                promptTokens: turn.promptTokens ?? null,
+                completionTokens: turn.completionTokens ?? null,
+                totalMs: turn.totalMs ?? null
+            });
+            return next;
+        }).immediate();
+    }
+
+    public listTurns(interactionId: number): TurnRecord[] {
+        return (this.statements.listTurns.all(interactionId) as Row[]).map((row) => camelize(row) as TurnRecord);
+    }
+
+    public addFeedback(feedback: NewFeedback): number {
+        const result = this.statements.insertFeedback.run({
+            interactionId: feedback.interactionId,
+            now: now(),
+            userPseudonym: this.pseudonymOf(feedback.requester),
+            kind: feedback.kind,
+            correctedAnswer: feedback.correctedAnswer ?? null,
+            comment: feedback.comment ?? null,
+            equals: feedback.correctionEqualsModelAnswer == null ? null : Number(feedback.correctionEqualsModelAnswer)
+        });
+        return Number(result.lastInsertRowid);
+    }
+
+    public listFeedback(interactionId: number): FeedbackRecord[] {
+        return (this.statements.listFeedback.all(interactionId) as Row[]).map((row) => {
+            const record = camelize(row);
+            const equals = record["correctionEqualsModelAnswer"];
+            return {...record, correctionEqualsModelAnswer: equals == null ? null : equals === 1} as FeedbackRecord;
+        });
+    }
+
+    public cachedModelDigest(file: {path: string, size: number, mtimeMs: number}): string | undefined {
+        const row = this.statements.getModelDigest.get(file.path, file.size, Math.trunc(file.mtimeMs)) as {sha256: string} | undefined;
+        return row?.sha256;
+    }
+
+    public saveModelDigest(file: {path: string, size: number, mtimeMs: number}, sha256: string): void {
+        this.statements.putModelDigest.run(file.path, file.size, Math.trunc(file.mtimeMs), sha256);
+    }
+
+    /** Marks requests left queued or running by a crash or kill, so their status is never a lie. */
+    public abandonUnfinished(): number {
+        return this.statements.abandonUnfinished.run({now: now()}).changes;
+    }
+
+    /** Runs a read-only query, for operators' tools and tests. */
+    public query<T>(sql: string, ...parameters: unknown[]): T[] {
+        const statement = this.database.prepare(sql);
+        if (!statement.reader)
+            throw new Error("KotaeStore.query is for reading only");
+        return statement.all(...parameters) as T[];
+    }
+
+    public close(): void {
+        if (this.database.open)
+            this.database.close();
+    }
+
+    public [Symbol.dispose](): void {
+        this.close();
+    }
+}
+
+function now(): string {
+    return new Date().toISOString();
+}
+
+function camelize(row: Row): Row {
+    return Object.fromEntries(Object.entries(row).map(([key, value]) => [
+        key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase()),
+        value
+    ]));
+}

@@ -1,0 +1,108 @@
+import type Database from "better-sqlite3";
+
+export type Migration = {
+    readonly version: number,
+    readonly description: string,
+    readonly sql: string
+};
+
+/** Append-only: a released migration is never edited, a change is a new version. */
+export const migrations: readonly Migration[] = [{
+    version: 1,
+    description: "interactions, conversation turns, feedback, model file digests",
+    sql: `
+        CREATE TABLE interactions (
+            id                INTEGER PRIMARY KEY,
+            created_at        TEXT    NOT NULL,
+            updated_at        TEXT    NOT NULL,
+            platform          TEXT    NOT NULL,
+            workspace_id      TEXT,
+            channel_id        TEXT,
+            thread_id         TEXT,
+            user_pseudonym    TEXT    NOT NULL,
+            locale            TEXT,
+            question          TEXT    NOT NULL,
+            mode              TEXT    NOT NULL,
+            profile           TEXT    NOT NULL,
+            parent_id         INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+            model_name        TEXT,
+            model_file        TEXT,
+            model_sha256      TEXT,
+            prompt            TEXT,
+            raw_output        TEXT,
+            thinking          TEXT,
+            shown_solution    TEXT,
+            answer            TEXT,
+            answer_canonical  TEXT,
+            answer_method     TEXT,
+            status            TEXT    NOT NULL CHECK (status IN
+                                  ('queued', 'running', 'answered', 'no_answer', 'failed', 'cancelled', 'rejected')),
+            stop_reason       TEXT,
+            error_code        TEXT,
+            error_message     TEXT,
+            prompt_tokens     INTEGER,
+            completion_tokens INTEGER,
+            queue_ms          INTEGER,
+            generation_ms     INTEGER,
+            total_ms          INTEGER
+        ) STRICT;
+        CREATE INDEX interactions_status ON interactions(status, created_at);
+        CREATE INDEX interactions_user ON interactions(user_pseudonym, created_at);
+        CREATE INDEX interactions_place ON interactions(platform, workspace_id, created_at);
+
+        CREATE TABLE conversation_turns (
+            id                INTEGER PRIMARY KEY,
+            interaction_id    INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            turn_index        INTEGER NOT NULL,
+            created_at        TEXT    NOT NULL,
+            role              TEXT    NOT NULL CHECK (role IN ('user', 'assistant')),
+            user_pseudonym    TEXT,
+            content           TEXT    NOT NULL,
+            status            TEXT,
+            error_code        TEXT,
+            prompt_tokens     INTEGER,
+            completion_tokens INTEGER,
+            total_ms          INTEGER,
+            UNIQUE (interaction_id, turn_index)
+        ) STRICT;
+
+        CREATE TABLE feedback (
+            id                 INTEGER PRIMARY KEY,
+            interaction_id     INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            created_at         TEXT    NOT NULL,
+            user_pseudonym     TEXT    NOT NULL,
+            kind               TEXT    NOT NULL CHECK (kind IN ('wrong_answer', 'helpful', 'other')),
+            corrected_answer   TEXT,
+            comment            TEXT,
+            correction_equals_model_answer INTEGER,
+            reviewer_status    TEXT    NOT NULL DEFAULT 'new' CHECK (reviewer_status IN
+                                   ('new', 'model_wrong', 'model_right', 'unclear', 'resolved'))
+        ) STRICT;
+        CREATE INDEX feedback_interaction ON feedback(interaction_id);
+        CREATE INDEX feedback_review ON feedback(reviewer_status, created_at);
+
+        CREATE TABLE model_files (
+            path     TEXT    NOT NULL,
+            size     INTEGER NOT NULL,
+            mtime_ms INTEGER NOT NULL,
+            sha256   TEXT    NOT NULL,
+            PRIMARY KEY (path, size, mtime_ms)
+        ) STRICT;
+    `
+}];
+
+/** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */
+export function migrate(database: Database.Database, available: readonly Migration[] = migrations): number {
+    const current = database.pragma("user_version", {simple: true}) as number;
+    const newest = available.at(-1)?.version ?? 0;
+    if (current > newest)
+        throw new Error(`The database schema is version ${current}, newer than this Kotae (${newest}). Upgrade Kotae or use another KOTAE_DB.`);
+
+    for (const migration of available.filter((candidate) => candidate.version > current)) {
+        database.transaction(() => {
+            database.exec(migration.sql);
+            database.pragma(`user_version = ${migration.version}`);
+        }).immediate();
+    }
+    return newest;
+}

@@ -56,7 +56,8 @@ function numbersEqual(a: NumericValue, aPlaces: number | undefined, b: NumericVa
 }
 
 function withinRounding(a: number, b: number, places: number): boolean {
-    return places >= 1 && Math.abs(a - b) <= 0.5 * 10 ** -places + 1e-12;
+    // One decimal place (0.3 for 1/3) is too coarse to count as the same answer.
+    return places >= 2 && Math.abs(a - b) <= 0.5 * 10 ** -places + 1e-12;
 }
 
 /** Whether a rational has a finite decimal expansion (its reduced denominator is 2^m·5^n). */

@@ -42,14 +42,15 @@ function readBalanced(text: string, start: number): string | undefined {
 
 const answerPhrases = [
     /(?:最終的な)?答え(?:は|[:：])\s*(.+?)\s*(?:です|である|となります|になります|だ)?\s*(?:[。\n]|$)/g,
-    /(?:final answer|the answer is|answer\s*[:：])\s*(.+?)\s*(?:\.(?:\s|$)|\n|$)/gi
+    /(?:(?:the\s+)?final\s+answer\s*(?:is|[:：])?|the\s+answer\s+is|answer\s*[:：])\s*(.+?)\s*(?:\.(?:\s|$)|\n|$)/gi
 ];
 
-function lastPhraseAnswer(text: string): string | undefined {
+function lastPhraseAnswer(solution: string): string | undefined {
+    const text = solution.replace(/\*\*/g, ""); // Markdown bold around the answer line
     let best: {index: number, value: string} | undefined;
     for (const pattern of answerPhrases) {
         for (const match of text.matchAll(pattern)) {
-            const value = match[1]?.replace(/^\*\*|\*\*$/g, "").replace(/^\$|\$$/g, "").trim();
+            const value = match[1]?.replace(/^\$|\$$/g, "").trim();
             if (value != null && value !== "" && (best == null || match.index > best.index))
                 best = {index: match.index, value};
         }

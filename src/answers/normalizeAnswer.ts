@@ -53,6 +53,8 @@ const trailingUnit = new RegExp(
         + "persons?|pieces?|items?|points?|meters?|metres?|inches|feet|times|units?|degrees?)"
     ].join("|") + ")$"
 );
+/** After a number, any single English word ("20 cups") or katakana word ("3カップ") is a unit. */
+const trailingWordUnit = /(?<=\d)(?:\s+[a-zA-Z]+|\s*[ァ-ヶー]+)$/;
 const percentSuffix = /\s*(?:%|パーセント|percent)$/i;
 
 function cleanAnswerText(raw: string): string {
@@ -66,6 +68,7 @@ function cleanAnswerText(raw: string): string {
     }
     text = text
         .replace(/\\[dt]frac/g, "\\frac")
+        .replace(/\\frac\s*(\d)\s*(\d)/g, "\\frac{$1}{$2}") // \frac12 is 1/2
         .replace(/\\left|\\right/g, "")
         .replace(latexSpacing, " ")
         .replace(/\\%/g, "%")
@@ -97,10 +100,12 @@ function parseAnswerValue(text: string): AnswerValue {
     return {kind: "text", text: text.replace(/\s+/g, "").toLowerCase()};
 }
 
+const thousandsGrouped = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+
 function stripUnits(text: string): string {
     for (let previous = ""; previous !== text;) {
         previous = text;
-        const stripped = text.replace(trailingUnit, "").trim();
+        const stripped = text.replace(trailingUnit, "").replace(trailingWordUnit, "").trim();
         if (stripped === "" || !/[\d〇零一二三四五六七八九十百千万億兆π}]$/.test(stripped))
             break; // keep words that are the whole answer (e.g. "3点" must not lose the digit side)
         text = stripped;
@@ -114,7 +119,7 @@ function parseNumber(text: string): {value: NumericValue, decimalPlaces?: number
         return undefined;
 
     // Thousands separators: only a correctly grouped number, so "1,2" stays a list.
-    const grouped = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(compact) ? compact.replace(/,/g, "") : compact;
+    const grouped = thousandsGrouped.test(compact) ? compact.replace(/,/g, "") : compact;
 
     const decimal = Rational.parseDecimal(grouped);
     if (decimal != null) {
@@ -167,8 +172,8 @@ function splitList(text: string): {items: string[], ordered: boolean} | undefine
         }
     }
 
-    if (/^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text.replace(/\s+/g, "")))
-        return undefined; // a number with thousands separators, not a list
+    if (thousandsGrouped.test(stripUnits(text).replace(/\s+/g, "")))
+        return undefined; // a number with thousands separators (and perhaps a unit), not a list
 
     const items = splitTopLevel(text, /,|、|;|と(?!\d+\/|\\frac)|および|及び|または|又は|\bor\b|\band\b/);
     // Bare lists must be lists of numbers, so a word that happens to contain と is not split.

@@ -34,13 +34,13 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
         return parsed.data;
 
     const problems = parsed.error.issues.map((issue) => {
+        if (issue.code === "unrecognized_keys")
+            return issue.keys.map((key) => `"${key}" in ${fileValues.file ?? "the configuration"} is not a Kotae setting`).join("; ");
         const name = String(issue.path[0] ?? "");
-        const setting = settings[name as SettingName] as typeof settings[SettingName] | undefined;
-        const where = setting == null
-            ? `"${name}" in ${fileValues.file ?? "the configuration"} is not a Kotae setting`
-            : [setting.env, `"${[name, ...issue.path.slice(1)].join(".")}" in the config file`].filter(Boolean).join(" / ");
+        const setting = settings[name as SettingName];
+        const where = [setting.env, `"${issue.path.join(".")}" in the config file`].filter(Boolean).join(" / ");
         const got = issue.path.length === 1 && name in merged ? ` (got ${JSON.stringify(merged[name])})` : "";
-        return setting == null ? where : `${where}: ${issue.message}${got}`;
+        return `${where}: ${issue.message}${got}`;
     });
     throw new KotaeError(ErrorCode.ConfigInvalid, `Invalid configuration:\n  - ${problems.join("\n  - ")}`, {
         params: {detail: problems.join("; ")}

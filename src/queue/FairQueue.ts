@@ -20,6 +20,8 @@ export type QueueSlot = Disposable & {release(): void};
 
 type Waiter = {
     readonly user: string,
+    /** The scheduling round: a user's k-th job in a busy period waits for everyone's earlier rounds. */
+    readonly round: number,
     readonly sequence: number,
     readonly grant: (slot: QueueSlot) => void,
     readonly reject: (error: KotaeError) => void,
@@ -29,13 +31,16 @@ type Waiter = {
 };
 
 /**
- * A bounded queue that is fair between users: waiting jobs are ordered by how many jobs their user
- * already has ahead of them (running or waiting), then by arrival, so one user with many questions
- * cannot starve another who asks once. Knows nothing about models or platforms.
+ * A bounded queue that is fair between users (round-robin by virtual rounds): a job's round is one past
+ * its user's previous job, but never behind the round now being served. Jobs start in round order, then
+ * by arrival, so a user with ten questions gets one turn per round while someone who asks once goes
+ * next. Knows nothing about models or platforms.
  */
 export class FairQueue {
     private readonly waiting: Waiter[] = [];
     private readonly runningByUser = new Map<string, number>();
+    private readonly lastRoundByUser = new Map<string, number>();
+    private currentRound = 0;
     private running = 0;
     private arrivals = 0;
     private closedError: KotaeError | undefined;
@@ -64,7 +69,7 @@ export class FairQueue {
                 `User already has ${this.options.maxPerUser} problem(s) waiting or running`, {params: {limit: this.options.maxPerUser}}));
 
         if (this.running < this.options.concurrency && this.waiting.length === 0)
-            return Promise.resolve(this.startSlot(user));
+            return Promise.resolve(this.startSlot(user, this.assignRound(user)));
 
         if (this.waiting.length >= this.options.capacity)
             return Promise.reject(new KotaeError(ErrorCode.QueueFull,
@@ -78,6 +83,7 @@ export class FairQueue {
             };
             const waiter: Waiter = {
                 user,
+                round: this.assignRound(user),
                 sequence: this.arrivals++,
                 grant: resolve,
                 reject,
@@ -104,7 +110,18 @@ export class FairQueue {
         return (this.runningByUser.get(user) ?? 0) + this.waiting.filter((waiter) => waiter.user === user).length;
     }
 
-    private startSlot(user: string): QueueSlot {
+    private assignRound(user: string): number {
+        const round = Math.max(this.currentRound, (this.lastRoundByUser.get(user) ?? -1) + 1);
+        this.lastRoundByUser.set(user, round);
+        return round;
+    }
+
+    private startSlot(user: string, round: number): QueueSlot {
+        this.currentRound = Math.max(this.currentRound, round);
+        for (const [known, last] of this.lastRoundByUser) {
+            if (last < this.currentRound) // such a user's next job gets the current round anyway
+                this.lastRoundByUser.delete(known);
+        }
         this.running++;
         this.runningByUser.set(user, (this.runningByUser.get(user) ?? 0) + 1);
 
@@ -128,21 +145,14 @@ export class FairQueue {
             if (next == null)
                 break;
             this.remove(next);
-            next.grant(this.startSlot(next.user));
+            next.grant(this.startSlot(next.user, next.round));
         }
         this.publishPositions();
     }
 
-    /** Waiting jobs in the order they will start: by their user's round, then by arrival. */
+    /** Waiting jobs in the order they will start: by round, then by arrival. */
     private orderedWaiting(): Waiter[] {
-        const seenPerUser = new Map<string, number>();
-        const rounds = new Map<Waiter, number>();
-        for (const waiter of [...this.waiting].sort((a, b) => a.sequence - b.sequence)) {
-            const ahead = seenPerUser.get(waiter.user) ?? this.runningByUser.get(waiter.user) ?? 0;
-            rounds.set(waiter, ahead);
-            seenPerUser.set(waiter.user, ahead + 1);
-        }
-        return [...this.waiting].sort((a, b) => (rounds.get(a) ?? 0) - (rounds.get(b) ?? 0) || a.sequence - b.sequence);
+        return [...this.waiting].sort((a, b) => a.round - b.round || a.sequence - b.sequence);
     }
 
     private publishPositions(): void {

@@ -1,0 +1,78 @@
+import {setTimeout as sleep} from "node:timers/promises";
+import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo} from "../../src/llm/LlmBackend.js";
+import {Prompt} from "../../src/llm/Prompt.js";
+
+export type Script = string | ((request: CompletionRequest) => string);
+
+/**
+ * A deterministic stand-in for a model: it "generates" a scripted text in small chunks, honouring stop
+ * triggers, the token budget (one chunk = one token) and abort signals like the real backend does.
+ * For flow tests only: the real node-llama-cpp backend has its own suite.
+ */
+export class ScriptedBackend implements LlmBackend {
+    public readonly model: ModelInfo = {path: "/models/scripted.gguf", name: "scripted", contextSize: 4096, device: "cpu"};
+    public readonly requests: CompletionRequest[] = [];
+    public active = 0;
+    public maxActive = 0;
+
+    public constructor(
+        private readonly scripts: Script[],
+        public readonly parallelism = 1,
+        private readonly options: {chunkSize?: number, chunkDelayMs?: number, failWith?: Error} = {}
+    ) {}
+
+    public formatChat(messages: readonly ChatMessage[]): Prompt {
+        const turns = messages.flatMap((message) => [
+            {kind: "special" as const, text: `<|im_start|>${message.role}\n`},
+            {kind: "text" as const, text: message.content},
+            {kind: "special" as const, text: "<|im_end|>\n"}
+        ]);
+        return new Prompt([...turns, {kind: "special", text: "<|im_start|>assistant\n"}]);
+    }
+
+    public countTokens(prompt: Prompt): number {
+        return Math.ceil(prompt.toText().length / 4);
+    }
+
+    public async complete(request: CompletionRequest): Promise<CompletionResult> {
+        this.requests.push(request);
+        this.active++;
+        this.maxActive = Math.max(this.maxActive, this.active);
+        try {
+            if (this.options.failWith != null)
+                throw this.options.failWith;
+            const script = this.scripts[(this.requests.length - 1) % this.scripts.length] ?? "";
+            return await this.generate(typeof script === "function" ? script(request) : script, request);
+        } finally {
+            this.active--;
+        }
+    }
+
+    public async dispose(): Promise<void> {}
+
+    private async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
+        const stop = request.stopTriggers
+            .map((trigger) => ({trigger, index: fullText.indexOf(trigger)}))
+            .filter(({index}) => index >= 0)
+            .sort((a, b) => a.index - b.index)[0];
+        const text = stop != null ? fullText.slice(0, stop.index) : fullText;
+        const chunkSize = this.options.chunkSize ?? 3;
+        const promptTokens = this.countTokens(request.prompt);
+
+        let generated = "";
+        for (let offset = 0, tokens = 0; offset < text.length; offset += chunkSize, tokens++) {
+            if (tokens >= request.maxTokens)
+                return {text: generated, stopReason: "maxTokens", promptTokens, completionTokens: tokens};
+            await sleep(this.options.chunkDelayMs ?? 0);
+            if (request.signal?.aborted)
+                return {text: generated, stopReason: "aborted", promptTokens, completionTokens: tokens};
+            const chunk = text.slice(offset, offset + chunkSize);
+            generated += chunk;
+            request.onTextChunk?.(chunk);
+        }
+        const completionTokens = Math.ceil(text.length / chunkSize);
+        return stop != null
+            ? {text: generated, stopReason: "stopTrigger", stopTrigger: stop.trigger, promptTokens, completionTokens}
+            : {text: generated, stopReason: "endOfGeneration", promptTokens, completionTokens};
+    }
+}

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import {Engine, type EngineOptions} from "../../src/engine/Engine.js";
+import type {EngineEvent} from "../../src/engine/EngineEvent.js";
+import type {LlmBackend} from "../../src/llm/LlmBackend.js";
+import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
+import {KotaeStore} from "../../storage/KotaeStore.js";
+import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
+
+export const sharedModels = fileURLToPath(new URL("../../../shared/models", import.meta.url));
+
+export function temporaryDirectory(prefix = "kotae-test-"): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A real SQLite file in a fresh temporary folder. */
+export function temporaryStore(): KotaeStore {
+    return new KotaeStore(path.join(temporaryDirectory(), "kotae.sqlite"), Pseudonymizer.fromSecret("test-secret-key-0123456789"));
+}
+
+export function testEngine(backend: LlmBackend | Promise<LlmBackend>, overrides: Partial<EngineOptions> = {}): {engine: Engine, store: KotaeStore} {
+    const store = overrides.store ?? temporaryStore();
+    const engine = new Engine({
+        backend,
+        store,
+        profiles: new ProfileRegistry(),
+        defaultProfile: "llmjp-math-cot",
+        defaultMode: "cot",
+        concurrency: 1,
+        queueCapacity: 8,
+        maxPendingPerUser: 4,
+        maxProblemChars: 200,
+        ...overrides
+    });
+    return {engine, store};
+}
+
+export async function collect(events: AsyncIterable<EngineEvent>): Promise<EngineEvent[]> {
+    const collected: EngineEvent[] = [];
+    for await (const event of events)
+        collected.push(event);
+    return collected;
+}
+
+export const alice = {platform: "discord", userId: "111111111111", workspaceId: "g1", channelId: "c1", locale: "ja"} as const;
+export const bob = {platform: "discord", userId: "222222222222", workspaceId: "g1", channelId: "c1", locale: "en-US"} as const;

@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import {describe, expect, it} from "vitest";
+import {KotaeStore} from "../../storage/KotaeStore.js";
+import {migrate, migrations} from "../../storage/migrations.js";
+import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
+import {alice, bob, temporaryDirectory, temporaryStore} from "../support/testRuntime.js";
+
+const question = {question: "1から100までの自然数の和を求めてください", mode: "cot", profile: "llmjp-math-cot"};
+
+describe("KotaeStore", () => {
+    it("creates a WAL database at the newest schema version", () => {
+        const file = path.join(temporaryDirectory(), "nested", "kotae.sqlite");
+        using _store = new KotaeStore(file, Pseudonymizer.fromSecret("0123456789abcdef"));
+        const database = new Database(file, {readonly: true});
+        expect(database.pragma("journal_mode", {simple: true})).toBe("wal");
+        expect(database.pragma("user_version", {simple: true})).toBe(migrations.at(-1)!.version);
+        database.close();
+    });
+
+    it("refuses a database from a newer Kotae", () => {
+        const database = new Database(":memory:");
+        database.pragma("user_version = 99");
+        expect(() => migrate(database)).toThrow(/schema is version 99, newer than this Kotae/);
+    });
+
+    it("records the whole life of an interaction", () => {
+        using store = temporaryStore();
+        const id = store.createInteraction({requester: alice, ...question});
+        expect(store.getInteraction(id)).toMatchObject({status: "queued", platform: "discord", workspaceId: "g1", locale: "ja"});
+
+        store.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: "ab".repeat(32), prompt: "P", queueMs: 12});
+        store.finishInteraction(id, {
+            status: "answered", rawOutput: "<think>t</think>s \\boxed{5050}", thinking: "t", shownSolution: "s \\boxed{5050}",
+            answer: "5050", answerCanonical: "5050", answerMethod: "boxed", stopReason: "endOfGeneration",
+            promptTokens: 40, completionTokens: 20, generationMs: 300, totalMs: 320
+        });
+        expect(store.getInteraction(id)).toMatchObject({
+            status: "answered", modelSha256: "ab".repeat(32), prompt: "P", answer: "5050", queueMs: 12, totalMs: 320, completionTokens: 20
+        });
+    });
+
+    it("never stores a raw user id, only a keyed pseudonym", () => {
+        const dir = temporaryDirectory();
+        const file = path.join(dir, "kotae.sqlite");
+        const key = path.join(dir, "pseudonym.key");
+        {
+            using store = new KotaeStore(file, Pseudonymizer.fromKeyFile(key));
+            const id = store.createInteraction({requester: alice, ...question});
+            store.addTurn({interactionId: id, role: "user", requester: alice, content: "なぜ?"});
+            store.addFeedback({interactionId: id, requester: alice, kind: "wrong_answer", correctedAnswer: "5050"});
+        }
+        const bytes = fs.readFileSync(file).toString("latin1") + fs.readFileSync(file + "-wal", {flag: "a+"}).toString("latin1");
+        expect(bytes).not.toContain(alice.userId);
+        expect((fs.statSync(key).mode & 0o777).toString(8)).toBe("600");
+
+        using again = new KotaeStore(file, Pseudonymizer.fromKeyFile(key));
+        expect(again.pseudonymOf(alice)).toBe(again.getInteraction(1)!.userPseudonym);
+        expect(again.pseudonymOf(alice)).not.toBe(again.pseudonymOf(bob));
+        expect(Pseudonymizer.fromSecret("another-secret-key").pseudonymize("discord", alice.userId)).not.toBe(again.pseudonymOf(alice));
+    });
+
+    it("keeps conversation turns in order", () => {
+        using store = temporaryStore();
+        const id = store.createInteraction({requester: alice, ...question});
+        expect(store.addTurn({interactionId: id, role: "user", requester: bob, content: "どうして 101 をかけるの?"})).toBe(0);
+        expect(store.addTurn({interactionId: id, role: "assistant", content: "ペアを作ると…", status: "answered", totalMs: 900})).toBe(1);
+        const turns = store.listTurns(id);
+        expect(turns.map((turn) => [turn.turnIndex, turn.role, turn.content])).toEqual([
+            [0, "user", "どうして 101 をかけるの?"], [1, "assistant", "ペアを作ると…"]
+        ]);
+        expect(turns[0]!.userPseudonym).toBe(store.pseudonymOf(bob));
+    });
+
+    it("records wrong-answer reports with the correction and review status", () => {
+        using store = temporaryStore();
+        const id = store.createInteraction({requester: alice, ...question});
+        store.addFeedback({interactionId: id, requester: bob, kind: "wrong_answer", correctedAnswer: "5050", comment: "計算ミス", correctionEqualsModelAnswer: false});
+        expect(store.listFeedback(id)).toEqual([expect.objectContaining({
+            kind: "wrong_answer", correctedAnswer: "5050", comment: "計算ミス", correctionEqualsModelAnswer: false, reviewerStatus: "new"
+        })]);
+        expect(() => store.addFeedback({interactionId: 999, requester: bob, kind: "other"})).toThrow(/FOREIGN KEY/);
+    });
+
+    it("marks requests left unfinished by a crash", () => {
+        using store = temporaryStore();
+        const queued = store.createInteraction({requester: alice, ...question});
+        const done = store.createInteraction({requester: alice, ...question});
+        store.finishInteraction(done, {status: "no_answer", totalMs: 1});
+        expect(store.abandonUnfinished()).toBe(1);
+        expect(store.getInteraction(queued)).toMatchObject({status: "failed", errorCode: "interrupted"});
+        expect(store.getInteraction(done)!.status).toBe("no_answer");
+    });
+
+    it("caches model digests by path, size and mtime", () => {
+        using store = temporaryStore();
+        const file = {path: "/m.gguf", size: 10, mtimeMs: 1234.5};
+        expect(store.cachedModelDigest(file)).toBeUndefined();
+        store.saveModelDigest(file, "cafe");
+        expect(store.cachedModelDigest(file)).toBe("cafe");
+        expect(store.cachedModelDigest({...file, size: 11})).toBeUndefined();
+    });
+
+    it("allows only reads through query()", () => {
+        using store = temporaryStore();
+        expect(() => store.query("DELETE FROM interactions")).toThrow(/reading only/);
+    });
+});

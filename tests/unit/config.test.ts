@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import path from "node:path";
+import {describe, expect, it} from "vitest";
+import {loadConfig} from "../../src/config/loadConfig.js";
+import {temporaryDirectory} from "../support/testRuntime.js";
+
+function configDir(contents?: unknown): string {
+    const dir = temporaryDirectory("kotae-config-");
+    if (contents !== undefined)
+        fs.writeFileSync(path.join(dir, "kotae.config.json"), typeof contents === "string" ? contents : JSON.stringify(contents));
+    return dir;
+}
+
+describe("loadConfig", () => {
+    it("uses defaults when nothing is set", () => {
+        const config = loadConfig({env: {}, cwd: configDir()});
+        expect(config).toMatchObject({profile: "llmjp-math-cot", mode: "cot", gpu: "auto", contextSize: 4096, sequences: 2, db: "./data/kotae.sqlite"});
+        expect(config.model).toBeUndefined();
+        expect(config.threads).toBeGreaterThanOrEqual(1);
+    });
+
+    it("layers the config file, then KOTAE_* variables, then flags", () => {
+        const cwd = configDir({model: "file.gguf", threads: 3, sequences: 4, profile: "sansu"});
+        const config = loadConfig({env: {KOTAE_THREADS: "5", KOTAE_MODEL: "env.gguf"}, flags: {model: "flag.gguf", profile: undefined}, cwd});
+        expect(config).toMatchObject({model: "flag.gguf", threads: 5, sequences: 4, profile: "sansu"});
+    });
+
+    it("reads an explicit file from KOTAE_CONFIG", () => {
+        const dir = configDir();
+        fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({maxProblemChars: 500}));
+        expect(loadConfig({env: {KOTAE_CONFIG: "other.json"}, cwd: dir}).maxProblemChars).toBe(500);
+    });
+
+    it("names the environment variable and the config key of an invalid value", () => {
+        expect(() => loadConfig({env: {KOTAE_THREADS: "many"}, cwd: configDir()}))
+            .toThrow(/KOTAE_THREADS \/ "threads" in the config file: .*\(got "many"\)/);
+        expect(() => loadConfig({env: {KOTAE_GPU: "tpu"}, cwd: configDir()})).toThrow(/KOTAE_GPU/);
+    });
+
+    it("names unknown keys in the config file", () => {
+        expect(() => loadConfig({env: {}, cwd: configDir({modle: "x.gguf"})})).toThrow(/"modle" in .*kotae.config.json is not a Kotae setting/);
+    });
+
+    it("explains a config file that is not JSON", () => {
+        expect(() => loadConfig({env: {}, cwd: configDir("{model: nope")})).toThrow(/kotae.config.json is not valid JSON/);
+    });
+
+    it("fails when an explicitly named config file is missing", () => {
+        expect(() => loadConfig({env: {}, configFile: "missing.json", cwd: configDir()})).toThrow(/Cannot read the config file .*missing.json/);
+    });
+
+    it("validates profiles from the config file", () => {
+        const config = loadConfig({env: {}, cwd: configDir({profiles: {mine: {extends: "sansu"}}, profile: "mine"})});
+        expect(config.profiles["mine"]).toEqual({extends: "sansu"});
+    });
+});

@@ -154,6 +154,10 @@ export class LlamaCppBackend implements LlmBackend {
         await this.llama.dispose();
     }
 
+    public async [Symbol.asyncDispose](): Promise<void> {
+        await this.dispose();
+    }
+
     /** Tokens of the prompt without a leading BOS, which LlamaCompletion prepends itself. */
     private tokenize(prompt: Prompt): Token[] {
         const tokens = toLlamaText(prompt).tokenize(this.llamaModel.tokenizer, "trimLeadingSpace");

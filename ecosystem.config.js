@@ -1,0 +1,19 @@
+// pm2: `pm2 start ecosystem.config.js`. One fork-mode instance: the model is loaded once per GPU,
+// and a second instance would load a second copy (and fight over the same SQLite writer).
+// A named export: pm2 require()s this ESM file (package "type": "module") and reads `apps` off it.
+export const apps = [{
+    name: "kotae",
+    script: "bin/kotae.js",
+    args: "serve",
+    exec_mode: "fork",
+    instances: 1,
+    // Give in-flight solves time to finish and be logged on `pm2 stop` (SIGTERM) before SIGKILL.
+    kill_timeout: 30000,
+    // `kotae serve` exits 0 when there is nothing to serve; only restart it after a crash.
+    stop_exit_codes: [0],
+    max_restarts: 10,
+    restart_delay: 5000,
+    env: {
+        NODE_ENV: "production"
+    }
+}];

@@ -1,0 +1,128 @@
+import {spawnSync} from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import Database from "better-sqlite3";
+import {beforeAll, describe, expect, it} from "vitest";
+import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const kotae = path.join(root, "bin", "kotae.js");
+const stories = path.join(sharedModels, "stories260K.gguf");
+
+function run(args: string[], env: Record<string, string> = {}, input?: string) {
+    const result = spawnSync(process.execPath, [kotae, ...args], {
+        cwd: temporaryDirectory("kotae-cli-"),
+        env: {PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", LANG: "ja_JP.UTF-8", ...env},
+        encoding: "utf8",
+        timeout: 60_000,
+        ...(input != null ? {input} : {})
+    });
+    return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+beforeAll(() => {
+    if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js")))
+        throw new Error("Build first: the CLI tests run the compiled `kotae` (npm test does this in its set-up).");
+});
+
+describe("kotae solve (real model, temporary database)", () => {
+    it("streams the solution, exits 0 and logs the interaction with the model's sha256", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const problem = "1から100までの自然数の和を求めてください";
+        const result = run(["solve", "--profile", "generic-chatml", "--max-tokens", "40", "--seed", "7", problem],
+            {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_THREADS: "1", KOTAE_GPU: "off"});
+
+        expect(result.stderr).toMatch(/解いています… \(profile generic-chatml, mode cot, #1\)/);
+        expect(result.stdout).toContain("答えを取り出せませんでした (stop: maxTokens)");
+        expect(result.status).toBe(0);
+
+        const database = new Database(db, {readonly: true});
+        const row = database.prepare("SELECT * FROM interactions").get() as Record<string, unknown>;
+        database.close();
+        expect(row).toMatchObject({
+            platform: "cli", question: problem, status: "no_answer", profile: "generic-chatml", mode: "cot",
+            model_file: stories, completion_tokens: 40, stop_reason: "maxTokens",
+            model_sha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d"
+        });
+        expect(String(row["prompt"])).toContain(problem);
+        expect(String(row["raw_output"]).length).toBeGreaterThan(0);
+        expect(row["user_pseudonym"]).toMatch(/^[0-9a-f]{32}$/);
+        expect(fs.existsSync(path.join(path.dirname(db), "pseudonym.key"))).toBe(true);
+    });
+
+    it("prints JSON with --json and reads the problem from standard input", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["solve", "--json", "--max-tokens", "8", "--model", stories, "--db", db, "--gpu", "off", "-"], {}, "Once upon a time\n");
+        expect(result.status).toBe(0);
+        const output = JSON.parse(result.stdout) as Record<string, unknown>;
+        expect(output).toMatchObject({ok: true, interactionId: 1, status: "no_answer", completionTokens: 8, profile: "llmjp-math-cot"});
+    });
+
+    it("exits non-zero with a kind message and the fix when no model is configured, and still logs the request", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["solve", "2+2は?"], {KOTAE_DB: db});
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("いまは問題を解く準備ができていません");
+        expect(result.stderr).toContain("Set KOTAE_MODEL");
+        const database = new Database(db, {readonly: true});
+        expect(database.prepare("SELECT status, error_code FROM interactions").get()).toEqual({status: "failed", error_code: "model_unavailable"});
+        database.close();
+    });
+
+    it("rejects an empty problem with exit 1 and logs it", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["solve", "  "], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("問題文が空のようです");
+    });
+
+    it("fails fast on an invalid setting, naming it", () => {
+        const result = run(["solve", "1+1"], {KOTAE_SEQUENCES: "zero"});
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(/KOTAE_SEQUENCES \/ "sequences" in the config file/);
+    });
+});
+
+describe("kotae answer-equal", () => {
+    it.each([
+        [["8万ドル", "80,000"], 0, /^equal/],
+        [["\\frac{1}{2}", "0.5"], 0, /^equal/],
+        [["18", "19個"], 1, /^different/]
+    ])("%j exits %i", (args, status, output) => {
+        const result = run(["answer-equal", ...args]);
+        expect(result.status).toBe(status);
+        expect(result.stdout).toMatch(output);
+    });
+});
+
+describe("kotae doctor", () => {
+    it("reports each check with a fix hint, as JSON", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["doctor", "--json"], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
+        const checks = JSON.parse(result.stdout) as Array<{name: string, status: string, detail: string, fix?: string}>;
+        expect(checks.map((check) => check.name)).toEqual(["Node.js", "Compute", "Model", "Profile", "Japanese font", "Python sandbox", "Database"]);
+        expect(checks.find((check) => check.name === "Model")).toMatchObject({status: "ok", detail: expect.stringContaining("stories260K.gguf") as string});
+        expect(checks.find((check) => check.name === "Compute")).toMatchObject({status: "ok", detail: expect.stringContaining("CPU") as string});
+        expect(checks.find((check) => check.name === "Database")).toMatchObject({status: "ok"});
+        for (const check of checks.filter((candidate) => candidate.status !== "ok"))
+            expect(check.fix).toBeTruthy();
+        expect(result.status).toBe(0);
+    });
+
+    it("fails when no model is configured, saying how to fix it", () => {
+        const result = run(["doctor"], {KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite")});
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/✘ Model: no model configured\n {4}→ Set KOTAE_MODEL/);
+    });
+});
+
+describe("kotae serve", () => {
+    it("checks the database and model, explains what to configure, and exits 0", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["serve"], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
+        expect(result.status).toBe(0);
+        expect(result.stdout).toMatch(/Model: llama loaded on cpu/);
+        expect(result.stdout).toContain("npx kotae solve");
+    });
+});

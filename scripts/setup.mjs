@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes a fresh Debian/Ubuntu checkout ready to run: system packages (as root, via apt), npm
-// dependencies (npm ci, only when they changed) and the TypeScript build. `npm start`, `npm test` and
+// dependencies (npm install from the lock file, only when they changed) and the TypeScript build. `npm start`, `npm test` and
 // `npm run bench` run this first, so each of them works on a new machine as one command.
 // It uses nothing but Node itself, because it runs before the dependencies exist.
 import {execFileSync, spawnSync} from "node:child_process";
@@ -51,12 +51,14 @@ function installNodeModules() {
     if (upToDate)
         return;
 
-    log("installing npm dependencies (npm ci)");
+    log("installing npm dependencies (npm install, pinned by package-lock.json)");
     // better-sqlite3 compiles from source here; node-gyp finds Node's headers under /usr without a download.
     const env = {...process.env};
     if (env.npm_config_nodedir == null && fs.existsSync("/usr/include/node/node.h"))
         env.npm_config_nodedir = "/usr";
-    run("npm", ["ci", "--no-audit", "--no-fund"], {env});
+    // Not `npm ci`: npm 11 leaves node-llama-cpp's other-platform optional packages out of the lock
+    // file and then `npm ci` rejects that same file as out of sync. `npm install` honours the lock.
+    run("npm", ["install", "--no-audit", "--no-fund"], {env});
 }
 
 function build() {

@@ -61,10 +61,6 @@ export class Engine {
         Promise.resolve(options.backend).catch(() => {});
     }
 
-    public get queueLength(): number {
-        return this.queue.waitingCount;
-    }
-
     /** Solves a problem, reporting progress as events. Breaking out of the loop cancels the solve. */
     public solve(request: SolveRequest): AsyncIterable<EngineEvent> {
         const cancel = new AbortController();

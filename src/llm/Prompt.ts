@@ -18,11 +18,6 @@ export class Prompt {
         return new Prompt([{kind: "text", text}]);
     }
 
-    /** A continuation: this prompt followed by text the model (or a tool) produced. */
-    public append(text: string): Prompt {
-        return new Prompt([...this.segments, {kind: "text", text}]);
-    }
-
     /** The prompt as one string, with named tokens written as given (e.g. `{BOS: "<s>"}`), for logs and golden tests. */
     public toText(tokenTexts: Partial<Record<string, string>> = {}): string {
         return this.segments

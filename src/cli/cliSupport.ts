@@ -1,4 +1,5 @@
 import os from "node:os";
+import {resolveLocale} from "../i18n/messages.js";
 import type {Requester} from "../../storage/KotaeStore.js";
 
 export enum ExitCode {
@@ -15,6 +16,6 @@ export function cliRequester(): Requester {
     return {
         platform: "cli",
         userId: os.userInfo().username,
-        locale: (process.env["LC_ALL"] || process.env["LANG"] || "ja").startsWith("en") ? "en" : "ja"
+        locale: resolveLocale(process.env["LC_ALL"] || process.env["LANG"])
     };
 }

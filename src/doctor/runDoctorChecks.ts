@@ -4,6 +4,7 @@ import path from "node:path";
 import {promisify} from "node:util";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {isModelUri} from "../llm/LlamaCppBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {openStore} from "../app/openStore.js";
 
@@ -61,13 +62,14 @@ async function checkModel(config: KotaeConfig): Promise<CheckResult> {
     if (config.model == null)
         return {name: "Model", status: "fail", detail: "no model configured", fix};
 
+    const isUri = isModelUri(config.model);
     let file: string;
     try {
-        file = await resolveModelFile(/^(hf:|https?:)/.test(config.model) ? config.model : path.resolve(config.model), {
+        file = await resolveModelFile(isUri ? config.model : path.resolve(config.model), {
             directory: path.resolve(config.modelsDir), download: false, cli: false
         });
     } catch {
-        return {name: "Model", status: "fail", detail: `${config.model} is not available locally`, fix: /^(hf:|https?:)/.test(config.model)
+        return {name: "Model", status: "fail", detail: `${config.model} is not available locally`, fix: isUri
             ? "Run `kotae solve` once online to download it, or download the GGUF elsewhere and set KOTAE_MODEL to its path."
             : fix};
     }

@@ -182,8 +182,13 @@ const stopReasons: Readonly<Record<LlamaCompletionResponse["metadata"]["stopReas
     abort: "aborted"
 };
 
+/** Whether the model setting names a download (`hf:` URI or URL) rather than a local file. */
+export function isModelUri(model: string): boolean {
+    return /^(hf:|https?:\/\/)/.test(model);
+}
+
 async function resolveModel(options: LlamaCppBackendOptions): Promise<string> {
-    const isUri = /^(hf:|https?:\/\/)/.test(options.model);
+    const isUri = isModelUri(options.model);
     try {
         return await resolveModelFile(isUri ? options.model : path.resolve(options.model), {
             directory: options.modelsDirectory,

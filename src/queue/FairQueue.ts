@@ -92,7 +92,7 @@ export class FairQueue {
                 detach: () => signal?.removeEventListener("abort", onAbort)
             };
             signal?.addEventListener("abort", onAbort, {once: true});
-            this.waiting.push(waiter);
+            this.insertInOrder(waiter);
             this.publishPositions();
         });
     }
@@ -141,7 +141,7 @@ export class FairQueue {
 
     private dispatch(): void {
         while (this.running < this.options.concurrency && this.waiting.length > 0) {
-            const next = this.orderedWaiting()[0];
+            const next = this.waiting[0];
             if (next == null)
                 break;
             this.remove(next);
@@ -150,13 +150,23 @@ export class FairQueue {
         this.publishPositions();
     }
 
-    /** Waiting jobs in the order they will start: by round, then by arrival. */
-    private orderedWaiting(): Waiter[] {
-        return [...this.waiting].sort((a, b) => a.round - b.round || a.sequence - b.sequence);
+    /**
+     * Keeps `waiting` in start order (by round, then arrival). Rounds are fixed at enqueue and arrivals
+     * only grow, so a new job goes after every job of its round or an earlier one.
+     */
+    private insertInOrder(waiter: Waiter): void {
+        let low = 0;
+        let high = this.waiting.length;
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            if ((this.waiting[middle]?.round ?? 0) <= waiter.round) low = middle + 1;
+            else high = middle;
+        }
+        this.waiting.splice(low, 0, waiter);
     }
 
     private publishPositions(): void {
-        this.orderedWaiting().forEach((waiter, index) => {
+        this.waiting.forEach((waiter, index) => {
             const position = index + 1;
             if (waiter.lastPosition !== position) {
                 waiter.lastPosition = position;

@@ -13,7 +13,9 @@ export enum ErrorCode {
     ProfileUnknown = "profile_unknown",
     ModeUnsupported = "mode_unsupported",
     ConfigInvalid = "config_invalid",
-    ShuttingDown = "shutting_down"
+    ShuttingDown = "shutting_down",
+    /** The Python sandbox is missing (bubblewrap, python3, sympy or numpy) or failed its probe. */
+    TirUnavailable = "tir_unavailable"
 }
 
 export class KotaeError extends Error {

@@ -16,7 +16,8 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ProfileUnknown]: "「{profile}」という設定は見つかりませんでした。",
         [ErrorCode.ModeUnsupported]: "このモデルでは「{mode}」モードを使えません。",
         [ErrorCode.ConfigInvalid]: "設定に誤りがあります：{detail}",
-        [ErrorCode.ShuttingDown]: "ただいま再起動中です。少し待ってから、もう一度お試しください。"
+        [ErrorCode.ShuttingDown]: "ただいま再起動中です。少し待ってから、もう一度お試しください。",
+        [ErrorCode.TirUnavailable]: "いまは Python を使って解くことができません。管理者にお知らせください。"
     },
     en: {
         [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
@@ -29,7 +30,8 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ProfileUnknown]: "There is no profile named \"{profile}\".",
         [ErrorCode.ModeUnsupported]: "The \"{mode}\" mode is not available for this model.",
         [ErrorCode.ConfigInvalid]: "The configuration is invalid: {detail}",
-        [ErrorCode.ShuttingDown]: "Kotae is restarting. Please try again shortly."
+        [ErrorCode.ShuttingDown]: "Kotae is restarting. Please try again shortly.",
+        [ErrorCode.TirUnavailable]: "Solving with Python is not available right now. Please let an administrator know."
     }
 };
 

@@ -1,4 +1,4 @@
-import {solveModes} from "../src/engine/EngineEvent.js";
+import {solveModes, type SolveMode} from "../src/solver/SolveMode.js";
 import type {CommandDefinition} from "./CommandDefinition.js";
 
 export type SolveCommandRequest = {
@@ -7,6 +7,12 @@ export type SolveCommandRequest = {
     readonly mode?: string,
     /** A profile chosen by style (e.g. `sansu`); undefined keeps the configured default. */
     readonly profile?: string
+};
+
+const modeLabels: Readonly<Record<SolveMode, {ja: string, en: string}>> = {
+    auto: {ja: "おまかせ", en: "auto"},
+    tir: {ja: "Python で計算", en: "with Python"},
+    cot: {ja: "文章で考える", en: "text reasoning"}
 };
 
 const styleProfiles: Readonly<Record<string, string | undefined>> = {standard: undefined, sansu: "sansu"};
@@ -27,10 +33,11 @@ export const solveCommand: CommandDefinition<SolveCommandRequest> = {
     }, {
         name: "mode",
         localizedNames: {ja: "モード", en: "mode"},
-        description: {ja: "解き方（文章で考える cot など）", en: "How to solve (cot: reasoning in text)"},
+        description: {ja: "解き方（auto: まず Python で計算、tir: Python を使う、cot: 文章で考える）",
+            en: "How to solve (auto: Python first, tir: with Python, cot: reasoning in text)"},
         type: "string",
         required: false,
-        choices: solveModes.map((mode) => ({value: mode, label: {ja: mode, en: mode}}))
+        choices: solveModes.map((mode) => ({value: mode, label: modeLabels[mode]}))
     }, {
         name: "style",
         localizedNames: {ja: "スタイル", en: "style"},

@@ -48,8 +48,57 @@ export type InteractionOutcome = {
     readonly promptTokens?: number,
     readonly completionTokens?: number,
     readonly generationMs?: number,
-    readonly totalMs: number
+    readonly totalMs: number,
+    /** How the representative solution was reached: cot, tir, or tir_then_cot (auto mode's fallback). */
+    readonly solvePath?: string,
+    readonly sampleCount?: number,
+    /** Samples whose answer won the vote. */
+    readonly agreementVotes?: number,
+    readonly representativeSample?: number
 };
+
+/** One attempt of one sample at a problem: a tool-using (tir) or text (cot) solution. */
+export type NewSolution = {
+    readonly interactionId: number,
+    readonly sampleIndex: number,
+    /** 0 for the first attempt; 1 for auto mode's text fallback after a tool-using attempt. */
+    readonly attempt: number,
+    readonly mode: "tir" | "cot",
+    readonly seed?: number,
+    readonly prompt: string,
+    readonly rawOutput: string,
+    readonly thinking: string,
+    readonly shownSolution: string,
+    readonly answer: string | null,
+    readonly answerCanonical: string | null,
+    readonly answerMethod: string | null,
+    readonly stopReason: string,
+    /** Why this attempt was followed by another (e.g. `no_answer`, `code_failing`). */
+    readonly fallbackReason?: string,
+    readonly promptTokens: number,
+    readonly completionTokens: number,
+    readonly generationMs: number
+};
+
+export type SolutionRecord = Omit<NewSolution, "seed" | "fallbackReason"> & {
+    readonly createdAt: string,
+    readonly seed: number | null,
+    readonly fallbackReason: string | null
+};
+
+export type NewExecution = {
+    readonly interactionId: number,
+    readonly sampleIndex: number,
+    readonly executionIndex: number,
+    readonly code: string,
+    readonly output: string,
+    readonly status: "ok" | "error" | "timeout",
+    readonly truncated: boolean,
+    readonly restarted: boolean,
+    readonly durationMs: number
+};
+
+export type ExecutionRow = NewExecution & {readonly id: number, readonly createdAt: string};
 
 export type InteractionRecord = {
     readonly id: number,
@@ -83,7 +132,11 @@ export type InteractionRecord = {
     readonly completionTokens: number | null,
     readonly queueMs: number | null,
     readonly generationMs: number | null,
-    readonly totalMs: number | null
+    readonly totalMs: number | null,
+    readonly solvePath: string | null,
+    readonly sampleCount: number | null,
+    readonly agreementVotes: number | null,
+    readonly representativeSample: number | null
 };
 
 export type NewTurn = {
@@ -170,8 +223,24 @@ export class KotaeStore implements Disposable {
                     thinking = @thinking, shown_solution = @shownSolution, answer = @answer,
                     answer_canonical = @answerCanonical, answer_method = @answerMethod, stop_reason = @stopReason,
                     error_code = @errorCode, error_message = @errorMessage, prompt_tokens = @promptTokens,
-                    completion_tokens = @completionTokens, generation_ms = @generationMs, total_ms = @totalMs
+                    completion_tokens = @completionTokens, generation_ms = @generationMs, total_ms = @totalMs,
+                    solve_path = @solvePath, sample_count = @sampleCount, agreement_votes = @agreementVotes,
+                    representative_sample = @representativeSample
                 WHERE id = @id`),
+            insertSolution: db.prepare(`
+                INSERT INTO solutions (interaction_id, sample_index, attempt, created_at, mode, seed, prompt, raw_output,
+                    thinking, shown_solution, answer, answer_canonical, answer_method, stop_reason, fallback_reason,
+                    prompt_tokens, completion_tokens, generation_ms)
+                VALUES (@interactionId, @sampleIndex, @attempt, @now, @mode, @seed, @prompt, @rawOutput,
+                    @thinking, @shownSolution, @answer, @answerCanonical, @answerMethod, @stopReason, @fallbackReason,
+                    @promptTokens, @completionTokens, @generationMs)`),
+            listSolutions: db.prepare("SELECT * FROM solutions WHERE interaction_id = ? ORDER BY sample_index, attempt"),
+            insertExecution: db.prepare(`
+                INSERT INTO executions (interaction_id, sample_index, execution_index, created_at, code, output, status,
+                    truncated, restarted, duration_ms)
+                VALUES (@interactionId, @sampleIndex, @executionIndex, @now, @code, @output, @status,
+                    @truncated, @restarted, @durationMs)`),
+            listExecutions: db.prepare("SELECT * FROM executions WHERE interaction_id = ? ORDER BY sample_index, execution_index"),
             getInteraction: db.prepare("SELECT * FROM interactions WHERE id = ?"),
             nextTurnIndex: db.prepare("SELECT coalesce(max(turn_index) + 1, 0) AS next FROM conversation_turns WHERE interaction_id = ?"),
             insertTurn: db.prepare(`
@@ -237,7 +306,41 @@ export class KotaeStore implements Disposable {
             promptTokens: outcome.promptTokens ?? null,
             completionTokens: outcome.completionTokens ?? null,
             generationMs: outcome.generationMs ?? null,
-            totalMs: outcome.totalMs
+            totalMs: outcome.totalMs,
+            solvePath: outcome.solvePath ?? null,
+            sampleCount: outcome.sampleCount ?? null,
+            agreementVotes: outcome.agreementVotes ?? null,
+            representativeSample: outcome.representativeSample ?? null
+        });
+    }
+
+    public addSolution(solution: NewSolution): void {
+        this.statements.insertSolution.run({
+            ...solution,
+            now: now(),
+            seed: solution.seed ?? null,
+            fallbackReason: solution.fallbackReason ?? null
+        });
+    }
+
+    public listSolutions(interactionId: number): SolutionRecord[] {
+        return (this.statements.listSolutions.all(interactionId) as Row[]).map((row) => camelize(row) as SolutionRecord);
+    }
+
+    /** Logged as each block finishes, so a crash mid-solution still leaves the code that ran. */
+    public addExecution(execution: NewExecution): void {
+        this.statements.insertExecution.run({
+            ...execution,
+            now: now(),
+            truncated: Number(execution.truncated),
+            restarted: Number(execution.restarted)
+        });
+    }
+
+    public listExecutions(interactionId: number): ExecutionRow[] {
+        return (this.statements.listExecutions.all(interactionId) as Row[]).map((row) => {
+            const record = camelize(row);
+            return {...record, truncated: record["truncated"] === 1, restarted: record["restarted"] === 1} as ExecutionRow;
         });
     }
 

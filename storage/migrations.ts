@@ -89,6 +89,52 @@ export const migrations: readonly Migration[] = [{
             PRIMARY KEY (path, size, mtime_ms)
         ) STRICT;
     `
+}, {
+    version: 2,
+    description: "tool-integrated reasoning and self-consistency: solutions per sample and attempt, code executions",
+    sql: `
+        ALTER TABLE interactions ADD COLUMN solve_path TEXT;
+        ALTER TABLE interactions ADD COLUMN sample_count INTEGER;
+        ALTER TABLE interactions ADD COLUMN agreement_votes INTEGER;
+        ALTER TABLE interactions ADD COLUMN representative_sample INTEGER;
+
+        CREATE TABLE solutions (
+            interaction_id    INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            sample_index      INTEGER NOT NULL,
+            attempt           INTEGER NOT NULL,
+            created_at        TEXT    NOT NULL,
+            mode              TEXT    NOT NULL CHECK (mode IN ('tir', 'cot')),
+            seed              INTEGER,
+            prompt            TEXT    NOT NULL,
+            raw_output        TEXT    NOT NULL,
+            thinking          TEXT    NOT NULL,
+            shown_solution    TEXT    NOT NULL,
+            answer            TEXT,
+            answer_canonical  TEXT,
+            answer_method     TEXT,
+            stop_reason       TEXT    NOT NULL,
+            fallback_reason   TEXT,
+            prompt_tokens     INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            generation_ms     INTEGER NOT NULL,
+            PRIMARY KEY (interaction_id, sample_index, attempt)
+        ) STRICT;
+
+        CREATE TABLE executions (
+            id                INTEGER PRIMARY KEY,
+            interaction_id    INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            sample_index      INTEGER NOT NULL,
+            execution_index   INTEGER NOT NULL,
+            created_at        TEXT    NOT NULL,
+            code              TEXT    NOT NULL,
+            output            TEXT    NOT NULL,
+            status            TEXT    NOT NULL CHECK (status IN ('ok', 'error', 'timeout')),
+            truncated         INTEGER NOT NULL,
+            restarted         INTEGER NOT NULL,
+            duration_ms       INTEGER NOT NULL,
+            UNIQUE (interaction_id, sample_index, execution_index)
+        ) STRICT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

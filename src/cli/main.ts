@@ -4,7 +4,7 @@ import {answersEqual} from "../answers/answersEqual.js";
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
 import {loadConfig} from "../config/loadConfig.js";
-import {solveModes} from "../engine/EngineEvent.js";
+import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
 import {ExitCode} from "./cliSupport.js";

@@ -1,9 +1,14 @@
 import os from "node:os";
 import {z} from "zod";
-import {solveModes} from "../engine/EngineEvent.js";
+import {solveModes} from "../solver/SolveMode.js";
 import {userProfileSchema} from "../profiles/ModelProfile.js";
 
 const positiveInteger = z.coerce.number().int().positive();
+/** true/false in JSON; "true"/"1"/"yes" or "false"/"0"/"no" in the environment. */
+const booleanSetting = z.union([
+    z.boolean(),
+    z.enum(["true", "1", "yes", "false", "0", "no"]).transform((text) => ["true", "1", "yes"].includes(text))
+]);
 
 /**
  * Every setting, its default and meaning. Sources, lowest priority first: defaults, the config file
@@ -16,8 +21,10 @@ export const settings = {
         help: "Where hf: models are looked up and downloaded to."},
     profile: {env: "KOTAE_PROFILE", schema: z.string().min(1).default("llmjp-math-cot"),
         help: "Model profile (prompt format, tags, sampling): a built-in or one from the config file."},
-    mode: {env: "KOTAE_MODE", schema: z.enum(solveModes).default("cot"),
-        help: "Default solving mode."},
+    mode: {env: "KOTAE_MODE", schema: z.enum(solveModes).default("auto"),
+        help: "Default solving mode: auto (Python tool use when the profile has it, falling back to text reasoning), tir or cot."},
+    samples: {env: "KOTAE_SAMPLES", schema: z.coerce.number().int().min(1).max(64).default(1),
+        help: "Self-consistency: solutions sampled per problem (in parallel sequences) and voted on; raise it for evaluation."},
     gpu: {env: "KOTAE_GPU", schema: z.enum(["auto", "cuda", "vulkan", "metal", "off"]).default("auto"),
         help: "Compute backend: auto picks CUDA/Vulkan/Metal when present, else CPU; off forces CPU."},
     threads: {env: "KOTAE_THREADS", schema: positiveInteger.default(Math.max(1, Math.min(os.availableParallelism(), 16))),
@@ -34,6 +41,28 @@ export const settings = {
         help: "Requests one user may have waiting or running at once."},
     maxProblemChars: {env: "KOTAE_MAX_PROBLEM_CHARS", schema: positiveInteger.default(2000),
         help: "Longest accepted problem text, in characters."},
+    tirMaxExecutions: {env: "KOTAE_TIR_MAX_EXECUTIONS", schema: z.coerce.number().int().min(1).max(64).default(8),
+        help: "Code executions per solution; after the last one the model is told to finish in text."},
+    tirExecutionSeconds: {env: "KOTAE_TIR_EXECUTION_SECONDS", schema: z.coerce.number().positive().max(600).default(10),
+        help: "Wall-clock seconds per code execution; past it the interpreter is killed."},
+    tirOutputChars: {env: "KOTAE_TIR_OUTPUT_CHARS", schema: positiveInteger.default(1000),
+        help: "Characters of a code execution's output shown to the model; the rest is cut with a marker."},
+    tirMaxSeconds: {env: "KOTAE_TIR_MAX_SECONDS", schema: z.coerce.number().positive().default(300),
+        help: "Wall-clock seconds for one tool-using solution (generation and executions together)."},
+    tirFailuresBeforeFallback: {env: "KOTAE_TIR_FAILURES_BEFORE_FALLBACK", schema: positiveInteger.default(3),
+        help: "In auto mode, consecutive failed executions after which the solution switches to text reasoning."},
+    python: {env: "KOTAE_PYTHON", schema: z.string().min(1).default("/usr/bin/python3"),
+        help: "Python interpreter run inside the sandbox (needs sympy and numpy; a system path, not one under /root or /home)."},
+    sandboxMemoryMiB: {env: "KOTAE_SANDBOX_MEMORY_MIB", schema: z.coerce.number().int().min(128).default(1024),
+        help: "Address-space limit per Python interpreter, MiB (numpy needs at least 128)."},
+    sandboxProcesses: {env: "KOTAE_SANDBOX_PROCESSES", schema: positiveInteger.default(32),
+        help: "Processes the sandbox user may run at once (stops fork bombs)."},
+    sandboxFileSizeMiB: {env: "KOTAE_SANDBOX_FILE_SIZE_MIB", schema: positiveInteger.default(16),
+        help: "Largest file sandboxed code may write (in its private /tmp), MiB."},
+    sandboxOpenFiles: {env: "KOTAE_SANDBOX_OPEN_FILES", schema: z.coerce.number().int().min(16).default(64),
+        help: "Open file descriptors per sandboxed interpreter."},
+    unsafeUnsandboxedPython: {env: "KOTAE_UNSAFE_UNSANDBOXED_PYTHON", schema: booleanSetting.default(false),
+        help: "UNSAFE: run model-written Python without bubblewrap (only resource limits) where bubblewrap cannot run. Never on a shared host."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
     pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", schema: z.string().min(16).optional(),

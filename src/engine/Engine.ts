@@ -1,15 +1,21 @@
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
+import {voteAnswers} from "../answers/voteAnswers.js";
 import {ErrorCode, KotaeError, toKotaeError} from "../errors/ErrorCode.js";
-import {localizeError} from "../i18n/messages.js";
+import type {NoticeCode} from "../errors/NoticeCode.js";
+import {localize} from "../i18n/messages.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import type {ModelProfile} from "../profiles/ModelProfile.js";
 import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {renderPrompt} from "../profiles/renderPrompt.js";
 import {FairQueue, type QueueSlot} from "../queue/FairQueue.js";
-import {CotSolver} from "../solver/CotSolver.js";
+import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
+import {assertModeSupported, HybridSolver, type HybridOutcome} from "../solver/HybridSolver.js";
+import type {SolutionOutcome} from "../solver/SolutionOutcome.js";
+import {isSolveMode, type SolveMode} from "../solver/SolveMode.js";
+import type {TirLimits} from "../solver/TirSolver.js";
 import type {InteractionOutcome, KotaeStore, Requester} from "../../storage/KotaeStore.js";
 import {EventChannel} from "./EventChannel.js";
-import {solveModes, type EngineEvent, type SolveMode} from "./EngineEvent.js";
+import type {EngineEvent} from "./EngineEvent.js";
 
 export type SolveRequest = {
     readonly problem: string,
@@ -17,6 +23,9 @@ export type SolveRequest = {
     /** A SolveMode; anything else is answered with mode_unsupported. */
     readonly mode?: string,
     readonly profile?: string,
+    /** Self-consistency samples to draw and vote on (default: the engine's `samples`). */
+    readonly samples?: number,
+    /** Sample i uses seed + i, so a run can be repeated exactly. */
     readonly seed?: number,
     /** The interaction this one re-solves (「もう一度解く」). */
     readonly parentId?: number,
@@ -28,6 +37,8 @@ export type EngineOptions = {
     readonly backend: LlmBackend | Promise<LlmBackend>,
     /** The SHA-256 of the model file, for the log; may resolve after the model is loaded. */
     readonly modelSha256?: Promise<string | null>,
+    /** The Python sandbox, started on first use; rejects with tir_unavailable where the host cannot run it. */
+    readonly sandbox: () => Promise<CodeSandbox>,
     readonly store: KotaeStore,
     readonly profiles: ProfileRegistry,
     readonly defaultProfile: string,
@@ -37,13 +48,26 @@ export type EngineOptions = {
     readonly queueCapacity: number,
     readonly maxPendingPerUser: number,
     readonly maxProblemChars: number,
+    /** Self-consistency samples per request unless the request says otherwise. */
+    readonly samples: number,
+    readonly tirLimits: TirLimits,
+    readonly failuresBeforeFallback: number,
     /** Overrides the profile's token budget when set. */
     readonly maxTokens?: number
 };
 
+/** The most samples one request may ask for. */
+export const maxSamples = 64;
+
+type SampleResult = HybridOutcome & {
+    readonly sample: number,
+    readonly canonical: string | null
+};
+
 /**
- * Kotae's engine: validates a request, logs it, queues it fairly, runs the model and reports typed
- * events. It knows nothing about Discord, Slack or the terminal.
+ * Kotae's engine: validates a request, logs it, queues it fairly, runs the model (in text, with code, or
+ * both; once or several times with a vote) and reports typed events. It knows nothing about Discord,
+ * Slack or the terminal.
  */
 export class Engine {
     private readonly queue: FairQueue;
@@ -87,6 +111,7 @@ export class Engine {
         const problem = request.problem.trim();
         const requestedMode = request.mode ?? this.options.defaultMode;
         const profileName = request.profile ?? this.options.defaultProfile;
+        const locale = request.requester.locale;
         const elapsed = (): number => Math.round(performance.now() - receivedAt);
 
         const interactionId = store.createInteraction({
@@ -97,7 +122,7 @@ export class Engine {
             ...(request.parentId != null ? {parentId: request.parentId} : {})
         });
         const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {
-            const kotaeError = toKotaeError(error, ErrorCode.GenerationFailed);
+            const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
             const status = kotaeError.code === ErrorCode.Cancelled || kotaeError.code === ErrorCode.ShuttingDown ? "cancelled"
                 : rejectionCodes.has(kotaeError.code) ? "rejected" : "failed";
             store.finishInteraction(interactionId, {
@@ -107,19 +132,19 @@ export class Engine {
                 type: "failed",
                 interactionId,
                 code: kotaeError.code,
-                message: localizeError(kotaeError.code, request.requester.locale, kotaeError.params),
+                message: localize(kotaeError.code, locale, kotaeError.params),
                 detail: kotaeError.message
             });
         };
 
-        let slot: QueueSlot | undefined;
+        const slots: QueueSlot[] = [];
         try {
-            const profile = this.validate(problem, requestedMode, profileName);
-            const {mode} = profile;
+            const {profile, mode, samples} = this.validate(problem, requestedMode, profileName, request.samples);
+            const user = store.pseudonymOf(request.requester);
 
             // The queue reports a position synchronously when the request has to wait; otherwise it starts now (0).
             let waiting = false;
-            const acquiring = this.queue.acquire(store.pseudonymOf(request.requester), {
+            const acquiring = this.queue.acquire(user, {
                 signal,
                 onPosition: (position) => {
                     waiting = true;
@@ -128,74 +153,132 @@ export class Engine {
             });
             if (!waiting)
                 channel.push({type: "queued", interactionId, position: 0});
-            slot = await acquiring;
+            const firstSlot = await acquiring;
+            slots.push(firstSlot);
 
             const backend = await this.backendOrUnavailable();
             if (signal.aborted)
                 throw this.cancellation("before generation started");
             const queueMs = elapsed();
-            const prompt = renderPrompt(profile.prompt, problem, backend);
+            const firstPrompt = renderPrompt(mode !== "cot" ? profile.tools?.prompt ?? profile.prompt : profile.prompt, problem, backend);
             store.markRunning(interactionId, {
                 modelName: backend.model.name,
                 modelFile: backend.model.path,
                 modelSha256: await (this.options.modelSha256 ?? Promise.resolve(null)).catch(() => null),
-                prompt: prompt.toText(),
+                prompt: firstPrompt.toText(),
                 queueMs
             });
-            channel.push({type: "started", interactionId, profile: profile.name, mode});
+            channel.push({type: "started", interactionId, profile: profile.name, mode, samples});
 
-            const outcome = await new CotSolver(backend).solve({
-                prompt,
-                profile,
-                maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
-                ...(request.seed != null ? {seed: request.seed} : {}),
-                signal,
-                onThinking: (text) => channel.push({type: "thinking", text}),
-                onText: (text) => channel.push({type: "text", text})
-            });
-
-            const partial = {
-                rawOutput: outcome.rawOutput, thinking: outcome.thinking, shownSolution: outcome.solution,
-                promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens
+            const solver = new HybridSolver(backend, this.options.sandbox);
+            const noticed = new Set<NoticeCode>();
+            const solveSample = async (sample: number): Promise<SampleResult> => {
+                // Sample 0 runs in the request's own slot; more samples take turns in the queue like the user's other work.
+                const slot = sample === 0 ? firstSlot : await this.queue.acquire(user, {signal, admitted: true});
+                slots.push(slot);
+                try {
+                    return await solveSampleInSlot(sample);
+                } finally {
+                    slot.release();
+                }
             };
-            if (signal.aborted) {
-                fail(this.cancellation("during generation"), partial);
+            const solveSampleInSlot = async (sample: number): Promise<SampleResult> => {
+                const seed = request.seed != null ? request.seed + sample : undefined;
+                const solved = await solver.solve({
+                    problem, profile, mode,
+                    maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
+                    tirLimits: this.options.tirLimits,
+                    failuresBeforeFallback: this.options.failuresBeforeFallback,
+                    ...(seed != null ? {seed} : {}),
+                    signal,
+                    listener: {
+                        onThinking: (text) => channel.push({type: "thinking", sample, text}),
+                        onText: (text) => channel.push({type: "text", sample, text}),
+                        onCode: (n, max, code) => channel.push({type: "code", sample, n, max, code}),
+                        onExecution: (execution) => {
+                            store.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});
+                            channel.push({
+                                type: "codeResult", sample, n: execution.index,
+                                status: execution.status, output: execution.output, durationMs: execution.durationMs
+                            });
+                        },
+                        onNotice: (code) => {
+                            if (noticed.has(code)) return; // said once per request, however many samples hit it
+                            noticed.add(code);
+                            channel.push({type: "notice", sample, code, message: localize(code, locale)});
+                        },
+                        onAttempt: (attempt) => store.addSolution({
+                            interactionId, sampleIndex: sample, attempt: attempt.attempt, mode: attempt.mode,
+                            ...(seed != null ? {seed} : {}),
+                            prompt: attempt.prompt.toText(),
+                            ...solutionColumns(attempt.outcome),
+                            stopReason: attempt.outcome.stopReason,
+                            ...(attempt.fallbackReason != null ? {fallbackReason: attempt.fallbackReason} : {})
+                        })
+                    }
+                });
+                const canonical = canonicalOf(solved.outcome);
+                if (samples > 1)
+                    channel.push({type: "sampleDone", sample, answer: solved.outcome.answer?.value ?? null, canonical, path: solved.path});
+                return {...solved, sample, canonical};
+            };
+
+            const settled = await Promise.allSettled(Array.from({length: samples}, (_unused, sample) => solveSample(sample)));
+            const solved = settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+            if (signal.aborted) { // keep what was generated before the cancellation
+                const partial = solved[0]?.outcome;
+                fail(this.cancellation("during generation"), partial != null ? {...solutionColumns(partial), stopReason: partial.stopReason} : {});
                 return;
             }
+            if (solved.length === 0) // every sample failed: report the first sample's error
+                throw (settled[0] as PromiseRejectedResult).reason;
 
-            const answer = outcome.answer?.value ?? null;
-            const canonical = answer != null ? normalizeAnswer(answer).canonical : null;
+            const vote = voteAnswers(settled.map((result, sample) => result.status === "fulfilled"
+                ? {sample, canonical: result.value.canonical, method: result.value.outcome.answer?.method ?? null}
+                : {sample, canonical: null, method: null}));
+            const chosen = solved.find((result) => result.sample === vote.representative) ?? solved[0]!;
+            const {outcome} = chosen;
+            const answer = vote.winner != null ? outcome.answer?.value ?? null : null;
+            const agreement = {votes: vote.votes, samples};
             const status = answer != null ? "answered" : "no_answer";
-            const generationMs = Math.round(outcome.generationMs);
+            const promptTokens = sum(solved, (result) => result.outcome.promptTokens);
+            const completionTokens = sum(solved, (result) => result.outcome.completionTokens);
+            const generationMs = elapsed() - queueMs;
             store.finishInteraction(interactionId, {
                 status,
-                ...partial,
-                answer,
-                answerCanonical: canonical,
-                answerMethod: outcome.answer?.method ?? null,
+                ...solutionColumns(outcome),
                 stopReason: outcome.stopReason,
+                promptTokens,
+                completionTokens,
                 generationMs,
-                totalMs: elapsed()
+                totalMs: elapsed(),
+                solvePath: chosen.path,
+                sampleCount: samples,
+                agreementVotes: vote.votes,
+                representativeSample: chosen.sample
             });
-            channel.push({type: "answer", answer, canonical});
+            channel.push({type: "answer", answer, canonical: vote.winner, agreement});
             channel.push({
                 type: "done",
                 result: {
-                    interactionId, status, answer, answerCanonical: canonical, answerMethod: outcome.answer?.method ?? null,
-                    solution: outcome.solution, thinking: outcome.thinking, stopReason: outcome.stopReason,
-                    profile: profile.name, mode, modelName: backend.model.name,
-                    promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens,
-                    queueMs, generationMs, totalMs: elapsed()
+                    interactionId, status, answer, answerCanonical: vote.winner, answerMethod: outcome.answer?.method ?? null,
+                    agreement, representativeSample: chosen.sample,
+                    solution: outcome.solution, thinking: outcome.thinking, executions: outcome.executions,
+                    stopReason: outcome.stopReason, profile: profile.name, mode, path: chosen.path, modelName: backend.model.name,
+                    promptTokens, completionTokens, queueMs, generationMs, totalMs: elapsed()
                 }
             });
         } catch (error) {
             fail(error);
         } finally {
-            slot?.release();
+            for (const slot of slots)
+                slot.release();
         }
     }
 
-    private validate(problem: string, mode: string, profileName: string): ModelProfile & {mode: SolveMode} {
+    private validate(problem: string, mode: string, profileName: string, samples = this.options.samples): {
+        profile: ModelProfile, mode: SolveMode, samples: number
+    } {
         if (problem === "")
             throw new KotaeError(ErrorCode.ProblemEmpty, "The problem is empty");
         if ([...problem].length > this.options.maxProblemChars)
@@ -204,7 +287,11 @@ export class Engine {
             });
         if (!isSolveMode(mode))
             throw new KotaeError(ErrorCode.ModeUnsupported, `Unsupported mode "${mode}"`, {params: {mode}});
-        return {...this.options.profiles.get(profileName), mode};
+        if (!Number.isInteger(samples) || samples < 1 || samples > maxSamples)
+            throw new RangeError(`samples must be an integer from 1 to ${maxSamples}, got ${samples}`);
+        const profile = this.options.profiles.get(profileName);
+        assertModeSupported(profile, mode);
+        return {profile, mode, samples};
     }
 
     private cancellation(when: string): KotaeError {
@@ -228,6 +315,25 @@ const rejectionCodes = new Set<ErrorCode>([
     ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
 ]);
 
-function isSolveMode(mode: string): mode is SolveMode {
-    return (solveModes as readonly string[]).includes(mode);
+function canonicalOf(outcome: SolutionOutcome): string | null {
+    return outcome.answer != null ? normalizeAnswer(outcome.answer.value).canonical : null;
+}
+
+/** The columns a solution fills in both the interaction and its per-attempt rows. */
+function solutionColumns(outcome: SolutionOutcome) {
+    return {
+        rawOutput: outcome.rawOutput,
+        thinking: outcome.thinking,
+        shownSolution: outcome.solution,
+        answer: outcome.answer?.value ?? null,
+        answerCanonical: canonicalOf(outcome),
+        answerMethod: outcome.answer?.method ?? null,
+        promptTokens: outcome.promptTokens,
+        completionTokens: outcome.completionTokens,
+        generationMs: Math.round(outcome.generationMs)
+    };
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+    return items.reduce((total, item) => total + value(item), 0);
 }

@@ -1,8 +1,11 @@
 import {ErrorCode} from "../errors/ErrorCode.js";
+import {NoticeCode} from "../errors/NoticeCode.js";
 
 export type Locale = "ja" | "en";
 
-type Catalog = Readonly<Record<ErrorCode, string>>;
+export type MessageKey = ErrorCode | NoticeCode;
+
+type Catalog = Readonly<Record<MessageKey, string>>;
 
 const catalogs: Readonly<Record<Locale, Catalog>> = {
     ja: {
@@ -17,7 +20,9 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ModeUnsupported]: "このモデルでは「{mode}」モードを使えません。",
         [ErrorCode.ConfigInvalid]: "設定に誤りがあります：{detail}",
         [ErrorCode.ShuttingDown]: "ただいま再起動中です。少し待ってから、もう一度お試しください。",
-        [ErrorCode.TirUnavailable]: "いまは Python を使って解くことができません。管理者にお知らせください。"
+        [ErrorCode.TirUnavailable]: "いまは Python を使って解くことができません。管理者にお知らせください。",
+        [NoticeCode.TirUnavailableFallback]: "いまは Python を使えないため、計算を文章で進めて解きます。",
+        [NoticeCode.TirFallback]: "Python を使った解き方がうまくいかなかったので、文章で考え直します。"
     },
     en: {
         [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
@@ -31,7 +36,9 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ModeUnsupported]: "The \"{mode}\" mode is not available for this model.",
         [ErrorCode.ConfigInvalid]: "The configuration is invalid: {detail}",
         [ErrorCode.ShuttingDown]: "Kotae is restarting. Please try again shortly.",
-        [ErrorCode.TirUnavailable]: "Solving with Python is not available right now. Please let an administrator know."
+        [ErrorCode.TirUnavailable]: "Solving with Python is not available right now. Please let an administrator know.",
+        [NoticeCode.TirUnavailableFallback]: "Python is not available right now, so Kotae is solving this in text.",
+        [NoticeCode.TirFallback]: "Solving with Python did not work out, so Kotae is reasoning it through in text instead."
     }
 };
 
@@ -40,7 +47,8 @@ export function resolveLocale(locale: string | undefined): Locale {
     return locale?.toLowerCase().startsWith("en") ? "en" : "ja";
 }
 
-export function localizeError(code: ErrorCode, locale: string | undefined, params: Readonly<Record<string, string | number>> = {}): string {
-    const template = catalogs[resolveLocale(locale)][code];
+/** The user-facing message for an error or notice, in the requester's language, with `{name}` filled in. */
+export function localize(key: MessageKey, locale: string | undefined, params: Readonly<Record<string, string | number>> = {}): string {
+    const template = catalogs[resolveLocale(locale)][key];
     return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => String(params[name] ?? placeholder));
 }

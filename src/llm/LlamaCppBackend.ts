@@ -98,13 +98,10 @@ export class LlamaCppBackend implements LlmBackend {
     }
 
     public async complete(request: CompletionRequest): Promise<CompletionResult> {
-        const sequence = this.freeSequences.pop();
-        if (sequence == null)
-            throw new Error("No free context sequence: the queue must not run more completions than `parallelism`");
-
+        const tokens = this.tokenize(request.prompt);
+        const sequence = this.takeSequenceFor(tokens);
         const completion = new LlamaCompletion({contextSequence: sequence});
         try {
-            const tokens = this.tokenize(request.prompt);
             const promptTokens = tokens.length + (this.beginningToken != null ? 1 : 0);
             if (promptTokens >= this.model.contextSize)
                 throw new KotaeError(ErrorCode.ProblemTooLong,
@@ -146,6 +143,27 @@ export class LlamaCppBackend implements LlmBackend {
             completion.dispose({disposeSequence: false});
             this.freeSequences.push(sequence);
         }
+    }
+
+    /**
+     * The free sequence whose cached tokens share the longest prefix with the prompt, so that a tool-using
+     * solution continuing after a code execution only evaluates the new tokens instead of the whole prompt.
+     */
+    private takeSequenceFor(tokens: readonly Token[]): LlamaContextSequence {
+        const withBeginning = this.beginningToken != null ? [this.beginningToken, ...tokens] : [...tokens];
+        let best = -1;
+        let bestShared = -1;
+        this.freeSequences.forEach((sequence, index) => {
+            const shared = sequence.compareContextTokens(withBeginning).firstDifferentIndex;
+            if (shared > bestShared) {
+                best = index;
+                bestShared = shared;
+            }
+        });
+        const [sequence] = best >= 0 ? this.freeSequences.splice(best, 1) : [];
+        if (sequence == null)
+            throw new Error("No free context sequence: the queue must not run more completions than `parallelism`");
+        return sequence;
     }
 
     public async dispose(): Promise<void> {

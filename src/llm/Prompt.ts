@@ -18,6 +18,11 @@ export class Prompt {
         return new Prompt([{kind: "text", text}]);
     }
 
+    /** This prompt followed by plain text (e.g. a partial solution to continue from). */
+    public append(text: string): Prompt {
+        return text === "" ? this : new Prompt([...this.segments, {kind: "text", text}]);
+    }
+
     /** The prompt as one string, with named tokens written as given (e.g. `{BOS: "<s>"}`), for logs and golden tests. */
     public toText(tokenTexts: Partial<Record<string, string>> = {}): string {
         return this.segments

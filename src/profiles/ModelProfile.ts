@@ -37,8 +37,11 @@ const toolTagsSchema = z.object({
     codeOpen: z.string().min(1),
     /** Text that closes it; generation stops here so the code can run. */
     codeClose: z.string().min(1),
+    /** Text inserted right after the closing code tag, before the execution's output. */
     outputOpen: z.string().min(1),
     outputClose: z.string().min(1),
+    /** Told to the model (inside the last output block) once no executions remain; a Japanese default otherwise. */
+    executionLimitNotice: z.string().min(1).optional(),
     /** The prompt used in TIR mode, when it differs from the CoT prompt. */
     prompt: promptFormatSchema.optional()
 }).strict();

@@ -15,6 +15,17 @@ const instructSampling = {temperature: 0.2, topP: 0.9, topK: 40, minP: 0.05, rep
 const toolCallTags = {
     codeOpen: "<tool_call>\n```python\n",
     codeClose: "```\n</tool_call>",
+    outputOpen: "\n```output\n",
+    outputClose: "\n```\n"
+} as const;
+
+/**
+ * ToRA / Qwen2.5-Math-style bare fences: "```python" blocks, results in "```output". The closing tag
+ * includes its newline, or it would already match the start of the opening "```python".
+ */
+const fencedTags = {
+    codeOpen: "```python\n",
+    codeClose: "```\n",
     outputOpen: "```output\n",
     outputClose: "\n```\n"
 } as const;
@@ -50,8 +61,8 @@ export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> =
         tools: {
             codeOpen: "<llm-code>",
             codeClose: "</llm-code>",
-            outputOpen: "<llm-code-output>\n",
-            outputClose: "</llm-code-output>\n",
+            outputOpen: "\n<llm-code-output>\n",
+            outputClose: "\n</llm-code-output>\n",
             prompt: {
                 format: "chat",
                 system: "あなたは優秀な数学の先生です。与えられた問題をステップバイステップで丁寧に解いてください。"
@@ -76,13 +87,22 @@ export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> =
         style: "sansu"
     },
     "generic-chatml": {
-        description: "Any instruct GGUF with a chat template: step-by-step solution, answer in \\boxed{}",
+        description: "Any instruct GGUF with a chat template: step-by-step solution, optional ```python tool use, answer in \\boxed{}",
         prompt: {
             format: "chat",
             system: "You are a careful mathematics tutor. Solve the problem step by step in the language of the question, "
                 + "and put the final answer in \\boxed{}."
         },
         thinking: thinkTags,
+        tools: {
+            ...fencedTags,
+            prompt: {
+                format: "chat",
+                system: "You are a careful mathematics tutor. Solve the problem step by step in the language of the question. "
+                    + "You may run Python (sympy and numpy are available): write code in a ```python block and its output "
+                    + "is returned in a ```output block. Put the final answer in \\boxed{}."
+            }
+        },
         stop: [],
         sampling: instructSampling,
         style: "standard"

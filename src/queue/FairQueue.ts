@@ -12,7 +12,12 @@ export type FairQueueOptions = {
 export type QueueTicketOptions = {
     readonly signal?: AbortSignal,
     /** Called with the 1-based position whenever it changes while waiting. */
-    readonly onPosition?: (position: number) => void
+    readonly onPosition?: (position: number) => void,
+    /**
+     * Extra work of a job the queue already admitted (another self-consistency sample): it waits its turn
+     * like any job of the user, but is not refused for capacity and does not count against the user's limit.
+     */
+    readonly admitted?: boolean
 };
 
 /** A granted run slot; release it (or `using` it) when the job ends. */
@@ -20,6 +25,7 @@ export type QueueSlot = Disposable & {release(): void};
 
 type Waiter = {
     readonly user: string,
+    readonly counted: boolean,
     /** The scheduling round: a user's k-th job in a busy period waits for everyone's earlier rounds. */
     readonly round: number,
     readonly sequence: number,
@@ -59,19 +65,20 @@ export class FairQueue {
     }
 
     /** Waits for a run slot. Rejects with queue_full, too_many_pending, cancelled or shutting_down. */
-    public acquire(user: string, {signal, onPosition}: QueueTicketOptions = {}): Promise<QueueSlot> {
+    public acquire(user: string, {signal, onPosition, admitted = false}: QueueTicketOptions = {}): Promise<QueueSlot> {
         if (this.closedError != null)
             return Promise.reject(this.closedError);
         if (signal?.aborted)
             return Promise.reject(cancelledError());
-        if (this.pendingFor(user) >= this.options.maxPerUser)
+        const counted = !admitted;
+        if (counted && this.pendingFor(user) >= this.options.maxPerUser)
             return Promise.reject(new KotaeError(ErrorCode.TooManyPending,
                 `User already has ${this.options.maxPerUser} problem(s) waiting or running`, {params: {limit: this.options.maxPerUser}}));
 
         if (this.running < this.options.concurrency && this.waiting.length === 0)
-            return Promise.resolve(this.startSlot(user, this.assignRound(user)));
+            return Promise.resolve(this.startSlot(user, counted, this.assignRound(user)));
 
-        if (this.waiting.length >= this.options.capacity)
+        if (counted && this.waiting.length >= this.options.capacity)
             return Promise.reject(new KotaeError(ErrorCode.QueueFull,
                 `The queue is full (${this.options.capacity} waiting)`, {params: {capacity: this.options.capacity}}));
 
@@ -83,6 +90,7 @@ export class FairQueue {
             };
             const waiter: Waiter = {
                 user,
+                counted,
                 round: this.assignRound(user),
                 sequence: this.arrivals++,
                 grant: resolve,
@@ -107,7 +115,7 @@ export class FairQueue {
     }
 
     private pendingFor(user: string): number {
-        return (this.runningByUser.get(user) ?? 0) + this.waiting.filter((waiter) => waiter.user === user).length;
+        return (this.runningByUser.get(user) ?? 0) + this.waiting.filter((waiter) => waiter.user === user && waiter.counted).length;
     }
 
     private assignRound(user: string): number {
@@ -116,14 +124,15 @@ export class FairQueue {
         return round;
     }
 
-    private startSlot(user: string, round: number): QueueSlot {
+    private startSlot(user: string, counted: boolean, round: number): QueueSlot {
         this.currentRound = Math.max(this.currentRound, round);
         for (const [known, last] of this.lastRoundByUser) {
             if (last < this.currentRound) // such a user's next job gets the current round anyway
                 this.lastRoundByUser.delete(known);
         }
         this.running++;
-        this.runningByUser.set(user, (this.runningByUser.get(user) ?? 0) + 1);
+        if (counted)
+            this.runningByUser.set(user, (this.runningByUser.get(user) ?? 0) + 1);
 
         let released = false;
         const release = (): void => {
@@ -131,9 +140,11 @@ export class FairQueue {
                 return;
             released = true;
             this.running--;
-            const remaining = (this.runningByUser.get(user) ?? 1) - 1;
-            if (remaining === 0) this.runningByUser.delete(user);
-            else this.runningByUser.set(user, remaining);
+            if (counted) {
+                const remaining = (this.runningByUser.get(user) ?? 1) - 1;
+                if (remaining === 0) this.runningByUser.delete(user);
+                else this.runningByUser.set(user, remaining);
+            }
             this.dispatch();
         };
         return {release, [Symbol.dispose]: release};
@@ -145,7 +156,7 @@ export class FairQueue {
             if (next == null)
                 break;
             this.remove(next);
-            next.grant(this.startSlot(next.user, next.round));
+            next.grant(this.startSlot(next.user, next.counted, next.round));
         }
         this.publishPositions();
     }

@@ -4,6 +4,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {Engine, type EngineOptions} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
+import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {LlmBackend} from "../../src/llm/LlmBackend.js";
 import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
@@ -32,6 +33,10 @@ export function testEngine(backend: LlmBackend | Promise<LlmBackend>, overrides:
         queueCapacity: 8,
         maxPendingPerUser: 4,
         maxProblemChars: 200,
+        sandbox: () => Promise.reject(new KotaeError(ErrorCode.TirUnavailable, "No sandbox in this test")),
+        samples: 1,
+        tirLimits: {maxExecutions: 8, maxSeconds: 60},
+        failuresBeforeFallback: 3,
         ...overrides
     });
     return {engine, store};

@@ -52,7 +52,7 @@ describe("Engine (scripted backend)", () => {
     it("logs an output without an answer as no_answer, not as a failure", async () => {
         const {engine, store} = testEngine(new ScriptedBackend(["考えましたが、わかりませんでした。"]));
         const events = await collect(engine.solve({problem, requester: alice}));
-        expect(events.at(-2)).toEqual({type: "answer", answer: null, canonical: null});
+        expect(events.at(-2)).toEqual({type: "answer", answer: null, canonical: null, agreement: {votes: 0, samples: 1}});
         expect(store.getInteraction(1)).toMatchObject({status: "no_answer", answer: null});
     });
 

@@ -14,7 +14,7 @@ function configDir(contents?: unknown): string {
 describe("loadConfig", () => {
     it("uses defaults when nothing is set", () => {
         const config = loadConfig({env: {}, cwd: configDir()});
-        expect(config).toMatchObject({profile: "llmjp-math-cot", mode: "cot", gpu: "auto", contextSize: 4096, sequences: 2, db: "./data/kotae.sqlite"});
+        expect(config).toMatchObject({profile: "llmjp-math-cot", mode: "auto", samples: 1, tirMaxExecutions: 8, tirExecutionSeconds: 10, tirOutputChars: 1000, unsafeUnsandboxedPython: false, gpu: "auto", contextSize: 4096, sequences: 2, db: "./data/kotae.sqlite"});
         expect(config.model).toBeUndefined();
         expect(config.threads).toBeGreaterThanOrEqual(1);
     });

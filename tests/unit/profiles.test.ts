@@ -30,7 +30,7 @@ describe("built-in profiles render the exact prompts the models were trained on"
     it("llmjp-math-tir uses its TIR prompt and <tool_call> / ```output tags", () => {
         const profile = registry.get("llmjp-math-tir");
         const tools = profile.tools;
-        expect(tools).toMatchObject({codeOpen: "<tool_call>\n```python\n", codeClose: "```\n</tool_call>", outputOpen: "```output\n"});
+        expect(tools).toMatchObject({codeOpen: "<tool_call>\n```python\n", codeClose: "```\n</tool_call>", outputOpen: "\n```output\n"});
         expect(renderPrompt(tools!.prompt!, problem, chatBackend(chatmlTemplate)).toText()).toBe(
             "あなたは熟練した数学の専門家であり、注意深い問題解決者です。与えられた数学の問題に対して、自然言語による推論とPythonコードの実行を組み合わせてステップバイステップで思考し、最終的な答えを \\boxed{...} で示してください。\n"
             + "### 指示:\n1から100までの自然数の和を求めてください\n### 応答:\n");
@@ -44,7 +44,7 @@ describe("built-in profiles render the exact prompts the models were trained on"
             + "あなたは優秀な数学の先生です。与えられた問題をステップバイステップで丁寧に解き、最終的な答えを \\boxed{} の中に書いてください。<|eot_id|>"
             + "<|start_header_id|>user<|end_header_id|>\n\n1から100までの自然数の和を求めてください<|eot_id|>"
             + "<|start_header_id|>assistant<|end_header_id|>\n\n");
-        expect(profile.tools).toMatchObject({codeOpen: "<llm-code>", codeClose: "</llm-code>", outputOpen: "<llm-code-output>\n"});
+        expect(profile.tools).toMatchObject({codeOpen: "<llm-code>", codeClose: "</llm-code>", outputOpen: "\n<llm-code-output>\n"});
     });
 
     it("sansu forbids algebra in its system prompt", () => {

@@ -7,6 +7,7 @@ import {cliRequester, ExitCode} from "./cliSupport.js";
 
 export type SolveCommandLineOptions = {
     readonly mode?: string,
+    readonly samples?: number,
     readonly style?: string,
     readonly seed?: number,
     readonly json: boolean,
@@ -44,6 +45,7 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
         for await (const event of runtime.engine.solve({
             ...request,
             ...(options.seed != null ? {seed: options.seed} : {}),
+            ...(options.samples != null ? {samples: options.samples} : {}),
             requester: cliRequester(),
             signal: interrupt.signal
         })) {
@@ -56,15 +58,31 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
                     if (event.position > 0) process.stderr.write(`順番待ち: ${event.position}番目\n`);
                     break;
                 case "started":
-                    process.stderr.write(`解いています… (profile ${event.profile}, mode ${event.mode}, #${event.interactionId})\n`);
+                    process.stderr.write(`解いています… (profile ${event.profile}, mode ${event.mode}${event.samples > 1 ? `, ${event.samples} samples` : ""}, #${event.interactionId})\n`);
+                    break;
+                case "notice":
+                    process.stderr.write(`${event.message}\n`);
+                    break;
+                case "sampleDone":
+                    process.stderr.write(`sample ${event.sample}: ${event.answer ?? "(答えなし)"} [${event.path}]\n`);
+                    break;
+                case "code":
+                    if (event.sample === 0) process.stderr.write(`[Python ${event.n}/${event.max} 実行中]\n`);
+                    break;
+                case "codeResult":
+                    if (event.sample === 0) process.stderr.write(`[Python ${event.n}: ${event.status}, ${event.durationMs} ms]\n`);
                     break;
                 case "thinking":
+                    if (event.sample !== 0)
+                        break;
                     if (options.showThinking) {
                         enter("thinking");
                         write(colors ? `\x1b[2m${event.text}\x1b[0m` : event.text);
                     }
                     break;
                 case "text":
+                    if (event.sample !== 0)
+                        break;
                     enter("text");
                     write(event.text);
                     break;
@@ -82,10 +100,12 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
         process.stdout.write(JSON.stringify(result != null ? {ok: true, ...result} : {ok: false, error: failure}, null, 2) + "\n");
     } else if (result != null) {
         if (!atLineStart) write("\n");
+        const agreement = result.agreement.samples > 1 ? ` (一致 ${result.agreement.votes}/${result.agreement.samples})` : "";
         process.stdout.write(result.answer != null
-            ? `\n答え: ${result.answer}\n`
+            ? `\n答え: ${result.answer}${agreement}\n`
             : `\n答えを取り出せませんでした (stop: ${result.stopReason})。記録 #${result.interactionId} を確認してください。\n`);
-        process.stderr.write(`${result.completionTokens} tokens, ${(result.generationMs / 1000).toFixed(1)} s, 記録 #${result.interactionId}\n`);
+        const executions = result.executions.length > 0 ? `, Python ${result.executions.length} 回` : "";
+        process.stderr.write(`${result.completionTokens} tokens, ${(result.generationMs / 1000).toFixed(1)} s, ${result.path}${executions}, 記録 #${result.interactionId}\n`);
     } else if (failure != null) {
         process.stderr.write(`${failure.message}\n(${failure.code}: ${failure.detail})\n`);
     }

@@ -78,7 +78,7 @@ export class FairQueue {
         if (this.running < this.options.concurrency && this.waiting.length === 0)
             return Promise.resolve(this.startSlot(user, counted, this.assignRound(user)));
 
-        if (counted && this.waiting.length >= this.options.capacity)
+        if (counted && this.waiting.filter((waiter) => waiter.counted).length >= this.options.capacity)
             return Promise.reject(new KotaeError(ErrorCode.QueueFull,
                 `The queue is full (${this.options.capacity} waiting)`, {params: {capacity: this.options.capacity}}));
 

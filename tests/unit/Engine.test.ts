@@ -172,4 +172,64 @@ describe("Engine (scripted backend)", () => {
         expect((await second).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
         expect(store.query<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
     });
+
+    it("refuses tir for a profile without code tags, and tells a tir request when the sandbox is missing", async () => {
+        const {engine, store} = testEngine(new ScriptedBackend([solution]));
+        const noTools = await collect(engine.solve({problem, requester: bob, mode: "tir"}));
+        expect(noTools.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported, message: "The \"tir\" mode is not available for this model."});
+        const noSandbox = await collect(engine.solve({problem, requester: alice, mode: "tir", profile: "llmjp-math-tir"}));
+        expect(noSandbox.at(-1)).toMatchObject({type: "failed", code: ErrorCode.TirUnavailable, message: expect.stringContaining("Python") as string});
+        expect(store.query<{status: string, error_code: string}>("SELECT status, error_code FROM interactions ORDER BY id"))
+            .toEqual([{status: "rejected", error_code: "mode_unsupported"}, {status: "failed", error_code: "tir_unavailable"}]);
+    });
+
+    it("in auto mode without a sandbox, says so and solves in text, recording the path", async () => {
+        const backend = new ScriptedBackend([solution]);
+        const {engine, store} = testEngine(backend, {defaultMode: "auto", defaultProfile: "llmjp-math-tir"});
+        const events = await collect(engine.solve({problem, requester: alice}));
+        expect(events.find((event) => event.type === "notice")).toEqual({
+            type: "notice", sample: 0, code: "tir_unavailable_fallback", message: "いまは Python を使えないため、計算を文章で進めて解きます。"
+        });
+        const done = events.at(-1);
+        expect(done?.type === "done" && done.result).toMatchObject({answer: "5050", mode: "auto", path: "cot"});
+        expect(backend.requests[0]!.stopTriggers).toEqual(["\n### 指示:"]); // a text prompt, no code tags
+        expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "cot", sampleCount: 1, agreementVotes: 1});
+        expect(store.listSolutions(1)).toMatchObject([{sampleIndex: 0, attempt: 0, mode: "cot", answer: "5050"}]);
+    });
+
+    it("votes over k samples, reports the agreement and shows a solution whose answer won", async () => {
+        const answers = ["\\boxed{5050}", "\\boxed{5,050}", "\\boxed{5000}", "答えは 5050 です。", "\\boxed{4950}"];
+        const backend = new ScriptedBackend([(request) => `考えます。${answers[request.seed! - 100]!}`], 2);
+        const {engine, store} = testEngine(backend, {concurrency: 2, samples: 5});
+        const events = await collect(engine.solve({problem, requester: alice, seed: 100}));
+
+        expect(backend.requests.map((request) => request.seed).sort()).toEqual([100, 101, 102, 103, 104]);
+        expect(backend.maxActive).toBe(2);
+        expect(events.filter((event) => event.type === "sampleDone")).toHaveLength(5);
+        expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "5050", canonical: "5050", agreement: {votes: 3, samples: 5}});
+        expect(store.getInteraction(1)).toMatchObject({status: "answered", answer: "5050", sampleCount: 5, agreementVotes: 3, representativeSample: 0});
+        expect(store.listSolutions(1).map((row) => row.answerCanonical)).toEqual(["5050", "5050", "5000", "5050", "4950"]);
+    });
+
+    it("takes a later sample as the representative when the first one lost the vote", async () => {
+        const answers = ["\\boxed{1}", "\\boxed{2}", "\\boxed{2}"];
+        const backend = new ScriptedBackend([(request) => answers[request.seed!]!]);
+        const {engine, store} = testEngine(backend, {samples: 3});
+        const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
+        const done = events.at(-1);
+        expect(done?.type === "done" && done.result).toMatchObject({answer: "2", representativeSample: 1, agreement: {votes: 2, samples: 3}});
+        expect(store.getInteraction(1)).toMatchObject({rawOutput: "\\boxed{2}", representativeSample: 1});
+    });
+
+    it("answers nothing, not a failure, when no sample finds an answer; fails only when every sample fails", async () => {
+        const {engine, store} = testEngine(new ScriptedBackend(["考え中…"]), {samples: 3});
+        const events = await collect(engine.solve({problem, requester: alice}));
+        expect(events.find((event) => event.type === "answer")).toMatchObject({answer: null, agreement: {votes: 0, samples: 3}});
+        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", sampleCount: 3, agreementVotes: 0});
+
+        const broken = testEngine(new ScriptedBackend([solution], 1, {failWith: new Error("llama_decode failed")}), {samples: 2});
+        const failed = await collect(broken.engine.solve({problem, requester: alice}));
+        expect(failed.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "llama_decode failed"});
+        expect(broken.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
+    });
 });

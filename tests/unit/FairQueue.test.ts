@@ -55,6 +55,23 @@ describe("FairQueue", () => {
         expect(positions).toEqual({b: [1], c: [2, 1]});
     });
 
+    it("lets an admitted job's extra samples wait their turn without counting against the user's limits", async () => {
+        const fair = queue(1, 1, 1);
+        const first = await fair.acquire("alice");
+        const samples = [fair.acquire("alice", {admitted: true}), fair.acquire("alice", {admitted: true})];
+        const bob = fair.acquire("bob"); // the queue holds one counted job: bob's, despite alice's samples
+        expect(await codeOf(fair.acquire("carol"))).toBe("queue_full");
+
+        const order: string[] = [];
+        void bob.then((slot) => { order.push("bob"); slot.release(); });
+        void samples[0]!.then((slot) => { order.push("alice-sample-1"); slot.release(); });
+        void samples[1]!.then((slot) => { order.push("alice-sample-2"); slot.release(); });
+        first.release();
+        await Promise.all([bob, ...samples]);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(order).toEqual(["bob", "alice-sample-1", "alice-sample-2"]);
+    });
+
     it("refuses work beyond its capacity with queue_full", async () => {
         const fair = queue(1, 1);
         await fair.acquire("a");

@@ -1,0 +1,53 @@
+import {describe, expect, it} from "vitest";
+import {normalizeAnswer} from "../../src/answers/normalizeAnswer.js";
+import {voteAnswers, type Ballot} from "../../src/answers/voteAnswers.js";
+
+/** Ballots from raw answers as models write them, normalised the way the engine does. */
+function ballots(...answers: (string | null)[]): Ballot[] {
+    return answers.map((answer, sample) => ({
+        sample,
+        canonical: answer != null ? normalizeAnswer(answer).canonical : null,
+        method: answer != null ? "boxed" : null
+    }));
+}
+
+describe("voteAnswers (self-consistency)", () => {
+    it("counts differently written forms of one answer as one", () => {
+        const vote = voteAnswers(ballots("5050", "5,050", "５０５０", "\\text{5050個}", "5000"));
+        expect(vote).toMatchObject({winner: normalizeAnswer("5050").canonical, votes: 4, total: 5, representative: 0});
+        expect(vote.tally.map((entry) => entry.samples)).toEqual([[0, 1, 2, 3], [4]]);
+    });
+
+    it("treats equivalent fractions and decimals as the same answer", () => {
+        const vote = voteAnswers(ballots("\\frac{1}{2}", "0.5", "2分の1", "1/3"));
+        expect(vote.votes).toBe(3);
+        expect(vote.representative).toBe(0);
+    });
+
+    it("counts samples without an answer in the total but not as votes", () => {
+        const vote = voteAnswers(ballots(null, "12", null, "12", "13"));
+        expect(vote).toMatchObject({votes: 2, total: 5, representative: 1});
+    });
+
+    it("breaks a tie by boxed answers first, then by the earliest sample, the same way every time", () => {
+        const tie = ballots("7", "8", "8", "7");
+        expect(voteAnswers(tie)).toMatchObject({winner: normalizeAnswer("7").canonical, votes: 2, representative: 0});
+        expect(voteAnswers([...tie].reverse())).toMatchObject({winner: normalizeAnswer("7").canonical, representative: 0});
+
+        const phraseVersusBoxed: Ballot[] = [
+            {sample: 0, canonical: "7", method: "phrase"},
+            {sample: 1, canonical: "8", method: "boxed"},
+            {sample: 2, canonical: "7", method: "phrase"},
+            {sample: 3, canonical: "8", method: "boxed"}
+        ];
+        expect(voteAnswers(phraseVersusBoxed)).toMatchObject({winner: "8", representative: 1});
+    });
+
+    it("reports no winner when every sample failed, with the first sample as representative", () => {
+        expect(voteAnswers(ballots(null, null, null))).toEqual({winner: null, votes: 0, total: 3, representative: 0, tally: []});
+    });
+
+    it("refuses an empty vote", () => {
+        expect(() => voteAnswers([])).toThrow(RangeError);
+    });
+});

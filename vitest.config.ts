@@ -17,6 +17,18 @@ export default defineConfig({
                 hookTimeout: 60_000,
                 fileParallelism: false
             }
+        }, {
+            // Runs real bubblewrap and /usr/bin/python3 with sympy and numpy (see scripts/setup.mjs). After
+            // the other projects, not beside them: its timing checks need the cores, and its checks that
+            // nothing is left running would see another project's sandboxes.
+            test: {
+                name: "sandbox",
+                sequence: {groupOrder: 1},
+                include: ["tests/sandbox/**/*.test.ts"],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                fileParallelism: false
+            }
         }]
     }
 });

@@ -1,11 +1,13 @@
 // `npm run bench`: the engine against bare node-llama-cpp on the same model, prompt and settings,
-// measured in the same run, plus the queue's and the engine's own overhead per request.
+// measured in the same run, plus the queue's and the engine's own overhead per request, and the
+// Python sandbox's warm sessions against a fresh interpreter per block.
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {getLlama, LlamaCompletion, LlamaLogLevel} from "node-llama-cpp";
 import {Engine} from "../src/engine/Engine.js";
 import type {SolveResult} from "../src/engine/EngineEvent.js";
+import {ErrorCode, KotaeError} from "../src/errors/ErrorCode.js";
 import {LlamaCppBackend} from "../src/llm/LlamaCppBackend.js";
 import {ProfileRegistry} from "../src/profiles/ProfileRegistry.js";
 import {renderPrompt} from "../src/profiles/renderPrompt.js";
@@ -13,6 +15,8 @@ import {FairQueue} from "../src/queue/FairQueue.js";
 import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
+import {sandboxBenchmark} from "./sandboxBenchmark.js";
+import {median, percentile} from "./statistics.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const modelPath = process.env["KOTAE_BENCH_MODEL"] ?? path.resolve(root, "../shared/models/stories260K.gguf");
@@ -27,15 +31,13 @@ const profiles = new ProfileRegistry({
 const profile = profiles.get("bench");
 const requester = {platform: "bench", userId: "bench"};
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-function percentile(values: number[], p: number): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-}
+/** The engine benchmarks measure text reasoning (mode cot): no sandbox, one sample. */
+const textOnly = {
+    sandbox: () => Promise.reject(new KotaeError(ErrorCode.TirUnavailable, "the engine benchmarks measure text reasoning only")),
+    samples: 1,
+    tirLimits: {maxExecutions: 8, maxSeconds: 60},
+    failuresBeforeFallback: 3
+};
 
 function temporaryStore(): KotaeStore {
     return new KotaeStore(path.join(os.tmpdir(), `kotae-bench-${process.pid}-${Math.random().toString(36).slice(2)}.sqlite`),
@@ -60,7 +62,7 @@ async function generationThroughput(): Promise<void> {
     const backend = await LlamaCppBackend.create({model: modelPath, modelsDirectory: root, gpu: "off", threads, contextSize: 1024, sequences: 1});
     const store = temporaryStore();
     const engine = new Engine({
-        backend, store, profiles, defaultProfile: "bench", defaultMode: "cot",
+        backend, store, profiles, defaultProfile: "bench", defaultMode: "cot", ...textOnly,
         concurrency: 1, queueCapacity: 4, maxPendingPerUser: 4, maxProblemChars: 2000
     });
     const promptText = renderPrompt(profile.prompt, problem, backend).toText();
@@ -130,7 +132,7 @@ async function queueOverhead(): Promise<void> {
     }
     const store = temporaryStore();
     const engine = new Engine({
-        backend, store, profiles, defaultProfile: "bench", defaultMode: "cot",
+        backend, store, profiles, defaultProfile: "bench", defaultMode: "cot", ...textOnly,
         concurrency: 2, queueCapacity: requests, maxPendingPerUser: requests, maxProblemChars: 2000
     });
     const viaEngine: number[] = [];
@@ -153,3 +155,5 @@ async function queueOverhead(): Promise<void> {
 await generationThroughput();
 console.log("");
 await queueOverhead();
+console.log("");
+await sandboxBenchmark();

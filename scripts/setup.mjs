@@ -14,8 +14,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const systemPackages = [
     {name: "python3", present: () => commandExists("python3")},
     {name: "make", present: () => commandExists("make")},
-    {name: "g++", present: () => commandExists("g++")}
+    {name: "g++", present: () => commandExists("g++")},
+    // The Python sandbox for tool-integrated reasoning runs the system Python (not a pyenv one under /root).
+    {name: "bubblewrap", present: () => commandExists("bwrap")},
+    {name: "python3-sympy", present: () => systemPythonImports("sympy")},
+    {name: "python3-numpy", present: () => systemPythonImports("numpy")}
 ];
+
+function systemPythonImports(module) {
+    return spawnSync("/usr/bin/python3", ["-c", `import ${module}`], {stdio: "ignore"}).status === 0;
+}
 
 function commandExists(command) {
     return spawnSync("sh", ["-c", `command -v ${command}`], {stdio: "ignore"}).status === 0;

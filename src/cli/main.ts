@@ -8,6 +8,7 @@ import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
 import {ExitCode} from "./cliSupport.js";
+import {runSandboxExec} from "./sandboxCommandLine.js";
 import {runServe} from "./serveCommandLine.js";
 import {runSolve} from "./solveCommandLine.js";
 
@@ -100,6 +101,25 @@ export function buildProgram(): Command {
                     process.stdout.write(`${mark} ${result.name}: ${result.detail}\n${result.fix != null ? `    → ${result.fix}\n` : ""}`);
                 }
             process.exitCode = results.some((result) => result.status === "fail") ? ExitCode.Failed : ExitCode.Ok;
+        });
+
+    program.command("sandbox")
+        .description("the Python sandbox that runs model-written code")
+        .command("exec")
+        .description("run Python as a model's code block runs (fresh session, configured limits); exit 0 ok, 1 error or timeout, 2 no sandbox")
+        .argument("<file>", "a Python file, or - to read the code from standard input")
+        .option("--config <file>", "config file (JSON); default ./kotae.config.json, or KOTAE_CONFIG")
+        .option("--json", "print the execution result as JSON", false)
+        .action(async (file: string, {json, ...flags}: {config?: string, json: boolean}) => {
+            let code: string;
+            try {
+                code = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+            } catch (error) {
+                process.stderr.write(`kotae: cannot read ${file}: ${(error as Error).message}\n`);
+                process.exitCode = ExitCode.Usage;
+                return;
+            }
+            process.exitCode = await runSandboxExec(code, configFrom(flags), {json});
         });
 
     withEngineFlags(program.command("serve")

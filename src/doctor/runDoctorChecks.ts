@@ -4,9 +4,12 @@ import path from "node:path";
 import {promisify} from "node:util";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {ErrorCode, isKotaeError} from "../errors/ErrorCode.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {openStore} from "../app/openStore.js";
+import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
+import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
 
 const run = promisify(execFile);
 
@@ -23,7 +26,7 @@ export type CheckResult = {
 export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[]> {
     const checks: Array<() => Promise<CheckResult>> = [
         checkNode, () => checkCompute(config), () => checkModel(config), () => checkProfile(config),
-        checkJapaneseFont, checkSandbox, () => checkDatabase(config)
+        checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config)
     ];
     const results: CheckResult[] = [];
     for (const check of checks)
@@ -106,22 +109,60 @@ async function checkJapaneseFont(): Promise<CheckResult> {
     }
 }
 
-async function checkSandbox(): Promise<CheckResult> {
-    const fix = "For tool-integrated reasoning: apt-get install bubblewrap python3 python3-sympy python3-numpy";
-    const missing: string[] = [];
+/** Isolation as code sees it: its uid, effective capabilities and network interfaces (only lo when sandboxed). */
+const isolationProbe = `import json, os, socket, sympy, numpy
+caps = [line.split()[1] for line in open("/proc/self/status") if line.startswith("CapEff:")]
+print(json.dumps({"uid": os.getuid(), "capEff": int(caps[0], 16), "interfaces": [name for _, name in socket.if_nameindex()],
+                  "check": str(sympy.factor(sympy.Symbol("x")**2 - 1)) + " " + str(numpy.arange(4).sum())}))`;
+
+type ProbeReport = {readonly uid: number, readonly capEff: number, readonly interfaces: readonly string[], readonly check: string};
+
+function parseProbe(output: string): ProbeReport | undefined {
     try {
-        await run("bwrap", ["--version"]);
+        return JSON.parse(output) as ProbeReport;
     } catch {
-        missing.push("bubblewrap");
+        return undefined;
+    }
+}
+
+/** Starts the real sandbox and runs a block in it, as the tool-using solver would. */
+async function checkSandbox(config: KotaeConfig): Promise<CheckResult> {
+    const name = "Python sandbox";
+    let sandbox: BubblewrapSandbox;
+    try {
+        sandbox = await BubblewrapSandbox.create({...sandboxOptionsFrom(config), poolSize: 0});
+    } catch (error) {
+        if (!isKotaeError(error) || error.code !== ErrorCode.TirUnavailable)
+            throw error;
+        // Without it, auto mode falls back to text reasoning; only tir mode cannot work at all.
+        return {
+            name, status: config.mode === "tir" ? "fail" : "warn", detail: String(error.params["detail"] ?? error.message),
+            ...(error.params["fix"] != null ? {fix: String(error.params["fix"])} : {})
+        };
     }
     try {
-        await run("/usr/bin/python3", ["-c", "import sympy, numpy"], {timeout: 20_000});
-    } catch {
-        missing.push("/usr/bin/python3 with sympy and numpy");
+        await using session = await sandbox.openSession();
+        const result = await session.execute(isolationProbe);
+        const seen = result.status === "ok" ? parseProbe(result.output) : undefined;
+        const {versions, limits} = sandbox;
+        const about = `Python ${versions.python}, sympy ${versions.sympy}, numpy ${versions.numpy}; ` +
+            `${limits.executionSeconds} s, ${limits.memoryMiB} MiB, ${limits.processes} processes per interpreter`;
+        if (seen == null || seen.check !== "(x - 1)*(x + 1) 6")
+            return {name, status: "fail", detail: `the probe block failed: ${result.output}`, fix: "Run `kotae sandbox exec -` with a small block to see the error."};
+        if (!sandbox.isolated)
+            return {name, status: "warn", detail: `UNSAFE: code runs unsandboxed as uid ${seen.uid} (unsafeUnsandboxedPython); ${about}`,
+                fix: "Install bubblewrap (apt-get install bubblewrap) and turn unsafeUnsandboxedPython off."};
+        const leaks = [
+            ...(seen.uid === 0 ? ["runs as root"] : []),
+            ...(seen.capEff !== 0 ? ["has capabilities"] : []),
+            ...(seen.interfaces.some((interfaceName) => interfaceName !== "lo") ? [`sees network interfaces ${seen.interfaces.join(", ")}`] : [])
+        ];
+        return leaks.length > 0
+            ? {name, status: "fail", detail: `sandboxed code ${leaks.join(", ")}`, fix: "Report this: the bubblewrap isolation is not working on this host."}
+            : {name, status: "ok", detail: `bubblewrap: uid ${seen.uid}, no capabilities, no network; ${about}`};
+    } finally {
+        await sandbox.close();
     }
-    return missing.length === 0
-        ? {name: "Python sandbox", status: "ok", detail: "bubblewrap and /usr/bin/python3 with sympy, numpy"}
-        : {name: "Python sandbox", status: "warn", detail: `missing: ${missing.join(", ")}`, fix};
 }
 
 async function checkDatabase(config: KotaeConfig): Promise<CheckResult> {

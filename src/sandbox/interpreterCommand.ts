@@ -1,0 +1,191 @@
+import {spawnSync} from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import type {SandboxLimits} from "./CodeSandbox.js";
+
+/** How to start one kernel process. */
+export type InterpreterCommand = {
+    readonly file: string,
+    readonly args: readonly string[],
+    readonly env: Readonly<Record<string, string>>,
+    readonly cwd: string,
+    /**
+     * bubblewrap writes `{"child-pid": N}` on fd 3: the kernel, which is the init of the sandbox's pid
+     * namespace, as the host sees it. Killing it tears the whole namespace down before bwrap exits.
+     */
+    readonly reportsInitPid: boolean
+};
+
+export type InterpreterOptions = {
+    readonly python: string,
+    readonly limits: SandboxLimits,
+    /** UNSAFE: no bubblewrap, so no filesystem, network or process isolation; only prlimit and process-group kills. */
+    readonly unsafeUnsandboxedPython: boolean
+};
+
+/** When Kotae runs as root, sandboxed code runs as "nobody" instead (Kotae's own uid otherwise). */
+const sandboxUid = 65534;
+const kernelInSandbox = "/kotae/kernel.py";
+
+/** The whole environment code sees: nothing from Kotae's (no tokens, no keys). */
+const kernelEnvironment: Readonly<Record<string, string>> = {
+    HOME: "/tmp",
+    LANG: "C.UTF-8",
+    PATH: "/usr/bin:/bin",
+    // One BLAS thread: threads count against the process limit and would compete with the LLM for cores.
+    OPENBLAS_NUM_THREADS: "1",
+    OMP_NUM_THREADS: "1"
+};
+
+/**
+ * RLIMIT_CPU counts a process's whole life, so it cannot be the per-block limit (the wall clock is):
+ * it is a backstop per interpreter against CPU burnt outside any block, e.g. by a thread a block left
+ * spinning. Ten full-length blocks fit, more than a TIR loop runs (8 by default); an interpreter that
+ * reaches it is killed and the session restarts it.
+ */
+function interpreterCpuSeconds(limits: SandboxLimits): number {
+    return Math.max(30, Math.ceil(limits.executionSeconds * 10));
+}
+
+/**
+ * The command for one kernel, with every program resolved to an absolute path (bwrap gets an empty
+ * environment, so nothing may depend on PATH). Throws tir_unavailable naming whatever is missing.
+ * With `script`, the same sandbox runs `python -c script` instead of the kernel (to measure what a
+ * fresh interpreter per block would cost).
+ */
+export function resolveInterpreterCommand(options: InterpreterOptions, script?: string): InterpreterCommand {
+    const sandboxed = !options.unsafeUnsandboxedPython;
+    const problems: Array<{readonly what: string, readonly fix: string}> = [];
+    const need = (what: string, fix: string): undefined => {
+        problems.push({what, fix});
+        return undefined;
+    };
+    const kernel = kernelFile() ?? need("src/sandbox/kernel.py in the Kotae folder", "reinstall Kotae");
+    if (!isExecutable(options.python))
+        need(`Python at ${options.python} (the "python" setting)`, "apt-get install python3 python3-sympy python3-numpy");
+    else if (sandboxed && !path.resolve(options.python).startsWith("/usr/"))
+        need(`a Python under /usr (the sandbox only sees /usr, not ${options.python})`,
+            `set "python" (KOTAE_PYTHON) to /usr/bin/python3 and apt-get install python3-sympy python3-numpy`);
+    const prlimit = findExecutable("prlimit") ?? need("prlimit", "apt-get install util-linux");
+    const bwrap = sandboxed ? findExecutable("bwrap") ?? need("bubblewrap (bwrap)", "apt-get install bubblewrap") : undefined;
+    const setpriv = sandboxed && process.getuid?.() === 0
+        ? findExecutable("setpriv") ?? need("setpriv", "apt-get install util-linux")
+        : undefined;
+    if (problems.length > 0 || kernel == null || prlimit == null) {
+        const detail = `missing ${problems.map((problem) => problem.what).join(", ")}`;
+        const fix = [...new Set(problems.map((problem) => problem.fix))].join("; ");
+        throw new KotaeError(ErrorCode.TirUnavailable, `The Python sandbox is unavailable: ${detail}\n  → ${fix}`, {params: {detail, fix}});
+    }
+
+    const limited = [prlimit, ...prlimitArgs(options.limits), "--", options.python, "-I"];
+    const program = (kernelPath: string, ...flags: string[]): string[] => script != null ? ["-c", script] : [kernelPath, ...flags];
+    if (bwrap == null)
+        return {
+            file: prlimit, args: [...limited.slice(1), ...program(kernel)], env: kernelEnvironment, cwd: os.tmpdir(),
+            reportsInitPid: false
+        };
+
+    // --pid-namespace: the kernel may kill every other process it sees after a block (all of them the block's).
+    const inBwrap = [...bwrapArgs(bwrap, kernel, options.limits), "--", ...limited, ...program(kernelInSandbox, "--pid-namespace")];
+    const common = {env: {}, cwd: "/", reportsInitPid: true};
+    // setpriv drops root before bwrap starts, so bwrap runs unprivileged and must make a user namespace:
+    // then the code's processes count against RLIMIT_NPROC in that namespace only, i.e. per interpreter.
+    return setpriv != null
+        ? {file: setpriv, args: [...setprivArgs(), "--", bwrap, ...inBwrap], ...common}
+        : {file: bwrap, args: inBwrap, ...common};
+}
+
+function prlimitArgs(limits: SandboxLimits): string[] {
+    return [
+        `--as=${limits.memoryMiB * 2 ** 20}`,
+        `--cpu=${interpreterCpuSeconds(limits)}`,
+        `--fsize=${limits.fileSizeMiB * 2 ** 20}`,
+        `--nofile=${limits.openFiles}`,
+        `--nproc=${limits.processes}`,
+        "--core=0"
+    ];
+}
+
+function setprivArgs(): string[] {
+    return [
+        `--reuid=${sandboxUid}`, `--regid=${sandboxUid}`, "--clear-groups",
+        "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs"
+    ];
+}
+
+function bwrapArgs(bwrap: string, kernel: string, limits: SandboxLimits): string[] {
+    return [
+        "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        ...(supportsDisableUserns(bwrap) ? ["--disable-userns"] : []),
+        "--hostname", "sandbox",
+        // The kernel is the namespace's init, so bwrap waits for it (and the kernel tears the namespace
+        // down before it counts as exited) instead of hearing from a reaper that may outlive bwrap.
+        "--as-pid-1",
+        "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        "--info-fd", "3",
+        "--ro-bind", "/usr", "/usr",
+        ...topLevelSystemDirectories(),
+        // What the dynamic loader needs to find numpy's BLAS; the rest of /etc (passwd, hosts, ...) stays out.
+        "--perms", "0755", "--dir", "/etc",
+        "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+        "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        // The only writable place, sized so files cannot eat the host's memory (tmpfs is RAM).
+        "--perms", "1777", "--size", String(limits.fileSizeMiB * 4 * 2 ** 20), "--tmpfs", "/tmp",
+        "--perms", "0755", "--dir", path.posix.dirname(kernelInSandbox),
+        "--ro-bind", kernel, kernelInSandbox,
+        // Without these the root and /dev tmpfs, owned by the sandbox user, would be writable and unbounded.
+        "--remount-ro", "/dev", "--remount-ro", "/",
+        "--chdir", "/tmp",
+        "--clearenv", ...Object.entries(kernelEnvironment).flatMap(([name, value]) => ["--setenv", name, value])
+    ];
+}
+
+/** /bin, /lib, ... as on the host: symlinks into /usr on merged-/usr systems, else read-only binds. */
+function topLevelSystemDirectories(): string[] {
+    return ["bin", "sbin", "lib", "lib32", "lib64", "libx32"].flatMap((name) => {
+        const host = `/${name}`;
+        const stat = fs.lstatSync(host, {throwIfNoEntry: false});
+        if (stat?.isSymbolicLink())
+            return ["--symlink", fs.readlinkSync(host), host];
+        return stat?.isDirectory() ? ["--ro-bind", host, host] : [];
+    });
+}
+
+/** bwrap 0.8 and later can stop code from making nested user namespaces (a common kernel attack surface). */
+function supportsDisableUserns(bwrap: string): boolean {
+    return spawnSync(bwrap, ["--help"], {encoding: "utf8"}).stdout.includes("--disable-userns");
+}
+
+/**
+ * kernel.py in the source tree: tsc does not copy it to dist/, and code runs both from src/ (tests)
+ * and dist/src/ (the build), so it is found from the package root rather than beside this file.
+ */
+function kernelFile(): string | undefined {
+    for (let directory = path.dirname(fileURLToPath(import.meta.url)); ; directory = path.dirname(directory)) {
+        if (fs.existsSync(path.join(directory, "package.json"))) {
+            const kernel = path.join(directory, "src", "sandbox", "kernel.py");
+            return fs.existsSync(kernel) ? kernel : undefined;
+        }
+        if (path.dirname(directory) === directory)
+            return undefined;
+    }
+}
+
+function findExecutable(name: string): string | undefined {
+    const directories = [...(process.env["PATH"] ?? "").split(path.delimiter), "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+    return directories.filter(Boolean).map((directory) => path.join(directory, name)).find(isExecutable);
+}
+
+function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}

@@ -24,7 +24,7 @@ export default defineConfig({
             test: {
                 name: "sandbox",
                 sequence: {groupOrder: 1},
-                include: ["tests/sandbox/**/*.test.ts"],
+                include: ["tests/sandbox/**/*.test.ts", "tests/tir/**/*.test.ts"],
                 testTimeout: 60_000,
                 hookTimeout: 60_000,
                 fileParallelism: false

@@ -6,6 +6,9 @@ import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
+import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
+import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {openStore} from "./openStore.js";
 
@@ -17,16 +20,17 @@ export type RuntimeOptions = {
 };
 
 /**
- * Everything a running Kotae owns, created once at start and shut down in order:
- * the engine first (requests are finished and logged), then the model, then the database.
+ * Everything a running Kotae owns, created once at start and shut down in order: the engine first
+ * (requests are finished and logged), then the Python sandbox, the model, and the database.
  */
 export class KotaeRuntime implements AsyncDisposable {
     public readonly store: KotaeStore;
     public readonly profiles: ProfileRegistry;
     public readonly backend: Promise<LlmBackend>;
     public readonly engine: Engine;
+    private sandbox: Promise<CodeSandbox> | undefined;
 
-    private constructor(config: KotaeConfig, options: RuntimeOptions) {
+    private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
         this.profiles = new ProfileRegistry(config.profiles);
         this.profiles.get(config.profile);
 
@@ -38,6 +42,7 @@ export class KotaeRuntime implements AsyncDisposable {
         this.engine = new Engine({
             backend: this.backend,
             modelSha256: this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null),
+            sandbox: () => this.startSandbox(),
             store: this.store,
             profiles: this.profiles,
             defaultProfile: config.profile,
@@ -46,6 +51,9 @@ export class KotaeRuntime implements AsyncDisposable {
             queueCapacity: config.queueCapacity,
             maxPendingPerUser: config.maxPendingPerUser,
             maxProblemChars: config.maxProblemChars,
+            samples: config.samples,
+            tirLimits: {maxExecutions: config.tirMaxExecutions, maxSeconds: config.tirMaxSeconds},
+            failuresBeforeFallback: config.tirFailuresBeforeFallback,
             ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
         });
     }
@@ -54,8 +62,20 @@ export class KotaeRuntime implements AsyncDisposable {
         return new KotaeRuntime(config, options);
     }
 
+    /**
+     * The Python sandbox with its warm interpreters, started on first use (a CoT-only deployment never
+     * starts one) or ahead of time by `serve`. A host without bubblewrap gets tir_unavailable, every time.
+     */
+    public startSandbox(): Promise<CodeSandbox> {
+        this.sandbox ??= BubblewrapSandbox.create(sandboxOptionsFrom(this.config));
+        return this.sandbox;
+    }
+
+    /** Stops the engine (requests finish and are logged), then the sandbox, the model and the database. */
     public async close(): Promise<void> {
         await this.engine.close();
+        const sandbox = await this.sandbox?.catch(() => undefined);
+        await sandbox?.close();
         const backend = await this.backend.catch(() => undefined);
         await backend?.dispose();
         this.store.close();

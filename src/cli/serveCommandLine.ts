@@ -4,7 +4,8 @@ import {ExitCode} from "./cliSupport.js";
 
 /**
  * `kotae serve` (what `npm start` and pm2 run). No chat adapter exists yet, so it checks what a server
- * needs (database, model) and says what to configure, then exits 0 so pm2 does not restart it in a loop.
+ * needs (database, model, Python sandbox) and says what to configure, then exits 0 so pm2 does not
+ * restart it in a loop.
  */
 export async function runServe(config: KotaeConfig): Promise<ExitCode> {
     const out = (line: string): boolean => process.stdout.write(line + "\n");
@@ -18,6 +19,11 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
             out(`Model: not ready: ${model.message}`);
         else
             out(`Model: ${model.name} loaded on ${model.device} (${config.sequences} parallel sequences × ${model.contextSize} tokens).`);
+
+        const sandbox = await runtime.startSandbox().then((started) => started, (error: unknown) => error as Error);
+        out(sandbox instanceof Error
+            ? `Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`
+            : `Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
 
         out("");
         out("No chat platform is configured yet: the Discord and Slack adapters and the web playground come in");

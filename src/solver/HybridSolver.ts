@@ -90,7 +90,7 @@ export class HybridSolver {
 
     private async solveWithCode(request: HybridRequest, profile: ModelProfile & {tools: ToolTags}, sandbox: CodeSandbox, prompt: Prompt): Promise<TirOutcome> {
         await using session = await sandbox.openSession();
-        return new TirSolver(this.backend).solve({
+        return await new TirSolver(this.backend).solve({ // awaited here, or the session would be disposed mid-solve
             prompt,
             profile,
             session,

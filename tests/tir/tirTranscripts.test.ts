@@ -1,0 +1,164 @@
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {EngineEvent} from "../../src/engine/EngineEvent.js";
+import {BubblewrapSandbox} from "../../src/sandbox/BubblewrapSandbox.js";
+import type {CodeSandbox} from "../../src/sandbox/CodeSandbox.js";
+import {defaultExecutionLimitNotice} from "../../src/solver/TirSolver.js";
+import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {alice, collect, testEngine} from "../support/testRuntime.js";
+
+// Scripted model turns against the real bubblewrap sandbox: each script is what the "model" writes in one
+// generation; the engine stops it at the closing code tag, runs the block and continues with the next script.
+
+const problem = "1から100までの自然数の和を求めてください";
+let sandbox: CodeSandbox;
+
+beforeAll(async () => {
+    sandbox = await BubblewrapSandbox.create({poolSize: 2, limits: {executionSeconds: 2}});
+});
+
+afterAll(async () => {
+    await sandbox?.close();
+});
+
+function tirEngine(scripts: Script[], overrides: Parameters<typeof testEngine>[1] = {}) {
+    const backend = new ScriptedBackend(scripts);
+    return {backend, ...testEngine(backend, {sandbox: () => Promise.resolve(sandbox), defaultMode: "tir", ...overrides})};
+}
+
+function doneResult(events: EngineEvent[]) {
+    const done = events.at(-1);
+    if (done?.type !== "done")
+        throw new Error(`expected a done event, got ${JSON.stringify(done)}`);
+    return done.result;
+}
+
+describe("TIR loop (scripted model, real sandbox)", () => {
+    it("<llm-code> / <llm-code-output>: runs the block, feeds its output back and stores the execution", async () => {
+        const {backend, engine, store} = tirEngine([
+            "和を Python で計算します。\n<llm-code>\ntotal = sum(range(1, 101))\ntotal\n</llm-code>",
+            "\n計算結果から、答えは \\boxed{5050} です。"
+        ], {defaultProfile: "swallow-openmath"});
+        const events = await collect(engine.solve({problem, requester: alice}));
+
+        expect(backend.requests[0]!.stopTriggers).toEqual(["</llm-code>"]);
+        expect(backend.requests[1]!.prompt.toText()).toMatch(
+            /和を Python で計算します。\n<llm-code>\ntotal = sum\(range\(1, 101\)\)\ntotal\n<\/llm-code>\n<llm-code-output>\n5050\n<\/llm-code-output>\n$/);
+        expect(events.filter((event) => event.type === "code" || event.type === "codeResult")).toMatchObject([
+            {type: "code", sample: 0, n: 1, max: 8, code: "\ntotal = sum(range(1, 101))\ntotal\n"},
+            {type: "codeResult", sample: 0, n: 1, status: "ok", output: "5050"}
+        ]);
+        expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir", mode: "tir", executions: [{index: 1, status: "ok", output: "5050"}]});
+        expect(store.listExecutions(1)).toMatchObject([{sampleIndex: 0, executionIndex: 1, status: "ok", output: "5050", truncated: false, restarted: false}]);
+        expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "tir"});
+    });
+
+    it("<tool_call> with ```output: an error comes back as the traceback's last line, and variables persist across blocks", async () => {
+        const {backend, engine, store} = tirEngine([
+            "<think>\n計算してみます。\n<tool_call>\n```python\nn = 100\nprint(n * (n + 1) // 2 + undefined_name)\n```\n</tool_call>",
+            "\n変数名を間違えました。\n<tool_call>\n```python\nprint(n * (n + 1) // 2)\n```\n</tool_call>",
+            "\n</think>\n\n公式 n(n+1)/2 より \\boxed{5050}"
+        ], {defaultProfile: "llmjp-math-tir"});
+        const events = await collect(engine.solve({problem, requester: alice}));
+
+        const executions = store.listExecutions(1);
+        expect(executions.map((execution) => execution.status)).toEqual(["error", "ok"]);
+        expect(executions[0]!.output).toMatch(/NameError: name 'undefined_name' is not defined$/);
+        expect(executions[1]!.output).toBe("5050");
+        expect(backend.requests[1]!.prompt.toText()).toContain("```\n</tool_call>\n```output\n");
+        expect(events.filter((event) => event.type === "codeResult").map((event) => event.type === "codeResult" && event.status)).toEqual(["error", "ok"]);
+        expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir", thinking: expect.stringContaining("NameError") as string});
+    });
+
+    it("```python / ```output: a timeout kills the block, and the next block runs in a fresh session with a notice", async () => {
+        const {backend, engine, store} = tirEngine([
+            "Let me compute.\n```python\nx = 1\nwhile True:\n    pass\n```\n",
+            "Too slow; directly:\n```python\nprint(sum(range(101)))\n```\n",
+            "So the sum is \\boxed{5050}."
+        ], {defaultProfile: "generic-chatml"});
+        const events = await collect(engine.solve({problem, requester: alice}));
+
+        expect(backend.requests[0]!.stopTriggers).toEqual(["```\n"]);
+        const executions = store.listExecutions(1);
+        expect(executions.map((execution) => [execution.status, execution.restarted])).toEqual([["timeout", false], ["ok", true]]);
+        expect(executions[1]!.output).toMatch(/^\(The Python session was restarted.*\)\n5050$/);
+        expect(backend.requests[1]!.prompt.toText()).toContain("    pass\n```\n```output\n");
+        expect(doneResult(events)).toMatchObject({answer: "5050"});
+    });
+
+    it("tells the model when no executions remain, then lets it finish in text without running more code", async () => {
+        const block = (n: number) => `試行${n}\n<llm-code>\nprint(${n} * 10)\n</llm-code>`;
+        const {backend, engine, store} = tirEngine([block(1), block(2), `${block(3)}\nよって \\boxed{30}`], {
+            defaultProfile: "swallow-openmath", tirLimits: {maxExecutions: 2, maxSeconds: 60}
+        });
+        const events = await collect(engine.solve({problem, requester: alice}));
+
+        const executions = store.listExecutions(1);
+        expect(executions.map((execution) => execution.output)).toEqual(["10", `20\n${defaultExecutionLimitNotice}`]);
+        expect(backend.requests[2]!.stopTriggers).toEqual([]); // a third block is just text now
+        expect(events.filter((event) => event.type === "code").map((event) => event.type === "code" && `${event.n}/${event.max}`)).toEqual(["1/2", "2/2"]);
+        expect(doneResult(events)).toMatchObject({answer: "30", stopReason: "endOfGeneration"});
+    });
+
+    it("handles a block left unclosed at the token limit: nothing runs, no answer, nothing crashes", async () => {
+        const {engine, store} = tirEngine(["考えます。\n<llm-code>\nfor i in range(10):\n    print(i)\n# and more code that never ends"], {
+            defaultProfile: "swallow-openmath", maxTokens: 12
+        });
+        const events = await collect(engine.solve({problem, requester: alice}));
+        expect(doneResult(events)).toMatchObject({status: "no_answer", stopReason: "maxTokens", executions: []});
+        expect(store.listExecutions(1)).toEqual([]);
+        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
+    });
+
+    it("does not take a \\boxed{} printed by code as the model's answer", async () => {
+        const {engine} = tirEngine(["<llm-code>\nprint(r'\\boxed{1}')\n</llm-code>", "出力を確認しましたが、まだ答えは出ていません。"], {
+            defaultProfile: "swallow-openmath"
+        });
+        const result = doneResult(await collect(engine.solve({problem, requester: alice})));
+        expect(result.executions[0]?.output).toBe("\\boxed{1}");
+        expect(result.answer).toBe("1"); // the printed output is evidence the model saw; the code itself is not
+        const codeOnly = tirEngine(["<llm-code>\nx = r'\\boxed{1}'\n</llm-code>", "まだわかりません。"], {defaultProfile: "swallow-openmath"});
+        expect(doneResult(await collect(codeOnly.engine.solve({problem, requester: alice}))).answer).toBeNull();
+    });
+});
+
+describe("auto mode (hybrid: code first, then text)", () => {
+    it("falls back to text reasoning when code keeps failing, with a notice and both attempts logged", async () => {
+        const failing = "<llm-code>\n1/0\n</llm-code>";
+        const {engine, store} = tirEngine([failing, failing, failing, "文章で考えると、和は \\boxed{5050} です。"], {
+            defaultProfile: "swallow-openmath", defaultMode: "auto", failuresBeforeFallback: 3
+        });
+        const events = await collect(engine.solve({problem, requester: alice}));
+
+        expect(events.find((event) => event.type === "notice")).toMatchObject({code: "tir_fallback"});
+        expect(doneResult(events)).toMatchObject({answer: "5050", mode: "auto", path: "tir_then_cot", executions: []});
+        expect(store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "error", "error"]);
+        expect(store.listSolutions(1)).toMatchObject([
+            {attempt: 0, mode: "tir", fallbackReason: "code_failing", answer: null},
+            {attempt: 1, mode: "cot", fallbackReason: null, answer: "5050"}
+        ]);
+        expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "tir_then_cot"});
+    });
+
+    it("falls back when the tool-using attempt ends without an answer, and keeps it when it has one", async () => {
+        const noAnswer = tirEngine(["<llm-code>\nprint(2 + 3)\n</llm-code>", "ここで終わります。", "和は \\boxed{5050}"], {
+            defaultProfile: "swallow-openmath", defaultMode: "auto"
+        });
+        const events = await collect(noAnswer.engine.solve({problem, requester: alice}));
+        expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir_then_cot"});
+        expect(noAnswer.store.listSolutions(1).map((row) => row.fallbackReason)).toEqual(["no_answer", null]);
+
+        const answered = tirEngine(["<llm-code>\nprint(2 + 3)\n</llm-code>", "\\boxed{5}"], {defaultProfile: "swallow-openmath", defaultMode: "auto"});
+        expect(doneResult(await collect(answered.engine.solve({problem, requester: alice})))).toMatchObject({answer: "5", path: "tir"});
+    });
+
+    it("keeps serving after hostile code: a fork bomb in one solution, a normal solution right after", async () => {
+        const {engine, store} = tirEngine([
+            "<llm-code>\nimport os\nwhile True:\n    os.fork()\n</llm-code>", "\\boxed{0}",
+            "<llm-code>\nprint(6 * 7)\n</llm-code>", "\\boxed{42}"
+        ], {defaultProfile: "swallow-openmath"});
+        await collect(engine.solve({problem, requester: alice}));
+        const second = doneResult(await collect(engine.solve({problem: "6×7は？", requester: alice})));
+        expect(second).toMatchObject({answer: "42", executions: [{status: "ok", output: "42"}]});
+        expect(store.listExecutions(1)[0]!.status).not.toBe("ok");
+    });
+});

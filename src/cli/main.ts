@@ -14,7 +14,7 @@ import {runSolve} from "./solveCommandLine.js";
 
 type EngineFlags = {
     config?: string, model?: string, profile?: string, db?: string, gpu?: string,
-    threads?: string, contextSize?: string, sequences?: string, maxTokens?: string
+    threads?: string, contextSize?: string, sequences?: string, maxTokens?: string, samples?: string
 };
 
 function withEngineFlags(command: Command): Command {
@@ -60,7 +60,8 @@ export function buildProgram(): Command {
         .argument("<problem...>", "the problem text, or - to read it from standard input"))
         .addOption(new Option("--mode <mode>", settings.mode.help).choices(solveModes))
         .addOption(new Option("--style <style>", "explanation style").choices(["standard", "sansu"]))
-        .option("--seed <n>", "sampling seed, for reproducible answers", parseSeed)
+        .option("--samples <k>", settings.samples.help)
+        .option("--seed <n>", "sampling seed, for reproducible answers (sample i uses seed + i)", parseSeed)
         .option("--json", "print the result as JSON instead of streaming text", false)
         .option("--no-thinking", "hide the model's <think> section")
         .action(async (words: string[], options: EngineFlags & {mode?: string, style?: string, seed?: number, json: boolean, thinking: boolean}) => {

@@ -7,7 +7,6 @@ import {cliRequester, ExitCode} from "./cliSupport.js";
 
 export type SolveCommandLineOptions = {
     readonly mode?: string,
-    readonly samples?: number,
     readonly style?: string,
     readonly seed?: number,
     readonly json: boolean,
@@ -45,7 +44,6 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
         for await (const event of runtime.engine.solve({
             ...request,
             ...(options.seed != null ? {seed: options.seed} : {}),
-            ...(options.samples != null ? {samples: options.samples} : {}),
             requester: cliRequester(),
             signal: interrupt.signal
         })) {

@@ -241,8 +241,8 @@ export class Engine {
             const answer = vote.winner != null ? outcome.answer?.value ?? null : null;
             const agreement = {votes: vote.votes, samples};
             const status = answer != null ? "answered" : "no_answer";
-            const promptTokens = sum(solved, (result) => result.outcome.promptTokens);
-            const completionTokens = sum(solved, (result) => result.outcome.completionTokens);
+            const promptTokens = sum(solved, (result) => result.promptTokens);
+            const completionTokens = sum(solved, (result) => result.completionTokens);
             const generationMs = elapsed() - queueMs;
             store.finishInteraction(interactionId, {
                 status,

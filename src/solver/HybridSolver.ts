@@ -46,7 +46,10 @@ export type HybridRequest = {
 export type HybridOutcome = {
     /** The last attempt, whose answer counts. */
     readonly outcome: SolutionOutcome,
-    readonly path: SolvePath
+    readonly path: SolvePath,
+    /** Tokens over every attempt (a fallback's first attempt cost tokens too). */
+    readonly promptTokens: number,
+    readonly completionTokens: number
 };
 
 /**
@@ -65,7 +68,7 @@ export class HybridSolver {
         const {profile, mode, listener} = request;
         const tools = profile.tools;
         if (mode === "cot" || tools == null)
-            return {outcome: await this.solveInText(request, 0), path: "cot"};
+            return only(await this.solveInText(request, 0), "cot");
 
         let sandbox: CodeSandbox;
         try {
@@ -74,7 +77,7 @@ export class HybridSolver {
             if (mode === "tir")
                 throw toKotaeError(error, ErrorCode.TirUnavailable);
             listener.onNotice?.(NoticeCode.TirUnavailableFallback);
-            return {outcome: await this.solveInText(request, 0), path: "cot"};
+            return only(await this.solveInText(request, 0), "cot");
         }
 
         const prompt = renderPrompt(tools.prompt ?? profile.prompt, request.problem, this.backend);
@@ -82,10 +85,16 @@ export class HybridSolver {
         const fallbackReason = mode === "auto" && request.signal?.aborted !== true ? fallbackReasonOf(tir) : undefined;
         listener.onAttempt?.({attempt: 0, mode: "tir", prompt, outcome: tir, ...(fallbackReason != null ? {fallbackReason} : {})});
         if (fallbackReason == null)
-            return {outcome: tir, path: "tir"};
+            return only(tir, "tir");
 
         listener.onNotice?.(NoticeCode.TirFallback);
-        return {outcome: await this.solveInText(request, 1), path: "tir_then_cot"};
+        const cot = await this.solveInText(request, 1);
+        return {
+            outcome: cot,
+            path: "tir_then_cot",
+            promptTokens: tir.promptTokens + cot.promptTokens,
+            completionTokens: tir.completionTokens + cot.completionTokens
+        };
     }
 
     private async solveWithCode(request: HybridRequest, profile: ModelProfile & {tools: ToolTags}, sandbox: CodeSandbox, prompt: Prompt): Promise<TirOutcome> {
@@ -118,6 +127,10 @@ export class HybridSolver {
         request.listener.onAttempt?.({attempt, mode: "cot", prompt, outcome});
         return outcome;
     }
+}
+
+function only(outcome: SolutionOutcome, path: SolvePath): HybridOutcome {
+    return {outcome, path, promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens};
 }
 
 function fallbackReasonOf(outcome: TirOutcome): FallbackReason | undefined {

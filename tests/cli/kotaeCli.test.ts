@@ -30,7 +30,7 @@ describe("kotae solve (real model, temporary database)", () => {
     it("streams the solution, exits 0 and logs the interaction with the model's sha256", () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         const problem = "1から100までの自然数の和を求めてください";
-        const result = run(["solve", "--profile", "generic-chatml", "--max-tokens", "40", "--seed", "7", problem],
+        const result = run(["solve", "--profile", "generic-chatml", "--mode", "cot", "--max-tokens", "40", "--seed", "7", problem],
             {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_THREADS: "1", KOTAE_GPU: "off"});
 
         expect(result.stderr).toMatch(/解いています… \(profile generic-chatml, mode cot, #1\)/);
@@ -49,6 +49,24 @@ describe("kotae solve (real model, temporary database)", () => {
         expect(String(row["raw_output"]).length).toBeGreaterThan(0);
         expect(row["user_pseudonym"]).toMatch(/^[0-9a-f]{32}$/);
         expect(fs.existsSync(path.join(path.dirname(db), "pseudonym.key"))).toBe(true);
+    });
+
+    it("in the default auto mode, tries Python first, says it falls back to text, and logs both attempts", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const result = run(["solve", "--profile", "generic-chatml", "--max-tokens", "24", "--seed", "7", "6×7は？"],
+            {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_THREADS: "1", KOTAE_GPU: "off"});
+
+        expect(result.status).toBe(0);
+        expect(result.stderr).toContain("mode auto");
+        expect(result.stderr).toContain("Python を使った解き方がうまくいかなかったので、文章で考え直します。");
+        const database = new Database(db, {readonly: true});
+        const row = database.prepare("SELECT mode, solve_path, completion_tokens FROM interactions").get();
+        const attempts = database.prepare("SELECT attempt, mode, fallback_reason, prompt FROM solutions ORDER BY attempt").all() as Record<string, unknown>[];
+        database.close();
+        expect(row).toEqual({mode: "auto", solve_path: "tir_then_cot", completion_tokens: 48});
+        expect(attempts).toMatchObject([{attempt: 0, mode: "tir", fallback_reason: "no_answer"}, {attempt: 1, mode: "cot", fallback_reason: null}]);
+        expect(String(attempts[0]!["prompt"])).toContain("```python block");
+        expect(String(attempts[1]!["prompt"])).not.toContain("```python");
     });
 
     it("prints JSON with --json and reads the problem from standard input", () => {

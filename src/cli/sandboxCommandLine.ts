@@ -1,7 +1,6 @@
 import type {KotaeConfig} from "../config/KotaeConfig.js";
-import {ErrorCode, isKotaeError} from "../errors/ErrorCode.js";
-import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
-import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
+import {isKotaeError} from "../errors/ErrorCode.js";
+import {startOneOffSandbox} from "../sandbox/startOneOffSandbox.js";
 import {ExitCode} from "./cliSupport.js";
 
 /**
@@ -10,14 +9,9 @@ import {ExitCode} from "./cliSupport.js";
  * sandbox cannot run on this host.
  */
 export async function runSandboxExec(code: string, config: KotaeConfig, options: {readonly json: boolean}): Promise<ExitCode> {
-    let sandbox: BubblewrapSandbox;
-    try {
-        // No warm pool: one session needs one interpreter, started on demand.
-        sandbox = await BubblewrapSandbox.create({...sandboxOptionsFrom(config), poolSize: 0});
-    } catch (error) {
-        if (!isKotaeError(error) || error.code !== ErrorCode.TirUnavailable)
-            throw error;
-        process.stderr.write(`kotae: ${error.message}\n`);
+    const sandbox = await startOneOffSandbox(config);
+    if (isKotaeError(sandbox)) {
+        process.stderr.write(`kotae: ${sandbox.message}\n`);
         return ExitCode.Usage;
     }
 

@@ -4,12 +4,11 @@ import path from "node:path";
 import {promisify} from "node:util";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
-import {ErrorCode, isKotaeError} from "../errors/ErrorCode.js";
+import {isKotaeError} from "../errors/ErrorCode.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {openStore} from "../app/openStore.js";
-import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
-import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
+import {startOneOffSandbox} from "../sandbox/startOneOffSandbox.js";
 
 const run = promisify(execFile);
 
@@ -128,16 +127,12 @@ function parseProbe(output: string): ProbeReport | undefined {
 /** Starts the real sandbox and runs a block in it, as the tool-using solver would. */
 async function checkSandbox(config: KotaeConfig): Promise<CheckResult> {
     const name = "Python sandbox";
-    let sandbox: BubblewrapSandbox;
-    try {
-        sandbox = await BubblewrapSandbox.create({...sandboxOptionsFrom(config), poolSize: 0});
-    } catch (error) {
-        if (!isKotaeError(error) || error.code !== ErrorCode.TirUnavailable)
-            throw error;
+    const sandbox = await startOneOffSandbox(config);
+    if (isKotaeError(sandbox)) {
         // Without it, auto mode falls back to text reasoning; only tir mode cannot work at all.
         return {
-            name, status: config.mode === "tir" ? "fail" : "warn", detail: String(error.params["detail"] ?? error.message),
-            ...(error.params["fix"] != null ? {fix: String(error.params["fix"])} : {})
+            name, status: config.mode === "tir" ? "fail" : "warn", detail: String(sandbox.params["detail"] ?? sandbox.message),
+            ...(sandbox.params["fix"] != null ? {fix: String(sandbox.params["fix"])} : {})
         };
     }
     try {

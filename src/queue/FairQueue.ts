@@ -45,6 +45,9 @@ type Waiter = {
 export class FairQueue {
     private readonly waiting: Waiter[] = [];
     private readonly runningByUser = new Map<string, number>();
+    /** Waiting jobs that count against the limits (not admitted jobs' extra samples), in all and per user. */
+    private readonly waitingByUser = new Map<string, number>();
+    private countedWaiting = 0;
     private readonly lastRoundByUser = new Map<string, number>();
     private currentRound = 0;
     private running = 0;
@@ -78,7 +81,7 @@ export class FairQueue {
         if (this.running < this.options.concurrency && this.waiting.length === 0)
             return Promise.resolve(this.startSlot(user, counted, this.assignRound(user)));
 
-        if (counted && this.waiting.filter((waiter) => waiter.counted).length >= this.options.capacity)
+        if (counted && this.countedWaiting >= this.options.capacity)
             return Promise.reject(new KotaeError(ErrorCode.QueueFull,
                 `The queue is full (${this.options.capacity} waiting)`, {params: {capacity: this.options.capacity}}));
 
@@ -108,14 +111,14 @@ export class FairQueue {
     /** Refuses new jobs and rejects every waiting one (running jobs finish or are aborted by their owners). */
     public close(error = new KotaeError(ErrorCode.ShuttingDown, "Kotae is shutting down")): void {
         this.closedError = error;
-        for (const waiter of this.waiting.splice(0)) {
-            waiter.detach();
+        for (const waiter of [...this.waiting]) {
+            this.remove(waiter);
             waiter.reject(error);
         }
     }
 
     private pendingFor(user: string): number {
-        return (this.runningByUser.get(user) ?? 0) + this.waiting.filter((waiter) => waiter.user === user && waiter.counted).length;
+        return (this.runningByUser.get(user) ?? 0) + (this.waitingByUser.get(user) ?? 0);
     }
 
     private assignRound(user: string): number {
@@ -174,6 +177,10 @@ export class FairQueue {
             else high = middle;
         }
         this.waiting.splice(low, 0, waiter);
+        if (waiter.counted) {
+            this.countedWaiting++;
+            this.waitingByUser.set(waiter.user, (this.waitingByUser.get(waiter.user) ?? 0) + 1);
+        }
     }
 
     private publishPositions(): void {
@@ -188,8 +195,15 @@ export class FairQueue {
 
     private remove(waiter: Waiter): void {
         const index = this.waiting.indexOf(waiter);
-        if (index >= 0)
+        if (index >= 0) {
             this.waiting.splice(index, 1);
+            if (waiter.counted) {
+                this.countedWaiting--;
+                const remaining = (this.waitingByUser.get(waiter.user) ?? 1) - 1;
+                if (remaining === 0) this.waitingByUser.delete(waiter.user);
+                else this.waitingByUser.set(waiter.user, remaining);
+            }
+        }
         waiter.detach();
     }
 }

@@ -1,30 +1,17 @@
-import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import Database from "better-sqlite3";
 import {beforeAll, describe, expect, it} from "vitest";
+import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const kotae = path.join(root, "bin", "kotae.js");
 const stories = path.join(sharedModels, "stories260K.gguf");
 
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
-    const result = spawnSync(process.execPath, [kotae, ...args], {
-        cwd: temporaryDirectory("kotae-cli-"),
-        env: {PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", LANG: "ja_JP.UTF-8", ...env},
-        encoding: "utf8",
-        timeout: 60_000,
-        ...(input != null ? {input} : {})
-    });
-    return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+    return runKotae(args, {cwd: temporaryDirectory("kotae-cli-"), env, ...(input != null ? {input} : {})});
 }
 
-beforeAll(() => {
-    if (!fs.existsSync(path.join(root, "dist", "src", "cli", "main.js")))
-        throw new Error("Build first: the CLI tests run the compiled `kotae` (npm test does this in its set-up).");
-});
+beforeAll(assertBuilt);
 
 describe("kotae solve (real model, temporary database)", () => {
     it("streams the solution, exits 0 and logs the interaction with the model's sha256", () => {

@@ -1,31 +1,18 @@
-import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {sandboxProcesses} from "./sandboxProcesses.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const kotae = path.join(root, "bin", "kotae.js");
 const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "kotae-sandbox-cli-"));
 
 /** The compiled CLI, run from dist/ (so kernel.py is found from there too), in a folder of its own. */
 function run(args: string[], input?: string, env: Record<string, string> = {}) {
-    const result = spawnSync(process.execPath, [kotae, ...args], {
-        cwd: workDirectory,
-        env: {PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env},
-        encoding: "utf8",
-        timeout: 60_000,
-        ...(input != null ? {input} : {})
-    });
-    return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+    return runKotae(args, {cwd: workDirectory, env, ...(input != null ? {input} : {})});
 }
 
-beforeAll(() => {
-    if (!fs.existsSync(path.join(root, "dist", "src", "cli", "sandboxCommandLine.js")))
-        throw new Error("Build first: these tests run the compiled `kotae` (npm test does this in its set-up).");
-});
+beforeAll(assertBuilt);
 
 afterAll(() => fs.rmSync(workDirectory, {recursive: true, force: true}));
 

@@ -1,6 +1,6 @@
 // `npm run bench`: the engine against bare node-llama-cpp on the same model, prompt and settings,
-// measured in the same run, plus the queue's and the engine's own overhead per request, and the
-// Python sandbox's warm sessions against a fresh interpreter per block.
+// measured in the same run, plus the queue's and the engine's own overhead per request, the Python
+// sandbox's warm sessions against a fresh interpreter per block, and the TIR loop's own cost.
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -16,6 +16,7 @@ import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {sandboxBenchmark} from "./sandboxBenchmark.js";
+import {tirLoopBenchmark} from "./tirBenchmark.js";
 import {median, percentile} from "./statistics.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -149,7 +150,7 @@ async function queueOverhead(): Promise<void> {
     console.log(`  FairQueue acquire + release      : ${queueMicros.toFixed(1)} µs per request (50 users, 2 slots)`);
     console.log(`  direct backend call              : ${(median(direct) * 1000).toFixed(0)} µs median`);
     console.log(`  through the engine               : ${(median(viaEngine) * 1000).toFixed(0)} µs median, p99 ${(percentile(viaEngine, 0.99) * 1000).toFixed(0)} µs`);
-    console.log(`  engine overhead per request      : ${overhead.toFixed(0)} µs (validation, queue, 3 SQLite writes, events)`);
+    console.log(`  engine overhead per request      : ${overhead.toFixed(0)} µs (validation, queue, 4 SQLite writes, events)`);
 }
 
 await generationThroughput();
@@ -157,3 +158,5 @@ console.log("");
 await queueOverhead();
 console.log("");
 await sandboxBenchmark();
+console.log("");
+await tirLoopBenchmark();

@@ -96,12 +96,23 @@ export class TirSolver {
 
             const n = executions.length + 1;
             request.onCode?.(n, limits.maxExecutions, code);
+            const executionStart = performance.now();
             let ran: ExecutionResult;
             try {
                 ran = await request.session.execute(code, {signal});
             } catch (error) {
-                if (signal.aborted) break; // cancelled, out of time or looping: the reason is set below
-                throw error;
+                if (!signal.aborted)
+                    throw error;
+                if (outOfTime.aborted && request.signal?.aborted !== true) { // the block ran: log it, as a timeout
+                    const stopped = {
+                        index: n, code, status: "timeout", truncated: false, restarted: false,
+                        output: `Execution stopped: the solution reached its time limit of ${limits.maxSeconds} s.`,
+                        durationMs: Math.round(performance.now() - executionStart)
+                    } as const;
+                    executions.push(stopped);
+                    request.onExecution?.(stopped);
+                }
+                break; // cancelled, out of time or looping: the stop reason is set below
             }
             if (signal.aborted)
                 break;

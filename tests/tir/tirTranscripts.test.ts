@@ -109,6 +109,34 @@ describe("TIR loop (scripted model, real sandbox)", () => {
         expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
     });
 
+    it("ends a solution that runs past its wall-clock budget, mid-execution, as timeLimit", async () => {
+        const {engine, store} = tirEngine(["<llm-code>\nimport time\ntime.sleep(1.8)\n</llm-code>", "\\boxed{1}"], {
+            defaultProfile: "swallow-openmath", tirLimits: {maxExecutions: 8, maxSeconds: 0.5}
+        });
+        const started = performance.now();
+        const result = doneResult(await collect(engine.solve({problem, requester: alice})));
+        expect(performance.now() - started).toBeLessThan(1500);
+        expect(result).toMatchObject({status: "no_answer", stopReason: "timeLimit", executions: [{status: "timeout"}]});
+        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "timeLimit"});
+        expect(store.listExecutions(1)).toMatchObject([{status: "timeout", output: "Execution stopped: the solution reached its time limit of 0.5 s."}]);
+    });
+
+    it("cancels while code runs: the block is stopped and the request is logged as cancelled with what was written", async () => {
+        const {engine, store} = tirEngine(["考えます。<llm-code>\nimport time\ntime.sleep(1.8)\n</llm-code>", "\\boxed{1}"], {
+            defaultProfile: "swallow-openmath"
+        });
+        const cancel = new AbortController();
+        const events: EngineEvent[] = [];
+        for await (const event of engine.solve({problem, requester: alice, signal: cancel.signal})) {
+            events.push(event);
+            if (event.type === "code") setTimeout(() => cancel.abort(), 100);
+        }
+        expect(events.at(-1)).toMatchObject({type: "failed", code: "cancelled"});
+        expect(events.some((event) => event.type === "codeResult")).toBe(false);
+        expect(store.getInteraction(1)).toMatchObject({status: "cancelled", rawOutput: expect.stringContaining("time.sleep(1.8)") as string});
+        expect(store.listExecutions(1)).toEqual([]);
+    });
+
     it("does not take a \\boxed{} printed by code as the model's answer", async () => {
         const {engine} = tirEngine(["<llm-code>\nprint(r'\\boxed{1}')\n</llm-code>", "出力を確認しましたが、まだ答えは出ていません。"], {
             defaultProfile: "swallow-openmath"

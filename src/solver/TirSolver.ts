@@ -96,30 +96,13 @@ export class TirSolver {
 
             const n = executions.length + 1;
             request.onCode?.(n, limits.maxExecutions, code);
-            const executionStart = performance.now();
-            let ran: ExecutionResult;
-            try {
-                ran = await request.session.execute(code, {signal});
-            } catch (error) {
-                if (!signal.aborted)
-                    throw error;
-                if (outOfTime.aborted && request.signal?.aborted !== true) { // the block ran: log it, as a timeout
-                    const stopped = {
-                        index: n, code, status: "timeout", truncated: false, restarted: false,
-                        output: `Execution stopped: the solution reached its time limit of ${limits.maxSeconds} s.`,
-                        durationMs: Math.round(performance.now() - executionStart)
-                    } as const;
-                    executions.push(stopped);
-                    request.onExecution?.(stopped);
-                }
-                break; // cancelled, out of time or looping: the stop reason is set below
+            const execution = await this.runBlock(request, n, code, signal, outOfTime);
+            if (execution != null) {
+                executions.push(execution);
+                request.onExecution?.(execution);
             }
-            if (signal.aborted)
-                break;
-            const lastAllowed = n === limits.maxExecutions;
-            const execution = toRecord(n, code, ran, lastAllowed ? tools.executionLimitNotice ?? defaultExecutionLimitNotice : undefined);
-            executions.push(execution);
-            request.onExecution?.(execution);
+            if (signal.aborted || execution == null)
+                break; // cancelled, out of time or looping: the stop reason is set below
             stream.insert(tools.outputOpen + execution.output + tools.outputClose);
 
             failuresInARow = execution.status === "ok" ? 0 : failuresInARow + 1;
@@ -146,6 +129,31 @@ export class TirSolver {
             executions,
             gaveUp
         };
+    }
+
+    /**
+     * Runs the n-th block; its record is what the model is shown, with the notices it needs. Undefined when
+     * the solution was cancelled mid-block (the code stays in the transcript); a block cut off by the
+     * solution's time limit did run, so it gets a timeout record.
+     */
+    private async runBlock(request: TirRequest, n: number, code: string, signal: AbortSignal, outOfTime: AbortSignal): Promise<ExecutionRecord | undefined> {
+        const {limits, profile: {tools}} = request;
+        const startedAt = performance.now();
+        let ran: ExecutionResult;
+        try {
+            ran = await request.session.execute(code, {signal});
+        } catch (error) {
+            if (!signal.aborted)
+                throw error;
+            if (!outOfTime.aborted || request.signal?.aborted === true)
+                return undefined;
+            ran = {
+                status: "timeout", truncated: false, restarted: false, durationMs: performance.now() - startedAt,
+                output: `Execution stopped: the solution reached its time limit of ${limits.maxSeconds} s.`
+            };
+        }
+        const lastAllowed = n === limits.maxExecutions;
+        return toRecord(n, code, ran, lastAllowed ? tools.executionLimitNotice ?? defaultExecutionLimitNotice : undefined);
     }
 
     /** Generates from the prompt plus everything so far; undefined when that no longer fits in the context. */

@@ -18,6 +18,15 @@ export default defineConfig({
                 fileParallelism: false
             }
         }, {
+            // The real renderer (MathJax 4 + sharp in the built worker, dist/) with the Noto CJK fonts; golden images.
+            test: {
+                name: "render",
+                include: ["tests/render/**/*.test.ts"],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                fileParallelism: false
+            }
+        }, {
             // Runs real bubblewrap and /usr/bin/python3 with sympy and numpy (see scripts/setup.mjs). After
             // the other projects, not beside them: its timing checks need the cores, and its checks that
             // nothing is left running would see another project's sandboxes.

@@ -3,6 +3,9 @@ import type {LayoutContext} from "./InlineLayout.js";
 import {MathError} from "./MathTypesetter.js";
 import {mathElement, rectElement, svgDocument, textElement} from "./svgMarkup.js";
 
+/** A unit written after a number (25 cm, 3kg): upright, not the italic product of variables c·m. */
+const unitAfterNumber = /(?<=[\d\s²³])(km|cm|mm|m|kg|mg|g|kL|dL|mL|L|ha|min|sec|s|h)(?![A-Za-z])/g;
+
 const cjkRun = /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+/g;
 
 /**
@@ -10,7 +13,7 @@ const cjkRun = /[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+/g;
  * set as text rather than as italic math letters.
  */
 export function answerTex(answer: string): string {
-    const body = answer.includes("\\text") ? answer : answer.replace(cjkRun, (run) => `\\text{${run}}`);
+    const body = answer.includes("\\text") ? answer : answer.replace(cjkRun, (run) => `\\text{${run}}`).replace(unitAfterNumber, "\\mathrm{$1}");
     return `\\boxed{${body}}`;
 }
 

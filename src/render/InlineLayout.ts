@@ -66,7 +66,7 @@ export async function layoutInlines(inlines: readonly Inline[], maxWidth: number
 
 async function mathUnits(tex: string, size: number, context: LayoutContext): Promise<Unit[]> {
     try {
-        const math = await context.typesetter.typeset(tex, false, context.theme.math);
+        const math = await context.typesetter.typeset(inlineTex(tex), false, context.theme.math);
         const width = (math.width + 2 * mathSideSpace) * size;
         return [{pieces: [{kind: "math", math, scale: 1, width}], width, trailingSpace: 0}];
     } catch (error) {
@@ -76,6 +76,14 @@ async function mathUnits(tex: string, size: number, context: LayoutContext): Pro
         // The source, in monospace, breakable like text: the reader still sees what the model wrote.
         return textUnits(`$${tex}$`, {bold: false, mono: true, color: context.theme.fallback, size: size * 0.85}, context);
     }
+}
+
+/**
+ * Inline fractions in text style are too small to read in a chat image (a numerator at ~60% of the text):
+ * they are set in display style, as Japanese study material usually does, at the cost of a taller line.
+ */
+function inlineTex(tex: string): string {
+    return /\\(?:frac|binom)\b/.test(tex) ? `\\displaystyle ${tex}` : tex;
 }
 
 type TextStyle = {readonly bold: boolean, readonly mono: boolean, readonly color: string, readonly size: number};

@@ -18,11 +18,20 @@ const systemPackages = [
     // The Python sandbox for tool-integrated reasoning runs the system Python (not a pyenv one under /root).
     {name: "bubblewrap", present: () => commandExists("bwrap")},
     {name: "python3-sympy", present: () => systemPythonImports("sympy")},
-    {name: "python3-numpy", present: () => systemPythonImports("numpy")}
+    {name: "python3-numpy", present: () => systemPythonImports("numpy")},
+    // Answer and solution images: sharp (librsvg) draws Japanese with whatever fontconfig resolves, and
+    // without a CJK font every Japanese character comes out as a box.
+    {name: "fontconfig", present: () => commandExists("fc-list")},
+    {name: "fonts-noto-cjk", present: () => fontconfigHasFamily("ja", "Noto Sans CJK JP")}
 ];
 
 function systemPythonImports(module) {
     return spawnSync("/usr/bin/python3", ["-c", `import ${module}`], {stdio: "ignore"}).status === 0;
+}
+
+function fontconfigHasFamily(language, family) {
+    const listed = spawnSync("fc-list", [`:lang=${language}`, "family"], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"]});
+    return listed.status === 0 && listed.stdout.includes(family);
 }
 
 function commandExists(command) {

@@ -1,5 +1,5 @@
 import os from "node:os";
-import {resolveLocale} from "../i18n/messages.js";
+import {resolveLocale, type Locale} from "../i18n/messages.js";
 import type {Requester} from "../../storage/KotaeStore.js";
 
 export enum ExitCode {
@@ -16,6 +16,11 @@ export function cliRequester(): Requester {
     return {
         platform: "cli",
         userId: os.userInfo().username,
-        locale: resolveLocale(process.env["LC_ALL"] || process.env["LANG"])
+        locale: terminalLocale()
     };
+}
+
+/** The language the terminal's user reads, from the environment as for any locale-aware command. */
+export function terminalLocale(): Locale {
+    return resolveLocale(process.env["LC_ALL"] || process.env["LANG"]);
 }

@@ -7,7 +7,10 @@ import {loadConfig} from "../config/loadConfig.js";
 import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
-import {ExitCode} from "./cliSupport.js";
+import {locales, type Locale} from "../i18n/messages.js";
+import {themeNames} from "../render/RenderTheme.js";
+import {ExitCode, terminalLocale} from "./cliSupport.js";
+import {renderKinds, runRender, type RenderCommandLineOptions} from "./renderCommandLine.js";
 import {runSandboxExec} from "./sandboxCommandLine.js";
 import {runServe} from "./serveCommandLine.js";
 import {runSolve} from "./solveCommandLine.js";
@@ -38,15 +41,18 @@ function configFrom(flags: EngineFlags): KotaeConfig {
     });
 }
 
-function readProblem(words: string[]): string {
+/** A variadic argument's words as one text, or standard input for a lone `-`. */
+function readWords(words: string[]): string {
     return words.length === 1 && words[0] === "-" ? fs.readFileSync(0, "utf8") : words.join(" ");
 }
 
-function parseSeed(value: string): number {
-    const seed = Number(value);
-    if (!Number.isInteger(seed) || seed < 0)
-        throw new InvalidArgumentError("the seed must be a non-negative integer");
-    return seed;
+function integerAtLeast(minimum: number, complaint: string): (value: string) => number {
+    return (value) => {
+        const number = Number(value);
+        if (!Number.isInteger(number) || number < minimum)
+            throw new InvalidArgumentError(complaint);
+        return number;
+    };
 }
 
 export function buildProgram(): Command {
@@ -61,12 +67,13 @@ export function buildProgram(): Command {
         .addOption(new Option("--mode <mode>", settings.mode.help).choices(solveModes))
         .addOption(new Option("--style <style>", "explanation style").choices(["standard", "sansu"]))
         .option("--samples <k>", settings.samples.help)
-        .option("--seed <n>", "sampling seed, for reproducible answers (sample i uses seed + i)", parseSeed)
+        .option("--seed <n>", "sampling seed, for reproducible answers (sample i uses seed + i)",
+            integerAtLeast(0, "the seed must be a non-negative integer"))
         .option("--json", "print the result as JSON instead of streaming text", false)
         .option("--no-thinking", "hide the model's <think> section")
         .action(async (words: string[], options: EngineFlags & {mode?: string, style?: string, seed?: number, json: boolean, thinking: boolean}) => {
             const {mode, style, seed, json, thinking, ...engineFlags} = options;
-            process.exitCode = await runSolve(readProblem(words), configFrom(engineFlags), {
+            process.exitCode = await runSolve(readWords(words), configFrom(engineFlags), {
                 ...(mode != null ? {mode} : {}),
                 ...(style != null ? {style} : {}),
                 ...(seed != null ? {seed} : {}),
@@ -121,6 +128,22 @@ export function buildProgram(): Command {
                 return;
             }
             process.exitCode = await runSandboxExec(code, configFrom(flags), {json});
+        });
+
+    program.command("render")
+        .description("draw an answer card or a solution's pages as PNG, as the chat adapters send them; exit 0 ok, 1 no image (the text is printed), 2 usage")
+        .argument("<text...>", "the answer's TeX (--kind answer) or the solution text with $…$ math, or - to read it from standard input")
+        .requiredOption("-o, --output <file>", "the PNG file; a solution's further pages go beside it as name-2.png, name-3.png, …")
+        .addOption(new Option("--kind <kind>", "an answer card or a solution's pages").choices(renderKinds).default("solution"))
+        .addOption(new Option("--theme <theme>", "colours for a light or dark chat background").choices(themeNames).default("light"))
+        .addOption(new Option("--locale <locale>", "language of the labels drawn in the image (default: from LANG)").choices(locales))
+        .option("--timeout <ms>", "give up on the image after this long", integerAtLeast(1, "the timeout must be a positive number of milliseconds"))
+        .option("--json", "print the files written, fallbacks and timing as JSON", false)
+        .action(async (words: string[], options: Omit<RenderCommandLineOptions, "locale" | "timeoutMs"> & {locale?: Locale, timeout?: number}) => {
+            const {locale, timeout, ...rest} = options;
+            process.exitCode = await runRender(readWords(words), {
+                ...rest, locale: locale ?? terminalLocale(), ...(timeout != null ? {timeoutMs: timeout} : {})
+            });
         });
 
     withEngineFlags(program.command("serve")

@@ -1,7 +1,8 @@
 import {ErrorCode} from "../errors/ErrorCode.js";
 import {NoticeCode} from "../errors/NoticeCode.js";
 
-export type Locale = "ja" | "en";
+export const locales = ["ja", "en"] as const;
+export type Locale = typeof locales[number];
 
 export type MessageKey = ErrorCode | NoticeCode;
 

@@ -1,16 +1,14 @@
-import {execFile} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import {promisify} from "node:util";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {findFontFile, textFontFamily} from "../render/FontMetrics.js";
+import {Renderer, type RenderResult} from "../render/Renderer.js";
 import {openStore} from "../app/openStore.js";
 import {startOneOffSandbox} from "../sandbox/startOneOffSandbox.js";
-
-const run = promisify(execFile);
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export type CheckResult = {
@@ -95,17 +93,29 @@ async function checkProfile(config: KotaeConfig): Promise<CheckResult> {
     return {name: "Profile", status: "ok", detail: `${profile.name}: ${profile.description} (available: ${registry.names().join(", ")})`};
 }
 
+/**
+ * Whether images can show Japanese: fontconfig must resolve the family the renderer names (sharp draws with
+ * whatever it resolves, boxes when nothing covers Japanese), and a Japanese answer card must really render.
+ */
 async function checkJapaneseFont(): Promise<CheckResult> {
-    const fix = "Install a Japanese font for answer images: apt-get install fonts-noto-cjk";
+    const name = "Japanese font";
+    const problems: string[] = [];
+    const renderer = new Renderer({log: (message) => problems.push(message)});
+    let result: RenderResult;
     try {
-        const {stdout} = await run("fc-list", [":lang=ja", "family"]);
-        const families = [...new Set(stdout.split("\n").map((line) => line.split(",")[0]?.trim()).filter(Boolean))];
-        return families.length > 0
-            ? {name: "Japanese font", status: "ok", detail: families.slice(0, 3).join(", ")}
-            : {name: "Japanese font", status: "warn", detail: "none found: Japanese in images would show as boxes", fix};
-    } catch {
-        return {name: "Japanese font", status: "warn", detail: "fontconfig (fc-list) is not installed", fix: `${fix} fontconfig`};
+        result = await renderer.render({kind: "answer", answer: "12\\text{個}", locale: "ja"});
+    } finally {
+        await renderer.close();
     }
+    if (result.failure != null || result.fallbacks.length > 0)
+        return {name, status: "fail", detail: `a Japanese answer card did not render: ${problems.join("; ")}`,
+            fix: "Run `npm run setup` (it builds the render worker), then `kotae render --kind answer 1 -o card.png` to see the error."};
+    const rendered = `a Japanese answer card rendered in ${result.durationMs} ms (worker start included)`;
+    const font = findFontFile(textFontFamily);
+    return font != null
+        ? {name, status: "ok", detail: `${textFontFamily} (${font.file}); ${rendered}`}
+        : {name, status: "warn", detail: `fontconfig does not resolve ${textFontFamily}: Japanese in images shows as boxes; ${rendered}`,
+            fix: "apt-get install fonts-noto-cjk fontconfig"};
 }
 
 /** Isolation as code sees it: its uid, effective capabilities and network interfaces (only lo when sandboxed). */

@@ -110,6 +110,8 @@ describe("kotae doctor", () => {
         expect(checks.find((check) => check.name === "Model")).toMatchObject({status: "ok", detail: expect.stringContaining("stories260K.gguf") as string});
         expect(checks.find((check) => check.name === "Compute")).toMatchObject({status: "ok", detail: expect.stringContaining("CPU") as string});
         expect(checks.find((check) => check.name === "Database")).toMatchObject({status: "ok"});
+        expect(checks.find((check) => check.name === "Japanese font"))
+            .toMatchObject({status: "ok", detail: expect.stringMatching(/^Noto Sans CJK JP \(.+\); a Japanese answer card rendered in \d+ ms/) as string});
         for (const check of checks.filter((candidate) => candidate.status !== "ok"))
             expect(check.fix).toBeTruthy();
         expect(result.status).toBe(0);

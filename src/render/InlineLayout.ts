@@ -74,7 +74,7 @@ async function mathUnits(tex: string, size: number, context: LayoutContext): Pro
             throw error;
         context.fallbacks.push({tex, errorId: error.id, message: error.message});
         // The source, in monospace, breakable like text: the reader still sees what the model wrote.
-        return textUnits(`$${tex}$`, {bold: false, mono: true, color: context.theme.fallback, size: size * 0.85}, context);
+        return textUnits(`$${clipSource(tex)}$`, {bold: false, mono: true, color: context.theme.fallback, size: size * 0.85}, context);
     }
 }
 
@@ -84,6 +84,11 @@ async function mathUnits(tex: string, size: number, context: LayoutContext): Pro
  */
 function inlineTex(tex: string): string {
     return /\\(?:frac|binom)\b/.test(tex) ? `\\displaystyle ${tex}` : tex;
+}
+
+/** A refused formula's source as shown in the image: enough to recognise it (the text message has all of it). */
+export function clipSource(tex: string): string {
+    return tex.length > 160 ? `${tex.slice(0, 159)}…` : tex;
 }
 
 type TextStyle = {readonly bold: boolean, readonly mono: boolean, readonly color: string, readonly size: number};

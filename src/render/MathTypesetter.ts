@@ -85,7 +85,9 @@ export class MathTypesetter {
         } finally {
             this.document.clear();
         }
-        const markup = this.adaptor.outerHTML(node as never);
+        // XML serialisation escapes < in attributes (outerHTML does not, and \text{<…>} would break the SVG);
+        // the data-* attributes are MathJax bookkeeping librsvg has no use for.
+        const markup = this.adaptor.serializeXML(node as never).replace(/ data-[a-z-]+="[^"]*"/g, "");
         const svgStart = markup.indexOf("<svg");
         const svgEnd = markup.lastIndexOf("</svg>");
         const viewBox = /viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"/.exec(markup);

@@ -1,5 +1,5 @@
 import {monoFontFamily, textFontFamily} from "./FontMetrics.js";
-import {layoutInlines, type LayoutContext} from "./InlineLayout.js";
+import {clipSource, layoutInlines, type LayoutContext} from "./InlineLayout.js";
 import {MathError} from "./MathTypesetter.js";
 import type {Block} from "./SolutionDocument.js";
 import {mathElement, rectElement, svgDocument, textElement} from "./svgMarkup.js";
@@ -78,7 +78,7 @@ async function displayMathRow(tex: string, context: LayoutContext): Promise<Row>
     } catch (error) {
         if (!(error instanceof MathError)) throw error;
         context.fallbacks.push({tex, errorId: error.id, message: error.message});
-        return codeLikeRow(`$$${tex}$$`, context, context.theme.fallback);
+        return codeLikeRow(`$$${clipSource(tex)}$$`, context, context.theme.fallback);
     }
     const scale = Math.min(1, contentWidth / (math.width * size));
     const emSize = size * scale;

@@ -31,11 +31,17 @@ async function render(request: RenderRequest): Promise<WorkerResult> {
     }
     const context: LayoutContext = {typesetter, metrics, theme, fontSize: solutionFontSize, fallbacks};
     const cut = request.solution.text.length > maxSolutionChars;
-    const text = cut ? request.solution.text.slice(0, maxSolutionChars) : request.solution.text;
+    const text = cut ? cutAtLineEnd(request.solution.text, maxSolutionChars) : request.solution.text;
     const {pages, truncated} = await layoutPages(parseSolution({...request.solution, text}), context, {
         pageNumber: labels.page, truncated: labels.truncated
     });
     return {images: await Promise.all(pages.map(rasterize)), fallbacks, truncated: cut || truncated};
+}
+
+/** The text up to the last line break before `limit` (so no formula is cut in half), or to `limit` itself. */
+function cutAtLineEnd(text: string, limit: number): string {
+    const lineEnd = text.lastIndexOf("\n", limit);
+    return text.slice(0, lineEnd > limit / 2 ? lineEnd : limit);
 }
 
 async function rasterize(svg: string): Promise<RenderedImage> {

@@ -6,6 +6,7 @@ import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {Renderer} from "../render/Renderer.js";
 import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
 import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
@@ -21,13 +22,15 @@ export type RuntimeOptions = {
 
 /**
  * Everything a running Kotae owns, created once at start and shut down in order: the engine first
- * (requests are finished and logged), then the Python sandbox, the model, and the database.
+ * (requests are finished and logged), then the renderer, the Python sandbox, the model, and the database.
  */
 export class KotaeRuntime implements AsyncDisposable {
     public readonly store: KotaeStore;
     public readonly profiles: ProfileRegistry;
     public readonly backend: Promise<LlmBackend>;
     public readonly engine: Engine;
+    /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
+    public readonly renderer = new Renderer();
     private sandbox: Promise<CodeSandbox> | undefined;
 
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
@@ -71,9 +74,10 @@ export class KotaeRuntime implements AsyncDisposable {
         return this.sandbox;
     }
 
-    /** Stops the engine (requests finish and are logged), then the sandbox, the model and the database. */
+    /** Stops the engine (requests finish and are logged), then the renderer, the sandbox, the model and the database. */
     public async close(): Promise<void> {
         await this.engine.close();
+        await this.renderer.close();
         const sandbox = await this.sandbox?.catch(() => undefined);
         await sandbox?.close();
         const backend = await this.backend.catch(() => undefined);

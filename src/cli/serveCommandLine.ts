@@ -4,7 +4,7 @@ import {ExitCode} from "./cliSupport.js";
 
 /**
  * `kotae serve` (what `npm start` and pm2 run). No chat adapter exists yet, so it checks what a server
- * needs (database, model, Python sandbox) and says what to configure, then exits 0 so pm2 does not
+ * needs (database, model, Python sandbox, renderer) and says what to configure, then exits 0 so pm2 does not
  * restart it in a loop.
  */
 export async function runServe(config: KotaeConfig): Promise<ExitCode> {
@@ -24,6 +24,11 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
         out(sandbox instanceof Error
             ? `Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`
             : `Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
+
+        const warm = await runtime.renderer.warmUp();
+        out(warm.failure == null
+            ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
+            : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
         out("");
         out("No chat platform is configured yet: the Discord and Slack adapters and the web playground come in");

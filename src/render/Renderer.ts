@@ -52,8 +52,8 @@ export class Renderer implements AsyncDisposable {
     }
 
     /** Starts the worker ahead of the first request (MathJax and the fonts take a few hundred ms to load). */
-    public async warmUp(): Promise<void> {
-        await this.render({kind: "answer", answer: "0"});
+    public warmUp(): Promise<RenderResult> {
+        return this.render({kind: "answer", answer: "0"});
     }
 
     public async render(request: RenderRequest): Promise<RenderResult> {

@@ -16,14 +16,9 @@ const expected = "{274177: 1, 67280421310721: 1}\n";
  * `python -c`, spawned, run to its exit). Rounds alternate between the two.
  */
 export async function sandboxBenchmark(): Promise<void> {
-    let sandbox: BubblewrapSandbox;
-    try {
-        sandbox = await BubblewrapSandbox.create({poolSize: 1});
-    } catch (error) {
-        if (!isKotaeError(error)) throw error;
-        console.log(`Python sandbox: not measured, ${error.message}`);
+    const sandbox = await sandboxOrSkip("Python sandbox");
+    if (sandbox == null)
         return;
-    }
     const fresh = resolveInterpreterCommand({python: "/usr/bin/python3", limits: sandbox.limits, unsafeUnsandboxedPython: false}, block);
     const warmMs: number[] = [];
     const freshMs: number[] = [];
@@ -70,4 +65,15 @@ function runToExit(command: InterpreterCommand): Promise<string> {
         child.on("error", reject);
         child.on("close", (code) => code === 0 ? resolve(output) : reject(new Error(`exit code ${code}: ${errors}`)));
     });
+}
+
+/** A sandbox with one warm interpreter, or undefined (said on the output) where this host cannot run one. */
+export async function sandboxOrSkip(benchmark: string): Promise<BubblewrapSandbox | undefined> {
+    try {
+        return await BubblewrapSandbox.create({poolSize: 1});
+    } catch (error) {
+        if (!isKotaeError(error)) throw error;
+        console.log(`${benchmark}: not measured, ${error.message}`);
+        return undefined;
+    }
 }

@@ -1,13 +1,12 @@
 import {setTimeout as sleep} from "node:timers/promises";
 import {Engine} from "../src/engine/Engine.js";
-import {isKotaeError} from "../src/errors/ErrorCode.js";
 import {ProfileRegistry} from "../src/profiles/ProfileRegistry.js";
 import {renderPrompt} from "../src/profiles/renderPrompt.js";
-import {BubblewrapSandbox} from "../src/sandbox/BubblewrapSandbox.js";
 import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
+import {sandboxOrSkip} from "./sandboxBenchmark.js";
 import {median, percentile} from "./statistics.js";
 
 const rounds = Number(process.env["KOTAE_BENCH_TIR_ROUNDS"] ?? 20);
@@ -23,14 +22,9 @@ const turns = [`素因数分解します。\n<llm-code>\n${code}\n</llm-code>`, 
  * backend calls and the block in a fresh session from the same pool), alternating, in the same run.
  */
 export async function tirLoopBenchmark(): Promise<void> {
-    let sandbox: BubblewrapSandbox;
-    try {
-        sandbox = await BubblewrapSandbox.create({poolSize: 1});
-    } catch (error) {
-        if (!isKotaeError(error)) throw error;
-        console.log(`TIR loop: not measured, ${error.message}`);
+    const sandbox = await sandboxOrSkip("TIR loop");
+    if (sandbox == null)
         return;
-    }
     const backend = new ScriptedBackend(turns, 1, {chunkSize: 64});
     const profiles = new ProfileRegistry();
     const profile = profiles.get("swallow-openmath");

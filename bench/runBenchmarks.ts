@@ -1,6 +1,7 @@
 // `npm run bench`: the engine against bare node-llama-cpp on the same model, prompt and settings,
 // measured in the same run, plus the queue's and the engine's own overhead per request, the Python
-// sandbox's warm sessions against a fresh interpreter per block, and the TIR loop's own cost.
+// sandbox's warm sessions against a fresh interpreter per block, the TIR loop's own cost, and the
+// image renderer (answer cards, solutions, memory over many renders) against sharp alone.
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -15,6 +16,7 @@ import {FairQueue} from "../src/queue/FairQueue.js";
 import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
+import {renderBenchmark} from "./renderBenchmark.js";
 import {sandboxBenchmark} from "./sandboxBenchmark.js";
 import {tirLoopBenchmark} from "./tirBenchmark.js";
 import {median, percentile} from "./statistics.js";
@@ -160,3 +162,5 @@ console.log("");
 await sandboxBenchmark();
 console.log("");
 await tirLoopBenchmark();
+console.log("");
+await renderBenchmark();

@@ -187,6 +187,38 @@ export type FeedbackRecord = {
     readonly reviewerStatus: string
 };
 
+/** What a community's moderators chose; null = Kotae's default. */
+export type CommunitySettings = {
+    /** Channel ids where /solve is allowed; null = everywhere. */
+    readonly allowedChannels: readonly string[] | null,
+    readonly defaultMode: string | null,
+    readonly profile: string | null,
+    readonly theme: "light" | "dark" | null,
+    readonly solvesPerHour: number | null,
+    readonly followUpsNeedMention: boolean | null
+};
+
+export type StoredCommunitySettings = CommunitySettings & {readonly updatedAt: string, readonly updatedBy: string};
+
+/** Something that happened around an interaction: a button press, a report, a refused settings change, a failed delivery. */
+export type NewEvent = {
+    readonly interactionId?: number,
+    readonly requester: Requester,
+    readonly kind: string,
+    readonly detail?: Readonly<Record<string, unknown>>
+};
+
+export type EventRecord = {
+    readonly id: number,
+    readonly interactionId: number | null,
+    readonly createdAt: string,
+    readonly platform: string,
+    readonly workspaceId: string | null,
+    readonly userPseudonym: string | null,
+    readonly kind: string,
+    readonly detail: Record<string, unknown> | null
+};
+
 type Row = Record<string, unknown>;
 
 /**
@@ -256,6 +288,18 @@ export class KotaeStore implements Disposable {
             listFeedback: db.prepare("SELECT * FROM feedback WHERE interaction_id = ? ORDER BY id"),
             getModelDigest: db.prepare("SELECT sha256 FROM model_files WHERE path = ? AND size = ? AND mtime_ms = ?"),
             putModelDigest: db.prepare("INSERT OR REPLACE INTO model_files (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)"),
+            setThread: db.prepare("UPDATE interactions SET thread_id = ?, updated_at = ? WHERE id = ?"),
+            findByThread: db.prepare("SELECT * FROM interactions WHERE platform = ? AND thread_id = ? ORDER BY id DESC LIMIT 1"),
+            getSettings: db.prepare("SELECT * FROM community_settings WHERE platform = ? AND workspace_id = ?"),
+            putSettings: db.prepare(`
+                INSERT OR REPLACE INTO community_settings (platform, workspace_id, allowed_channels, default_mode, profile, theme,
+                    solves_per_hour, followups_need_mention, updated_at, updated_by)
+                VALUES (@platform, @workspaceId, @allowedChannels, @defaultMode, @profile, @theme,
+                    @solvesPerHour, @followUpsNeedMention, @now, @updatedBy)`),
+            insertEvent: db.prepare(`
+                INSERT INTO interaction_events (interaction_id, created_at, platform, workspace_id, user_pseudonym, kind, detail)
+                VALUES (@interactionId, @now, @platform, @workspaceId, @userPseudonym, @kind, @detail)`),
+            listEvents: db.prepare("SELECT * FROM interaction_events WHERE interaction_id = ? ORDER BY id"),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
@@ -401,6 +445,65 @@ export class KotaeStore implements Disposable {
 
     public saveModelDigest(file: {path: string, size: number, mtimeMs: number}, sha256: string): void {
         this.statements.putModelDigest.run(file.path, file.size, Math.trunc(file.mtimeMs), sha256);
+    }
+
+    /** Links an interaction to the chat thread opened on its reply, where follow-ups arrive. */
+    public setThread(interactionId: number, threadId: string): void {
+        this.statements.setThread.run(threadId, now(), interactionId);
+    }
+
+    /** The interaction a thread belongs to (the newest, if a thread was reused). */
+    public findByThread(platform: string, threadId: string): InteractionRecord | undefined {
+        const row = this.statements.findByThread.get(platform, threadId) as Row | undefined;
+        return row != null ? camelize(row) as InteractionRecord : undefined;
+    }
+
+    public communitySettings(platform: string, workspaceId: string): StoredCommunitySettings | undefined {
+        const row = this.statements.getSettings.get(platform, workspaceId) as Row | undefined;
+        if (row == null)
+            return undefined;
+        const record = camelize(row);
+        return {
+            allowedChannels: record["allowedChannels"] == null ? null : JSON.parse(String(record["allowedChannels"])) as string[],
+            defaultMode: record["defaultMode"] as string | null,
+            profile: record["profile"] as string | null,
+            theme: record["theme"] as "light" | "dark" | null,
+            solvesPerHour: record["solvesPerHour"] as number | null,
+            followUpsNeedMention: record["followupsNeedMention"] == null ? null : record["followupsNeedMention"] === 1,
+            updatedAt: String(record["updatedAt"]),
+            updatedBy: String(record["updatedBy"])
+        };
+    }
+
+    public saveCommunitySettings(platform: string, workspaceId: string, settings: CommunitySettings, by: Requester): void {
+        this.statements.putSettings.run({
+            platform, workspaceId, now: now(), updatedBy: this.pseudonymOf(by),
+            allowedChannels: settings.allowedChannels == null ? null : JSON.stringify(settings.allowedChannels),
+            defaultMode: settings.defaultMode,
+            profile: settings.profile,
+            theme: settings.theme,
+            solvesPerHour: settings.solvesPerHour,
+            followUpsNeedMention: settings.followUpsNeedMention == null ? null : Number(settings.followUpsNeedMention)
+        });
+    }
+
+    public recordEvent(event: NewEvent): number {
+        return Number(this.statements.insertEvent.run({
+            interactionId: event.interactionId ?? null,
+            now: now(),
+            platform: event.requester.platform,
+            workspaceId: event.requester.workspaceId ?? null,
+            userPseudonym: this.pseudonymOf(event.requester),
+            kind: event.kind,
+            detail: event.detail != null ? JSON.stringify(event.detail) : null
+        }).lastInsertRowid);
+    }
+
+    public listEvents(interactionId: number): EventRecord[] {
+        return (this.statements.listEvents.all(interactionId) as Row[]).map((row) => {
+            const record = camelize(row);
+            return {...record, detail: record["detail"] == null ? null : JSON.parse(String(record["detail"])) as Record<string, unknown>} as EventRecord;
+        });
     }
 
     /** Marks requests left queued or running by a crash or kill, so their status is never a lie. */

@@ -135,6 +135,37 @@ export const migrations: readonly Migration[] = [{
             UNIQUE (interaction_id, sample_index, execution_index)
         ) STRICT;
     `
+}, {
+    version: 3,
+    description: "chat communities: per-server settings, and every button press, report and delivery problem",
+    sql: `
+        CREATE TABLE community_settings (
+            platform               TEXT    NOT NULL,
+            workspace_id           TEXT    NOT NULL,
+            allowed_channels       TEXT,
+            default_mode           TEXT,
+            profile                TEXT,
+            theme                  TEXT    CHECK (theme IN ('light', 'dark')),
+            solves_per_hour        INTEGER CHECK (solves_per_hour > 0),
+            followups_need_mention INTEGER,
+            updated_at             TEXT    NOT NULL,
+            updated_by             TEXT    NOT NULL,
+            PRIMARY KEY (platform, workspace_id)
+        ) STRICT;
+
+        CREATE TABLE interaction_events (
+            id                INTEGER PRIMARY KEY,
+            interaction_id    INTEGER REFERENCES interactions(id) ON DELETE CASCADE,
+            created_at        TEXT    NOT NULL,
+            platform          TEXT    NOT NULL,
+            workspace_id      TEXT,
+            user_pseudonym    TEXT,
+            kind              TEXT    NOT NULL,
+            detail            TEXT
+        ) STRICT;
+        CREATE INDEX interaction_events_interaction ON interaction_events(interaction_id, created_at);
+        CREATE INDEX interactions_thread ON interactions(platform, thread_id);
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

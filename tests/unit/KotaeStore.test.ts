@@ -106,4 +106,37 @@ describe("KotaeStore", () => {
         using store = temporaryStore();
         expect(() => store.query("DELETE FROM interactions")).toThrow(/reading only/);
     });
+
+    it("links a thread to its interaction and finds it again", () => {
+        using store = temporaryStore();
+        const first = store.createInteraction({requester: alice, ...question});
+        store.setThread(first, "thread-1");
+        expect(store.findByThread("discord", "thread-1")?.id).toBe(first);
+        expect(store.findByThread("slack", "thread-1")).toBeUndefined();
+        expect(store.findByThread("discord", "thread-2")).toBeUndefined();
+    });
+
+    it("keeps each community's settings, with who changed them as a pseudonym", () => {
+        using store = temporaryStore();
+        expect(store.communitySettings("discord", "g1")).toBeUndefined();
+        const settings = {allowedChannels: ["c1", "c2"], defaultMode: "tir", profile: null, theme: "dark", solvesPerHour: 5, followUpsNeedMention: true} as const;
+        store.saveCommunitySettings("discord", "g1", settings, alice);
+        expect(store.communitySettings("discord", "g1")).toMatchObject({...settings, updatedBy: store.pseudonymOf(alice)});
+        store.saveCommunitySettings("discord", "g1", {...settings, allowedChannels: null, followUpsNeedMention: false}, bob);
+        expect(store.communitySettings("discord", "g1")).toMatchObject({allowedChannels: null, followUpsNeedMention: false, updatedBy: store.pseudonymOf(bob)});
+        expect(store.communitySettings("discord", "g2")).toBeUndefined();
+        expect(() => store.saveCommunitySettings("discord", "g1", {...settings, solvesPerHour: 0}, alice)).toThrow(/CHECK/);
+    });
+
+    it("records events around an interaction with their detail", () => {
+        using store = temporaryStore();
+        const id = store.createInteraction({requester: alice, ...question});
+        store.recordEvent({interactionId: id, requester: bob, kind: "button:show_solution"});
+        store.recordEvent({interactionId: id, requester: alice, kind: "delivery_failed", detail: {status: 500}});
+        store.recordEvent({requester: alice, kind: "settings_refused"});
+        expect(store.listEvents(id)).toMatchObject([
+            {kind: "button:show_solution", userPseudonym: store.pseudonymOf(bob), detail: null},
+            {kind: "delivery_failed", platform: "discord", workspaceId: "g1", detail: {status: 500}}
+        ]);
+    });
 });

@@ -6,16 +6,17 @@ import {localize} from "../i18n/messages.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import type {ModelProfile} from "../profiles/ModelProfile.js";
 import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
-import {renderPrompt} from "../profiles/renderPrompt.js";
+import {renderConversation, renderPrompt, type ConversationTurn} from "../profiles/renderPrompt.js";
 import {FairQueue, type QueueSlot} from "../queue/FairQueue.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
+import {CotSolver} from "../solver/CotSolver.js";
 import {assertModeSupported, HybridSolver, type HybridOutcome} from "../solver/HybridSolver.js";
 import type {SolutionOutcome} from "../solver/SolutionOutcome.js";
 import {isSolveMode, type SolveMode} from "../solver/SolveMode.js";
 import type {TirLimits} from "../solver/TirSolver.js";
-import type {InteractionOutcome, KotaeStore, Requester} from "../../storage/KotaeStore.js";
+import type {InteractionOutcome, KotaeStore, Requester, TurnRecord} from "../../storage/KotaeStore.js";
 import {EventChannel} from "./EventChannel.js";
-import type {EngineEvent} from "./EngineEvent.js";
+import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
 
 export type SolveRequest = {
     readonly problem: string,
@@ -29,6 +30,14 @@ export type SolveRequest = {
     readonly seed?: number,
     /** The interaction this one re-solves (「もう一度解く」). */
     readonly parentId?: number,
+    readonly signal?: AbortSignal
+};
+
+export type FollowUpRequest = {
+    /** The solved interaction the thread belongs to. */
+    readonly interactionId: number,
+    readonly question: string,
+    readonly requester: Requester,
     readonly signal?: AbortSignal
 };
 
@@ -87,15 +96,31 @@ export class Engine {
 
     /** Solves a problem, reporting progress as events. Breaking out of the loop cancels the solve. */
     public solve(request: SolveRequest): AsyncIterable<EngineEvent> {
-        const cancel = new AbortController();
-        const signals = [cancel.signal, this.shutdown.signal, ...(request.signal != null ? [request.signal] : [])];
-        const channel = new EventChannel<EngineEvent>(() => cancel.abort());
-        const run = this.run(request, AbortSignal.any(signals), channel).finally(() => {
-            channel.close();
-            this.running.delete(run);
+        return this.stream<EngineEvent>(request.signal, (signal, channel) => this.run(request, signal, channel));
+    }
+
+    /**
+     * Answers a follow-up question about a solved problem (a message in its thread), with the problem, the
+     * solution and the earlier turns as context. Both turns are logged with the interaction.
+     */
+    public followUp(request: FollowUpRequest): AsyncIterable<FollowUpEvent> {
+        return this.stream<FollowUpEvent>(request.signal, (signal, channel) => this.runFollowUp(request, signal, channel));
+    }
+
+    /**
+     * Logs a request an adapter refused before it reached the engine (rate limit, channel not allowed), so
+     * nothing a user sent is lost, and returns the message to show them.
+     */
+    public refuse(request: SolveRequest, error: KotaeError): {interactionId: number, message: string} {
+        const {store} = this.options;
+        const interactionId = store.createInteraction({
+            requester: request.requester,
+            question: request.problem,
+            mode: request.mode ?? this.options.defaultMode,
+            profile: request.profile ?? this.options.defaultProfile
         });
-        this.running.add(run);
-        return channel;
+        store.finishInteraction(interactionId, {status: "rejected", errorCode: error.code, errorMessage: error.message, totalMs: 0});
+        return {interactionId, message: localize(error.code, request.requester.locale, error.params)};
     }
 
     /** Refuses new work, cancels what is queued or running, and waits until every request is logged. */
@@ -103,6 +128,91 @@ export class Engine {
         this.queue.close();
         this.shutdown.abort();
         await Promise.allSettled([...this.running]);
+    }
+
+    /** An event stream whose work is cancelled by the caller's signal, by the consumer leaving, or by close(). */
+    private stream<Event>(callerSignal: AbortSignal | undefined, work: (signal: AbortSignal, channel: EventChannel<Event>) => Promise<void>): AsyncIterable<Event> {
+        const cancel = new AbortController();
+        const signals = [cancel.signal, this.shutdown.signal, ...(callerSignal != null ? [callerSignal] : [])];
+        const channel = new EventChannel<Event>(() => cancel.abort());
+        const run = work(AbortSignal.any(signals), channel).finally(() => {
+            channel.close();
+            this.running.delete(run);
+        });
+        this.running.add(run);
+        return channel;
+    }
+
+    /** Waits for a run slot, reporting queue positions (0 = starting now). */
+    private async acquireSlot(user: string, interactionId: number, signal: AbortSignal, report: (event: {type: "queued", interactionId: number, position: number}) => void): Promise<QueueSlot> {
+        // The queue reports a position synchronously when the request has to wait; otherwise it starts now.
+        let waiting = false;
+        const acquiring = this.queue.acquire(user, {
+            signal,
+            onPosition: (position) => {
+                waiting = true;
+                report({type: "queued", interactionId, position});
+            }
+        });
+        if (!waiting)
+            report({type: "queued", interactionId, position: 0});
+        return await acquiring;
+    }
+
+    private async runFollowUp(request: FollowUpRequest, signal: AbortSignal, channel: EventChannel<FollowUpEvent>): Promise<void> {
+        const {store} = this.options;
+        const receivedAt = performance.now();
+        const {interactionId, requester} = request;
+        const elapsed = (): number => Math.round(performance.now() - receivedAt);
+        const original = store.getInteraction(interactionId);
+        let slot: QueueSlot | undefined;
+        try {
+            if (original == null || original.shownSolution == null)
+                throw new KotaeError(ErrorCode.ConversationUnknown, `Interaction ${interactionId} has no solution to follow up on`);
+            const earlier = answeredTurns(store.listTurns(interactionId));
+            store.addTurn({interactionId, role: "user", requester, content: request.question});
+            const question = request.question.trim();
+            this.validateText(question);
+
+            slot = await this.acquireSlot(store.pseudonymOf(requester), interactionId, signal, (event) => channel.push(event));
+            const backend = await this.backendOrUnavailable();
+            if (signal.aborted)
+                throw this.cancellation("before generation started");
+            // The profile the problem was solved with, unless it has since been removed from the configuration.
+            const {profiles} = this.options;
+            const profile = profiles.get(profiles.names().includes(original.profile) ? original.profile : this.options.defaultProfile);
+            const prompt = renderConversation(profile.prompt, [
+                {role: "user", content: original.question},
+                {role: "assistant", content: original.shownSolution},
+                ...earlier,
+                {role: "user", content: question}
+            ], backend);
+            channel.push({type: "started", interactionId});
+            const outcome = await new CotSolver(backend).solve({
+                prompt, profile, signal,
+                maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
+                onThinking: (text) => channel.push({type: "thinking", text}),
+                onText: (text) => channel.push({type: "text", text})
+            });
+            if (signal.aborted)
+                throw this.cancellation("during generation");
+            const text = outcome.solution.trim();
+            const turnIndex = store.addTurn({
+                interactionId, role: "assistant", content: text, status: "answered",
+                promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens, totalMs: elapsed()
+            });
+            channel.push({type: "replied", interactionId, turnIndex, text, completionTokens: outcome.completionTokens, totalMs: elapsed()});
+        } catch (error) {
+            const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
+            if (original != null)
+                store.addTurn({interactionId, role: "assistant", content: "", status: statusOf(kotaeError), errorCode: kotaeError.code, totalMs: elapsed()});
+            channel.push({
+                type: "failed", interactionId, code: kotaeError.code,
+                message: localize(kotaeError.code, requester.locale, kotaeError.params), detail: kotaeError.message
+            });
+        } finally {
+            slot?.release();
+        }
     }
 
     private async run(request: SolveRequest, signal: AbortSignal, channel: EventChannel<EngineEvent>): Promise<void> {
@@ -123,10 +233,8 @@ export class Engine {
         });
         const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {
             const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
-            const status = kotaeError.code === ErrorCode.Cancelled || kotaeError.code === ErrorCode.ShuttingDown ? "cancelled"
-                : rejectionCodes.has(kotaeError.code) ? "rejected" : "failed";
             store.finishInteraction(interactionId, {
-                ...partial, status, errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
+                ...partial, status: statusOf(kotaeError), errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
             });
             channel.push({
                 type: "failed",
@@ -141,19 +249,7 @@ export class Engine {
         try {
             const {profile, mode, samples} = this.validate(problem, requestedMode, profileName, request.samples);
             const user = store.pseudonymOf(request.requester);
-
-            // The queue reports a position synchronously when the request has to wait; otherwise it starts now (0).
-            let waiting = false;
-            const acquiring = this.queue.acquire(user, {
-                signal,
-                onPosition: (position) => {
-                    waiting = true;
-                    channel.push({type: "queued", interactionId, position});
-                }
-            });
-            if (!waiting)
-                channel.push({type: "queued", interactionId, position: 0});
-            const firstSlot = await acquiring;
+            const firstSlot = await this.acquireSlot(user, interactionId, signal, (event) => channel.push(event));
             slots.push(firstSlot);
 
             const backend = await this.backendOrUnavailable();
@@ -279,12 +375,7 @@ export class Engine {
     private validate(problem: string, mode: string, profileName: string, samples = this.options.samples): {
         profile: ModelProfile, mode: SolveMode, samples: number
     } {
-        if (problem === "")
-            throw new KotaeError(ErrorCode.ProblemEmpty, "The problem is empty");
-        if ([...problem].length > this.options.maxProblemChars)
-            throw new KotaeError(ErrorCode.ProblemTooLong, `The problem is longer than ${this.options.maxProblemChars} characters`, {
-                params: {limit: this.options.maxProblemChars}
-            });
+        this.validateText(problem);
         if (!isSolveMode(mode))
             throw new KotaeError(ErrorCode.ModeUnsupported, `Unsupported mode "${mode}"`, {params: {mode}});
         if (!Number.isInteger(samples) || samples < 1 || samples > maxSamples)
@@ -292,6 +383,16 @@ export class Engine {
         const profile = this.options.profiles.get(profileName);
         assertModeSupported(profile, mode);
         return {profile, mode, samples};
+    }
+
+    /** A problem or question: not empty, not longer than allowed. */
+    private validateText(text: string): void {
+        if (text === "")
+            throw new KotaeError(ErrorCode.ProblemEmpty, "The problem is empty");
+        if ([...text].length > this.options.maxProblemChars)
+            throw new KotaeError(ErrorCode.ProblemTooLong, `The problem is longer than ${this.options.maxProblemChars} characters`, {
+                params: {limit: this.options.maxProblemChars}
+            });
     }
 
     private cancellation(when: string): KotaeError {
@@ -314,6 +415,22 @@ const rejectionCodes = new Set<ErrorCode>([
     ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
     ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
 ]);
+
+function statusOf(error: KotaeError): "cancelled" | "rejected" | "failed" {
+    if (error.code === ErrorCode.Cancelled || error.code === ErrorCode.ShuttingDown) return "cancelled";
+    return rejectionCodes.has(error.code) ? "rejected" : "failed";
+}
+
+/** Earlier question-and-answer pairs of a thread whose answer arrived (a failed turn is left out of the context). */
+function answeredTurns(turns: readonly TurnRecord[]): ConversationTurn[] {
+    const pairs: ConversationTurn[] = [];
+    turns.forEach((turn, index) => {
+        const question = turns[index - 1];
+        if (turn.role === "assistant" && turn.status === "answered" && question?.role === "user")
+            pairs.push({role: "user", content: question.content.trim()}, {role: "assistant", content: turn.content});
+    });
+    return pairs;
+}
 
 function canonicalOf(outcome: SolutionOutcome): string | null {
     return outcome.answer != null ? normalizeAnswer(outcome.answer.value).canonical : null;

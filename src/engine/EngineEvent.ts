@@ -69,3 +69,17 @@ export type EngineEvent =
         /** The technical detail, for logs and operators. */
         readonly detail: string
     };
+
+/** What a follow-up question in a thread reports; the answer is one more turn of the conversation. */
+export type FollowUpEvent =
+    | {readonly type: "queued", readonly interactionId: number, readonly position: number}
+    | {readonly type: "started", readonly interactionId: number}
+    | {readonly type: "thinking", readonly text: string}
+    | {readonly type: "text", readonly text: string}
+    | {
+        readonly type: "replied", readonly interactionId: number, readonly turnIndex: number,
+        /** The answer shown to the user (thinking removed). */
+        readonly text: string,
+        readonly completionTokens: number, readonly totalMs: number
+    }
+    | Extract<EngineEvent, {type: "failed"}>;

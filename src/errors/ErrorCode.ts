@@ -15,7 +15,15 @@ export enum ErrorCode {
     ConfigInvalid = "config_invalid",
     ShuttingDown = "shutting_down",
     /** The Python sandbox is missing (bubblewrap, python3, sympy or numpy) or failed its probe. */
-    TirUnavailable = "tir_unavailable"
+    TirUnavailable = "tir_unavailable",
+    /** The user asked more often than the community allows; `seconds` says when to retry. */
+    RateLimited = "rate_limited",
+    /** The moderators have not allowed Kotae in this channel. */
+    ChannelNotAllowed = "channel_not_allowed",
+    /** Only moderators (Manage Server) may do this. */
+    NotPermitted = "not_permitted",
+    /** A follow-up in a thread Kotae does not know (or whose problem was never solved). */
+    ConversationUnknown = "conversation_unknown"
 }
 
 export class KotaeError extends Error {

@@ -23,7 +23,12 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ShuttingDown]: "ただいま再起動中です。少し待ってから、もう一度お試しください。",
         [ErrorCode.TirUnavailable]: "いまは Python を使って解くことができません。管理者にお知らせください。",
         [NoticeCode.TirUnavailableFallback]: "いまは Python を使えないため、計算を文章で進めて解きます。",
-        [NoticeCode.TirFallback]: "Python を使った解き方がうまくいかなかったので、文章で考え直します。"
+        [NoticeCode.TirFallback]: "Python を使った解き方がうまくいかなかったので、文章で考え直します。",
+        [NoticeCode.RenderFailed]: "画像を作れなかったので、文字でお送りします。",
+        [ErrorCode.RateLimited]: "少し時間をおいてください。あと{seconds}秒ほどで、また質問できます。",
+        [ErrorCode.ChannelNotAllowed]: "このチャンネルでは使えません。管理者が許可したチャンネルで試してください。",
+        [ErrorCode.NotPermitted]: "この操作はサーバーの管理者だけができます。",
+        [ErrorCode.ConversationUnknown]: "このスレッドの問題が見つかりませんでした。/solve で新しく質問してください。"
     },
     en: {
         [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
@@ -39,7 +44,12 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ShuttingDown]: "Kotae is restarting. Please try again shortly.",
         [ErrorCode.TirUnavailable]: "Solving with Python is not available right now. Please let an administrator know.",
         [NoticeCode.TirUnavailableFallback]: "Python is not available right now, so Kotae is solving this in text.",
-        [NoticeCode.TirFallback]: "Solving with Python did not work out, so Kotae is reasoning it through in text instead."
+        [NoticeCode.TirFallback]: "Solving with Python did not work out, so Kotae is reasoning it through in text instead.",
+        [NoticeCode.RenderFailed]: "The image could not be drawn, so here is the answer as text.",
+        [ErrorCode.RateLimited]: "Please slow down a little: you can ask again in about {seconds} seconds.",
+        [ErrorCode.ChannelNotAllowed]: "Kotae is not enabled in this channel. Please use a channel the moderators allowed.",
+        [ErrorCode.NotPermitted]: "Only server moderators (Manage Server) can do this.",
+        [ErrorCode.ConversationUnknown]: "Kotae could not find the problem for this thread. Please ask with /solve."
     }
 };
 

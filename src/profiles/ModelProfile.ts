@@ -13,7 +13,12 @@ const samplingSchema = z.object({
 const rawPromptSchema = z.object({
     format: z.literal("raw"),
     /** The whole prompt; `{problem}` is replaced by the question. */
-    template: z.string().refine((template) => template.includes("{problem}"), "a raw template must contain {problem}")
+    template: z.string().refine((template) => template.includes("{problem}"), "a raw template must contain {problem}"),
+    /**
+     * How a follow-up question continues the conversation after the model's answer, with `{problem}` for
+     * the question (e.g. "\n### 指示:\n{problem}\n### 応答:\n"); default: the whole template again.
+     */
+    followUpTemplate: z.string().refine((template) => template.includes("{problem}"), "a follow-up template must contain {problem}").optional()
 }).strict();
 
 const chatPromptSchema = z.object({

@@ -6,6 +6,9 @@ const llmjpInstruction =
 const llmjpTirInstruction =
     "あなたは熟練した数学の専門家であり、注意深い問題解決者です。与えられた数学の問題に対して、自然言語による推論とPythonコードの実行を組み合わせてステップバイステップで思考し、最終的な答えを \\boxed{...} で示してください。";
 
+/** A follow-up question after the model's answer, in the same ### 指示 / ### 応答 format. */
+const llmjpFollowUp = "\n### 指示:\n{problem}\n### 応答:\n";
+
 const thinkTags = {open: "<think>", close: "</think>", startsInside: false} as const;
 
 const reasoningSampling = {temperature: 0.6, topP: 0.95, topK: 20, minP: 0, repeatPenalty: 1, maxTokens: 4096} as const;
@@ -34,7 +37,7 @@ const fencedTags = {
 export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> = {
     "llmjp-math-cot": {
         description: "llm-jp-4-8b math CoT fine-tune: ### 指示 / ### 応答 prompt, <think> reasoning, \\boxed{} answer",
-        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`},
+        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp},
         thinking: thinkTags,
         stop: ["\n### 指示:"],
         sampling: reasoningSampling,
@@ -42,11 +45,11 @@ export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> =
     },
     "llmjp-math-tir": {
         description: "llm-jp-4-8b math TIR fine-tune: Python in <tool_call> blocks with ```output results",
-        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`},
+        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp},
         thinking: thinkTags,
         tools: {
             ...toolCallTags,
-            prompt: {format: "raw", template: `${llmjpTirInstruction}\n### 指示:\n{problem}\n### 応答:\n`}
+            prompt: {format: "raw", template: `${llmjpTirInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp}
         },
         stop: ["\n### 指示:"],
         sampling: reasoningSampling,

@@ -13,6 +13,24 @@ export function renderPrompt(format: PromptFormat, problem: string, backend: Pic
     ], format.chatTemplate);
 }
 
+export type ConversationTurn = {readonly role: "user" | "assistant", readonly content: string};
+
+/**
+ * The prompt for a conversation that starts with the problem and alternates user and assistant turns,
+ * ending with the user's newest question (follow-ups in a thread).
+ */
+export function renderConversation(format: PromptFormat, turns: readonly ConversationTurn[], backend: Pick<LlmBackend, "formatChat">): Prompt {
+    if (format.format === "chat")
+        return backend.formatChat([{role: "system", content: format.system}, ...turns], format.chatTemplate);
+
+    return Prompt.text(turns.map((turn, index) => {
+        if (turn.role === "assistant")
+            return turn.content;
+        const template = index === 0 ? format.template : format.followUpTemplate ?? format.template;
+        return fillTemplate(template, {problem: turn.content});
+    }).join(""));
+}
+
 /** Replaces `{name}` placeholders of the template in one pass, so braces inside the values stay as they are. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
     return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder);

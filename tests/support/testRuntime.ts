@@ -42,8 +42,8 @@ export function testEngine(backend: LlmBackend | Promise<LlmBackend>, overrides:
     return {engine, store};
 }
 
-export async function collect(events: AsyncIterable<EngineEvent>): Promise<EngineEvent[]> {
-    const collected: EngineEvent[] = [];
+export async function collect<Event = EngineEvent>(events: AsyncIterable<Event>): Promise<Event[]> {
+    const collected: Event[] = [];
     for await (const event of events)
         collected.push(event);
     return collected;

@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {FollowUpEvent} from "../../src/engine/EngineEvent.js";
 import {channelAllowed, checkPreconditions, moderatorOnly, withinRateLimit} from "../../src/preconditions/preconditions.js";
+import type {Requester} from "../../storage/KotaeStore.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
@@ -15,7 +16,7 @@ async function solved(scripts: string[]) {
     return {backend, engine, store};
 }
 
-function followUp(engine: ReturnType<typeof testEngine>["engine"], question: string, requester = alice, interactionId = 1): Promise<FollowUpEvent[]> {
+function followUp(engine: ReturnType<typeof testEngine>["engine"], question: string, requester: Requester = alice, interactionId = 1): Promise<FollowUpEvent[]> {
     return collect(engine.followUp({interactionId, question, requester}));
 }
 

@@ -63,9 +63,25 @@ export const settings = {
         help: "Open file descriptors per sandboxed interpreter."},
     unsafeUnsandboxedPython: {env: "KOTAE_UNSAFE_UNSANDBOXED_PYTHON", schema: booleanSetting.default(false),
         help: "UNSAFE: run model-written Python without bubblewrap (only resource limits) where bubblewrap cannot run. Never on a shared host."},
+    theme: {env: "KOTAE_THEME", schema: z.enum(["light", "dark"]).default("light"),
+        help: "Default colours of answer images (a community can change it with /kotae settings)."},
+    solvesPerHour: {env: "KOTAE_SOLVES_PER_HOUR", schema: positiveInteger.default(20),
+        help: "Default problems one user may send per hour in a community (moderators can change it; they are not limited)."},
+    discordToken: {env: "KOTAE_DISCORD_TOKEN", secret: true, schema: z.string().regex(/^[\w-]{20,}\.[\w-]+\.[\w-]+$/, "does not look like a Discord bot token").optional(),
+        help: "Discord bot token (Developer Portal → Bot → Reset Token). Starts the Discord adapter in `kotae serve`."},
+    discordApplicationId: {env: "KOTAE_DISCORD_APPLICATION_ID", schema: z.string().regex(/^\d{15,21}$/, "must be the numeric application id").optional(),
+        help: "Discord application id (Developer Portal → General Information); needed with the token."},
+    discordGuildId: {env: "KOTAE_DISCORD_GUILD_ID", schema: z.string().regex(/^\d{15,21}$/, "must be a numeric server id").optional(),
+        help: "deploy-commands registers the commands to this one server (instant, for development) instead of globally."},
+    discordMessageContent: {env: "KOTAE_DISCORD_MESSAGE_CONTENT", schema: booleanSetting.default(false),
+        help: "Use the privileged MessageContent intent, so plain messages in a solution's thread are follow-ups (else @mention or /ask)."},
+    discordApiUrl: {env: "KOTAE_DISCORD_API_URL", schema: z.url().optional(),
+        help: "Discord REST API base (…/api) for a proxy; default Discord's own."},
+    discordGatewayUrl: {env: "KOTAE_DISCORD_GATEWAY_URL", schema: z.url().optional(),
+        help: "Discord gateway WebSocket URL for a proxy; default the one the API announces."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
-    pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", schema: z.string().min(16).optional(),
+    pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", secret: true, schema: z.string().min(16).optional(),
         help: "Secret for user-id pseudonyms (HMAC). Default: a random key kept in pseudonym.key beside the database."},
     profiles: {env: undefined, schema: z.record(z.string(), userProfileSchema).default({}),
         help: "Extra model profiles (config file only); each may `extends` another and override fields."}
@@ -80,3 +96,11 @@ export const configSchema = z.object(
 ).strict();
 
 export type KotaeConfig = z.infer<typeof configSchema>;
+
+/** Settings that only make sense together, checked after each one is valid on its own. */
+export function crossCheck(config: KotaeConfig): string[] {
+    const problems: string[] = [];
+    if (config.discordToken != null && config.discordApplicationId == null)
+        problems.push("KOTAE_DISCORD_APPLICATION_ID / \"discordApplicationId\" in the config file: required with the Discord token");
+    return problems;
+}

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
-import {configSchema, settings, type KotaeConfig, type SettingName} from "./KotaeConfig.js";
+import {configSchema, crossCheck, settings, type KotaeConfig, type SettingName} from "./KotaeConfig.js";
 
 export type ConfigSources = {
     readonly env?: NodeJS.ProcessEnv,
@@ -30,8 +30,12 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
     }
 
     const parsed = configSchema.safeParse(merged);
-    if (parsed.success)
-        return parsed.data;
+    if (parsed.success) {
+        const problems = crossCheck(parsed.data);
+        if (problems.length === 0)
+            return parsed.data;
+        throw invalid(problems);
+    }
 
     const problems = parsed.error.issues.map((issue) => {
         if (issue.code === "unrecognized_keys")
@@ -39,10 +43,15 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
         const name = String(issue.path[0] ?? "");
         const setting = settings[name as SettingName];
         const where = [setting.env, `"${issue.path.join(".")}" in the config file`].filter(Boolean).join(" / ");
-        const got = issue.path.length === 1 && name in merged ? ` (got ${JSON.stringify(merged[name])})` : "";
+        const secret = "secret" in setting && setting.secret;
+        const got = issue.path.length === 1 && name in merged && !secret ? ` (got ${JSON.stringify(merged[name])})` : "";
         return `${where}: ${issue.message}${got}`;
     });
-    throw new KotaeError(ErrorCode.ConfigInvalid, `Invalid configuration:\n  - ${problems.join("\n  - ")}`, {
+    throw invalid(problems);
+}
+
+function invalid(problems: readonly string[]): KotaeError {
+    return new KotaeError(ErrorCode.ConfigInvalid, `Invalid configuration:\n  - ${problems.join("\n  - ")}`, {
         params: {detail: problems.join("; ")}
     });
 }

@@ -53,4 +53,28 @@ describe("loadConfig", () => {
         const config = loadConfig({env: {}, cwd: configDir({profiles: {mine: {extends: "sansu"}}, profile: "mine"})});
         expect(config.profiles["mine"]).toEqual({extends: "sansu"});
     });
+
+    it("reads booleans from the environment as words", () => {
+        expect(loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "yes", KOTAE_UNSAFE_UNSANDBOXED_PYTHON: "0"}, cwd: configDir()}))
+            .toMatchObject({discordMessageContent: true, unsafeUnsandboxedPython: false});
+        expect(() => loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "maybe"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_MESSAGE_CONTENT/);
+    });
+
+    it("checks the Discord settings, never printing the token", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        expect(loadConfig({env: {KOTAE_DISCORD_TOKEN: token, KOTAE_DISCORD_APPLICATION_ID: "123456789012345678"}, cwd: configDir()}))
+            .toMatchObject({discordToken: token, discordApplicationId: "123456789012345678", discordMessageContent: false});
+        expect(() => loadConfig({env: {KOTAE_DISCORD_TOKEN: token}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_APPLICATION_ID.*required with the Discord token/);
+        const malformed = (() => {
+            try {
+                loadConfig({env: {KOTAE_DISCORD_TOKEN: "not a token at all"}, cwd: configDir()});
+            } catch (error) {
+                return (error as Error).message;
+            }
+            return "";
+        })();
+        expect(malformed).toMatch(/KOTAE_DISCORD_TOKEN.*does not look like a Discord bot token/);
+        expect(malformed).not.toContain("not a token at all");
+        expect(() => loadConfig({env: {KOTAE_DISCORD_API_URL: "localhost"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_API_URL/);
+    });
 });

@@ -1,0 +1,78 @@
+import {setTimeout as sleep} from "node:timers/promises";
+import {describe, expect, it} from "vitest";
+import {ProgressThrottle} from "../../src/adapters/shared/ProgressThrottle.js";
+import {splitMessage} from "../../src/adapters/shared/splitMessage.js";
+
+describe("splitMessage", () => {
+    it("keeps short messages whole and splits long ones at paragraphs first", () => {
+        expect(splitMessage("短い答え", 2000)).toEqual(["短い答え"]);
+        const paragraph = "あ".repeat(900);
+        expect(splitMessage(`${paragraph}\n\n${paragraph}\n\n${paragraph}`, 2000)).toEqual([`${paragraph}\n\n${paragraph}`, paragraph]);
+    });
+
+    it("never cuts inside a formula or a code block", () => {
+        const formula = `$$${"x + ".repeat(20)}1$$`;
+        const text = `${"い".repeat(80)} ${formula} ${"う".repeat(30)}`;
+        const parts = splitMessage(text, 120);
+        expect(parts.every((part) => [...part].length <= 120)).toBe(true);
+        expect(parts.some((part) => part.includes(formula))).toBe(true);
+        const inline = `${"え".repeat(50)}。$\\frac{1}{2} + \\frac{1}{3} = \\frac{5}{6}$ です。`;
+        expect(splitMessage(inline.repeat(3), 100).every((part) => (part.match(/\$/g) ?? []).length % 2 === 0)).toBe(true);
+        const fenced = `説明\n\`\`\`\n${"5050\n".repeat(10)}\`\`\`\n終わり`;
+        expect(splitMessage(fenced, 60).filter((part) => part.includes("```")).every((part) => (part.match(/```/g) ?? []).length === 2)).toBe(true);
+    });
+
+    it("breaks Japanese at sentence ends when there is no line break, and counts characters not code units", () => {
+        const sentence = "これは長い説明の一文です。";
+        const parts = splitMessage(sentence.repeat(20), 50);
+        expect(parts.every((part) => part.endsWith("。"))).toBe(true);
+        expect(splitMessage("𠮷".repeat(30), 16).map((part) => [...part].length)).toEqual([16, 14]);
+    });
+
+    it("cuts an enormous formula only when it alone is longer than a part", () => {
+        const parts = splitMessage(`$${"y".repeat(300)}$`, 100);
+        expect(parts.join("")).toBe(`$${"y".repeat(300)}$`);
+    });
+});
+
+describe("ProgressThrottle", () => {
+    it("shows at most one update per interval, ends with the newest, and skips repeats", async () => {
+        const shown: string[] = [];
+        const throttle = new ProgressThrottle<string>(async (state) => { shown.push(state); }, 50);
+        throttle.update("queued 2");
+        await sleep(5);
+        throttle.update("queued 1");
+        throttle.update("thinking");
+        await sleep(80);
+        throttle.update("thinking");
+        await sleep(80);
+        expect(shown).toEqual(["queued 2", "thinking"]);
+        throttle.update("code 1/8");
+        await throttle.stop();
+        throttle.update("after stop");
+        await sleep(80);
+        expect(shown).toEqual(["queued 2", "thinking"]);
+    });
+
+    it("never runs two updates at once, and survives a failing one", async () => {
+        let active = 0;
+        let most = 0;
+        const shown: number[] = [];
+        const throttle = new ProgressThrottle<number>(async (state) => {
+            active++;
+            most = Math.max(most, active);
+            await sleep(30);
+            active--;
+            if (state === 1) throw new Error("HTTP 500");
+            shown.push(state);
+        }, 10);
+        for (let state = 1; state <= 4; state++) {
+            throttle.update(state);
+            await sleep(15);
+        }
+        await sleep(100);
+        await throttle.stop();
+        expect(most).toBe(1);
+        expect(shown.at(-1)).toBe(4);
+    });
+});

@@ -7,6 +7,7 @@ import {loadConfig} from "../config/loadConfig.js";
 import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
+import {deployCommands} from "../adapters/discord/DiscordAdapter.js";
 import {locales, type Locale} from "../i18n/messages.js";
 import {themeNames} from "../render/RenderTheme.js";
 import {ExitCode, terminalLocale} from "./cliSupport.js";
@@ -147,9 +148,17 @@ export function buildProgram(): Command {
         });
 
     withEngineFlags(program.command("serve")
-        .description("run Kotae's services (chat adapters come in later releases)"))
+        .description("run Kotae: the engine and, when configured, the Discord adapter, until stopped"))
         .action(async (flags: EngineFlags) => {
             process.exitCode = await runServe(configFrom(flags));
+        });
+
+    program.command("deploy-commands")
+        .description("register /solve, /ask and /kotae with Discord: to KOTAE_DISCORD_GUILD_ID when set (instant), else globally")
+        .option("--config <file>", "config file (JSON); default ./kotae.config.json, or KOTAE_CONFIG")
+        .action(async (flags: {config?: string}) => {
+            const {scope, names} = await deployCommands(configFrom(flags));
+            process.stdout.write(`Registered ${names.map((name) => `/${name}`).join(", ")} for ${scope}.\n`);
         });
 
     return program;

@@ -1,11 +1,12 @@
+import {DiscordAdapter} from "../adapters/discord/DiscordAdapter.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {ExitCode} from "./cliSupport.js";
 
 /**
- * `kotae serve` (what `npm start` and pm2 run). No chat adapter exists yet, so it checks what a server
- * needs (database, model, Python sandbox, renderer) and says what to configure, then exits 0 so pm2 does not
- * restart it in a loop.
+ * `kotae serve` (what `npm start` and pm2 run): checks what a server needs (database, model, Python
+ * sandbox, renderer), then answers on Discord until stopped. With no chat platform configured it says
+ * what to configure and exits 0, so pm2 does not restart it in a loop.
  */
 export async function runServe(config: KotaeConfig): Promise<ExitCode> {
     const out = (line: string): boolean => process.stdout.write(line + "\n");
@@ -30,9 +31,18 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
             ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
             : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
+        if (config.discordToken != null) {
+            const discord = await DiscordAdapter.start(runtime, config);
+            out(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`);
+            await untilStopped();
+            out("Kotae: stopping (running requests are cancelled and logged).");
+            await discord.close();
+            return ExitCode.Ok;
+        }
+
         out("");
-        out("No chat platform is configured yet: the Discord and Slack adapters and the web playground come in");
-        out("the next releases. Until then, solve from the terminal:");
+        out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID to answer on");
+        out("Discord (the Slack adapter and the web playground come in the next releases). Meanwhile, solve from the terminal:");
         out("  npx kotae solve \"1から100までの自然数の和を求めてください\"");
         out("and check the installation with: npx kotae doctor");
         // No model configured is the normal first run (explained above); a configured model that fails is an error.
@@ -40,4 +50,17 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
     } finally {
         await runtime.close();
     }
+}
+
+/** Resolves on SIGTERM (pm2 stop) or SIGINT (Ctrl-C). */
+function untilStopped(): Promise<void> {
+    return new Promise((resolve) => {
+        const stop = (): void => {
+            process.off("SIGTERM", stop);
+            process.off("SIGINT", stop);
+            resolve();
+        };
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+    });
 }

@@ -1,0 +1,97 @@
+import {Client, Events, GatewayIntentBits, Partials, REST, Routes, type ClientOptions} from "discord.js";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
+import type {DiscordContext} from "./DiscordContext.js";
+import {discordCommands} from "./discordCommands.js";
+import {registerFollowUps} from "./followUpFeature.js";
+import {registerSettings} from "./settingsFeature.js";
+import {registerSolve} from "./solveFeature.js";
+
+/**
+ * Kotae on Discord: one discord.js client whose events are translated into engine calls by the features
+ * below, and engine events into replies. Everything about math, queues and storage lives in the runtime.
+ */
+export class DiscordAdapter implements AsyncDisposable {
+    private constructor(private readonly context: DiscordContext) {}
+
+    /** Connects with the configured token and answers until `close()`. */
+    public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<DiscordAdapter> {
+        const {discordToken: token} = requireDiscord(config);
+        const client = new Client(clientOptions(config));
+        const context: DiscordContext = {runtime, config, client, running: new Map()};
+        registerSolve(context);
+        registerFollowUps(context);
+        registerSettings(context);
+
+        const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+        try {
+            await client.login(token);
+            await ready;
+        } catch (error) {
+            await client.destroy();
+            throw new KotaeError(ErrorCode.ConfigInvalid, `Could not connect to Discord: ${error instanceof Error ? error.message : String(error)}. Check KOTAE_DISCORD_TOKEN.`, {
+                cause: error, params: {detail: "KOTAE_DISCORD_TOKEN"}
+            });
+        }
+        return new DiscordAdapter(context);
+    }
+
+    public get user(): string | undefined {
+        return this.context.client.user?.tag;
+    }
+
+    /** Cancels running solves (the engine logs them) and disconnects. */
+    public async close(): Promise<void> {
+        for (const running of this.context.running.values())
+            running.cancel.abort();
+        await this.context.client.destroy();
+    }
+
+    public async [Symbol.asyncDispose](): Promise<void> {
+        await this.close();
+    }
+}
+
+/**
+ * Registers Kotae's commands: to one server when `discordGuildId` is set (instant, for development),
+ * else globally (Discord takes up to an hour to show them everywhere). Returns where they went.
+ */
+export async function deployCommands(config: KotaeConfig): Promise<{scope: string, names: string[]}> {
+    const {discordToken: token, discordApplicationId: applicationId} = requireDiscord(config);
+    const rest = new REST({...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {})}).setToken(token);
+    const commands = discordCommands();
+    const route = config.discordGuildId != null
+        ? Routes.applicationGuildCommands(applicationId, config.discordGuildId)
+        : Routes.applicationCommands(applicationId);
+    await rest.put(route, {body: commands});
+    return {scope: config.discordGuildId != null ? `server ${config.discordGuildId}` : "all servers", names: commands.map((command) => command.name)};
+}
+
+function requireDiscord(config: KotaeConfig): {discordToken: string, discordApplicationId: string} {
+    if (config.discordToken == null || config.discordApplicationId == null)
+        throw new KotaeError(ErrorCode.ConfigInvalid, "Set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (or discordToken / discordApplicationId in kotae.config.json).", {
+            params: {detail: "KOTAE_DISCORD_TOKEN, KOTAE_DISCORD_APPLICATION_ID"}
+        });
+    return {discordToken: config.discordToken, discordApplicationId: config.discordApplicationId};
+}
+
+function clientOptions(config: KotaeConfig): ClientOptions {
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discordMessageContent ? [GatewayIntentBits.MessageContent] : [])];
+    const gatewayUrl = config.discordGatewayUrl;
+    return {
+        intents,
+        partials: [Partials.Channel],
+        rest: {
+            ...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {}),
+            // A gateway proxy: discord.js connects wherever GET /gateway/bot points, so that answer is rewritten.
+            ...(gatewayUrl != null ? {makeRequest: async (url: string, init: RequestInit) => {
+                const response = await fetch(url, init);
+                if (!new URL(url).pathname.endsWith("/gateway/bot") || !response.ok)
+                    return response;
+                const body = await response.json() as Record<string, unknown>;
+                return new Response(JSON.stringify({...body, url: gatewayUrl}), {status: response.status, headers: response.headers});
+            }} : {})
+        }
+    } as ClientOptions;
+}

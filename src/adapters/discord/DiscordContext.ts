@@ -1,0 +1,53 @@
+import {PermissionFlagsBits, type Client, type Interaction, type Message} from "discord.js";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import type {ThemeName} from "../../render/RenderTheme.js";
+import {unsetCommunitySettings, type CommunitySettings, type Requester} from "../../../storage/KotaeStore.js";
+
+/** A solve that is still running, so its 「キャンセル」 button can stop it. */
+export type RunningSolve = {readonly cancel: AbortController, readonly userId: string};
+
+/** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
+export type DiscordContext = {
+    readonly runtime: KotaeRuntime,
+    readonly config: KotaeConfig,
+    readonly client: Client,
+    /** Running solves by interaction id (the database row), for cancel buttons. */
+    readonly running: Map<number, RunningSolve>
+};
+
+export const platform = "discord";
+
+export function requesterOf(source: Interaction | Message): Requester {
+    const user = "author" in source ? source.author : source.user;
+    const channel = source.channel;
+    const threadParent = channel?.isThread() === true ? channel.parentId ?? undefined : undefined;
+    const locale = "locale" in source ? source.locale : source.guild?.preferredLocale;
+    return {
+        platform,
+        userId: user.id,
+        ...(source.guildId != null ? {workspaceId: source.guildId} : {}),
+        ...(source.channelId != null ? {channelId: threadParent ?? source.channelId} : {}),
+        ...(threadParent != null && source.channelId != null ? {threadId: source.channelId} : {}),
+        ...(locale != null ? {locale} : {})
+    };
+}
+
+export function isModerator(source: Interaction): boolean {
+    return source.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
+}
+
+/** The community's settings with Kotae's configured defaults filled in. */
+export function effectiveSettings(context: DiscordContext, guildId: string | null): {
+    /** What the preconditions check: the stored choices, the configured hourly limit where none was chosen. */
+    stored: CommunitySettings, theme: ThemeName, followUpsNeedMention: boolean, mode: string | undefined, profile: string | undefined
+} {
+    const stored = guildId != null ? context.runtime.store.communitySettings(platform, guildId) : undefined;
+    return {
+        stored: {...stored ?? unsetCommunitySettings, solvesPerHour: stored?.solvesPerHour ?? context.config.solvesPerHour},
+        theme: stored?.theme ?? context.config.theme,
+        followUpsNeedMention: stored?.followUpsNeedMention ?? !context.config.discordMessageContent,
+        mode: stored?.defaultMode ?? undefined,
+        profile: stored?.profile ?? undefined
+    };
+}

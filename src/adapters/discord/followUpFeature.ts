@@ -1,0 +1,83 @@
+import {AttachmentBuilder, type ChatInputCommandInteraction, type Message} from "discord.js";
+import {askCommand} from "../../../commands/ask.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
+import {localize} from "../../i18n/messages.js";
+import type {Requester} from "../../../storage/KotaeStore.js";
+import {solutionSource} from "../shared/solutionSource.js";
+import {splitMessage} from "../shared/splitMessage.js";
+import {effectiveSettings, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {logFailure} from "./solveFeature.js";
+
+const messageLimit = 2000;
+
+/**
+ * Follow-up questions in a solution's thread: plain messages when the community lets Kotae read them
+ * (MessageContent intent, mentions not required), else messages that @mention Kotae, and `/ask` always.
+ */
+export function registerFollowUps(context: DiscordContext): void {
+    context.client.on("messageCreate", (message) => {
+        void onMessage(context, message).catch((error: unknown) => logFailure(message.id, error));
+    });
+    context.client.on("interactionCreate", (interaction) => {
+        if (interaction.isChatInputCommand() && interaction.commandName === askCommand.name)
+            void onAsk(context, interaction).catch((error: unknown) => logFailure(interaction.id, error));
+    });
+}
+
+async function onMessage(context: DiscordContext, message: Message): Promise<void> {
+    const botUser = context.client.user;
+    if (message.author.bot || !message.channel.isThread() || botUser == null)
+        return;
+    const original = context.runtime.store.findByThread(platform, message.channelId);
+    if (original == null)
+        return;
+    const mentioned = message.mentions.users.has(botUser.id);
+    if (effectiveSettings(context, message.guildId).followUpsNeedMention && !mentioned)
+        return;
+    const question = message.content.replace(new RegExp(`<@!?${botUser.id}>`, "g"), "").trim();
+    await message.channel.sendTyping().catch(() => {});
+    const answer = await answerFollowUp(context, original.id, original.profile, question, requesterOf(message));
+    const [first, ...rest] = answer.parts;
+    await message.reply({content: first ?? "", files: answer.files, allowedMentions: {repliedUser: false}});
+    for (const part of rest)
+        await message.channel.send(part);
+}
+
+async function onAsk(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
+    const requester = requesterOf(interaction);
+    const original = interaction.channel?.isThread() === true ? context.runtime.store.findByThread(platform, interaction.channelId) : undefined;
+    if (original == null) {
+        await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
+        return;
+    }
+    await interaction.deferReply();
+    const question = askCommand.toRequest({question: interaction.options.getString("question") ?? ""}).question;
+    const answer = await answerFollowUp(context, original.id, original.profile, question, requester);
+    const [first, ...rest] = answer.parts;
+    await interaction.editReply({content: first ?? "", files: answer.files});
+    for (const part of rest)
+        await interaction.followUp(part);
+}
+
+/** The engine's answer to a follow-up, as message parts and (when it has math) a rendered image. */
+async function answerFollowUp(context: DiscordContext, interactionId: number, profile: string, question: string, requester: Requester): Promise<{parts: string[], files: AttachmentBuilder[]}> {
+    let text: string | undefined;
+    let failure: string | undefined;
+    for await (const event of context.runtime.engine.followUp({interactionId, question, requester})) {
+        if (event.type === "replied") text = event.text;
+        if (event.type === "failed") failure = event.message;
+    }
+    if (text == null)
+        return {parts: [failure ?? ""], files: []};
+
+    const files: AttachmentBuilder[] = [];
+    if (/[$\\]/.test(text)) { // math is readable only as an image on Discord
+        const guildId = requester.workspaceId ?? null;
+        const rendered = await context.runtime.renderer.render({
+            kind: "solution", theme: effectiveSettings(context, guildId).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
+            solution: solutionSource(context.runtime.profiles, profile, text)
+        });
+        files.push(...rendered.images.slice(0, 4).map((image, index) => new AttachmentBuilder(Buffer.from(image.png), {name: `answer-${index + 1}.png`})));
+    }
+    return {parts: splitMessage(text, messageLimit), files};
+}

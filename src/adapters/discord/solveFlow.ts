@@ -1,0 +1,168 @@
+import {
+    ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, ChannelType,
+    type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions, type Message
+} from "discord.js";
+import type {SolveRequest} from "../../engine/Engine.js";
+import type {SolveResult} from "../../engine/EngineEvent.js";
+import {NoticeCode} from "../../errors/NoticeCode.js";
+import {localize} from "../../i18n/messages.js";
+import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
+import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
+import {ProgressThrottle} from "../shared/ProgressThrottle.js";
+import {describePhase, phaseAfter, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
+import {splitMessage} from "../shared/splitMessage.js";
+import {effectiveSettings, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
+
+export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
+
+/** Discord's interaction tokens live 15 minutes; past about 14, answers go out as plain messages. */
+const tokenLifetimeMs = 14 * 60 * 1000;
+const messageLimit = 2000;
+
+export const customIds = {
+    show: (id: number) => `kotae:show:${id}`,
+    report: (id: number) => `kotae:report:${id}`,
+    retry: (id: number) => `kotae:retry:${id}`,
+    cancel: (id: number) => `kotae:cancel:${id}`,
+    reportForm: (id: number) => `kotae:report-form:${id}`
+};
+
+/**
+ * Runs a solve for a /solve command or a 「もう一度解く」 button: checks the community's rules, acknowledges
+ * at once, keeps the reply's status line current (about once a second), then replaces it with the
+ * answer, its card image and buttons, and opens a thread for follow-ups.
+ */
+export async function solveFlow(context: DiscordContext, interaction: SolveInteraction, request: Omit<SolveRequest, "requester" | "signal">): Promise<void> {
+    const {runtime} = context;
+    const requester = requesterOf(interaction);
+    const texts = uiTexts(requester.locale);
+    const settings = effectiveSettings(context, interaction.guildId);
+    const solveRequest = {
+        ...request,
+        ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),
+        ...(request.profile == null && settings.profile != null ? {profile: settings.profile} : {}),
+        requester
+    };
+
+    const refusal = checkPreconditions(
+        {requester, channelId: requester.channelId, settings: settings.stored, isModerator: isModerator(interaction)},
+        channelAllowed, withinRateLimit(runtime.store)
+    );
+    if (refusal != null) {
+        const {message} = runtime.engine.refuse(solveRequest, refusal);
+        await interaction.reply({content: message, ephemeral: true}).catch(() => {});
+        return;
+    }
+
+    await interaction.deferReply();
+    const cancel = new AbortController();
+    let interactionId: number | undefined;
+    const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
+        await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
+    }, 1000, samePhase);
+
+    let result: SolveResult | undefined;
+    let failure: string | undefined;
+    const notices: string[] = [];
+    try {
+        for await (const event of runtime.engine.solve({...solveRequest, signal: cancel.signal})) {
+            if (interactionId == null && "interactionId" in event && event.interactionId != null) {
+                interactionId = event.interactionId;
+                context.running.set(interactionId, {cancel, userId: requester.userId});
+            }
+            const phase = phaseAfter(event);
+            if (phase != null) progress.update(phase);
+            if (event.type === "notice" && event.sample === 0) notices.push(event.message);
+            if (event.type === "done") result = event.result;
+            if (event.type === "failed") failure = event.message;
+        }
+    } finally {
+        await progress.stop();
+        if (interactionId != null) context.running.delete(interactionId);
+    }
+
+    const reply = result != null
+        ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)
+        : {content: failure ?? texts.cancelled, components: [], files: []};
+    const message = await deliver(context, interaction, reply, interactionId);
+    if (result != null && message != null)
+        await openThread(context, message, result.interactionId, request.problem, texts, settings.followUpsNeedMention);
+}
+
+async function answerReply(context: DiscordContext, result: SolveResult, texts: UiTexts, theme: "light" | "dark", locale: string | undefined, notices: readonly string[]): Promise<InteractionEditReplyOptions> {
+    const summary = result.answer != null
+        ? texts.answer(result.answer) + (result.agreement.samples > 1 ? texts.agreement(result.agreement.votes, result.agreement.samples) : "")
+        : texts.noAnswer;
+    const files: AttachmentBuilder[] = [];
+    const lines = [...notices, summary];
+    if (result.answer != null) {
+        const card = await context.runtime.renderer.render({kind: "answer", answer: result.answer, theme, ...(locale != null ? {locale} : {})});
+        if (card.images[0] != null)
+            files.push(new AttachmentBuilder(Buffer.from(card.images[0].png), {name: "answer.png", description: `${texts.answer(result.answer)}`}));
+        else
+            lines.push(localize(NoticeCode.RenderFailed, locale), `\`${result.answer}\``);
+    }
+    return {
+        content: splitMessage(lines.join("\n"), messageLimit)[0] ?? "",
+        files,
+        components: [answerRow(result.interactionId, texts, result.answer != null)]
+    };
+}
+
+/**
+ * The final reply: an edit of the deferred response while its token is alive, else (or when the edit fails
+ * for good) a plain message in the channel, so the student always gets the answer. Returns the message.
+ */
+async function deliver(context: DiscordContext, interaction: SolveInteraction, reply: InteractionEditReplyOptions, interactionId: number | undefined): Promise<Message | undefined> {
+    const requester = requesterOf(interaction);
+    if (Date.now() - interaction.createdTimestamp < tokenLifetimeMs) {
+        try {
+            return await interaction.editReply(reply);
+        } catch (error) {
+            context.runtime.store.recordEvent({
+                ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
+                detail: {via: "edit", error: error instanceof Error ? error.message : String(error)}
+            });
+        }
+    }
+    const channel = interaction.channel;
+    if (channel == null || !channel.isSendable())
+        return undefined;
+    try {
+        return await channel.send({...reply, content: `<@${interaction.user.id}> ${reply.content ?? ""}`.slice(0, messageLimit)} as never);
+    } catch (error) {
+        context.runtime.store.recordEvent({
+            ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
+            detail: {via: "channel", error: error instanceof Error ? error.message : String(error)}
+        });
+        return undefined;
+    }
+}
+
+async function openThread(context: DiscordContext, message: Message, interactionId: number, problem: string, texts: UiTexts, needsMention: boolean): Promise<void> {
+    if (message.channel.type !== ChannelType.GuildText)
+        return; // already in a thread (a retry inside one) or a DM-like channel
+    try {
+        const name = texts.threadName(problem.replace(/\s+/g, " ")).slice(0, 90);
+        const thread = await message.startThread({name, autoArchiveDuration: 1440});
+        context.runtime.store.setThread(interactionId, thread.id);
+        await thread.send(texts.followUpHint(needsMention));
+    } catch (error) {
+        context.runtime.store.recordEvent({
+            interactionId, requester: requesterOf(message), kind: "thread_failed",
+            detail: {error: error instanceof Error ? error.message : String(error)}
+        });
+    }
+}
+
+function cancelRow(interactionId: number, texts: UiTexts): ActionRowBuilder<ButtonBuilder> {
+    return new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(customIds.cancel(interactionId)).setLabel(texts.cancel).setStyle(ButtonStyle.Secondary));
+}
+
+function answerRow(interactionId: number, texts: UiTexts, answered: boolean): ActionRowBuilder<ButtonBuilder> {
+    return new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(customIds.show(interactionId)).setLabel(texts.showSolution).setStyle(ButtonStyle.Primary),
+        new ButtonBuilder().setCustomId(customIds.report(interactionId)).setLabel(texts.report).setStyle(ButtonStyle.Danger).setDisabled(!answered),
+        new ButtonBuilder().setCustomId(customIds.retry(interactionId)).setLabel(texts.retry).setStyle(ButtonStyle.Secondary));
+}

@@ -198,6 +198,11 @@ export type CommunitySettings = {
     readonly followUpsNeedMention: boolean | null
 };
 
+/** A community whose moderators have not changed anything. */
+export const unsetCommunitySettings: CommunitySettings = {
+    allowedChannels: null, defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
+};
+
 export type StoredCommunitySettings = CommunitySettings & {readonly updatedAt: string, readonly updatedBy: string};
 
 /** Something that happened around an interaction: a button press, a report, a refused settings change, a failed delivery. */
@@ -300,6 +305,9 @@ export class KotaeStore implements Disposable {
                 INSERT INTO interaction_events (interaction_id, created_at, platform, workspace_id, user_pseudonym, kind, detail)
                 VALUES (@interactionId, @now, @platform, @workspaceId, @userPseudonym, @kind, @detail)`),
             listEvents: db.prepare("SELECT * FROM interaction_events WHERE interaction_id = ? ORDER BY id"),
+            recentSolves: db.prepare(`
+                SELECT count(*) AS count, min(created_at) AS oldest FROM interactions
+                WHERE user_pseudonym = ? AND platform = ? AND coalesce(workspace_id, '') = ? AND created_at > ? AND status != 'rejected'`),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
@@ -445,6 +453,12 @@ export class KotaeStore implements Disposable {
 
     public saveModelDigest(file: {path: string, size: number, mtimeMs: number}, sha256: string): void {
         this.statements.putModelDigest.run(file.path, file.size, Math.trunc(file.mtimeMs), sha256);
+    }
+
+    /** Problems this user sent in this community since `since` that were accepted (refusals do not count). */
+    public recentSolves(requester: Requester, since: Date): {count: number, oldest: Date | undefined} {
+        const row = this.statements.recentSolves.get(this.pseudonymOf(requester), requester.platform, requester.workspaceId ?? "", since.toISOString()) as {count: number, oldest: string | null};
+        return {count: row.count, oldest: row.oldest != null ? new Date(row.oldest) : undefined};
     }
 
     /** Links an interaction to the chat thread opened on its reply, where follow-ups arrive. */

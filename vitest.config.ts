@@ -27,6 +27,15 @@ export default defineConfig({
                 fileParallelism: false
             }
         }, {
+            // The real discord.js client against the fake Discord in tests/support/fakeDiscord, on loopback.
+            test: {
+                name: "discord",
+                include: ["tests/discord/**/*.test.ts"],
+                testTimeout: 30_000,
+                hookTimeout: 30_000,
+                fileParallelism: false
+            }
+        }, {
             // Runs real bubblewrap and /usr/bin/python3 with sympy and numpy (see scripts/setup.mjs). After
             // the other projects, not beside them: its timing checks need the cores, and its checks that
             // nothing is left running would see another project's sandboxes.

@@ -1,0 +1,341 @@
+/**
+ * A fake Discord on 127.0.0.1 (REST under /api/v10 and the gateway WebSocket) that the real discord.js
+ * 14 client logs in to, for end-to-end tests of a bot without the internet.
+ *
+ *     const fake = await FakeDiscord.start();
+ *     const client = new Client({intents: [Guilds, GuildMessages, MessageContent], rest: {api: fake.apiUrl}});
+ *     await client.login("any-token");  // then: await fake.identified()
+ *     const interaction = fake.slashCommand({name: "ask", options: [{type: 3, name: "problem", value: "1+1"}]});
+ *     expect((await interaction.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+ *     const edit = await interaction.waitForEdit((request) => request.files.length > 0);
+ *     fake.button({customId: "retry", message: interaction.original()!});
+ *     …
+ *     await client.destroy(); await fake.close();  // the client first, or it reconnects to a closed port
+ *
+ * The world: one guild ("数学の質問", locale ja) with a text channel `textChannel`, the bot (user id =
+ * application id), `admin` (the owner, Admin role: ADMINISTRATOR | MANAGE_GUILD, so interactions carry
+ * every permission), `student` and `otherStudent` (@everyone's permissions: send, threads, attach …).
+ *
+ * What Discord does and the fake does too: READY with the guild unavailable, then GUILD_CREATE (with the
+ * Guilds intent); MESSAGE_CREATE/UPDATE only with GuildMessages, content only with MessageContent or a
+ * mention of the bot; the bot's own messages and interaction responses come back as MESSAGE_CREATE too;
+ * a thread started from a message shares its id and is announced with THREAD_CREATE; one callback per
+ * interaction, of a type that fits it; limits checked with Discord's 400 errors (2000 characters,
+ * 10 embeds, 5 rows, 45-character modal titles, command names …) and 413 for files over 10 MiB.
+ * Not simulated: Discord's own rate limits (inject them with `failNext`) and the 3-second / 15-minute
+ * interaction deadlines (`expireToken` ends a token when a test says so).
+ */
+import http, {STATUS_CODES} from "node:http";
+import type {AddressInfo} from "node:net";
+import {
+    GatewayIntentBits,
+    type APIApplicationCommand,
+    type APIChatInputApplicationCommandGuildInteraction,
+    type APIGuildInteraction,
+    type APIMessage,
+    type APIMessageComponentButtonInteraction,
+    type APIModalSubmitGuildInteraction,
+    type APITextChannel,
+    type APIUser
+} from "discord.js";
+import {CommandRegistry} from "./CommandRegistry.js";
+import {DiscordHttpError} from "./DiscordHttpError.js";
+import {FakeGateway, type Identified} from "./FakeGateway.js";
+import {FakeInteraction} from "./FakeInteraction.js";
+import {GuildState, type Dispatch, type FakeGuild, type FakeThread, type FakeUser} from "./GuildState.js";
+import {Interactions, type ButtonOptions, type ModalSubmitOptions, type SlashCommandOptions} from "./Interactions.js";
+import {Observed} from "./Observed.js";
+import {summarizeRequest, type RecordedFile, type RecordedRequest} from "./RecordedRequest.js";
+import {readRequestBody} from "./requestBody.js";
+import {RestRoutes, type Reply} from "./RestRoutes.js";
+import {nextSnowflake} from "./snowflake.js";
+
+export type {Edit, FollowUp} from "./FakeInteraction.js";
+export type {ButtonOptions, FakeGuild, FakeThread, FakeUser, Identified, ModalSubmitOptions, RecordedFile, RecordedRequest, SlashCommandOptions};
+export {FakeInteraction};
+
+/** A message as Discord stores and returns it. */
+export type RecordedMessage = APIMessage;
+
+export type FakeDiscordOptions = {
+    /** Default: a fresh snowflake. The bot user's id is the same. */
+    applicationId?: string,
+    /** Sent in HELLO. Default 41 250 ms, Discord's; shorter makes the client heartbeat within a test. */
+    heartbeatIntervalMs?: number
+};
+
+export type MessageOptions = {
+    content: string,
+    /** Puts the bot's mention (`<@id>`) before the content, as a client does when the member @mentions it. */
+    mentionsBot?: boolean,
+    /** Default: the text channel. A thread's id sends it in the thread. */
+    channelId?: string,
+    /** Default: `student`. */
+    author?: FakeUser,
+    /** Makes it a reply (type 19), which also mentions the replied-to author, as Discord's clients do by default. */
+    replyTo?: APIMessage
+};
+
+export type FailureOptions = {
+    /** Default: any method. */
+    method?: string,
+    /** Tested against the path after /api/v10, percent-decoded: /webhooks\/\d+\/[^/]+\/messages\/@original/. */
+    path: RegExp,
+    status: number,
+    /** How many matching requests fail. Default 1. */
+    times?: number,
+    /** For 429: Retry-After, in seconds (discord.js adds 50 ms). Default 0.1. */
+    retryAfterSeconds?: number,
+    /** For 429: a global rate limit (X-RateLimit-Global) instead of the route's bucket. */
+    global?: boolean,
+    /** For other statuses: the JSON error's code (default 0, or 50013 Missing Permissions for 403). */
+    code?: number,
+    message?: string
+};
+
+type Failure = Required<Pick<FailureOptions, "path" | "status">> & FailureOptions & {remaining: number};
+
+const apiPrefix = "/api/v10";
+const defaultTimeoutMs = 5_000;
+
+export class FakeDiscord {
+    /** For discord.js' `rest.api` option (it appends /v10 itself). */
+    readonly apiUrl: string;
+    readonly applicationId: string;
+    readonly botUser: APIUser;
+    readonly guild: FakeGuild;
+    readonly textChannel: APITextChannel;
+    /** The guild's owner, with the Admin role. */
+    readonly admin: FakeUser;
+    /** Sends interactions and messages unless a test names someone else. */
+    readonly student: FakeUser;
+    readonly otherStudent: FakeUser;
+    readonly #server: http.Server;
+    readonly #baseUrl: string;
+    readonly #gateway: FakeGateway;
+    readonly #state: GuildState;
+    readonly #commands: CommandRegistry;
+    readonly #interactions: Interactions;
+    readonly #routes: RestRoutes;
+    readonly #requests = new Observed<RecordedRequest>(summarizeRequest);
+    readonly #failures: Failure[] = [];
+
+    static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+        const server = http.createServer();
+        await new Promise<void>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => resolve());
+        });
+        return new FakeDiscord(server, options);
+    }
+
+    private constructor(server: http.Server, options: FakeDiscordOptions) {
+        this.#server = server;
+        this.#baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        this.apiUrl = `${this.#baseUrl}/api`;
+        this.applicationId = options.applicationId ?? nextSnowflake();
+        this.#gateway = new FakeGateway(server, {
+            heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+            answerIdentify: ({intents}) => ({
+                ready: this.#state.readyPayload(),
+                then: (intents & GatewayIntentBits.Guilds) === 0 ? [] : [{event: "GUILD_CREATE", data: this.#state.guildCreatePayload()}]
+            })
+        });
+        const dispatch: Dispatch = (event, payloadFor) => this.#gateway.dispatch(event, payloadFor);
+        this.#state = new GuildState({applicationId: this.applicationId, baseUrl: this.#baseUrl, dispatch});
+        this.botUser = this.#state.bot.user;
+        this.guild = this.#state.guild;
+        this.textChannel = this.#state.textChannel;
+        this.admin = this.#state.admin;
+        this.student = this.#state.addUser({username: "taro", globalName: "太郎"});
+        this.otherStudent = this.#state.addUser({username: "hanako", globalName: "花子"});
+        this.#commands = new CommandRegistry(this.applicationId);
+        this.#interactions = new Interactions({state: this.#state, commands: this.#commands, dispatch, defaultSender: this.student});
+        this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => this.#gateway.url});
+        server.on("request", (request, response) => {
+            this.#serve(request, response).catch((error: unknown) => {
+                console.error("The fake Discord failed to serve a request:", error);
+                response.destroy();
+            });
+        });
+    }
+
+    /** Another member; one added after the client identified is in interactions and messages, not in its member cache. */
+    addUser(options: {username: string, globalName?: string, admin?: boolean}): FakeUser {
+        return this.#state.addUser(options);
+    }
+
+    /** Resolves once a client has identified and been sent READY (and GUILD_CREATE, with the Guilds intent). */
+    identified(): Promise<Identified> {
+        return this.#gateway.identified();
+    }
+
+    slashCommand(options: SlashCommandOptions): FakeInteraction<APIChatInputApplicationCommandGuildInteraction> {
+        this.#requireSession();
+        return this.#observe(this.#interactions.slashCommand(options));
+    }
+
+    /** A click on one of the message's buttons (it must have a component with that custom_id). */
+    button(options: ButtonOptions): FakeInteraction<APIMessageComponentButtonInteraction & APIGuildInteraction> {
+        this.#requireSession();
+        return this.#observe(this.#interactions.button(options));
+    }
+
+    /** Submits the latest modal the bot showed with that custom_id, in the channel it was shown in. */
+    modalSubmit(options: ModalSubmitOptions): FakeInteraction<APIModalSubmitGuildInteraction> {
+        this.#requireSession();
+        return this.#observe(this.#interactions.modalSubmit(options));
+    }
+
+    /** A member's message (MESSAGE_CREATE); mentions are read from the content, `<@id>`, as Discord does. */
+    message(options: MessageOptions): RecordedMessage {
+        this.#requireSession();
+        const content = options.mentionsBot === true ? `<@${this.botUser.id}> ${options.content}` : options.content;
+        return this.#state.postMessage(options.channelId ?? this.textChannel.id, {
+            body: {content, ...(options.replyTo === undefined ? {} : {message_reference: {message_id: options.replyTo.id}})},
+            files: [],
+            author: options.author ?? this.student
+        });
+    }
+
+    /** Every REST call so far, in the order answered. */
+    get requests(): readonly RecordedRequest[] {
+        return this.#requests.items;
+    }
+
+    /** Calls to routes the fake does not have (answered 404): for asserting that there were none. */
+    get unknownRequests(): readonly RecordedRequest[] {
+        return this.#requests.items.filter((request) => request.route === undefined);
+    }
+
+    /** The first request, already made or still to come, that matches. */
+    waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs = defaultTimeoutMs): Promise<RecordedRequest> {
+        return this.#requests.waitFor(predicate, timeoutMs, "a matching request");
+    }
+
+    /** The bot's messages in a channel or thread, oldest first, as they are now (interaction responses included). */
+    messagesIn(channelId: string): RecordedMessage[] {
+        return this.#state.messagesIn(channelId).filter((message) => message.author.id === this.botUser.id);
+    }
+
+    findMessage(id: string): RecordedMessage | undefined {
+        return this.#state.message(id);
+    }
+
+    /** Threads the bot created. */
+    get threads(): FakeThread[] {
+        return this.#state.threads;
+    }
+
+    /** The commands the bot registered: global ones, or a guild's. */
+    registeredCommands(guildId?: string): APIApplicationCommand[] {
+        return this.#commands.list(guildId);
+    }
+
+    /** Answers the next matching requests with a failure; a 429 carries the headers discord.js waits and retries by. */
+    failNext(options: FailureOptions): void {
+        this.#failures.push({...options, remaining: options.times ?? 1});
+    }
+
+    /** Ends an interaction's token, as 15 minutes do: its webhook calls get 401 (50027), its callback 404 (10062). */
+    expireToken(token: string): void {
+        this.#interactions.expire(token);
+    }
+
+    async close(): Promise<void> {
+        this.#requests.close();
+        await this.#gateway.close();
+        this.#server.closeAllConnections();
+        await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    }
+
+    #requireSession(): void {
+        if (!this.#gateway.hasSession)
+            throw new Error("No client is connected to the fake gateway: log it in and await fake.identified() first");
+    }
+
+    #observe<T extends APIGuildInteraction>(payload: T): FakeInteraction<T> {
+        return new FakeInteraction(payload, this.#requests, () => this.#interactions.original(payload.token));
+    }
+
+    async #serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+        const url = new URL(request.url ?? "/", this.#baseUrl);
+        const method = request.method ?? "GET";
+        if (method === "GET" && url.pathname.startsWith("/attachments/")) {
+            this.#serveAttachment(url.pathname, response);
+            return;
+        }
+        const isApi = url.pathname.startsWith(`${apiPrefix}/`);
+        const path = isApi ? url.pathname.slice(apiPrefix.length).split("/").map(decodeURIComponent).join("/") : url.pathname;
+        const match = isApi ? this.#routes.match(method, path) : undefined;
+        const authorization = request.headers.authorization;
+        const failure = this.#takeFailure(method, path);
+        let received: {body: unknown, files: RecordedFile[]} = {body: undefined, files: []};
+        let reply: Reply;
+        try {
+            received = await readRequestBody(request);
+            reply = failure ?? this.#routes.handle(match, authorization, {query: url.searchParams, ...received});
+        } catch (error) {
+            reply = errorReply(error);
+        }
+        this.#requests.push({
+            method,
+            path,
+            route: match?.route.name,
+            params: match?.params ?? {},
+            query: url.searchParams,
+            authorization,
+            ...received,
+            status: reply.status,
+            injected: failure !== undefined
+        });
+        const body = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+        response.writeHead(reply.status, {...(body === undefined ? {} : {"content-type": "application/json"}), ...reply.headers});
+        response.end(body);
+    }
+
+    #serveAttachment(pathname: string, response: http.ServerResponse): void {
+        // /attachments/:channel/:attachment/:filename
+        const file = this.#state.file(pathname.split("/")[3] ?? "");
+        if (file === undefined) {
+            response.writeHead(404).end();
+            return;
+        }
+        response.writeHead(200, {"content-type": file.contentType, "content-length": file.data.length}).end(file.data);
+    }
+
+    #takeFailure(method: string, path: string): Reply | undefined {
+        const index = this.#failures.findIndex((failure) => (failure.method === undefined || failure.method.toUpperCase() === method) && path.search(failure.path) !== -1);
+        const failure = this.#failures[index];
+        if (failure === undefined)
+            return undefined;
+        failure.remaining -= 1;
+        if (failure.remaining <= 0)
+            this.#failures.splice(index, 1);
+        return failureReply(failure);
+    }
+}
+
+function failureReply(failure: Failure): Reply {
+    if (failure.status !== 429) {
+        const code = failure.code ?? (failure.status === 403 ? 50013 : 0);
+        const message = failure.message ?? (failure.status === 403 ? "Missing Permissions" : `${failure.status}: ${STATUS_CODES[failure.status] ?? "Error"}`);
+        return {status: failure.status, body: {message, code}};
+    }
+    const retryAfter = failure.retryAfterSeconds ?? 0.1;
+    const global = failure.global ?? false;
+    // A route's 429 says when its bucket resets; a global one only that it is global. No bucket hash: a
+    // shared one would make discord.js queue unrelated routes behind each other.
+    const headers: Record<string, string> = global
+        ? {"retry-after": String(retryAfter), "x-ratelimit-global": "true", "x-ratelimit-scope": "global"}
+        : {"retry-after": String(retryAfter), "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(retryAfter), "x-ratelimit-scope": "user"};
+    return {status: 429, headers, body: {message: "You are being rate limited.", retry_after: retryAfter, global}};
+}
+
+function errorReply(error: unknown): Reply {
+    if (error instanceof DiscordHttpError)
+        return {status: error.status, body: error.body};
+    // A bug in the fake, not an answer Discord would give: loud in the test output, 500 to the client.
+    console.error("The fake Discord failed to answer a request:", error);
+    return {status: 500, body: {message: "500: Internal Server Error", code: 0}};
+}

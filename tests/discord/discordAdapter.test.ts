@@ -1,0 +1,205 @@
+import path from "node:path";
+import {InteractionResponseType, Locale, MessageFlags, type APIGuildInteraction} from "discord.js";
+import {afterEach, describe, expect, it} from "vitest";
+import {DiscordAdapter, deployCommands} from "../../src/adapters/discord/DiscordAdapter.js";
+import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
+import {loadConfig} from "../../src/config/loadConfig.js";
+import type {KotaeConfig} from "../../src/config/KotaeConfig.js";
+import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDiscord.js";
+import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {temporaryDirectory} from "../support/testRuntime.js";
+
+// The real Discord adapter (discord.js, the engine, SQLite, the renderer) against the fake Discord on
+// 127.0.0.1, with a scripted model where the content matters.
+
+const problem = "1から100までの自然数の和を求めてください";
+const solution = "<think>\n組にします。\n</think>\n両端を組にすると $101 \\times 50 = 5050$ です。\n\n\\boxed{5050}";
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+type World = {fake: FakeDiscord, runtime: KotaeRuntime, adapter: DiscordAdapter, backend: ScriptedBackend, config: KotaeConfig};
+const worlds: World[] = [];
+
+async function world(scripts: Script[], options: {env?: Record<string, string>, chunkDelayMs?: number, failWith?: Error} = {}): Promise<World> {
+    const fake = await FakeDiscord.start();
+    const config = loadConfig({env: {
+        KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"),
+        KOTAE_PSEUDONYM_KEY: "discord-test-key-0123456789",
+        KOTAE_DISCORD_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123",
+        KOTAE_DISCORD_APPLICATION_ID: fake.applicationId,
+        KOTAE_DISCORD_API_URL: fake.apiUrl,
+        KOTAE_DISCORD_GUILD_ID: fake.guild.id,
+        KOTAE_SEQUENCES: "1",
+        ...options.env
+    }, cwd: temporaryDirectory()});
+    const backend = new ScriptedBackend(scripts, 1, {chunkDelayMs: options.chunkDelayMs ?? 0, ...(options.failWith != null ? {failWith: options.failWith} : {})});
+    const runtime = KotaeRuntime.start(config, {backend});
+    const adapter = await DiscordAdapter.start(runtime, config);
+    const created = {fake, runtime, adapter, backend, config};
+    worlds.push(created);
+    return created;
+}
+
+afterEach(async () => {
+    for (const {adapter, runtime, fake} of worlds.splice(0)) {
+        await adapter.close();
+        await runtime.close();
+        await fake.close();
+    }
+});
+
+function solve(fake: FakeDiscord, text: string, user = fake.student, locale: Locale = Locale.Japanese) {
+    return fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: text}], user, locale});
+}
+
+/** The final edit: the one that carries the answer buttons. */
+function finalEdit(interaction: Pick<FakeInteraction<APIGuildInteraction>, "waitForEdit">) {
+    return interaction.waitForEdit((edit) => JSON.stringify(edit.body ?? {}).includes("kotae:show:"), 20_000);
+}
+
+describe("Discord adapter against the fake Discord", () => {
+    it("/solve: defers, shows progress, and ends with the answer, a PNG card, buttons and a thread", async () => {
+        const {fake, runtime} = await world([solution], {chunkDelayMs: 60});
+        const interaction = solve(fake, problem);
+        expect((await interaction.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+
+        const edit = await finalEdit(interaction);
+        const progress = interaction.edits.slice(0, -1).map((request) => String((request.body as {content?: string}).content));
+        expect(progress.length).toBeGreaterThanOrEqual(1);
+        expect(progress.every((content) => /順番待ち|解き始めています|考えています|答えを書いています/.test(content))).toBe(true);
+
+        const body = edit.body as {content: string, components: {components: {custom_id: string, label: string}[]}[]};
+        expect(body.content).toContain("**答え**：5050");
+        expect(body.components[0]!.components.map((button) => button.label)).toEqual(["解き方を見る", "間違いを報告", "もう一度解く"]);
+        expect(edit.files).toHaveLength(1);
+        expect(edit.files[0]!.data.subarray(0, 8).equals(pngSignature)).toBe(true);
+
+        const thread = await waitFor(() => fake.threads[0]);
+        expect(thread.name).toBe(`質問: ${problem}`);
+        await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("メンション")));
+        const row = runtime.store.getInteraction(1)!;
+        expect(row).toMatchObject({platform: "discord", status: "answered", answer: "5050", threadId: thread.id, workspaceId: fake.guild.id});
+        expect(row.userPseudonym).not.toContain(fake.student.id);
+    });
+
+    it("answers a follow-up @mention in the thread with the problem and solution as context", async () => {
+        const {fake, backend, runtime} = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。$100 \\div 2 = 50$"]);
+        await finalEdit(solve(fake, problem));
+        const thread = await waitFor(() => fake.threads[0]);
+        fake.message({channelId: thread.id, content: "なぜ50組？", mentionsBot: true});
+        const reply = await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("100個を2個ずつ")));
+        expect(reply.attachments.length).toBe(1); // the math is drawn as an image too
+        expect(backend.requests[1]!.prompt.toText()).toContain(`### 指示:\n${problem}\n### 応答:\n両端を組にすると`);
+        expect(runtime.store.listTurns(1).map((turn) => turn.role)).toEqual(["user", "assistant"]);
+
+        fake.message({channelId: thread.id, content: "メンションなしの質問"}); // mentions are needed without the MessageContent intent
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(runtime.store.listTurns(1)).toHaveLength(2);
+    });
+
+    it("buttons: the solution pages for the presser, the report form into SQLite, and a fresh retry", async () => {
+        const {fake, runtime} = await world([solution]);
+        const asked = solve(fake, problem);
+        await finalEdit(asked);
+
+        const show = fake.button({customId: "kotae:show:1", message: asked.original()!, user: fake.otherStudent});
+        expect((await show.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+        const pages = await show.waitForEdit((edit) => edit.files.length > 0, 20_000);
+        expect(pages.files[0]!.data.subarray(0, 8).equals(pngSignature)).toBe(true);
+
+        const report = fake.button({customId: "kotae:report:1", message: asked.original()!, user: fake.otherStudent});
+        expect((await report.callback()).type).toBe(InteractionResponseType.Modal);
+        const submitted = fake.modalSubmit({customId: "kotae:report-form:1", fields: {answer: "5,050", comment: "合っているかも"}});
+        const thanks = await submitted.callback();
+        expect(thanks).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        expect(runtime.store.listFeedback(1)).toMatchObject([{kind: "wrong_answer", correctedAnswer: "5,050", comment: "合っているかも", correctionEqualsModelAnswer: true}]);
+
+        const retry = fake.button({customId: "kotae:retry:1", message: asked.original()!});
+        await finalEdit(retry);
+        expect(runtime.store.getInteraction(2)).toMatchObject({parentId: 1, question: problem, status: "answered"});
+        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
+    });
+
+    it("cancel: only the asker can stop a running solve, which is logged as cancelled", async () => {
+        const {fake, runtime} = await world([solution.repeat(30)], {chunkDelayMs: 40});
+        const asked = solve(fake, problem);
+        await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:1"), 10_000);
+        const stranger = fake.button({customId: "kotae:cancel:1", message: asked.original()!, user: fake.otherStudent});
+        expect(await stranger.callback()).toMatchObject({data: {content: "このボタンは質問した人だけが使えます。"}});
+        const owner = fake.button({customId: "kotae:cancel:1", message: asked.original()!});
+        expect((await owner.callback()).type).toBe(InteractionResponseType.DeferredMessageUpdate);
+        await asked.waitForEdit((edit) => (edit.body as {content?: string}).content === "キャンセルしました。", 10_000);
+        await waitFor(() => runtime.store.getInteraction(1)?.status === "cancelled" || undefined);
+    });
+
+    it("refuses past the hourly limit with when to retry, and logs the refusal", async () => {
+        const {fake, runtime} = await world([solution], {env: {KOTAE_SOLVES_PER_HOUR: "1"}});
+        await finalEdit(solve(fake, problem));
+        const second = solve(fake, "2+2は？");
+        expect(await second.callback()).toMatchObject({
+            type: InteractionResponseType.ChannelMessageWithSource,
+            data: {flags: MessageFlags.Ephemeral, content: expect.stringMatching(/あと\d+秒ほどで/) as string}
+        });
+        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: "2+2は？"});
+        const english = solve(fake, "3+3?", fake.otherStudent, Locale.EnglishUS);
+        await finalEdit(english); // another member is not limited by the first one's problems
+    });
+
+    it("tells the user kindly when the engine fails, and logs it", async () => {
+        const {fake, runtime} = await world([solution], {failWith: new Error("llama_decode returned -1")});
+        const asked = solve(fake, problem);
+        await asked.waitForEdit((edit) => String((edit.body as {content?: string}).content).includes("エラーが起きました"), 10_000);
+        expect(runtime.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
+    });
+
+    it("retries a 429 on the final edit, and after a lasting 500 still delivers the answer as a channel message", async () => {
+        const first = await world([solution]);
+        first.fake.failNext({method: "PATCH", path: /\/webhooks\/.*\/messages\/@original/, status: 429, retryAfterSeconds: 0.2, times: 1});
+        await finalEdit(solve(first.fake, problem));
+
+        const {fake, runtime} = await world([solution]);
+        const asked = solve(fake, problem);
+        await asked.callback();
+        fake.failNext({method: "PATCH", path: /\/webhooks\/.*\/messages\/@original/, status: 500, times: 100});
+        const delivered = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("5050") && message.content.includes(`<@${fake.student.id}>`)), 20_000);
+        expect(delivered.attachments).toHaveLength(1);
+        expect(runtime.store.listEvents(1).map((event) => event.kind)).toContain("delivery_failed");
+    });
+
+    it("/kotae settings: a moderator changes them, a student is refused, and both are recorded", async () => {
+        const {fake, runtime} = await world([solution]);
+        const change = fake.slashCommand({name: "kotae", user: fake.admin, options: [{type: 1, name: "settings", options: [
+            {type: 3, name: "channels", value: `<#${fake.textChannel.id}>`}, {type: 3, name: "theme", value: "dark"},
+            {type: 4, name: "solves_per_hour", value: 3}, {type: 5, name: "followups_need_mention", value: false}
+        ]}]});
+        expect(await change.callback()).toMatchObject({data: {content: expect.stringContaining("設定を保存しました。") as string, flags: MessageFlags.Ephemeral}});
+        expect(runtime.store.communitySettings("discord", fake.guild.id)).toMatchObject({
+            allowedChannels: [fake.textChannel.id], theme: "dark", solvesPerHour: 3, followUpsNeedMention: false
+        });
+
+        const refused = fake.slashCommand({name: "kotae", user: fake.student, options: [{type: 1, name: "settings", options: [{type: 3, name: "theme", value: "light"}]}]});
+        expect(await refused.callback()).toMatchObject({data: {content: "この操作はサーバーの管理者だけができます。"}});
+        expect(runtime.store.communitySettings("discord", fake.guild.id)?.theme).toBe("dark");
+        expect(runtime.store.query<{kind: string}>("SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
+
+        const help = fake.slashCommand({name: "kotae", options: [{type: 1, name: "help", options: []}]});
+        expect(await help.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string}});
+    });
+
+    it("deploy-commands registers /solve, /ask and /kotae with Japanese names to the test server", async () => {
+        const {fake, config} = await world([solution]);
+        expect(await deployCommands(config)).toEqual({scope: `server ${fake.guild.id}`, names: ["solve", "ask", "kotae"]});
+        const registered = fake.registeredCommands(fake.guild.id);
+        expect(registered.map((command) => command.name)).toEqual(["solve", "ask", "kotae"]);
+        expect(registered[0]!.options?.[0]).toMatchObject({name: "problem", name_localizations: {ja: "問題"}});
+    });
+});
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+        const value = probe();
+        if (value !== undefined && value !== null) return value;
+        if (performance.now() > deadline) throw new Error("timed out waiting");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}

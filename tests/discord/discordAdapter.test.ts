@@ -7,7 +7,7 @@ import {loadConfig} from "../../src/config/loadConfig.js";
 import type {KotaeConfig} from "../../src/config/KotaeConfig.js";
 import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDiscord.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
-import {temporaryDirectory} from "../support/testRuntime.js";
+import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 // The real Discord adapter (discord.js, the engine, SQLite, the renderer) against the fake Discord on
 // 127.0.0.1, with a scripted model where the content matters.
@@ -165,6 +165,18 @@ describe("Discord adapter against the fake Discord", () => {
         expect(runtime.store.listEvents(1).map((event) => event.kind)).toContain("delivery_failed");
     });
 
+    it("delivers an answer whose interaction token has expired as a normal message in the channel", async () => {
+        const {fake, runtime} = await world([solution], {chunkDelayMs: 30});
+        const asked = solve(fake, problem);
+        await asked.callback();
+        fake.expireToken(asked.token);
+        const delivered = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("**答え**：5050")), 20_000);
+        expect(delivered.content.startsWith(`<@${fake.student.id}>`)).toBe(true);
+        expect(delivered.attachments).toHaveLength(1);
+        await waitFor(() => fake.threads.find((thread) => thread.startedFromMessageId === delivered.id));
+        expect(runtime.store.listEvents(1)).toMatchObject([{kind: "delivery_failed", detail: {via: "edit"}}]);
+    });
+
     it("/kotae settings: a moderator changes them, a student is refused, and both are recorded", async () => {
         const {fake, runtime} = await world([solution]);
         const change = fake.slashCommand({name: "kotae", user: fake.admin, options: [{type: 1, name: "settings", options: [
@@ -203,3 +215,28 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promi
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
 }
+
+describe("Discord adapter with the real tiny model", () => {
+    it("runs /solve through node-llama-cpp (stories260K) to a final reply without an answer, logged as no_answer", async () => {
+        const fake = await FakeDiscord.start();
+        const config = loadConfig({env: {
+            KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "discord-test-key-0123456789",
+            KOTAE_DISCORD_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123",
+            KOTAE_DISCORD_APPLICATION_ID: fake.applicationId, KOTAE_DISCORD_API_URL: fake.apiUrl,
+            KOTAE_MODEL: path.join(sharedModels, "stories260K.gguf"), KOTAE_GPU: "off", KOTAE_THREADS: "1",
+            KOTAE_SEQUENCES: "1", KOTAE_CONTEXT_SIZE: "512", KOTAE_MAX_TOKENS: "24", KOTAE_MODE: "cot"
+        }, cwd: temporaryDirectory()});
+        const runtime = KotaeRuntime.start(config);
+        const adapter = await DiscordAdapter.start(runtime, config);
+        try {
+            const asked = solve(fake, "Once upon a time");
+            const edit = await finalEdit(asked);
+            expect((edit.body as {content: string}).content).toContain("最後の答えまでたどり着けませんでした");
+            expect(runtime.store.getInteraction(1)).toMatchObject({status: "no_answer", completionTokens: 24, modelFile: config.model});
+        } finally {
+            await adapter.close();
+            await runtime.close();
+            await fake.close();
+        }
+    });
+});

@@ -96,6 +96,27 @@ describe("Discord adapter against the fake Discord", () => {
         expect(runtime.store.listTurns(1)).toHaveLength(2);
     });
 
+    it("/ask in the thread answers a follow-up; elsewhere it says there is no problem to follow", async () => {
+        const {fake, runtime} = await world([solution, "公式 n(n+1)/2 を使います。"]);
+        await finalEdit(solve(fake, problem));
+        const thread = await waitFor(() => fake.threads[0]);
+        const ask = fake.slashCommand({name: "ask", channelId: thread.id, options: [{type: 3, name: "question", value: "公式は？"}]});
+        const answer = await ask.waitForEdit((edit) => String((edit.body as {content?: string}).content).includes("公式 n(n+1)/2"), 10_000);
+        expect(answer).toBeDefined();
+        expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["公式は？", "公式 n(n+1)/2 を使います。"]);
+        const outside = fake.slashCommand({name: "ask", options: [{type: 3, name: "question", value: "公式は？"}]});
+        expect(await outside.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string, flags: MessageFlags.Ephemeral}});
+    });
+
+    it("answers only in the channels the moderators allowed", async () => {
+        const {fake, runtime} = await world([solution]);
+        runtime.store.saveCommunitySettings("discord", fake.guild.id, {
+            allowedChannels: ["999999999999999999"], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
+        }, {platform: "discord", userId: fake.admin.id});
+        expect(await solve(fake, problem).callback()).toMatchObject({data: {content: expect.stringContaining("このチャンネルでは使えません") as string}});
+        expect(runtime.store.getInteraction(1)).toMatchObject({status: "rejected", errorCode: "channel_not_allowed"});
+    });
+
     it("buttons: the solution pages for the presser, the report form into SQLite, and a fresh retry", async () => {
         const {fake, runtime} = await world([solution]);
         const asked = solve(fake, problem);

@@ -9,7 +9,8 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
 import {ProgressThrottle} from "../shared/ProgressThrottle.js";
-import {describePhase, phaseAfter, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
+import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
+import {answerSummary, watchSolve} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {effectiveSettings, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
@@ -61,25 +62,20 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
         await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
     }, 1000, samePhase);
 
-    let result: SolveResult | undefined;
-    let failure: string | undefined;
-    const notices: string[] = [];
+    let watched;
     try {
-        for await (const event of runtime.engine.solve({...solveRequest, signal: cancel.signal})) {
-            if (interactionId == null && "interactionId" in event && event.interactionId != null) {
-                interactionId = event.interactionId;
-                context.running.set(interactionId, {cancel, userId: requester.userId});
-            }
-            const phase = phaseAfter(event);
-            if (phase != null) progress.update(phase);
-            if (event.type === "notice" && event.sample === 0) notices.push(event.message);
-            if (event.type === "done") result = event.result;
-            if (event.type === "failed") failure = event.message;
-        }
+        watched = await watchSolve(runtime.engine, {...solveRequest, signal: cancel.signal}, {
+            onInteraction: (id) => {
+                interactionId = id;
+                context.running.set(id, {cancel, userId: requester.userId});
+            },
+            onPhase: (phase) => progress.update(phase)
+        });
     } finally {
         await progress.stop();
         if (interactionId != null) context.running.delete(interactionId);
     }
+    const {result, failure, notices} = watched;
 
     const reply = result != null
         ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)
@@ -90,9 +86,7 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
 }
 
 async function answerReply(context: DiscordContext, result: SolveResult, texts: UiTexts, theme: "light" | "dark", locale: string | undefined, notices: readonly string[]): Promise<InteractionEditReplyOptions> {
-    const summary = result.answer != null
-        ? texts.answer(result.answer) + (result.agreement.samples > 1 ? texts.agreement(result.agreement.votes, result.agreement.samples) : "")
-        : texts.noAnswer;
+    const summary = answerSummary(result, texts);
     const files: AttachmentBuilder[] = [];
     const lines = [...notices, summary];
     if (result.answer != null) {

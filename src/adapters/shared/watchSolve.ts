@@ -1,0 +1,47 @@
+import type {Engine, SolveRequest} from "../../engine/Engine.js";
+import type {SolveResult} from "../../engine/EngineEvent.js";
+import type {UiTexts} from "../../i18n/uiTexts.js";
+import {phaseAfter, type SolvePhase} from "./SolveProgress.js";
+
+/** How a solve ended, as an adapter needs it for its final reply. */
+export type WatchedSolve = {
+    readonly interactionId: number | undefined,
+    readonly result: SolveResult | undefined,
+    /** The localised message of a failure (or cancellation). */
+    readonly failure: string | undefined,
+    /** Localised notices for the solution the user watches (sample 0), e.g. the fallback to text reasoning. */
+    readonly notices: readonly string[]
+};
+
+/**
+ * Runs a solve and reduces its events to what a chat reply shows: the phases as they change (for a
+ * status line), the interaction id as soon as it exists (for a cancel button), then the outcome.
+ */
+export async function watchSolve(engine: Engine, request: SolveRequest, listener: {
+    onInteraction?: (interactionId: number) => void,
+    onPhase?: (phase: SolvePhase) => void
+}): Promise<WatchedSolve> {
+    let interactionId: number | undefined;
+    let result: SolveResult | undefined;
+    let failure: string | undefined;
+    const notices: string[] = [];
+    for await (const event of engine.solve(request)) {
+        if (interactionId == null && "interactionId" in event && event.interactionId != null) {
+            interactionId = event.interactionId;
+            listener.onInteraction?.(interactionId);
+        }
+        const phase = phaseAfter(event);
+        if (phase != null) listener.onPhase?.(phase);
+        if (event.type === "notice" && event.sample === 0) notices.push(event.message);
+        if (event.type === "done") result = event.result;
+        if (event.type === "failed") failure = event.message;
+    }
+    return {interactionId, result, failure, notices};
+}
+
+/** The one-line summary of a result: the answer (with the agreement when voting), or that there is none. */
+export function answerSummary(result: SolveResult, texts: UiTexts): string {
+    if (result.answer == null)
+        return texts.noAnswer;
+    return texts.answer(result.answer) + (result.agreement.samples > 1 ? texts.agreement(result.agreement.votes, result.agreement.samples) : "");
+}

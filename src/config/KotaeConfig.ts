@@ -79,6 +79,16 @@ export const settings = {
         help: "Discord REST API base (…/api) for a proxy; default Discord's own."},
     discordGatewayUrl: {env: "KOTAE_DISCORD_GATEWAY_URL", schema: z.url().optional(),
         help: "Discord gateway WebSocket URL for a proxy; default the one the API announces."},
+    slackBotToken: {env: "KOTAE_SLACK_BOT_TOKEN", secret: true, schema: z.string().regex(/^xoxb-[\w-]+$/, "must be a bot token (xoxb-…)").optional(),
+        help: "Slack bot token (OAuth & Permissions → Bot User OAuth Token). Starts the Slack adapter in `kotae serve`."},
+    slackSigningSecret: {env: "KOTAE_SLACK_SIGNING_SECRET", secret: true, schema: z.string().regex(/^[0-9a-f]{16,}$/, "must be the hex signing secret").optional(),
+        help: "Slack signing secret (Basic Information): HTTP mode, where Slack calls Kotae's port."},
+    slackAppToken: {env: "KOTAE_SLACK_APP_TOKEN", secret: true, schema: z.string().regex(/^xapp-[\w-]+$/, "must be an app-level token (xapp-…)").optional(),
+        help: "Slack app-level token with connections:write: Socket Mode (no public URL needed); used instead of HTTP mode when set."},
+    slackPort: {env: "KOTAE_SLACK_PORT", schema: z.coerce.number().int().min(0).max(65535).default(3000),
+        help: "Port Slack's HTTP requests arrive on (HTTP mode; route /slack/events)."},
+    slackApiUrl: {env: "KOTAE_SLACK_API_URL", schema: z.url().optional(),
+        help: "Slack Web API base (…/api/) for a proxy; default Slack's own."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
     pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", secret: true, schema: z.string().min(16).optional(),
@@ -102,5 +112,7 @@ export function crossCheck(config: KotaeConfig): string[] {
     const problems: string[] = [];
     if (config.discordToken != null && config.discordApplicationId == null)
         problems.push("KOTAE_DISCORD_APPLICATION_ID / \"discordApplicationId\" in the config file: required with the Discord token");
+    if (config.slackBotToken != null && config.slackSigningSecret == null && config.slackAppToken == null)
+        problems.push("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
     return problems;
 }

@@ -1,8 +1,8 @@
 import {PermissionFlagsBits, type Client, type Interaction, type Message} from "discord.js";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
-import type {ThemeName} from "../../render/RenderTheme.js";
-import {unsetCommunitySettings, type CommunitySettings, type Requester} from "../../../storage/KotaeStore.js";
+import type {Requester} from "../../../storage/KotaeStore.js";
+import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
 
 /** A solve that is still running, so its 「キャンセル」 button can stop it. */
 export type RunningSolve = {readonly cancel: AbortController, readonly userId: string};
@@ -37,17 +37,7 @@ export function isModerator(source: Interaction): boolean {
     return source.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
 }
 
-/** The community's settings with Kotae's configured defaults filled in. */
-export function effectiveSettings(context: DiscordContext, guildId: string | null): {
-    /** What the preconditions check: the stored choices, the configured hourly limit where none was chosen. */
-    stored: CommunitySettings, theme: ThemeName, followUpsNeedMention: boolean, mode: string | undefined, profile: string | undefined
-} {
-    const stored = guildId != null ? context.runtime.store.communitySettings(platform, guildId) : undefined;
-    return {
-        stored: {...stored ?? unsetCommunitySettings, solvesPerHour: stored?.solvesPerHour ?? context.config.solvesPerHour},
-        theme: stored?.theme ?? context.config.theme,
-        followUpsNeedMention: stored?.followUpsNeedMention ?? !context.config.discordMessageContent,
-        mode: stored?.defaultMode ?? undefined,
-        profile: stored?.profile ?? undefined
-    };
+/** The server's settings with Kotae's defaults; without the MessageContent intent, follow-ups need a mention. */
+export function settingsFor(context: DiscordContext, guildId: string | null): EffectiveSettings {
+    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discordMessageContent});
 }

@@ -5,7 +5,7 @@ import {localize} from "../../i18n/messages.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {effectiveSettings, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {logFailure} from "./solveFeature.js";
 
 const messageLimit = 2000;
@@ -32,7 +32,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
     if (original == null)
         return;
     const mentioned = message.mentions.users.has(botUser.id);
-    if (effectiveSettings(context, message.guildId).followUpsNeedMention && !mentioned)
+    if (settingsFor(context, message.guildId).followUpsNeedMention && !mentioned)
         return;
     const question = message.content.replace(new RegExp(`<@!?${botUser.id}>`, "g"), "").trim();
     await message.channel.sendTyping().catch(() => {});
@@ -74,7 +74,7 @@ async function answerFollowUp(context: DiscordContext, interactionId: number, pr
     if (/[$\\]/.test(text)) { // math is readable only as an image on Discord
         const guildId = requester.workspaceId ?? null;
         const rendered = await context.runtime.renderer.render({
-            kind: "solution", theme: effectiveSettings(context, guildId).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
+            kind: "solution", theme: settingsFor(context, guildId).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
             solution: solutionSource(context.runtime.profiles, profile, text)
         });
         files.push(...rendered.images.slice(0, 4).map((image, index) => new AttachmentBuilder(Buffer.from(image.png), {name: `answer-${index + 1}.png`})));

@@ -10,7 +10,7 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {effectiveSettings, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 import {customIds, solveFlow} from "./solveFlow.js";
 
@@ -71,7 +71,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             return;
         case "show": {
             await interaction.deferReply({ephemeral: true});
-            const theme = effectiveSettings(context, interaction.guildId).theme;
+            const theme = settingsFor(context, interaction.guildId).theme;
             const rendered = await context.runtime.renderer.render({
                 kind: "solution", theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
                 solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")

@@ -12,7 +12,7 @@ import {ProgressThrottle} from "../shared/ProgressThrottle.js";
 import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchSolve} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {effectiveSettings, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {settingsFor, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -37,7 +37,7 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     const {runtime} = context;
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    const settings = effectiveSettings(context, interaction.guildId);
+    const settings = settingsFor(context, interaction.guildId);
     const solveRequest = {
         ...request,
         ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),

@@ -1,0 +1,58 @@
+import type {App} from "@slack/bolt";
+import type {WebClient} from "@slack/web-api";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import type {Requester} from "../../../storage/KotaeStore.js";
+import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
+import type {RunningSolve} from "../discord/DiscordContext.js";
+
+export const platform = "slack";
+
+type UserFacts = {readonly locale: string | undefined, readonly isAdmin: boolean};
+
+/** What every Slack feature shares. */
+export type SlackContext = {
+    readonly runtime: KotaeRuntime,
+    readonly config: KotaeConfig,
+    readonly app: App,
+    /** Running solves by interaction id, for cancel buttons. */
+    readonly running: Map<number, RunningSolve>,
+    /** users.info answers (locale, admin), cached: every command needs them and the API is rate-limited. */
+    readonly users: Map<string, Promise<UserFacts>>
+};
+
+/** A user's Slack locale and whether they administer the workspace (cached). */
+export function userFacts(context: SlackContext, client: WebClient, userId: string): Promise<UserFacts> {
+    let facts = context.users.get(userId);
+    if (facts == null) {
+        facts = client.users.info({user: userId, include_locale: true}).then(
+            ({user}) => ({locale: user?.locale, isAdmin: user?.is_admin === true || user?.is_owner === true}),
+            () => ({locale: undefined, isAdmin: false}));
+        context.users.set(userId, facts);
+    }
+    return facts;
+}
+
+/** A thread is named by its channel and root message, since Slack's timestamps are unique per channel only. */
+export function threadKey(channelId: string, threadTs: string): string {
+    return `${channelId}/${threadTs}`;
+}
+
+export async function requesterOf(context: SlackContext, client: WebClient, where: {
+    userId: string, teamId: string | undefined, channelId: string | undefined, threadTs?: string | undefined
+}): Promise<Requester> {
+    const {locale} = await userFacts(context, client, where.userId);
+    return {
+        platform,
+        userId: where.userId,
+        ...(where.teamId != null ? {workspaceId: where.teamId} : {}),
+        ...(where.channelId != null ? {channelId: where.channelId} : {}),
+        ...(where.threadTs != null && where.channelId != null ? {threadId: threadKey(where.channelId, where.threadTs)} : {}),
+        ...(locale != null ? {locale} : {})
+    };
+}
+
+/** The workspace's settings with Kotae's defaults; thread replies reach the bot anyway, so no mention by default. */
+export function settingsFor(context: SlackContext, teamId: string | undefined): EffectiveSettings {
+    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: teamId, mentionByDefault: false});
+}

@@ -1,11 +1,12 @@
 import {DiscordAdapter} from "../adapters/discord/DiscordAdapter.js";
+import {SlackAdapter} from "../adapters/slack/SlackAdapter.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {ExitCode} from "./cliSupport.js";
 
 /**
  * `kotae serve` (what `npm start` and pm2 run): checks what a server needs (database, model, Python
- * sandbox, renderer), then answers on Discord until stopped. With no chat platform configured it says
+ * sandbox, renderer), then answers on Discord and/or Slack until stopped. With no chat platform configured it says
  * what to configure and exits 0, so pm2 does not restart it in a loop.
  */
 export async function runServe(config: KotaeConfig): Promise<ExitCode> {
@@ -31,18 +32,31 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
             ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
             : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
-        if (config.discordToken != null) {
-            const discord = await DiscordAdapter.start(runtime, config);
-            out(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`);
-            await untilStopped();
-            out("Kotae: stopping (running requests are cancelled and logged).");
-            await discord.close();
-            return ExitCode.Ok;
+        const adapters: AsyncDisposable[] = [];
+        try {
+            if (config.discordToken != null) {
+                const discord = await DiscordAdapter.start(runtime, config);
+                adapters.push(discord);
+                out(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`);
+            }
+            if (config.slackBotToken != null) {
+                const slack = await SlackAdapter.start(runtime, config);
+                adapters.push(slack);
+                out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
+            }
+            if (adapters.length > 0) {
+                await untilStopped();
+                out("Kotae: stopping (running requests are cancelled and logged).");
+                return ExitCode.Ok;
+            }
+        } finally {
+            for (const adapter of adapters.reverse())
+                await adapter[Symbol.asyncDispose]();
         }
 
         out("");
-        out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID to answer on");
-        out("Discord (the Slack adapter and the web playground come in the next releases). Meanwhile, solve from the terminal:");
+        out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or");
+        out("KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, solve from the terminal:");
         out("  npx kotae solve \"1から100までの自然数の和を求めてください\"");
         out("and check the installation with: npx kotae doctor");
         // No model configured is the normal first run (explained above); a configured model that fails is an error.

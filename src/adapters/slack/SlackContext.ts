@@ -1,5 +1,5 @@
 import type {App} from "@slack/bolt";
-import type {WebClient} from "@slack/web-api";
+import type {webApi} from "@slack/bolt";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
@@ -22,7 +22,7 @@ export type SlackContext = {
 };
 
 /** A user's Slack locale and whether they administer the workspace (cached). */
-export function userFacts(context: SlackContext, client: WebClient, userId: string): Promise<UserFacts> {
+export function userFacts(context: SlackContext, client: webApi.WebClient, userId: string): Promise<UserFacts> {
     let facts = context.users.get(userId);
     if (facts == null) {
         facts = client.users.info({user: userId, include_locale: true}).then(
@@ -38,7 +38,7 @@ export function threadKey(channelId: string, threadTs: string): string {
     return `${channelId}/${threadTs}`;
 }
 
-export async function requesterOf(context: SlackContext, client: WebClient, where: {
+export async function requesterOf(context: SlackContext, client: webApi.WebClient, where: {
     userId: string, teamId: string | undefined, channelId: string | undefined, threadTs?: string | undefined
 }): Promise<Requester> {
     const {locale} = await userFacts(context, client, where.userId);

@@ -1,0 +1,85 @@
+import {App, LogLevel, type AppOptions} from "@slack/bolt";
+import type {AddressInfo} from "node:net";
+import type {Server} from "node:http";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
+import {registerFollowUps} from "./followUpFeature.js";
+import {registerSettings} from "./settingsFeature.js";
+import type {SlackContext} from "./SlackContext.js";
+import {registerSolve} from "./solveFeature.js";
+
+/**
+ * Kotae on Slack: one Bolt app, over HTTP (Slack calls `/slack/events`, signatures verified) or Socket Mode
+ * (an app-level token, no public URL), with the same engine, storage and renderer as every adapter.
+ */
+export class SlackAdapter implements AsyncDisposable {
+    private constructor(
+        private readonly context: SlackContext,
+        /** The HTTP port Slack's requests arrive on (undefined in Socket Mode). */
+        public readonly port: number | undefined
+    ) {}
+
+    public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<SlackAdapter> {
+        if (config.slackBotToken == null || (config.slackSigningSecret == null && config.slackAppToken == null))
+            throw new KotaeError(ErrorCode.ConfigInvalid, "Set KOTAE_SLACK_BOT_TOKEN and KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode).", {
+                params: {detail: "KOTAE_SLACK_BOT_TOKEN"}
+            });
+        const socketMode = config.slackAppToken != null;
+        const app = new App({
+            token: config.slackBotToken,
+            ...(socketMode ? {socketMode: true, appToken: config.slackAppToken} : {signingSecret: config.slackSigningSecret}),
+            logLevel: LogLevel.ERROR,
+            clientOptions: {
+                ...(config.slackApiUrl != null ? {slackApiUrl: config.slackApiUrl} : {}),
+                // A few quick retries; a rate-limited call (429) still waits as long as Retry-After says.
+                retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}
+            }
+        } as AppOptions);
+        const context: SlackContext = {runtime, config, app, running: new Map(), users: new Map()};
+
+        // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): the first delivery already started the work.
+        const seenEvents = new Set<string>();
+        app.use(async ({context: boltContext, body, next}) => {
+            const eventId = (body as {event_id?: string}).event_id;
+            if ((boltContext.retryNum ?? 0) > 0 || (eventId != null && seenEvents.has(eventId)))
+                return;
+            if (eventId != null) {
+                seenEvents.add(eventId);
+                if (seenEvents.size > 10_000) seenEvents.clear();
+            }
+            await next();
+        });
+
+        let botUserId: string;
+        try {
+            const identity = await app.client.auth.test();
+            botUserId = String(identity.user_id);
+        } catch (error) {
+            throw new KotaeError(ErrorCode.ConfigInvalid, `Slack refused the bot token: ${error instanceof Error ? error.message : String(error)}. Check KOTAE_SLACK_BOT_TOKEN.`, {
+                cause: error, params: {detail: "KOTAE_SLACK_BOT_TOKEN"}
+            });
+        }
+        registerSolve(context);
+        registerFollowUps(context, botUserId);
+        registerSettings(context);
+
+        if (socketMode) {
+            await app.start();
+            return new SlackAdapter(context, undefined);
+        }
+        const server = await app.start(config.slackPort) as unknown as Server;
+        return new SlackAdapter(context, (server.address() as AddressInfo).port);
+    }
+
+    /** Cancels running solves (the engine logs them) and stops receiving. */
+    public async close(): Promise<void> {
+        for (const running of this.context.running.values())
+            running.cancel.abort();
+        await this.context.app.stop();
+    }
+
+    public async [Symbol.asyncDispose](): Promise<void> {
+        await this.close();
+    }
+}

@@ -1,0 +1,65 @@
+import type {webApi} from "@slack/bolt";
+import type {Requester} from "../../../storage/KotaeStore.js";
+import {solutionSource} from "../shared/solutionSource.js";
+import {textSections} from "./slackBlocks.js";
+import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
+
+type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
+
+/**
+ * Follow-ups in an answer's thread: replies there (or, when the workspace asks for it, only those that
+ * @mention Kotae). A mention arrives as both a message and an app_mention event: it is answered once.
+ */
+export function registerFollowUps(context: SlackContext, botUserId: string): void {
+    const answered = new Set<string>();
+    const onThreadMessage = async (event: ThreadMessage, teamId: string | undefined, client: webApi.WebClient): Promise<void> => {
+        if (event.bot_id != null || event.subtype != null || event.user == null || event.user === botUserId || event.thread_ts == null)
+            return;
+        const key = threadKey(event.channel, event.ts);
+        if (answered.has(key))
+            return;
+        const original = context.runtime.store.findByThread(platform, threadKey(event.channel, event.thread_ts));
+        if (original == null)
+            return;
+        const mention = `<@${botUserId}>`;
+        const text = event.text ?? "";
+        if (settingsFor(context, teamId).followUpsNeedMention && !text.includes(mention))
+            return;
+        answered.add(key);
+        if (answered.size > 10_000) answered.clear(); // only recent duplicates matter
+        const requester = await requesterOf(context, client, {userId: event.user, teamId, channelId: event.channel, threadTs: event.thread_ts});
+        await answer(context, client, {interactionId: original.id, profile: original.profile, question: text.replaceAll(mention, "").trim(), requester, threadTs: event.thread_ts});
+    };
+    context.app.event("message", async ({event, body, client}) => {
+        await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);
+    });
+    context.app.event("app_mention", async ({event, body, client}) => {
+        await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);
+    });
+}
+
+async function answer(context: SlackContext, client: webApi.WebClient, question: {
+    interactionId: number, profile: string, question: string, requester: Requester, threadTs: string
+}): Promise<void> {
+    const channel = question.requester.channelId!;
+    let text: string | undefined;
+    let failure: string | undefined;
+    for await (const event of context.runtime.engine.followUp({interactionId: question.interactionId, question: question.question, requester: question.requester})) {
+        if (event.type === "replied") text = event.text;
+        if (event.type === "failed") failure = event.message;
+    }
+    const reply = text ?? failure ?? "";
+    await client.chat.postMessage({channel, thread_ts: question.threadTs, text: reply.slice(0, 3000), blocks: textSections(reply)});
+    if (text != null && /[$\\]/.test(text)) { // math is readable only as an image on Slack
+        const rendered = await context.runtime.renderer.render({
+            kind: "solution", theme: settingsFor(context, question.requester.workspaceId).theme,
+            ...(question.requester.locale != null ? {locale: question.requester.locale} : {}),
+            solution: solutionSource(context.runtime.profiles, question.profile, text)
+        });
+        if (rendered.images.length > 0)
+            await client.files.uploadV2({
+                channel_id: channel, thread_ts: question.threadTs,
+                file_uploads: rendered.images.slice(0, 4).map((image, index) => ({file: Buffer.from(image.png), filename: `answer-${index + 1}.png`}))
+            });
+    }
+}

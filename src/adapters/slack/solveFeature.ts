@@ -1,0 +1,193 @@
+import type {webApi} from "@slack/bolt";
+import {solveCommand} from "../../../commands/solve.js";
+import {answersEqual} from "../../answers/answersEqual.js";
+import type {SolveRequest} from "../../engine/Engine.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
+import {NoticeCode} from "../../errors/NoticeCode.js";
+import {localize} from "../../i18n/messages.js";
+import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
+import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
+import type {Requester} from "../../../storage/KotaeStore.js";
+import {ProgressThrottle} from "../shared/ProgressThrottle.js";
+import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
+import {solutionSource} from "../shared/solutionSource.js";
+import {answerSummary, watchSolve} from "../shared/watchSolve.js";
+import {actionIds, answerBlocks, callbackIds, progressBlocks, textSections} from "./slackBlocks.js";
+import {requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+
+/** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
+const progressIntervalMs = 1200;
+
+/** `/solve`, the answer's buttons and the report form. */
+export function registerSolve(context: SlackContext): void {
+    const {app} = context;
+    app.command("/solve", async ({command, ack, client, respond}) => {
+        await ack();
+        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
+        await solveInChannel(context, client, requester, parseSolveText(command.text), {
+            refuse: (message) => respond({response_type: "ephemeral", text: message}).then(() => {})
+        });
+    });
+
+    app.action({type: "block_actions", action_id: /^kotae:/}, async ({ack, body, action, client}) => {
+        await ack();
+        if (action.type !== "button" || body.channel == null)
+            return;
+        const interactionId = Number(action.value);
+        const {store} = context.runtime;
+        const original = store.getInteraction(interactionId);
+        const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: body.channel.id});
+        const texts = uiTexts(requester.locale);
+        store.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action.action_id.replace("kotae:", "")}`});
+        const tellUser = (text: string) => client.chat.postEphemeral({channel: body.channel!.id, user: body.user.id, text});
+        if (original == null) {
+            await tellUser(localize(ErrorCode.ConversationUnknown, requester.locale));
+            return;
+        }
+        const threadTs = original.threadId?.split("/")[1];
+        switch (action.action_id) {
+            case actionIds.cancel: {
+                const running = context.running.get(interactionId);
+                if (running != null && running.userId !== body.user.id) await tellUser(texts.notYours);
+                else running?.cancel.abort();
+                return;
+            }
+            case actionIds.report:
+                await client.views.open({trigger_id: body.trigger_id, view: reportView(interactionId, texts)});
+                return;
+            case actionIds.retry:
+                await solveInChannel(context, client, requester, {
+                    problem: original.question, mode: original.mode, profile: original.profile, parentId: interactionId,
+                    seed: Math.floor(Math.random() * 2 ** 31)
+                }, {refuse: (message) => tellUser(message).then(() => {})});
+                return;
+            case actionIds.show: {
+                const rendered = await context.runtime.renderer.render({
+                    kind: "solution", theme: settingsFor(context, body.team?.id).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
+                    solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")
+                });
+                if (rendered.images.length === 0) {
+                    await client.chat.postMessage({channel: body.channel.id, ...(threadTs != null ? {thread_ts: threadTs} : {}),
+                        text: localize(NoticeCode.RenderFailed, requester.locale), blocks: textSections(rendered.alt)});
+                    return;
+                }
+                await client.files.uploadV2({
+                    channel_id: body.channel.id, ...(threadTs != null ? {thread_ts: threadTs} : {}),
+                    file_uploads: rendered.images.map((image, index) => ({file: Buffer.from(image.png), filename: `solution-${index + 1}.png`}))
+                });
+            }
+        }
+    });
+
+    app.view(callbackIds.report, async ({ack, view, body, client}) => {
+        await ack();
+        const interactionId = Number(view.private_metadata);
+        const {store} = context.runtime;
+        const original = store.getInteraction(interactionId);
+        const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: original?.channelId ?? undefined});
+        const texts = uiTexts(requester.locale);
+        const corrected = view.state.values["answer"]?.["answer"]?.value?.trim() ?? "";
+        const comment = view.state.values["comment"]?.["comment"]?.value?.trim() ?? "";
+        const equals = corrected !== "" && original?.answer != null ? answersEqual(original.answer, corrected) : undefined;
+        store.addFeedback({
+            interactionId, requester, kind: "wrong_answer",
+            ...(corrected !== "" ? {correctedAnswer: corrected} : {}),
+            ...(comment !== "" ? {comment} : {}),
+            ...(equals != null ? {correctionEqualsModelAnswer: equals} : {})
+        });
+        if (original?.channelId != null)
+            await client.chat.postEphemeral({channel: original.channelId, user: body.user.id,
+                text: equals === true ? `${texts.reportThanks}\n${texts.reportMatchesModel}` : texts.reportThanks});
+    });
+}
+
+/** `/solve` text: the problem, with optional `mode:tir` / `style:sansu` words anywhere in it. */
+export function parseSolveText(text: string): Pick<SolveRequest, "problem" | "mode" | "profile"> {
+    const values: Record<string, string> = {};
+    const problem = text.replace(/(?:^|\s)(mode|style|モード|スタイル)[:：](\S+)/g, (_word, name: string, value: string) => {
+        values[name === "モード" ? "mode" : name === "スタイル" ? "style" : name] = value;
+        return " ";
+    }).trim();
+    return solveCommand.toRequest({...values, problem});
+}
+
+/**
+ * Posts a message in the channel that shows the solve's progress, then becomes the answer with its
+ * buttons; the answer card goes into the message's thread, where follow-ups continue.
+ */
+async function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+    refuse: (message: string) => Promise<void>
+}): Promise<void> {
+    const {runtime} = context;
+    const channel = requester.channelId;
+    if (channel == null)
+        return;
+    const texts = uiTexts(requester.locale);
+    const settings = settingsFor(context, requester.workspaceId);
+    const {isAdmin} = await userFacts(context, client, requester.userId);
+    const solveRequest = {
+        ...request,
+        ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),
+        ...(request.profile == null && settings.profile != null ? {profile: settings.profile} : {}),
+        requester
+    };
+    const refusal = checkPreconditions({requester, channelId: channel, settings: settings.stored, isModerator: isAdmin}, channelAllowed, withinRateLimit(runtime.store));
+    if (refusal != null) {
+        await reply.refuse(runtime.engine.refuse(solveRequest, refusal).message);
+        return;
+    }
+
+    const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
+    const ts = posted.ts!;
+    const cancel = new AbortController();
+    let interactionId: number | undefined;
+    const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
+        const status = describePhase(phase, texts);
+        await client.chat.update({channel, ts, text: status, blocks: progressBlocks(status, interactionId, texts)});
+    }, progressIntervalMs, samePhase);
+    let watched;
+    try {
+        watched = await watchSolve(runtime.engine, {...solveRequest, signal: cancel.signal}, {
+            onInteraction: (id) => {
+                interactionId = id;
+                context.running.set(id, {cancel, userId: requester.userId});
+            },
+            onPhase: (phase) => progress.update(phase)
+        });
+    } finally {
+        await progress.stop();
+        if (interactionId != null) context.running.delete(interactionId);
+    }
+
+    const {result, failure, notices} = watched;
+    if (result == null) {
+        await client.chat.update({channel, ts, text: failure ?? texts.cancelled, blocks: textSections(failure ?? texts.cancelled)});
+        return;
+    }
+    runtime.store.setThread(result.interactionId, threadKey(channel, ts));
+    const summary = answerSummary(result, texts);
+    const card = result.answer != null
+        ? await runtime.renderer.render({kind: "answer", answer: result.answer, theme: settings.theme, ...(requester.locale != null ? {locale: requester.locale} : {})})
+        : undefined;
+    const lines = [...notices, summary, ...(card != null && card.images.length === 0 ? [localize(NoticeCode.RenderFailed, requester.locale)] : [])];
+    await client.chat.update({channel, ts, text: lines.join("\n"), blocks: answerBlocks(lines, result.interactionId, texts, result.answer != null)});
+    const image = card?.images[0];
+    if (image != null)
+        await client.files.uploadV2({channel_id: channel, thread_ts: ts, file: Buffer.from(image.png), filename: "answer.png", alt_text: summary});
+    await client.chat.postMessage({channel, thread_ts: ts, text: texts.followUpHint(settings.followUpsNeedMention)});
+}
+
+function reportView(interactionId: number, texts: UiTexts) {
+    const input = (id: string, label: string, multiline: boolean) => ({
+        type: "input" as const, block_id: id, optional: true, label: {type: "plain_text" as const, text: label},
+        element: {type: "plain_text_input" as const, action_id: id, multiline}
+    });
+    return {
+        type: "modal" as const,
+        callback_id: callbackIds.report,
+        private_metadata: String(interactionId),
+        title: {type: "plain_text" as const, text: texts.reportTitle.slice(0, 24)},
+        submit: {type: "plain_text" as const, text: "OK"},
+        blocks: [input("answer", texts.reportAnswerLabel, false), input("comment", texts.reportCommentLabel, true)]
+    };
+}

@@ -8,6 +8,7 @@ import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
 import {deployCommands} from "../adapters/discord/DiscordAdapter.js";
+import {slackManifest} from "../adapters/slack/slackManifest.js";
 import {locales, type Locale} from "../i18n/messages.js";
 import {themeNames} from "../render/RenderTheme.js";
 import {ExitCode, terminalLocale} from "./cliSupport.js";
@@ -151,6 +152,13 @@ export function buildProgram(): Command {
         .description("run Kotae: the engine and, when configured, the Discord adapter, until stopped"))
         .action(async (flags: EngineFlags) => {
             process.exitCode = await runServe(configFrom(flags));
+        });
+
+    program.command("slack-manifest")
+        .description("print the Slack app manifest (commands, scopes, events) to create the app in one step")
+        .option("--url <url>", "where Slack sends requests (HTTP mode)", "https://kotae.example.org/slack/events")
+        .action((flags: {url: string}) => {
+            process.stdout.write(JSON.stringify(slackManifest(flags.url), null, 2) + "\n");
         });
 
     program.command("deploy-commands")

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import {setTimeout as sleep} from "node:timers/promises";
 import {describe, expect, it} from "vitest";
 import {ProgressThrottle} from "../../src/adapters/shared/ProgressThrottle.js";
@@ -74,5 +75,14 @@ describe("ProgressThrottle", () => {
         await throttle.stop();
         expect(most).toBe(1);
         expect(shown.at(-1)).toBe(4);
+    });
+});
+
+describe("the Slack app manifest in the repository", () => {
+    it("is what `kotae slack-manifest` generates from the command definitions", async () => {
+        const {slackManifest} = await import("../../src/adapters/slack/slackManifest.js");
+        const committed = JSON.parse(fs.readFileSync(new URL("../../slack-app-manifest.json", import.meta.url), "utf8")) as unknown;
+        expect(committed).toEqual(slackManifest());
+        expect(JSON.stringify(committed)).toContain("\"/solve\"");
     });
 });

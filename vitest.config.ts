@@ -36,6 +36,15 @@ export default defineConfig({
                 fileParallelism: false
             }
         }, {
+            // The real @slack/bolt app (HTTP mode and Socket Mode) against the fake Slack in tests/support/fakeSlack, on loopback.
+            test: {
+                name: "slack",
+                include: ["tests/slack/**/*.test.ts"],
+                testTimeout: 30_000,
+                hookTimeout: 30_000,
+                fileParallelism: false
+            }
+        }, {
             // Runs real bubblewrap and /usr/bin/python3 with sympy and numpy (see scripts/setup.mjs). After
             // the other projects, not beside them: its timing checks need the cores, and its checks that
             // nothing is left running would see another project's sandboxes.

@@ -1,0 +1,438 @@
+/**
+ * A fake Slack on 127.0.0.1 (the Web API under /api/, the upload host, response_urls and Socket Mode's
+ * WebSocket) that the real @slack/bolt 4 app runs against, in HTTP mode or Socket Mode, for end-to-end
+ * tests of a bot without the internet.
+ *
+ *     const fake = await FakeSlack.start();
+ *     // Bolt calls auth.test when constructed; keep retries few and short (the default is ten over 30 minutes).
+ *     const clientOptions = {slackApiUrl: fake.apiUrl, retryConfig: {retries: 0}};
+ *     // HTTP mode: the default HTTPReceiver's start() resolves to its http.Server.
+ *     const app = new App({token: fake.botToken, signingSecret: fake.signingSecret, clientOptions});
+ *     const server = await app.start(0) as Server;
+ *     fake.connectHttp(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`);
+ *     // Or Socket Mode: apps.connections.open with the app token, then the WebSocket.
+ *     const app = new App({token: fake.botToken, appToken: fake.appToken, socketMode: true, clientOptions});
+ *     await app.start(); await fake.socketConnected();
+ *
+ *     const command = await fake.slashCommand({command: "/solve", text: "1+1"});  // resolves on the ack
+ *     expect(command.inTime).toBe(true);
+ *     await fake.waitForCall("files.completeUploadExternal");
+ *     const [answer] = fake.messagesIn(fake.channel.id);
+ *     await fake.blockAction({message: answer!, actionId: "report"});
+ *     await fake.submitView({callbackId: "report-form", fields: {reason: "符号が逆です"}});
+ *     const {event} = await fake.message({text: "もう一度", threadTs: answer!.ts, mentionsBot: true});
+ *     await fake.redeliver(event, {num: 1, reason: "http_timeout"});
+ *     …
+ *     await app.stop(); await fake.close();  // the app first, or Socket Mode's client reconnects
+ *
+ * API (FakeSlack):
+ *   static start({signingSecret?, botToken?, appToken?}?): Promise<FakeSlack>
+ *   apiUrl (ends with /api/), signingSecret, botToken (xoxb-), appToken (xapp-), team {id, name, domain},
+ *   appId, botUserId, botId, channel (public, the bot in it), admin, student, otherStudent
+ *   addUser({name, realName?, locale?, admin?}), addChannel({name, isPrivate?, botIsMember?})
+ *   connectHttp(receiverUrl), socketConnected(timeoutMs?)
+ *   Deliveries, each resolving to a Delivery {transport, status (HTTP status | "acked" | "no_ack"), body
+ *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), envelope, eventId}; in HTTP mode each
+ *   takes signature?: "valid" | "bad" | "stale" | "missing":
+ *     slashCommand({command, text?, user?, channelId?}), blockAction({message, actionId, blockId?, user?}),
+ *     submitView({callbackId, fields, user?}), viewSubmission({callbackId, values, privateMetadata?, user?}),
+ *     message({text, channelId?, threadTs?, user?, mentionsBot?}) → {message, event, appMention},
+ *     redeliver(delivery, {num, reason?})
+ *   Observation: calls, waitForCall(method, predicate?, timeoutMs?), messagesIn(channelId, threadTs?),
+ *   findMessage(channelId, ts), uploads, responseUrlPosts, ephemerals, viewsOpened, latestView(callbackId),
+ *   homeView(user); failNext({method, times?} & ({status: 429, retryAfterSeconds?} | {status: 5xx} | {error}));
+ *   close()
+ *
+ * The world: one team ("数学の質問", domain kotae-study), the app's bot user, a public channel `channel`
+ * the bot is in, `admin` (is_admin and is_owner), `student` and `otherStudent`; people's locale is
+ * "ja-JP" (users.info with include_locale) unless `addUser` says otherwise.
+ *
+ * What Slack does and the fake does too: HTTP deliveries signed over the exact bytes sent (v0 HMAC-SHA256
+ * of `v0:{timestamp}:{body}`), form-encoded commands, interactions in a form's `payload`, events as JSON;
+ * Socket Mode envelopes with `accepts_response_payload`, and `retry_attempt: 0` on an event's first
+ * delivery (so Bolt's context.retryNum is 0 there, undefined over HTTP); `message` and `app_mention` both
+ * delivered for a mention, with different event_ids; one trigger_id per interaction, good for one
+ * views.open within 3 s; random block_id / action_id where the app gave none; limits with Slack's errors
+ * (`msg_too_long` over 4 000 characters for chat.update and 40 000 for chat.postMessage, `invalid_blocks`
+ * for a 51st block or a 3 001-character section, `invalid_arguments` for a 25-character modal title …);
+ * `not_in_channel`, `cant_update_message`; tokens checked (`not_authed`, `invalid_auth`,
+ * `not_allowed_token_type`); files.uploadV2's three steps with the bytes kept, the file shared as a
+ * message in the channel or thread; what a response_url post or a command's ack body does (ephemeral,
+ * in_channel, replace or delete the original). Unknown methods: `unknown_method`, recorded.
+ * Not simulated: Slack's own rate limits (inject them with `failNext`: a 429 with Retry-After, which
+ * @slack/web-api waits out when it has retries left); redelivering an event acked late (call
+ * `redeliver`); the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
+ * Home's messages tab; clicks on anything but buttons.
+ */
+import http from "node:http";
+import type {AddressInfo} from "node:net";
+import {Observed} from "../fakeDiscord/Observed.js";
+import {Files, type RecordedUpload} from "./Files.js";
+import {opaque} from "./ids.js";
+import {
+    Interactions,
+    type BlockActionOptions,
+    type Envelope,
+    type MessageOptions,
+    type RecordedEphemeral,
+    type SlashCommandOptions,
+    type SubmitViewOptions,
+    type ViewSubmissionOptions
+} from "./Interactions.js";
+import {readRequestBody, type ReceivedFile} from "./requestBody.js";
+import {SlackApiError} from "./SlackApiError.js";
+import {postToApp, SocketModeServer, type Ack, type Retry, type Signature} from "./transports.js";
+import {Views, type OpenedView, type RecordedSlackView, type ViewFields, type ViewStateValues} from "./Views.js";
+import {WebApi} from "./WebApi.js";
+import {Workspace, type FakeSlackChannel, type FakeSlackTeam, type FakeSlackUser, type RecordedSlackMessage, type SlackFile} from "./Workspace.js";
+
+export type {
+    BlockActionOptions, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
+    RecordedSlackView, RecordedUpload, Signature, SlackFile, SlashCommandOptions, SubmitViewOptions, ViewFields, ViewStateValues, ViewSubmissionOptions
+};
+
+export type FakeSlackOptions = {signingSecret?: string, botToken?: string, appToken?: string};
+
+/** HTTP mode only: how the delivery is signed (default "valid"). Socket Mode deliveries are not signed. */
+export type DeliveryOptions = {signature?: Signature};
+
+/** A delivery the app acked (or did not): the ack, and what was sent, for `redeliver`. */
+export type Delivery = Ack & {
+    readonly transport: "http" | "socket",
+    /** Acked within Slack's 3 s; later, Slack shows the person "operation_timeout" or retries the event. */
+    readonly inTime: boolean,
+    readonly envelope: Envelope,
+    /** An event's event_id, the key to deduplicate redeliveries by. */
+    readonly eventId: string | undefined
+};
+
+/** A person's message: as posted in the workspace, and the deliveries of `message` and (mentioning the bot) `app_mention`. */
+export type MessageDelivery = {readonly message: RecordedSlackMessage, readonly event: Delivery, readonly appMention: Delivery | undefined};
+
+/** One request the app made to the fake, as the fake saw and answered it. */
+export type RecordedSlackCall = {
+    /** The Web API method ("chat.postMessage"), or "(upload)" for the upload host, "(response_url)" for a response_url. */
+    readonly method: string,
+    /** The request's path: /api/chat.postMessage, /upload/v1/…, /response/…. */
+    readonly path: string,
+    /** Form fields or JSON, with the JSON-encoded ones (blocks, view, files …) decoded. */
+    readonly args: Record<string, unknown>,
+    readonly files: readonly ReceivedFile[],
+    /** From `Authorization: Bearer …` or a `token` argument. */
+    readonly token: string | undefined,
+    readonly status: number,
+    /** The JSON answered, or the text (upload host, response_url). */
+    readonly response: unknown,
+    /** Whether the answer was a failure injected with `failNext`. */
+    readonly injected: boolean
+};
+
+/**
+ * The next `times` (default 1) calls of `method` (or "(upload)", "(response_url)") fail: a 429 with
+ * Retry-After (default 1 s; @slack/web-api reads whole seconds) and `{ok: false, error: "ratelimited"}`,
+ * a 5xx, or HTTP 200 with `{ok: false, error}`.
+ */
+export type FailureOptions = {method: string, times?: number} & ({status: 429, retryAfterSeconds?: number} | {status: 500 | 502 | 503} | {error: string});
+
+type Reply = {status: number, body: unknown, headers?: Record<string, string>};
+
+type Failure = FailureOptions & {remaining: number};
+
+const uploadMethod = "(upload)";
+const responseUrlMethod = "(response_url)";
+const slackAckDeadlineMs = 3_000;
+const defaultTimeoutMs = 5_000;
+
+export class FakeSlack {
+    /** For `clientOptions.slackApiUrl`; ends with /api/. */
+    readonly apiUrl: string;
+    readonly signingSecret: string;
+    readonly botToken: string;
+    readonly appToken: string;
+    readonly team: FakeSlackTeam;
+    readonly appId: string;
+    readonly botUserId: string;
+    readonly botId: string;
+    /** A public channel the bot is in; deliveries happen here unless a test names another. */
+    readonly channel: FakeSlackChannel;
+    /** is_admin and is_owner. */
+    readonly admin: FakeSlackUser;
+    /** Sends commands, clicks and messages unless a test names someone else. */
+    readonly student: FakeSlackUser;
+    readonly otherStudent: FakeSlackUser;
+    readonly #server: http.Server;
+    readonly #baseUrl: string;
+    readonly #workspace = new Workspace();
+    readonly #views = new Views(this.#workspace);
+    readonly #files: Files;
+    readonly #interactions: Interactions;
+    readonly #webApi: WebApi;
+    readonly #socketMode: SocketModeServer;
+    readonly #calls = new Observed<RecordedSlackCall>((call) => `${call.method} → ${call.status} ${JSON.stringify(call.response)}${call.injected ? " (injected)" : ""}`);
+    readonly #failures: Failure[] = [];
+    #receiverUrl: string | undefined;
+
+    static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+        const server = http.createServer();
+        await new Promise<void>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => resolve());
+        });
+        return new FakeSlack(server, options);
+    }
+
+    private constructor(server: http.Server, options: FakeSlackOptions) {
+        this.#server = server;
+        this.#baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        this.apiUrl = `${this.#baseUrl}/api/`;
+        this.signingSecret = options.signingSecret ?? opaque();
+        this.botToken = options.botToken ?? `xoxb-${opaque()}`;
+        this.appToken = options.appToken ?? `xapp-1-${opaque()}`;
+        const workspace = this.#workspace;
+        this.team = workspace.team;
+        this.appId = workspace.appId;
+        this.botUserId = workspace.bot.id;
+        this.botId = workspace.botId;
+        this.channel = workspace.addChannel({name: "math-help"});
+        this.admin = workspace.addUser({name: "sensei", realName: "先生", admin: true, owner: true});
+        this.student = workspace.addUser({name: "taro", realName: "太郎"});
+        this.otherStudent = workspace.addUser({name: "hanako", realName: "花子"});
+        this.#files = new Files(workspace, this.#baseUrl);
+        this.#interactions = new Interactions({workspace, views: this.#views, baseUrl: this.#baseUrl, defaults: {user: this.student, channel: this.channel}});
+        this.#socketMode = new SocketModeServer(server, {baseUrl: this.#baseUrl, appId: workspace.appId});
+        this.#webApi = new WebApi({
+            workspace,
+            views: this.#views,
+            files: this.#files,
+            interactions: this.#interactions,
+            tokens: {bot: this.botToken, app: this.appToken},
+            socketModeUrl: () => this.#socketMode.openUrl()
+        });
+        server.on("request", (request, response) => {
+            this.#serve(request, response).catch((error: unknown) => {
+                console.error("The fake Slack failed to serve a request:", error);
+                response.destroy();
+            });
+        });
+    }
+
+    addUser(options: {name: string, realName?: string, locale?: string, admin?: boolean}): FakeSlackUser {
+        return this.#workspace.addUser(options);
+    }
+
+    /** Another channel; with `botIsMember: false` the bot's posts there fail with `not_in_channel`. */
+    addChannel(options: {name: string, isPrivate?: boolean, botIsMember?: boolean}): FakeSlackChannel {
+        return this.#workspace.addChannel(options);
+    }
+
+    /** HTTP mode: where deliveries go (the app's receiver, e.g. http://127.0.0.1:PORT/slack/events) while no Socket Mode connection is open. */
+    connectHttp(receiverUrl: string): void {
+        this.#receiverUrl = receiverUrl;
+    }
+
+    /** Resolves once a Socket Mode app has connected and been sent `hello`; deliveries then go over the socket. */
+    socketConnected(timeoutMs = defaultTimeoutMs): Promise<void> {
+        return this.#socketMode.connected(timeoutMs);
+    }
+
+    /** A slash command in the channel; its ack's text / blocks become the command's reply (ephemeral unless in_channel). */
+    slashCommand(options: SlashCommandOptions & DeliveryOptions): Promise<Delivery> {
+        return this.#deliver(this.#interactions.slashCommand(options), options.signature);
+    }
+
+    /** A click on a button of one of the bot's messages (as the message is now), with trigger_id and response_url. */
+    blockAction(options: BlockActionOptions & DeliveryOptions): Promise<Delivery> {
+        return this.#deliver(this.#interactions.blockAction(options), options.signature);
+    }
+
+    /** Submits the latest modal the app opened with that callback_id, its inputs filled as `fields` says (by action_id). */
+    submitView(options: SubmitViewOptions & DeliveryOptions): Promise<Delivery> {
+        return this.#deliver(this.#interactions.submitView(options), options.signature);
+    }
+
+    /** A view_submission with raw state values, for a view the app need not have opened. */
+    viewSubmission(options: ViewSubmissionOptions & DeliveryOptions): Promise<Delivery> {
+        return this.#deliver(this.#interactions.viewSubmission(options), options.signature);
+    }
+
+    /** A person's message: posted in the workspace, then delivered as `message` and, mentioning the bot, `app_mention` (concurrently, as Slack does). */
+    async message(options: MessageOptions & DeliveryOptions): Promise<MessageDelivery> {
+        const {message, event, appMention} = this.#interactions.message(options);
+        const [eventDelivery, mentionDelivery] = await Promise.all([
+            this.#deliver(event, options.signature),
+            appMention === undefined ? undefined : this.#deliver(appMention, options.signature)
+        ]);
+        return {message, event: eventDelivery, appMention: mentionDelivery};
+    }
+
+    /** Slack's retry of an event: the same payload and event_id, with X-Slack-Retry-Num (HTTP) or retry_attempt (Socket Mode). */
+    redeliver(delivery: Delivery, retry: {num: number, reason?: string} & DeliveryOptions): Promise<Delivery> {
+        if (delivery.envelope.type !== "events_api")
+            throw new Error("Slack retries events only, not commands or interactions");
+        return this.#deliver(delivery.envelope, retry.signature, {num: retry.num, reason: retry.reason ?? "http_timeout"});
+    }
+
+    /** Every request the app made to the fake, in the order answered. */
+    get calls(): readonly RecordedSlackCall[] {
+        return this.#calls.items;
+    }
+
+    /** The first call of `method`, already made or still to come, that matches. */
+    waitForCall(method: string, predicate: (call: RecordedSlackCall) => boolean = () => true, timeoutMs = defaultTimeoutMs): Promise<RecordedSlackCall> {
+        return this.#calls.waitFor((call) => call.method === method && predicate(call), timeoutMs, `a ${method} call`);
+    }
+
+    /** The bot's messages, oldest first, as they are now: the channel's top-level ones, or with threadTs that thread's replies. */
+    messagesIn(channelId: string, threadTs?: string): RecordedSlackMessage[] {
+        return this.#workspace.messagesIn(channelId, threadTs).filter((message) => message.user === this.botUserId);
+    }
+
+    /** Anyone's message by channel and ts, as it is now. */
+    findMessage(channelId: string, ts: string): RecordedSlackMessage | undefined {
+        return this.#workspace.message(channelId, ts);
+    }
+
+    /** Completed files.uploadV2 uploads, with their bytes. */
+    get uploads(): readonly RecordedUpload[] {
+        return this.#files.uploads;
+    }
+
+    /** Posts to response_urls: the URL and the JSON body. */
+    get responseUrlPosts(): {url: string, body: Record<string, unknown>}[] {
+        return this.#calls.items.filter((call) => call.method === responseUrlMethod).map((call) => ({url: this.#baseUrl + call.path, body: call.args}));
+    }
+
+    /** chat.postEphemeral messages, and what response_urls and command acks showed one person. */
+    get ephemerals(): readonly RecordedEphemeral[] {
+        return this.#interactions.ephemerals;
+    }
+
+    /** Modals the app opened (views.open), as opened. */
+    get viewsOpened(): readonly OpenedView[] {
+        return this.#views.opened;
+    }
+
+    /** The latest modal with this callback_id as it is now (views.update applied). */
+    latestView(callbackId: string): RecordedSlackView | undefined {
+        return this.#views.latest(callbackId)?.view;
+    }
+
+    /** The App Home tab last published for this person (views.publish). */
+    homeView(user: FakeSlackUser): RecordedSlackView | undefined {
+        return this.#views.home(user);
+    }
+
+    failNext(options: FailureOptions): void {
+        this.#failures.push({...options, remaining: options.times ?? 1});
+    }
+
+    async close(): Promise<void> {
+        this.#calls.close();
+        await this.#socketMode.close();
+        this.#server.closeAllConnections();
+        await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    }
+
+    async #deliver(envelope: Envelope, signature: Signature | undefined, retry?: Retry): Promise<Delivery> {
+        let ack: Ack;
+        let transport: Delivery["transport"];
+        if (this.#socketMode.isConnected) {
+            if (signature !== undefined && signature !== "valid")
+                throw new Error("Socket Mode deliveries are not signed: test signatures against an app in HTTP mode");
+            ack = await this.#socketMode.send(envelope, retry);
+            transport = "socket";
+        } else if (this.#receiverUrl !== undefined) {
+            ack = await postToApp(this.#receiverUrl, this.signingSecret, envelope, signature ?? "valid", retry);
+            transport = "http";
+        } else {
+            throw new Error("No app is connected: call connectHttp(receiverUrl), or start a Socket Mode app and await socketConnected()");
+        }
+        if ((ack.status === 200 || ack.status === "acked") && ack.body !== undefined)
+            envelope.afterAck?.(ack.body);
+        const eventId = envelope.type === "events_api" ? String(envelope.payload.event_id) : undefined;
+        return {...ack, transport, inTime: ack.status !== "no_ack" && ack.ackMs <= slackAckDeadlineMs, envelope, eventId};
+    }
+
+    async #serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+        const url = new URL(request.url ?? "/", this.#baseUrl);
+        if (request.method === "GET" && url.pathname.startsWith("/files-pri/")) {
+            this.#serveFile(url.pathname, request.headers.authorization, response);
+            return;
+        }
+        const method = url.pathname.startsWith("/api/") ? url.pathname.slice("/api/".length)
+            : url.pathname.startsWith("/upload/") ? uploadMethod
+            : url.pathname.startsWith("/response/") ? responseUrlMethod
+            : undefined;
+        if (method === undefined) {
+            response.writeHead(404).end();
+            return;
+        }
+        const failure = this.#takeFailure(method);
+        let received: {args: Record<string, unknown>, files: readonly ReceivedFile[]} = {args: {}, files: []};
+        let token: string | undefined;
+        let reply: Reply;
+        try {
+            received = await readRequestBody(request, url.searchParams);
+            token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? (typeof received.args.token === "string" ? received.args.token : undefined);
+            reply = failure ?? this.#answer(method, url, token, received);
+        } catch (error) {
+            reply = errorReply(error, method);
+        }
+        this.#calls.push({method, path: url.pathname, args: received.args, files: received.files, token, status: reply.status, response: reply.body, injected: failure !== undefined});
+        const json = typeof reply.body !== "string";
+        response.writeHead(reply.status, {"content-type": json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8", ...reply.headers});
+        response.end(json ? JSON.stringify(reply.body) : reply.body);
+    }
+
+    #answer(method: string, url: URL, token: string | undefined, received: {args: Record<string, unknown>, files: readonly ReceivedFile[]}): Reply {
+        if (method === uploadMethod) {
+            // @slack/web-api posts the bytes as a multipart form; a raw body is its bytes.
+            const bytes = received.files[0]?.bytes ?? Buffer.alloc(0);
+            return this.#files.receive(url.pathname, bytes) ? {status: 200, body: `OK - ${bytes.length}`} : {status: 404, body: "not_found"};
+        }
+        if (method === responseUrlMethod) {
+            const context = this.#interactions.responseContext(url.pathname);
+            if (context === undefined)
+                return {status: 404, body: "no_active_hooks"};
+            this.#interactions.respond(context, received.args, "response_url");
+            return {status: 200, body: "ok"};
+        }
+        return {status: 200, body: this.#webApi.call(method, token, received.args)};
+    }
+
+    #serveFile(pathname: string, authorization: string | undefined, response: http.ServerResponse): void {
+        // /files-pri/{team}-{file}/{name}, readable with the bot token
+        const upload = this.#files.download(pathname.split("/")[2]?.split("-")[1] ?? "");
+        if (upload === undefined || !this.#webApi.isBotAuthorization(authorization)) {
+            response.writeHead(upload === undefined ? 404 : 403).end();
+            return;
+        }
+        response.writeHead(200, {"content-type": "application/octet-stream", "content-length": upload.bytes.length}).end(upload.bytes);
+    }
+
+    #takeFailure(method: string): Reply | undefined {
+        const index = this.#failures.findIndex((failure) => failure.method === method);
+        const failure = this.#failures[index];
+        if (failure === undefined)
+            return undefined;
+        failure.remaining -= 1;
+        if (failure.remaining <= 0)
+            this.#failures.splice(index, 1);
+        if ("error" in failure)
+            return {status: 200, body: {ok: false, error: failure.error}};
+        if (failure.status === 429)
+            return {status: 429, headers: {"retry-after": String(failure.retryAfterSeconds ?? 1)}, body: {ok: false, error: "ratelimited"}};
+        return {status: failure.status, body: {ok: false, error: failure.status === 500 ? "fatal_error" : "service_unavailable"}};
+    }
+}
+
+/**
+ * A Web API error is HTTP 200 with `{ok: false, error}`; a response_url answers a bad message with 400
+ * and the error as text, as Slack's webhooks do. Anything else is a bug in the fake: loud, and a 500.
+ */
+function errorReply(error: unknown, method: string): Reply {
+    if (error instanceof SlackApiError)
+        return method === responseUrlMethod ? {status: 400, body: error.error} : {status: 200, body: error.body};
+    console.error("The fake Slack failed to answer a request:", error);
+    return {status: 500, body: {ok: false, error: "fatal_error"}};
+}

@@ -87,7 +87,7 @@ import {WebApi} from "./WebApi.js";
 import {Workspace, type FakeSlackChannel, type FakeSlackTeam, type FakeSlackUser, type RecordedSlackMessage, type SlackFile} from "./Workspace.js";
 
 export type {
-    BlockActionOptions, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
+    BlockActionOptions, Envelope, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
     RecordedSlackView, RecordedUpload, Signature, SlackFile, SlashCommandOptions, SubmitViewOptions, ViewFields, ViewStateValues, ViewSubmissionOptions
 };
 

@@ -12,7 +12,7 @@ import {ProgressThrottle} from "../shared/ProgressThrottle.js";
 import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {answerSummary, watchSolve} from "../shared/watchSolve.js";
-import {actionIds, answerBlocks, callbackIds, progressBlocks, textSections} from "./slackBlocks.js";
+import {actionIds, answerBlocks, callbackIds, progressBlocks, textSections, toMrkdwn} from "./slackBlocks.js";
 import {requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
@@ -170,7 +170,7 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
         ? await runtime.renderer.render({kind: "answer", answer: result.answer, theme: settings.theme, ...(requester.locale != null ? {locale: requester.locale} : {})})
         : undefined;
     const lines = [...notices, summary, ...(card != null && card.images.length === 0 ? [localize(NoticeCode.RenderFailed, requester.locale)] : [])];
-    await client.chat.update({channel, ts, text: lines.join("\n"), blocks: answerBlocks(lines, result.interactionId, texts, result.answer != null)});
+    await client.chat.update({channel, ts, text: toMrkdwn(lines.join("\n")), blocks: answerBlocks(lines, result.interactionId, texts, result.answer != null)});
     const image = card?.images[0];
     if (image != null)
         await client.files.uploadV2({channel_id: channel, thread_ts: ts, file: Buffer.from(image.png), filename: "answer.png", alt_text: summary});

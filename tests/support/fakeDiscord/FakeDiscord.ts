@@ -44,7 +44,7 @@ import {FakeGateway, type Identified} from "./FakeGateway.js";
 import {FakeInteraction} from "./FakeInteraction.js";
 import {GuildState, type Dispatch, type FakeGuild, type FakeThread, type FakeUser} from "./GuildState.js";
 import {Interactions, type ButtonOptions, type ModalSubmitOptions, type SlashCommandOptions} from "./Interactions.js";
-import {Observed} from "./Observed.js";
+import {Observed} from "../Observed.js";
 import {summarizeRequest, type RecordedFile, type RecordedRequest} from "./RecordedRequest.js";
 import {readRequestBody} from "./requestBody.js";
 import {RestRoutes, type Reply} from "./RestRoutes.js";

@@ -5,7 +5,7 @@ import type {
     RESTPatchAPIWebhookWithTokenMessageJSONBody,
     RESTPostAPIWebhookWithTokenJSONBody
 } from "discord.js";
-import type {Observed} from "./Observed.js";
+import type {Observed} from "../Observed.js";
 import {succeeded, type RecordedRequest} from "./RecordedRequest.js";
 import {interactionCallbackRoute, webhookExecuteRoute, webhookMessageEditRoute} from "./RestRoutes.js";
 

@@ -66,7 +66,7 @@
  */
 import http from "node:http";
 import type {AddressInfo} from "node:net";
-import {Observed} from "../fakeDiscord/Observed.js";
+import {Observed} from "../Observed.js";
 import {Files, type RecordedUpload} from "./Files.js";
 import {opaque} from "./ids.js";
 import {

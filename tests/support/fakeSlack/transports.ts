@@ -1,7 +1,7 @@
 import {createHmac, randomUUID} from "node:crypto";
 import http, {type IncomingMessage, type Server} from "node:http";
 import {WebSocketServer, type WebSocket} from "ws";
-import {Observed} from "../fakeDiscord/Observed.js";
+import {Observed} from "../Observed.js";
 import {opaque} from "./ids.js";
 import type {Envelope} from "./Interactions.js";
 

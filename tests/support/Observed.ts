@@ -49,7 +49,7 @@ export class Observed<T> {
     /** Fails whoever still waits, so that no timer outlives the fake. */
     close(): void {
         for (const waiter of this.#waiters)
-            this.#settle(waiter, () => waiter.reject(new Error("The fake Discord was closed")));
+            this.#settle(waiter, () => waiter.reject(new Error("The fake was closed")));
     }
 
     #settle(waiter: Waiter<T>, settle: () => void): void {

@@ -4,10 +4,10 @@ import sharp from "sharp";
 import {DiscordAdapter} from "../src/adapters/discord/DiscordAdapter.js";
 import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
-import type {EngineEvent} from "../src/engine/EngineEvent.js";
 import {FakeDiscord} from "../tests/support/fakeDiscord/FakeDiscord.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
+import {observeEvents} from "./observeEvents.js";
 import {percentile} from "./statistics.js";
 
 const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
@@ -50,7 +50,7 @@ async function kotaeLatencies(fake: FakeDiscord): Promise<{defer: number[], fina
     await runtime.renderer.warmUp();
     const doneAt = new Map<number, number>();
     const solve = runtime.engine.solve.bind(runtime.engine);
-    runtime.engine.solve = (request) => observed(solve(request), (event) => {
+    runtime.engine.solve = (request) => observeEvents(solve(request), (event) => {
         if (event.type === "done") doneAt.set(event.result.interactionId, performance.now());
     });
     const adapter = await DiscordAdapter.start(runtime, config);
@@ -115,12 +115,5 @@ async function bareClientLatencies(fake: FakeDiscord): Promise<{defer: number[],
         return {defer, finalEdit};
     } finally {
         await client.destroy();
-    }
-}
-
-async function* observed(events: AsyncIterable<EngineEvent>, see: (event: EngineEvent) => void): AsyncGenerator<EngineEvent> {
-    for await (const event of events) {
-        see(event);
-        yield event;
     }
 }

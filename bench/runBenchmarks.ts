@@ -19,6 +19,7 @@ import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {renderBenchmark} from "./renderBenchmark.js";
 import {discordBenchmark} from "./discordBenchmark.js";
 import {sandboxBenchmark} from "./sandboxBenchmark.js";
+import {slackBenchmark} from "./slackBenchmark.js";
 import {tirLoopBenchmark} from "./tirBenchmark.js";
 import {median, percentile} from "./statistics.js";
 
@@ -167,3 +168,5 @@ console.log("");
 await renderBenchmark();
 console.log("");
 await discordBenchmark();
+console.log("");
+await slackBenchmark();

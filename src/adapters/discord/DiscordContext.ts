@@ -3,9 +3,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
-
-/** A solve that is still running, so its 「キャンセル」 button can stop it. */
-export type RunningSolve = {readonly cancel: AbortController, readonly userId: string};
+import type {RunningSolve} from "../shared/watchSolve.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {

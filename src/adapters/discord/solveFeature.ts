@@ -3,11 +3,11 @@ import {
     type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction
 } from "discord.js";
 import {solveCommand} from "../../../commands/solve.js";
-import {answersEqual} from "../../answers/answersEqual.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
+import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
@@ -93,15 +93,9 @@ async function onReport(context: DiscordContext, interaction: ModalSubmitInterac
     const {store} = context.runtime;
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    const original = store.getInteraction(interactionId);
-    const corrected = interaction.fields.getTextInputValue("answer").trim();
-    const comment = interaction.fields.getTextInputValue("comment").trim();
-    const equals = corrected !== "" && original?.answer != null ? answersEqual(original.answer, corrected) : undefined;
-    store.addFeedback({
-        interactionId, requester, kind: "wrong_answer",
-        ...(corrected !== "" ? {correctedAnswer: corrected} : {}),
-        ...(comment !== "" ? {comment} : {}),
-        ...(equals != null ? {correctionEqualsModelAnswer: equals} : {})
+    const equals = recordReport(store, {
+        interactionId, requester,
+        correctedAnswer: interaction.fields.getTextInputValue("answer"), comment: interaction.fields.getTextInputValue("comment")
     });
     await interaction.reply({content: equals === true ? `${texts.reportThanks}\n${texts.reportMatchesModel}` : texts.reportThanks, ephemeral: true});
 }

@@ -8,9 +8,8 @@ import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
-import {ProgressThrottle} from "../shared/ProgressThrottle.js";
-import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
-import {answerSummary, watchSolve} from "../shared/watchSolve.js";
+import {describePhase} from "../shared/SolveProgress.js";
+import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {settingsFor, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
@@ -56,31 +55,19 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     }
 
     await interaction.deferReply();
-    const cancel = new AbortController();
-    let interactionId: number | undefined;
-    const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
-        await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
-    }, 1000, samePhase);
-
-    let watched;
-    try {
-        watched = await watchSolve(runtime.engine, {...solveRequest, signal: cancel.signal}, {
-            onInteraction: (id) => {
-                interactionId = id;
-                context.running.set(id, {cancel, userId: requester.userId});
-            },
-            onPhase: (phase) => progress.update(phase)
-        });
-    } finally {
-        await progress.stop();
-        if (interactionId != null) context.running.delete(interactionId);
-    }
+    const watched = await watchWithProgress(runtime.engine, solveRequest, {
+        running: context.running,
+        intervalMs: 1000,
+        show: async (phase, interactionId) => {
+            await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
+        }
+    });
     const {result, failure, notices} = watched;
 
     const reply = result != null
         ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)
         : {content: failure ?? texts.cancelled, components: [], files: []};
-    const message = await deliver(context, interaction, reply, interactionId);
+    const message = await deliver(context, interaction, reply, watched.interactionId);
     if (result != null && message != null)
         await openThread(context, message, result.interactionId, request.problem, texts, settings.followUpsNeedMention);
 }

@@ -1,7 +1,11 @@
 import type {Engine, SolveRequest} from "../../engine/Engine.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
-import {phaseAfter, type SolvePhase} from "./SolveProgress.js";
+import {ProgressThrottle} from "./ProgressThrottle.js";
+import {phaseAfter, samePhase, type SolvePhase} from "./SolveProgress.js";
+
+/** A solve that is still running, so its cancel button can stop it (only its asker may). */
+export type RunningSolve = {readonly cancel: AbortController, readonly userId: string};
 
 /** How a solve ended, as an adapter needs it for its final reply. */
 export type WatchedSolve = {
@@ -37,6 +41,33 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
         if (event.type === "failed") failure = event.message;
     }
     return {interactionId, result, failure, notices};
+}
+
+/**
+ * Runs a solve with a live status message: `show` gets each new phase (at most once per interval, never
+ * two at once, with the interaction id once known, for a cancel button), and the solve can be cancelled
+ * through `running` while it runs.
+ */
+export async function watchWithProgress(engine: Engine, request: Omit<SolveRequest, "signal">, options: {
+    readonly running: Map<number, RunningSolve>,
+    readonly intervalMs: number,
+    readonly show: (phase: SolvePhase, interactionId: number | undefined) => Promise<void>
+}): Promise<WatchedSolve> {
+    const cancel = new AbortController();
+    let interactionId: number | undefined;
+    const progress = new ProgressThrottle<SolvePhase>((phase) => options.show(phase, interactionId), options.intervalMs, samePhase);
+    try {
+        return await watchSolve(engine, {...request, signal: cancel.signal}, {
+            onInteraction: (id) => {
+                interactionId = id;
+                options.running.set(id, {cancel, userId: request.requester.userId});
+            },
+            onPhase: (phase) => progress.update(phase)
+        });
+    } finally {
+        await progress.stop();
+        if (interactionId != null) options.running.delete(interactionId);
+    }
 }
 
 /** The one-line summary of a result: the answer (with the agreement when voting), or that there is none. */

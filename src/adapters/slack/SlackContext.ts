@@ -4,7 +4,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
-import type {RunningSolve} from "../discord/DiscordContext.js";
+import type {RunningSolve} from "../shared/watchSolve.js";
 
 export const platform = "slack";
 

@@ -1,6 +1,5 @@
 import type {webApi} from "@slack/bolt";
 import {solveCommand} from "../../../commands/solve.js";
-import {answersEqual} from "../../answers/answersEqual.js";
 import type {SolveRequest} from "../../engine/Engine.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
@@ -8,10 +7,10 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
-import {ProgressThrottle} from "../shared/ProgressThrottle.js";
-import {describePhase, samePhase, type SolvePhase} from "../shared/SolveProgress.js";
+import {describePhase} from "../shared/SolveProgress.js";
+import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
-import {answerSummary, watchSolve} from "../shared/watchSolve.js";
+import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {actionIds, answerBlocks, callbackIds, progressBlocks, textSections, toMrkdwn} from "./slackBlocks.js";
 import {requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
@@ -86,14 +85,9 @@ export function registerSolve(context: SlackContext): void {
         const original = store.getInteraction(interactionId);
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: original?.channelId ?? undefined});
         const texts = uiTexts(requester.locale);
-        const corrected = view.state.values["answer"]?.["answer"]?.value?.trim() ?? "";
-        const comment = view.state.values["comment"]?.["comment"]?.value?.trim() ?? "";
-        const equals = corrected !== "" && original?.answer != null ? answersEqual(original.answer, corrected) : undefined;
-        store.addFeedback({
-            interactionId, requester, kind: "wrong_answer",
-            ...(corrected !== "" ? {correctedAnswer: corrected} : {}),
-            ...(comment !== "" ? {comment} : {}),
-            ...(equals != null ? {correctionEqualsModelAnswer: equals} : {})
+        const equals = recordReport(store, {
+            interactionId, requester,
+            correctedAnswer: view.state.values["answer"]?.["answer"]?.value ?? "", comment: view.state.values["comment"]?.["comment"]?.value ?? ""
         });
         if (original?.channelId != null)
             await client.chat.postEphemeral({channel: original.channelId, user: body.user.id,
@@ -139,26 +133,14 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
 
     const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
     const ts = posted.ts!;
-    const cancel = new AbortController();
-    let interactionId: number | undefined;
-    const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
-        const status = describePhase(phase, texts);
-        await client.chat.update({channel, ts, text: status, blocks: progressBlocks(status, interactionId, texts)});
-    }, progressIntervalMs, samePhase);
-    let watched;
-    try {
-        watched = await watchSolve(runtime.engine, {...solveRequest, signal: cancel.signal}, {
-            onInteraction: (id) => {
-                interactionId = id;
-                context.running.set(id, {cancel, userId: requester.userId});
-            },
-            onPhase: (phase) => progress.update(phase)
-        });
-    } finally {
-        await progress.stop();
-        if (interactionId != null) context.running.delete(interactionId);
-    }
-
+    const watched = await watchWithProgress(runtime.engine, solveRequest, {
+        running: context.running,
+        intervalMs: progressIntervalMs,
+        show: async (phase, interactionId) => {
+            const status = describePhase(phase, texts);
+            await client.chat.update({channel, ts, text: status, blocks: progressBlocks(status, interactionId, texts)});
+        }
+    });
     const {result, failure, notices} = watched;
     if (result == null) {
         await client.chat.update({channel, ts, text: failure ?? texts.cancelled, blocks: textSections(failure ?? texts.cancelled)});

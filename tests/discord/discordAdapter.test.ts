@@ -7,6 +7,7 @@ import {loadConfig} from "../../src/config/loadConfig.js";
 import type {KotaeConfig} from "../../src/config/KotaeConfig.js";
 import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDiscord.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {waitFor} from "../support/waitFor.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 // The real Discord adapter (discord.js, the engine, SQLite, the renderer) against the fake Discord on
@@ -227,15 +228,6 @@ describe("Discord adapter against the fake Discord", () => {
     });
 });
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-        const value = probe();
-        if (value !== undefined && value !== null) return value;
-        if (performance.now() > deadline) throw new Error("timed out waiting");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-}
 
 describe("Discord adapter with the real tiny model", () => {
     it("runs /solve through node-llama-cpp (stories260K) to a final reply without an answer, logged as no_answer", async () => {

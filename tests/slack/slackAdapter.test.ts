@@ -5,6 +5,7 @@ import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {FakeSlack, type RecordedSlackMessage} from "../support/fakeSlack/FakeSlack.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {waitFor} from "../support/waitFor.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 
 // The real Slack adapter (Bolt, the engine, SQLite, the renderer) against the fake Slack on 127.0.0.1,
@@ -157,13 +158,3 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         expect(runtime.store.query<{kind: string}>("SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
     });
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-        const value = probe();
-        if (value !== undefined && value !== null) return value;
-        if (performance.now() > deadline) throw new Error("timed out waiting");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-}

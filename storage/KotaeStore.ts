@@ -224,6 +224,48 @@ export type EventRecord = {
     readonly detail: Record<string, unknown> | null
 };
 
+export const reviewStatuses = ["model_wrong", "model_right", "unclear", "resolved"] as const;
+export type ReviewStatus = typeof reviewStatuses[number];
+
+export type NewReview = {
+    readonly interactionId: number,
+    /** Who reviewed (an operator's name or handle); kept in the trail as given. */
+    readonly reviewer: string,
+    readonly status: ReviewStatus,
+    readonly canonicalAnswer?: string,
+    /** A corrected solution, when the reviewer wrote one (it becomes the chosen side of a preference pair). */
+    readonly correctedSolution?: string,
+    readonly note?: string
+};
+
+export type ReviewRecord = Required<Omit<NewReview, "canonicalAnswer" | "correctedSolution" | "note">> & {
+    readonly id: number, readonly createdAt: string,
+    readonly canonicalAnswer: string | null, readonly correctedSolution: string | null, readonly note: string | null
+};
+
+/** Which reported interactions to list or export. */
+export type ReportFilter = {
+    /** "new" = reported and never reviewed. */
+    readonly status?: "new" | ReviewStatus,
+    readonly since?: Date,
+    readonly until?: Date,
+    readonly platform?: string,
+    readonly profile?: string
+};
+
+export type ReportSummary = {
+    readonly interactionId: number,
+    readonly createdAt: string,
+    readonly platform: string,
+    readonly profile: string,
+    readonly question: string,
+    readonly answer: string | null,
+    readonly reports: number,
+    readonly lastReportAt: string,
+    readonly correctedAnswer: string | null,
+    readonly status: "new" | ReviewStatus
+};
+
 type Row = Record<string, unknown>;
 
 /**
@@ -308,6 +350,17 @@ export class KotaeStore implements Disposable {
             recentSolves: db.prepare(`
                 SELECT count(*) AS count, min(created_at) AS oldest FROM interactions
                 WHERE user_pseudonym = ? AND platform = ? AND coalesce(workspace_id, '') = ? AND created_at > ? AND status != 'rejected'`),
+            insertReview: db.prepare(`
+                INSERT INTO reviews (interaction_id, created_at, reviewer, status, canonical_answer, corrected_solution, note)
+                VALUES (@interactionId, @now, @reviewer, @status, @canonicalAnswer, @correctedSolution, @note)`),
+            markFeedbackReviewed: db.prepare("UPDATE feedback SET reviewer_status = ? WHERE interaction_id = ?"),
+            listReviews: db.prepare("SELECT * FROM reviews WHERE interaction_id = ? ORDER BY id"),
+            forgetInteractions: db.prepare("DELETE FROM interactions WHERE user_pseudonym = ?"),
+            forgetFeedback: db.prepare("DELETE FROM feedback WHERE user_pseudonym = ?"),
+            forgetTurns: db.prepare("UPDATE conversation_turns SET content = '', user_pseudonym = NULL WHERE user_pseudonym = ?"),
+            forgetEvents: db.prepare("DELETE FROM interaction_events WHERE user_pseudonym = ?"),
+            rememberForgotten: db.prepare("INSERT OR REPLACE INTO forgotten_users (user_pseudonym, forgotten_at, deleted_interactions) VALUES (?, ?, ?)"),
+            purgeBefore: db.prepare("DELETE FROM interactions WHERE created_at < ?"),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
@@ -520,6 +573,64 @@ export class KotaeStore implements Disposable {
         });
     }
 
+    /** Appends a review (never overwrites one); the reports' current status follows the newest review. */
+    public addReview(review: NewReview): number {
+        return this.database.transaction(() => {
+            const id = Number(this.statements.insertReview.run({
+                interactionId: review.interactionId, now: now(), reviewer: review.reviewer, status: review.status,
+                canonicalAnswer: review.canonicalAnswer ?? null, correctedSolution: review.correctedSolution ?? null, note: review.note ?? null
+            }).lastInsertRowid);
+            this.statements.markFeedbackReviewed.run(review.status, review.interactionId);
+            return id;
+        }).immediate();
+    }
+
+    public listReviews(interactionId: number): ReviewRecord[] {
+        return (this.statements.listReviews.all(interactionId) as Row[]).map((row) => camelize(row) as ReviewRecord);
+    }
+
+    /** Reported interactions, newest report first, with their current review status. */
+    public reportQueue(filter: ReportFilter = {}, page: {limit: number, offset: number} = {limit: 50, offset: 0}): ReportSummary[] {
+        const {where, parameters} = reportConditions(filter);
+        return this.database.prepare(`SELECT * FROM (${reportQuery}) ${where} ORDER BY last_report_at DESC, interaction_id DESC LIMIT ? OFFSET ?`)
+            .all(...parameters, page.limit, page.offset)
+            .map((row) => camelize(row as Row) as ReportSummary);
+    }
+
+    public countReports(filter: ReportFilter = {}): number {
+        const {where, parameters} = reportConditions(filter);
+        return (this.database.prepare(`SELECT count(*) AS n FROM (${reportQuery}) ${where}`).get(...parameters) as {n: number}).n;
+    }
+
+    /**
+     * Forgets a user: deletes their interactions (with everything attached), their reports and events,
+     * blanks what they wrote in others' threads, and remembers the pseudonym so exports leave it out.
+     */
+    public forgetUser(requester: Pick<Requester, "platform" | "userId">): {deletedInteractions: number} {
+        const pseudonym = this.pseudonymOf(requester);
+        return this.database.transaction(() => {
+            const deletedInteractions = this.statements.forgetInteractions.run(pseudonym).changes;
+            this.statements.forgetFeedback.run(pseudonym);
+            this.statements.forgetTurns.run(pseudonym);
+            this.statements.forgetEvents.run(pseudonym);
+            this.statements.rememberForgotten.run(pseudonym, now(), deletedInteractions);
+            return {deletedInteractions};
+        }).immediate();
+    }
+
+    /** Deletes interactions older than the retention period (with everything attached). */
+    public purgeBefore(cutoff: Date): number {
+        return this.statements.purgeBefore.run(cutoff.toISOString()).changes;
+    }
+
+    /** Streams rows for exports without loading them all (100 000 interactions fit in little memory). */
+    public iterate<T>(sql: string, ...parameters: unknown[]): IterableIterator<T> {
+        const statement = this.database.prepare(sql);
+        if (!statement.reader)
+            throw new Error("KotaeStore.iterate is for reading only");
+        return statement.iterate(...parameters) as IterableIterator<T>;
+    }
+
     /** Marks requests left queued or running by a crash or kill, so their status is never a lie. */
     public abandonUnfinished(): number {
         return this.statements.abandonUnfinished.run({now: now()}).changes;
@@ -541,6 +652,31 @@ export class KotaeStore implements Disposable {
     public [Symbol.dispose](): void {
         this.close();
     }
+}
+
+/** Every reported interaction with its report count, first correction and newest review status. */
+const reportQuery = `
+    SELECT i.id AS interaction_id, i.created_at, i.platform, i.profile, i.question, i.answer,
+        count(f.id) AS reports, max(f.created_at) AS last_report_at,
+        (SELECT corrected_answer FROM feedback WHERE interaction_id = i.id AND corrected_answer IS NOT NULL ORDER BY id LIMIT 1) AS corrected_answer,
+        coalesce((SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1), 'new') AS status
+    FROM interactions i JOIN feedback f ON f.interaction_id = i.id
+    GROUP BY i.id`;
+
+function reportConditions(filter: ReportFilter): {where: string, parameters: unknown[]} {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (condition: string, value: unknown): void => {
+        conditions.push(condition);
+        parameters.push(value);
+    };
+    if (filter.status != null) add("status = ?", filter.status);
+    if (filter.since != null) add("created_at >= ?", filter.since.toISOString());
+    if (filter.until != null) add("created_at < ?", filter.until.toISOString());
+    if (filter.platform != null) add("platform = ?", filter.platform);
+    if (filter.profile != null) add("profile = ?", filter.profile);
+    // The conditions apply to the grouped rows (status is computed per interaction), around the query.
+    return {where: conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "", parameters};
 }
 
 function now(): string {

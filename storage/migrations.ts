@@ -166,6 +166,29 @@ export const migrations: readonly Migration[] = [{
         CREATE INDEX interaction_events_interaction ON interaction_events(interaction_id, created_at);
         CREATE INDEX interactions_thread ON interactions(platform, thread_id);
     `
+}, {
+    version: 4,
+    description: "auditing: an append-only review trail per reported interaction, and users who asked to be forgotten",
+    sql: `
+        CREATE TABLE reviews (
+            id                 INTEGER PRIMARY KEY,
+            interaction_id     INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            created_at         TEXT    NOT NULL,
+            reviewer           TEXT    NOT NULL,
+            status             TEXT    NOT NULL CHECK (status IN ('model_wrong', 'model_right', 'unclear', 'resolved')),
+            canonical_answer   TEXT,
+            corrected_solution TEXT,
+            note               TEXT
+        ) STRICT;
+        CREATE INDEX reviews_interaction ON reviews(interaction_id, id);
+        CREATE INDEX feedback_created ON feedback(created_at);
+
+        CREATE TABLE forgotten_users (
+            user_pseudonym       TEXT    PRIMARY KEY,
+            forgotten_at         TEXT    NOT NULL,
+            deleted_interactions INTEGER NOT NULL
+        ) STRICT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

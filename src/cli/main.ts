@@ -14,6 +14,9 @@ import {themeNames} from "../render/RenderTheme.js";
 import {ExitCode, terminalLocale} from "./cliSupport.js";
 import {renderKinds, runRender, type RenderCommandLineOptions} from "./renderCommandLine.js";
 import {runSandboxExec} from "./sandboxCommandLine.js";
+import {runAuditList, runAuditResolve, runAuditShow, runExport, runForget} from "./auditCommandLine.js";
+import {exportFormats, type ExportFormat} from "../export/exportDataset.js";
+import {reviewStatuses, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {runServe} from "./serveCommandLine.js";
 import {runSolve} from "./solveCommandLine.js";
 
@@ -33,6 +36,40 @@ function withEngineFlags(command: Command): Command {
         .option("--context-size <n>", settings.contextSize.help)
         .option("--sequences <n>", settings.sequences.help)
         .option("--max-tokens <n>", settings.maxTokens.help);
+}
+
+type FilterFlags = {config?: string, db?: string, since?: Date, until?: Date, platform?: string, profile?: string};
+
+/** Filters shared by `audit list` and `export`. */
+function withFilters(command: Command): Command {
+    return command
+        .option("--config <file>", "config file (JSON); default ./kotae.config.json, or KOTAE_CONFIG")
+        .option("--db <file>", settings.db.help)
+        .option("--since <date>", "only interactions from this date on (e.g. 2026-11-01)", parseDate)
+        .option("--until <date>", "only interactions before this date", parseDate)
+        .option("--platform <platform>", "discord, slack or cli")
+        .option("--profile <name>", "only this model profile");
+}
+
+/** The configuration for commands that only read the database (their filter flags are not settings). */
+function storeConfigFrom(flags: FilterFlags): KotaeConfig {
+    return configFrom({...(flags.config != null ? {config: flags.config} : {}), ...(flags.db != null ? {db: flags.db} : {})});
+}
+
+function filterFrom(flags: FilterFlags) {
+    return {
+        ...(flags.since != null ? {since: flags.since} : {}),
+        ...(flags.until != null ? {until: flags.until} : {}),
+        ...(flags.platform != null ? {platform: flags.platform} : {}),
+        ...(flags.profile != null ? {profile: flags.profile} : {})
+    };
+}
+
+function parseDate(value: string): Date {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime()))
+        throw new InvalidArgumentError("expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z");
+    return date;
 }
 
 function configFrom(flags: EngineFlags): KotaeConfig {
@@ -152,6 +189,52 @@ export function buildProgram(): Command {
         .description("run Kotae: the engine and, when configured, the Discord adapter, until stopped"))
         .action(async (flags: EngineFlags) => {
             process.exitCode = await runServe(configFrom(flags));
+        });
+
+    const audit = program.command("audit").description("review reported answers: list the queue, show one, record a verdict");
+    withFilters(audit.command("list").description("the review queue, newest report first"))
+        .addOption(new Option("--status <status>", "new, or a review status").choices(["new", ...reviewStatuses]))
+        .option("--limit <n>", "how many to list", integerAtLeast(1, "the limit must be a positive number"), 50)
+        .option("--json", "print as JSON", false)
+        .action((flags: FilterFlags & {status?: string, limit: number, json: boolean}) => {
+            process.exitCode = runAuditList(storeConfigFrom(flags), {...filterFrom(flags), ...(flags.status != null ? {status: flags.status as "new"} : {})}, {json: flags.json, limit: flags.limit});
+        });
+    audit.command("show").description("a reported interaction with its solutions, code runs, reports and review trail")
+        .argument("<id>", "interaction id", integerAtLeast(1, "the id must be a positive number"))
+        .option("--config <file>", "config file (JSON)")
+        .option("--json", "print as JSON", false)
+        .action((id: number, flags: {config?: string, json: boolean}) => {
+            process.exitCode = runAuditShow(storeConfigFrom(flags), id, {json: flags.json});
+        });
+    audit.command("resolve").description("append a review: the verdict, the canonical answer, a corrected solution, a note")
+        .argument("<id>", "interaction id", integerAtLeast(1, "the id must be a positive number"))
+        .addOption(new Option("--status <status>", "the verdict").choices(reviewStatuses).makeOptionMandatory())
+        .option("--reviewer <name>", "who reviews (recorded in the trail)", process.env["USER"] ?? "operator")
+        .option("--answer <answer>", "the canonical (correct) answer")
+        .option("--solution-file <file>", "a corrected solution (text with LaTeX), or - for standard input")
+        .option("--note <text>", "a reviewer note")
+        .option("--config <file>", "config file (JSON)")
+        .action((id: number, flags: {status: ReviewStatus, reviewer: string, answer?: string, solutionFile?: string, note?: string, config?: string}) => {
+            const {config, ...review} = flags;
+            process.exitCode = runAuditResolve(storeConfigFrom({...(config != null ? {config} : {})}), id, review);
+        });
+
+    withFilters(program.command("export")
+        .description("write reviewed interactions as JSONL training data (pseudonymous ids only)"))
+        .addOption(new Option("--format <format>", "cot: SFT pairs, tir: SFT with code runs, preference: chosen/rejected").choices(exportFormats).makeOptionMandatory())
+        .addOption(new Option("--status <status>", "only interactions whose newest review has this status").choices(reviewStatuses))
+        .option("-o, --output <file>", "the JSONL file (default: standard output)")
+        .action((flags: FilterFlags & {format: ExportFormat, status?: ReviewStatus, output?: string}) => {
+            process.exitCode = runExport(storeConfigFrom(flags), flags.format, {...filterFrom(flags), ...(flags.status != null ? {status: flags.status} : {})}, flags.output);
+        });
+
+    program.command("forget")
+        .description("delete a user's interactions, reports and thread messages, and leave them out of exports (what /kotae forget-me does)")
+        .argument("<platform>", "discord, slack or cli")
+        .argument("<user-id>", "the platform's user id")
+        .option("--config <file>", "config file (JSON)")
+        .action((platform: string, userId: string, flags: {config?: string}) => {
+            process.exitCode = runForget(storeConfigFrom(flags), platform, userId);
         });
 
     program.command("slack-manifest")

@@ -657,11 +657,14 @@ export class KotaeStore implements Disposable {
 /** Every reported interaction with its report count, first correction and newest review status. */
 const reportQuery = `
     SELECT i.id AS interaction_id, i.created_at, i.platform, i.profile, i.question, i.answer,
-        count(f.id) AS reports, max(f.created_at) AS last_report_at,
-        (SELECT corrected_answer FROM feedback WHERE interaction_id = i.id AND corrected_answer IS NOT NULL ORDER BY id LIMIT 1) AS corrected_answer,
+        f.reports, f.last_report_at,
+        (SELECT corrected_answer FROM feedback WHERE id = f.first_correction) AS corrected_answer,
         coalesce((SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1), 'new') AS status
-    FROM interactions i JOIN feedback f ON f.interaction_id = i.id
-    GROUP BY i.id`;
+    FROM (
+        SELECT interaction_id, count(*) AS reports, max(created_at) AS last_report_at,
+            min(CASE WHEN corrected_answer IS NOT NULL THEN id END) AS first_correction
+        FROM feedback GROUP BY interaction_id
+    ) f JOIN interactions i ON i.id = f.interaction_id`;
 
 function reportConditions(filter: ReportFilter): {where: string, parameters: unknown[]} {
     const conditions: string[] = [];

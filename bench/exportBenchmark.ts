@@ -1,0 +1,75 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import {exportDataset} from "../src/export/exportDataset.js";
+import {KotaeStore} from "../storage/KotaeStore.js";
+import {Pseudonymizer} from "../storage/Pseudonymizer.js";
+import {temporaryDirectory} from "../tests/support/testRuntime.js";
+import {percentile} from "./statistics.js";
+
+const interactions = Number(process.env["KOTAE_BENCH_EXPORT_COUNT"] ?? 100_000);
+const reported = 10_000;
+
+/**
+ * Auditing at scale, on a real SQLite file: exporting 100 000 reviewed interactions as CoT JSONL (goal
+ * ≤ 5 s) against reading the same rows bare (one table scan + JSON.stringify), and the first page of
+ * the review queue with 10 000 reports (goal p50 ≤ 100 ms).
+ */
+export function exportBenchmark(): void {
+    const file = path.join(temporaryDirectory("kotae-bench-"), "kotae.sqlite");
+    const store = new KotaeStore(file, Pseudonymizer.fromSecret("bench-secret-0123456789"));
+    seed(file);
+
+    let start = performance.now();
+    let bytes = 0;
+    const lines = exportDataset(store, "cot", {}, (line) => { bytes += line.length + 1; });
+    const exportMs = performance.now() - start;
+
+    start = performance.now();
+    let bareBytes = 0;
+    for (const row of store.iterate<Record<string, unknown>>("SELECT id, prompt, raw_output, answer FROM interactions"))
+        bareBytes += JSON.stringify(row).length + 1;
+    const bareMs = performance.now() - start;
+
+    const pageMs: number[] = [];
+    for (let round = 0; round < 30; round++) {
+        start = performance.now();
+        store.reportQueue({}, {limit: 50, offset: 0});
+        store.countReports({});
+        pageMs.push(performance.now() - start);
+    }
+    store.close();
+
+    console.log(`Audit and export (real SQLite file; ${interactions} reviewed interactions, ${reported} of them reported)`);
+    console.log(`  export cot JSONL                : ${(exportMs / 1000).toFixed(2)} s for ${lines} lines, ${(bytes / 2 ** 20).toFixed(0)} MiB (goal ≤ 5 s)`);
+    console.log(`  baseline: bare scan + stringify : ${(bareMs / 1000).toFixed(2)} s, ${(bareBytes / 2 ** 20).toFixed(0)} MiB; ratio ${(exportMs / bareMs).toFixed(2)}`);
+    console.log(`  review queue page (50) + count  : p50 ${percentile(pageMs, 0.5).toFixed(1)} ms, p95 ${percentile(pageMs, 0.95).toFixed(1)} ms (goal p50 ≤ 100 ms)`);
+}
+
+/** Rows as the engine and reviewers leave them, written in one transaction (a benchmark's set-up, not Kotae's path). */
+function seed(file: string): void {
+    const database = new Database(file);
+    const now = new Date().toISOString();
+    const insertInteraction = database.prepare(`
+        INSERT INTO interactions (id, created_at, updated_at, platform, user_pseudonym, question, mode, profile, prompt, raw_output,
+            shown_solution, answer, status, total_ms, representative_sample)
+        VALUES (?, ?, ?, 'discord', ?, ?, 'cot', 'llmjp-math-cot', ?, ?, ?, ?, 'answered', 1, 0)`);
+    const insertSolution = database.prepare(`
+        INSERT INTO solutions (interaction_id, sample_index, attempt, created_at, mode, prompt, raw_output, thinking, shown_solution,
+            answer, stop_reason, prompt_tokens, completion_tokens, generation_ms)
+        VALUES (?, 0, 0, ?, 'cot', ?, ?, '', ?, ?, 'endOfGeneration', 50, 200, 1000)`);
+    const insertReview = database.prepare("INSERT INTO reviews (interaction_id, created_at, reviewer, status) VALUES (?, ?, 'bench', 'model_right')");
+    const insertFeedback = database.prepare(`
+        INSERT INTO feedback (interaction_id, created_at, user_pseudonym, kind, corrected_answer) VALUES (?, ?, 'reporter', 'wrong_answer', '5050')`);
+    database.transaction(() => {
+        for (let id = 1; id <= interactions; id++) {
+            const question = `1から${id}までの自然数の和を求めてください`;
+            const prompt = `あなたは熟練した数学の専門家です。\n### 指示:\n${question}\n### 応答:\n`;
+            const output = `<think>\n両端を組にして数えます。\n</think>\n和は ${id}(${id}+1)/2 = ${(id * (id + 1)) / 2} です。\\boxed{${(id * (id + 1)) / 2}}`;
+            insertInteraction.run(id, now, now, `user-${id % 500}`, question, prompt, output, output, String((id * (id + 1)) / 2));
+            insertSolution.run(id, now, prompt, output, output, String((id * (id + 1)) / 2));
+            insertReview.run(id, now);
+            if (id % (interactions / reported) === 0) insertFeedback.run(id, now);
+        }
+    })();
+    database.close();
+}

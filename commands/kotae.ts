@@ -47,11 +47,18 @@ export const helpCommand: CommandDefinition<Record<string, never>> = {
     toRequest: () => ({})
 };
 
-/** `/kotae settings` and `/kotae help`. */
+export const forgetMeCommand: CommandDefinition<Record<string, never>> = {
+    name: "forget-me",
+    description: {ja: "あなたの質問と記録をすべて削除します", en: "Delete all your questions and records"},
+    options: [],
+    toRequest: () => ({})
+};
+
+/** `/kotae settings`, `/kotae help` and `/kotae forget-me`. */
 export const kotaeCommand: CommandDefinition<Record<string, never>> = {
     name: "kotae",
     description: {ja: "Kotae の設定と使い方", en: "Kotae's settings and help"},
     options: [],
-    subcommands: [settingsCommand, helpCommand],
+    subcommands: [settingsCommand, helpCommand, forgetMeCommand],
     toRequest: () => ({})
 };

@@ -219,6 +219,14 @@ describe("Discord adapter against the fake Discord", () => {
         expect(await help.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string}});
     });
 
+    it("/kotae forget-me deletes the member's records and answers privately", async () => {
+        const {fake, runtime} = await world([solution]);
+        await finalEdit(solve(fake, problem));
+        const forget = fake.slashCommand({name: "kotae", options: [{type: 1, name: "forget-me", options: []}]});
+        expect(await forget.callback()).toMatchObject({data: {content: expect.stringContaining("質問 1 件") as string, flags: MessageFlags.Ephemeral}});
+        expect(runtime.store.getInteraction(1)).toBeUndefined();
+    });
+
     it("deploy-commands registers /solve, /ask and /kotae with Japanese names to the test server", async () => {
         const {fake, config} = await world([solution]);
         expect(await deployCommands(config)).toEqual({scope: `server ${fake.guild.id}`, names: ["solve", "ask", "kotae"]});

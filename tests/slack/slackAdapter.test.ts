@@ -146,6 +146,15 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
     });
 
+    it("/kotae forget-me deletes the user's records", async () => {
+        const {fake, runtime} = await world([solution]);
+        await fake.slashCommand({command: "/solve", text: problem});
+        await answerMessage(fake);
+        await fake.slashCommand({command: "/kotae", text: "forget-me"});
+        await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("記録を削除しました")));
+        expect(runtime.store.getInteraction(1)).toBeUndefined();
+    });
+
     it("/kotae settings: an admin saves them in a modal, a student is refused", async () => {
         const {fake, runtime} = await world([solution]);
         await fake.slashCommand({command: "/kotae", text: "settings", user: fake.admin});

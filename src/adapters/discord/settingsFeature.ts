@@ -1,5 +1,5 @@
 import type {ChatInputCommandInteraction} from "discord.js";
-import {settingsCommand, kotaeCommand} from "../../../commands/kotae.js";
+import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
 import {applySettingsChange, describeSettings} from "../shared/applySettingsChange.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
@@ -10,7 +10,7 @@ import {isModerator, platform, requesterOf, type DiscordContext} from "./Discord
 import {optionValues} from "./discordCommands.js";
 import {logFailure} from "./solveFeature.js";
 
-/** `/kotae settings` (Manage Server only; without options it shows the current settings) and `/kotae help`. */
+/** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
 export function registerSettings(context: DiscordContext): void {
     context.client.on("interactionCreate", (interaction) => {
         if (interaction.isChatInputCommand() && interaction.commandName === kotaeCommand.name)
@@ -21,7 +21,13 @@ export function registerSettings(context: DiscordContext): void {
 async function onKotae(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    if (interaction.options.getSubcommand() !== settingsCommand.name) {
+    const subcommand = interaction.options.getSubcommand();
+    if (subcommand === forgetMeCommand.name) {
+        const {deletedInteractions} = context.runtime.store.forgetUser(requester);
+        await interaction.reply({content: texts.forgotten(deletedInteractions), ephemeral: true});
+        return;
+    }
+    if (subcommand !== settingsCommand.name) {
         await interaction.reply({content: texts.help, ephemeral: true});
         return;
     }

@@ -1,4 +1,4 @@
-import {settingsCommand} from "../../../commands/kotae.js";
+import {forgetMeCommand, settingsCommand} from "../../../commands/kotae.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
@@ -9,13 +9,18 @@ import {applySettingsChange, describeSettings} from "../shared/applySettingsChan
 import {callbackIds} from "./slackBlocks.js";
 import {platform, requesterOf, userFacts, type SlackContext} from "./SlackContext.js";
 
-/** `/kotae settings` (workspace admins: a modal) and `/kotae help` (everyone). */
+/** `/kotae settings` (workspace admins: a modal), `/kotae help` and `/kotae forget-me` (everyone). */
 export function registerSettings(context: SlackContext): void {
     const {app, runtime} = context;
     app.command("/kotae", async ({command, ack, client, respond}) => {
         await ack();
         const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
         const texts = uiTexts(requester.locale);
+        if (command.text.trim() === forgetMeCommand.name) {
+            const {deletedInteractions} = runtime.store.forgetUser(requester);
+            await respond({response_type: "ephemeral", text: texts.forgotten(deletedInteractions)});
+            return;
+        }
         if (command.text.trim() !== settingsCommand.name) {
             await respond({response_type: "ephemeral", text: texts.help.replace(/\*\*/g, "*")});
             return;

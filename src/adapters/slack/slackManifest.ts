@@ -14,7 +14,7 @@ export function slackManifest(requestUrl = "https://kotae.example.org/slack/even
             bot_user: {display_name: "Kotae", always_online: true},
             slash_commands: [
                 command(solveCommand.name, solveCommand.description.ja, "1から100までの自然数の和を求めてください mode:tir style:sansu"),
-                command(kotaeCommand.name, kotaeCommand.description.ja, "settings | help")
+                command(kotaeCommand.name, kotaeCommand.description.ja, "settings | help | forget-me")
             ]
         },
         oauth_config: {

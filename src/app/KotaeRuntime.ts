@@ -74,6 +74,12 @@ export class KotaeRuntime implements AsyncDisposable {
         return this.sandbox;
     }
 
+    /** Deletes what is older than the retention period (`retentionDays`); returns how many interactions went. */
+    public applyRetention(now = new Date()): number {
+        const days = this.config.retentionDays;
+        return days == null ? 0 : this.store.purgeBefore(new Date(now.getTime() - days * 24 * 60 * 60 * 1000));
+    }
+
     /** Stops the engine (requests finish and are logged), then the renderer, the sandbox, the model and the database. */
     public async close(): Promise<void> {
         await this.engine.close();

@@ -13,6 +13,8 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
     const out = (line: string): boolean => process.stdout.write(line + "\n");
     const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY});
     try {
+        const purged = runtime.applyRetention();
+        if (purged > 0) out(`Retention: deleted ${purged} interaction(s) older than ${config.retentionDays} days.`);
         const abandoned = runtime.store.abandonUnfinished();
         out(`Kotae: database ${config.db} is ready${abandoned > 0 ? ` (${abandoned} request(s) left unfinished by the last run were marked failed)` : ""}.`);
 
@@ -45,7 +47,10 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
                 out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
             }
             if (adapters.length > 0) {
+                const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
+                daily.unref();
                 await untilStopped();
+                clearInterval(daily);
                 out("Kotae: stopping (running requests are cancelled and logged).");
                 return ExitCode.Ok;
             }

@@ -89,6 +89,8 @@ export const settings = {
         help: "Port Slack's HTTP requests arrive on (HTTP mode; route /slack/events)."},
     slackApiUrl: {env: "KOTAE_SLACK_API_URL", schema: z.url().optional(),
         help: "Slack Web API base (…/api/) for a proxy; default Slack's own."},
+    retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: positiveInteger.optional(),
+        help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
     pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", secret: true, schema: z.string().min(16).optional(),

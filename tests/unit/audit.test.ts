@@ -45,4 +45,16 @@ describe("auditing reported answers", () => {
         expect(store.purgeBefore(new Date(Date.now() + 1000))).toBe(2);
         expect(store.reportQueue()).toEqual([]);
     });
+
+    it("applies the configured retention period through the runtime", async () => {
+        const {KotaeRuntime} = await import("../../src/app/KotaeRuntime.js");
+        const {loadConfig} = await import("../../src/config/loadConfig.js");
+        const {temporaryDirectory} = await import("../support/testRuntime.js");
+        const directory = temporaryDirectory();
+        const config = loadConfig({env: {KOTAE_DB: `${directory}/kotae.sqlite`, KOTAE_RETENTION_DAYS: "30", KOTAE_PSEUDONYM_KEY: "retention-key-0123456789"}, cwd: directory});
+        await using runtime = KotaeRuntime.start(config, {backend: new ScriptedBackend([solution])});
+        await collect(runtime.engine.solve({problem: "1+1", requester: alice}));
+        expect(runtime.applyRetention()).toBe(0);
+        expect(runtime.applyRetention(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toBe(1);
+    });
 });

@@ -45,6 +45,15 @@ export default defineConfig({
                 fileParallelism: false
             }
         }, {
+            // The local web app in Debian's headless Chromium (playwright-core, no browser download), on loopback.
+            test: {
+                name: "web",
+                include: ["tests/web/**/*.test.ts"],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                fileParallelism: false
+            }
+        }, {
             // Runs real bubblewrap and /usr/bin/python3 with sympy and numpy (see scripts/setup.mjs). After
             // the other projects, not beside them: its timing checks need the cores, and its checks that
             // nothing is left running would see another project's sandboxes.

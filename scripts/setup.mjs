@@ -46,8 +46,14 @@ function run(command, args, options = {}) {
     execFileSync(command, args, {cwd: root, stdio: ["ignore", "inherit", "inherit"], ...options});
 }
 
+/** Only the test suite needs these (`setup.mjs --test`): the web app's browser tests drive Debian's Chromium. */
+const testPackages = [
+    {name: "chromium", present: () => fs.existsSync("/usr/bin/chromium")}
+];
+
 function installSystemPackages() {
-    const missing = systemPackages.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
+    const wanted = process.argv.includes("--test") ? [...systemPackages, ...testPackages] : systemPackages;
+    const missing = wanted.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
     if (missing.length === 0)
         return;
 

@@ -1,13 +1,14 @@
 import {DiscordAdapter} from "../adapters/discord/DiscordAdapter.js";
 import {SlackAdapter} from "../adapters/slack/SlackAdapter.js";
+import {WebServer} from "../web/WebServer.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {ExitCode} from "./cliSupport.js";
 
 /**
  * `kotae serve` (what `npm start` and pm2 run): checks what a server needs (database, model, Python
- * sandbox, renderer), then answers on Discord and/or Slack until stopped. With no chat platform configured it says
- * what to configure and exits 0, so pm2 does not restart it in a loop.
+ * sandbox, renderer), then serves the local web app and answers on Discord and/or Slack until SIGTERM
+ * or SIGINT (exit 0). With no chat platform configured, the web playground is how to try Kotae.
  */
 export async function runServe(config: KotaeConfig): Promise<ExitCode> {
     const out = (line: string): boolean => process.stdout.write(line + "\n");
@@ -19,8 +20,12 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
         out(`Kotae: database ${config.db} is ready${abandoned > 0 ? ` (${abandoned} request(s) left unfinished by the last run were marked failed)` : ""}.`);
 
         const model = await runtime.backend.then((backend) => backend.model, (error: unknown) => error as Error);
+        if (model instanceof Error && config.model != null) { // a configured model that cannot load is a setting to fix now
+            out(`Model: ${model.message}`);
+            return ExitCode.Failed;
+        }
         if (model instanceof Error)
-            out(`Model: not ready: ${model.message}`);
+            out(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${model.message}`);
         else
             out(`Model: ${model.name} loaded on ${model.device} (${config.sequences} parallel sequences × ${model.contextSize} tokens).`);
 
@@ -34,38 +39,43 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
             ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
             : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
-        const adapters: AsyncDisposable[] = [];
+        const services: AsyncDisposable[] = [];
         try {
+            try {
+                const web = await WebServer.start(runtime, config);
+                services.push(web);
+                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}).`);
+            } catch (error) {
+                out(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
+            }
             if (config.discordToken != null) {
                 const discord = await DiscordAdapter.start(runtime, config);
-                adapters.push(discord);
+                services.push(discord);
                 out(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`);
             }
             if (config.slackBotToken != null) {
                 const slack = await SlackAdapter.start(runtime, config);
-                adapters.push(slack);
+                services.push(slack);
                 out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
             }
-            if (adapters.length > 0) {
-                const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
-                daily.unref();
-                await untilStopped();
-                clearInterval(daily);
-                out("Kotae: stopping (running requests are cancelled and logged).");
-                return ExitCode.Ok;
+            if (config.discordToken == null && config.slackBotToken == null) {
+                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or");
+                out("KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground");
+                out("in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the");
+                out("installation with: npx kotae doctor");
             }
+            if (services.length === 0)
+                return ExitCode.Failed;
+            const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
+            daily.unref();
+            await untilStopped();
+            clearInterval(daily);
+            out("Kotae: stopping (running requests are cancelled and logged).");
+            return ExitCode.Ok;
         } finally {
-            for (const adapter of adapters.reverse())
-                await adapter[Symbol.asyncDispose]();
+            for (const service of services.reverse())
+                await service[Symbol.asyncDispose]();
         }
-
-        out("");
-        out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or");
-        out("KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, solve from the terminal:");
-        out("  npx kotae solve \"1から100までの自然数の和を求めてください\"");
-        out("and check the installation with: npx kotae doctor");
-        // No model configured is the normal first run (explained above); a configured model that fails is an error.
-        return model instanceof Error && config.model != null ? ExitCode.Failed : ExitCode.Ok;
     } finally {
         await runtime.close();
     }

@@ -89,6 +89,12 @@ export const settings = {
         help: "Port Slack's HTTP requests arrive on (HTTP mode; route /slack/events)."},
     slackApiUrl: {env: "KOTAE_SLACK_API_URL", schema: z.url().optional(),
         help: "Slack Web API base (…/api/) for a proxy; default Slack's own."},
+    webHost: {env: "KOTAE_WEB_HOST", schema: z.string().min(1).default("127.0.0.1"),
+        help: "Address of the local web app (playground and audit). Anything but loopback needs webAdminToken."},
+    webPort: {env: "KOTAE_WEB_PORT", schema: z.coerce.number().int().min(0).max(65535).default(8787),
+        help: "Port of the local web app."},
+    webAdminToken: {env: "KOTAE_WEB_ADMIN_TOKEN", secret: true, schema: z.string().min(16).optional(),
+        help: "Token for the web app's audit pages (and for any bind beyond loopback); without it the audit pages stay closed."},
     retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: positiveInteger.optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
@@ -114,6 +120,8 @@ export function crossCheck(config: KotaeConfig): string[] {
     const problems: string[] = [];
     if (config.discordToken != null && config.discordApplicationId == null)
         problems.push("KOTAE_DISCORD_APPLICATION_ID / \"discordApplicationId\" in the config file: required with the Discord token");
+    if (!["127.0.0.1", "::1", "localhost"].includes(config.webHost) && config.webAdminToken == null)
+        problems.push(`KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on ${config.webHost} (beyond loopback)`);
     if (config.slackBotToken != null && config.slackSigningSecret == null && config.slackAppToken == null)
         problems.push("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
     return problems;

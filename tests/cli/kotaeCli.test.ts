@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import {beforeAll, describe, expect, it} from "vitest";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
+import {startKotae} from "../support/spawnKotae.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 const stories = path.join(sharedModels, "stories260K.gguf");
@@ -125,11 +126,28 @@ describe("kotae doctor", () => {
 });
 
 describe("kotae serve", () => {
-    it("checks the database and model, explains what to configure, and exits 0", () => {
+    it("checks the database and model, serves the playground, and stops on SIGTERM with exit 0", async () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
-        const result = run(["serve"], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
-        expect(result.status).toBe(0);
-        expect(result.stdout).toMatch(/Model: llama loaded on cpu/);
-        expect(result.stdout).toContain("npx kotae solve");
+        const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off", KOTAE_WEB_PORT: "0"}});
+        try {
+            const url = (await kotae.printed(/http:\/\/127\.0\.0\.1:\d+/));
+            expect(kotae.output()).toMatch(/Model: llama loaded on cpu/);
+            expect(kotae.output()).toContain("No chat platform is configured");
+            const playground = await fetch(`${url}/`);
+            expect(playground.status).toBe(200);
+            expect(await playground.text()).toContain("<form id=\"solve\">");
+            kotae.stop();
+            expect(await kotae.exited).toBe(0);
+        } finally {
+            kotae.stop("SIGKILL");
+        }
+    });
+
+    it("exits 1 at once when the configured model cannot be loaded", async () => {
+        const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: {
+            KOTAE_MODEL: "/nowhere/model.gguf", KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"), KOTAE_WEB_PORT: "0"
+        }});
+        expect(await kotae.exited).toBe(1);
+        expect(kotae.output()).toContain("/nowhere/model.gguf");
     });
 });

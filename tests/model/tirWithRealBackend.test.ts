@@ -1,32 +1,10 @@
 import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
-import type {CompletionRequest, CompletionResult, LlmBackend} from "../../src/llm/LlmBackend.js";
 import {BubblewrapSandbox} from "../../src/sandbox/BubblewrapSandbox.js";
 import type {CodeSandbox} from "../../src/sandbox/CodeSandbox.js";
+import {steeredBy} from "../support/steeredBackend.js";
 import {alice, collect, sharedModels, temporaryDirectory, testEngine} from "../support/testRuntime.js";
-
-/**
- * The real node-llama-cpp backend, steered by one GBNF grammar per generation: a tiny model cannot write
- * Python, but under a grammar it emits a real code block, so the real stop trigger → sandbox → continue
- * path runs (with the continuation reusing the sequence's cached prompt).
- */
-function steeredBy(backend: LlamaCppBackend, grammars: readonly string[]): LlmBackend & {requests: CompletionRequest[]} {
-    const requests: CompletionRequest[] = [];
-    return {
-        model: backend.model,
-        parallelism: backend.parallelism,
-        requests,
-        formatChat: (messages, template) => backend.formatChat(messages, template),
-        countTokens: (prompt) => backend.countTokens(prompt),
-        dispose: async () => {},
-        complete: (request): Promise<CompletionResult> => {
-            const grammar = grammars[requests.length];
-            requests.push(request);
-            return backend.complete({...request, temperature: 0, ...(grammar != null ? {grammar} : {})});
-        }
-    };
-}
 
 describe("TIR with the real node-llama-cpp backend (stories260K, grammar-forced code block)", () => {
     let backend: LlamaCppBackend;

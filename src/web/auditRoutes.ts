@@ -1,0 +1,146 @@
+import {createHmac} from "node:crypto";
+import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
+import {answersEqual} from "../answers/answersEqual.js";
+import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
+import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
+import {html, page} from "./html.js";
+import type {WebContext} from "./WebServer.js";
+
+const pageSize = 50;
+
+/** The audit pages: the review queue with filters, a report's detail with the resolve form, export downloads. */
+export function registerAudit(app: FastifyInstance, context: WebContext): void {
+    const {runtime} = context;
+    const token = context.config.webAdminToken;
+    /** A form token bound to the admin token, so a forged form from elsewhere cannot resolve anything. */
+    const formToken = token != null ? createHmac("sha256", token).update("kotae-audit-form").digest("hex") : "";
+
+    app.get("/audit/login", async (_request, reply) => reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
+<main><h1>Kotae audit</h1>
+${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>` : html`
+<form method="post" action="/audit/login"><label for="token">Admin token</label><input id="token" name="token" type="password" required><button type="submit">Open</button></form>`}
+</main>`)));
+
+    app.post("/audit/login", async (request, reply) => {
+        const given = (request.body as {token?: unknown}).token;
+        if (token == null || typeof given !== "string" || given !== token)
+            return reply.code(401).type("text/html; charset=utf-8").send(page("Kotae audit", html`<main><p>Wrong token.</p><a href="/audit/login">Back</a></main>`));
+        return reply.header("set-cookie", `kotae_admin=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`).redirect("/audit", 303);
+    });
+
+    const guard = (request: FastifyRequest, reply: FastifyReply): boolean => {
+        if (context.isAdmin(request)) return true;
+        void reply.redirect("/audit/login", 303);
+        return false;
+    };
+
+    app.get("/audit", async (request, reply) => {
+        if (!guard(request, reply)) return reply;
+        const query = request.query as Record<string, string | undefined>;
+        const filter = filterOf(query);
+        const offset = Math.max(0, Number(query["offset"] ?? 0) || 0);
+        const reports = runtime.store.reportQueue(filter, {limit: pageSize, offset});
+        const total = runtime.store.countReports(filter);
+        return reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
+<main>
+  <h1>Review queue <small>${total}</small></h1>
+  <form method="get" action="/audit" class="row">
+    <select name="status"><option value="">all</option>${["new", ...reviewStatuses].map((status) => html`<option value="${status}" ${status === query["status"] ? html`selected` : ""}>${status}</option>`)}</select>
+    <input name="platform" placeholder="platform" value="${query["platform"] ?? ""}">
+    <input name="since" type="date" value="${query["since"] ?? ""}"><input name="until" type="date" value="${query["until"] ?? ""}">
+    <button type="submit">Filter</button>
+  </form>
+  <table>
+    <thead><tr><th>#</th><th>status</th><th>reported</th><th>platform</th><th>answer</th><th>correction</th><th>problem</th></tr></thead>
+    <tbody>${reports.map((report) => html`<tr>
+      <td><a href="/audit/${report.interactionId}">${report.interactionId}</a></td><td>${report.status}</td><td>${report.lastReportAt.slice(0, 16)}</td>
+      <td>${report.platform}</td><td>${report.answer ?? "—"}</td><td>${report.correctedAnswer ?? "—"}</td><td>${report.question.slice(0, 80)}</td></tr>`)}</tbody>
+  </table>
+  ${offset + pageSize < total ? html`<a href="/audit?${new URLSearchParams({...clean(query), offset: String(offset + pageSize)}).toString()}">next</a>` : ""}
+  <p>Export: ${exportFormats.map((format) => html`<a href="/audit/export?format=${format}">${format}.jsonl</a> `)}</p>
+</main>`));
+    });
+
+    app.get("/audit/:id", async (request, reply) => {
+        if (!guard(request, reply)) return reply;
+        const id = Number((request.params as {id: string}).id);
+        const interaction = Number.isInteger(id) ? runtime.store.getInteraction(id) : undefined;
+        if (interaction == null) return reply.code(404).send("not found");
+        const feedback = runtime.store.listFeedback(id);
+        const executions = runtime.store.listExecutions(id);
+        const reviews = runtime.store.listReviews(id);
+        return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
+<main>
+  <p><a href="/audit">← queue</a></p>
+  <h1>#${id} <small>${interaction.platform} · ${interaction.profile} · ${interaction.createdAt.slice(0, 16)}</small></h1>
+  <h2>Problem</h2><pre>${interaction.question}</pre>
+  <h2>Answer: ${interaction.answer ?? "—"}</h2>
+  ${interaction.answer != null ? html`<img alt="answer card" src="/api/interactions/${id}/answer.png">` : ""}
+  <h2>Solution</h2><img alt="solution" src="/api/interactions/${id}/solution/1.png"><pre>${interaction.shownSolution ?? ""}</pre>
+  ${executions.length > 0 ? html`<h2>Code runs</h2>${executions.map((execution) => html`<h3>${execution.executionIndex}: ${execution.status} (${execution.durationMs} ms)</h3><pre>${execution.code}</pre><pre>${execution.output}</pre>`)}` : ""}
+  <h2>Reports</h2>
+  <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctedAnswer != null && interaction.answer != null && answersEqual(interaction.answer, report.correctedAnswer) ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
+  <h2>Review trail</h2>
+  <ul>${reviews.map((review) => html`<li>${review.createdAt.slice(0, 16)} ${review.reviewer}: <strong>${review.status}</strong> ${review.canonicalAnswer ?? ""} ${review.note ?? ""}</li>`)}</ul>
+  <h2>Resolve</h2>
+  <form method="post" action="/audit/${id}/resolve">
+    <input type="hidden" name="form" value="${formToken}">
+    <select name="status">${reviewStatuses.map((status) => html`<option value="${status}">${status}</option>`)}</select>
+    <input name="reviewer" placeholder="reviewer" required maxlength="100">
+    <input name="answer" placeholder="canonical answer" maxlength="200">
+    <textarea name="solution" placeholder="corrected solution (optional)" maxlength="20000"></textarea>
+    <input name="note" placeholder="note" maxlength="2000">
+    <button type="submit">Record</button>
+  </form>
+</main>`));
+    });
+
+    app.post("/audit/:id/resolve", async (request, reply) => {
+        if (!guard(request, reply)) return reply;
+        const id = Number((request.params as {id: string}).id);
+        const body = request.body as Record<string, string | undefined>;
+        const status = body["status"] as ReviewStatus;
+        if (body["form"] !== formToken || !reviewStatuses.includes(status) || runtime.store.getInteraction(id) == null || (body["reviewer"] ?? "").trim() === "")
+            return reply.code(400).send("invalid review");
+        runtime.store.addReview({
+            interactionId: id, reviewer: body["reviewer"]!.trim(), status,
+            ...(nonEmpty(body["answer"]) != null ? {canonicalAnswer: nonEmpty(body["answer"])!} : {}),
+            ...(nonEmpty(body["solution"]) != null ? {correctedSolution: nonEmpty(body["solution"])!} : {}),
+            ...(nonEmpty(body["note"]) != null ? {note: nonEmpty(body["note"])!} : {})
+        });
+        return reply.redirect(`/audit/${id}`, 303);
+    });
+
+    app.get("/audit/export", async (request, reply) => {
+        if (!guard(request, reply)) return reply;
+        const format = (request.query as {format?: string}).format as ExportFormat;
+        if (!exportFormats.includes(format)) return reply.code(400).send("unknown format");
+        const lines: string[] = [];
+        exportDataset(runtime.store, format, {}, (line) => lines.push(line));
+        return reply.type("application/x-ndjson; charset=utf-8")
+            .header("content-disposition", `attachment; filename="kotae-${format}.jsonl"`)
+            .send(lines.length > 0 ? `${lines.join("\n")}\n` : "");
+    });
+}
+
+function filterOf(query: Record<string, string | undefined>): ReportFilter {
+    const status = query["status"];
+    const date = (text: string | undefined) => text != null && text !== "" && !Number.isNaN(Date.parse(text)) ? new Date(text) : undefined;
+    const since = date(query["since"]);
+    const until = date(query["until"]);
+    return {
+        ...(status === "new" || reviewStatuses.includes(status as ReviewStatus) ? {status: status as ReviewStatus} : {}),
+        ...(since != null ? {since} : {}),
+        ...(until != null ? {until} : {}),
+        ...(nonEmpty(query["platform"]) != null ? {platform: nonEmpty(query["platform"])!} : {})
+    };
+}
+
+function clean(query: Record<string, string | undefined>): Record<string, string> {
+    return Object.fromEntries(Object.entries(query).filter((entry): entry is [string, string] => entry[1] != null && entry[0] !== "offset"));
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+    const trimmed = text?.trim();
+    return trimmed == null || trimmed === "" ? undefined : trimmed;
+}

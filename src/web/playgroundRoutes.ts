@@ -1,0 +1,149 @@
+import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
+import {solveCommand} from "../../commands/solve.js";
+import {resolveLocale} from "../i18n/messages.js";
+import {isThemeName} from "../render/RenderTheme.js";
+import type {Requester} from "../../storage/KotaeStore.js";
+import {recordReport} from "../adapters/shared/recordReport.js";
+import {solutionSource} from "../adapters/shared/solutionSource.js";
+import {html, page} from "./html.js";
+import type {WebContext} from "./WebServer.js";
+
+export const webPlatform = "web";
+
+/**
+ * The playground: type a problem, watch the solve stream in (server-sent events over a POST), see the
+ * answer card and the solution pages, ask follow-ups and report a wrong answer, as on Discord or Slack.
+ */
+export function registerPlayground(app: FastifyInstance, context: WebContext): void {
+    const {runtime} = context;
+
+    app.get("/", async (request, reply) => {
+        context.browserUser(request, reply);
+        const locale = resolveLocale(request.headers["accept-language"]);
+        const modes = solveCommand.options.find((option) => option.name === "mode")?.choices ?? [];
+        return reply.type("text/html; charset=utf-8").send(page("Kotae", html`
+<main>
+  <h1>Kotae <small>答え</small></h1>
+  <form id="solve">
+    <label for="problem">${locale === "ja" ? "問題" : "Problem"}</label>
+    <textarea id="problem" name="problem" rows="3" maxlength="2000" required placeholder="1から100までの自然数の和を求めてください"></textarea>
+    <div class="row">
+      <select id="mode" name="mode">${modes.map((mode) => html`<option value="${mode.value}">${mode.label[locale]}</option>`)}</select>
+      <select id="style" name="style"><option value="standard">${locale === "ja" ? "標準" : "standard"}</option><option value="sansu">${locale === "ja" ? "算数" : "sansu"}</option></select>
+      <button type="submit">${locale === "ja" ? "解く" : "Solve"}</button>
+    </div>
+  </form>
+  <p id="status" role="status"></p>
+  <pre id="live"></pre>
+  <section id="result" hidden>
+    <p id="summary"></p>
+    <img id="card" alt="">
+    <div class="row"><button id="show">${locale === "ja" ? "解き方を見る" : "Show solution"}</button></div>
+    <div id="pages"></div>
+    <form id="followup"><input id="question" maxlength="2000" placeholder="${locale === "ja" ? "続けて質問する" : "Ask a follow-up"}"><button type="submit">→</button></form>
+    <pre id="answers"></pre>
+    <form id="report">
+      <input id="correct" maxlength="200" placeholder="${locale === "ja" ? "正しい答え" : "Correct answer"}">
+      <input id="comment" maxlength="1000" placeholder="${locale === "ja" ? "コメント" : "Comment"}">
+      <button type="submit">${locale === "ja" ? "間違いを報告" : "Report a mistake"}</button>
+    </form>
+    <p id="reported" role="status"></p>
+  </section>
+</main>`, "app.js"));
+    });
+
+    app.post("/api/solve", async (request, reply) => {
+        const body = request.body as {problem?: unknown, mode?: unknown, style?: unknown};
+        const values = {problem: text(body.problem), mode: optionalText(body.mode), style: optionalText(body.style)};
+        const solveRequest = solveCommand.toRequest(values);
+        const requester = requesterOf(context, request, reply);
+        await stream(reply, (signal) => runtime.engine.solve({...solveRequest, requester, signal}));
+    });
+
+    app.post("/api/interactions/:id/followup", async (request, reply) => {
+        const interaction = ownInteraction(context, request, reply);
+        if (interaction == null) return reply.code(404).send({error: "not found"});
+        const question = text((request.body as {question?: unknown}).question);
+        await stream(reply, (signal) => runtime.engine.followUp({interactionId: interaction.id, question, requester: requesterOf(context, request, reply), signal}));
+    });
+
+    app.post("/api/interactions/:id/report", async (request, reply) => {
+        const interaction = ownInteraction(context, request, reply);
+        if (interaction == null) return reply.code(404).send({error: "not found"});
+        const body = request.body as {answer?: unknown, comment?: unknown};
+        const equals = recordReport(runtime.store, {
+            interactionId: interaction.id, requester: requesterOf(context, request, reply),
+            correctedAnswer: text(body.answer).slice(0, 200), comment: text(body.comment).slice(0, 1000)
+        });
+        return {ok: true, correctionEqualsModelAnswer: equals ?? null};
+    });
+
+    app.get("/api/interactions/:id/answer.png", async (request, reply) => {
+        const interaction = ownInteraction(context, request, reply);
+        if (interaction?.answer == null) return reply.code(404).send({error: "not found"});
+        const rendered = await runtime.renderer.render({kind: "answer", answer: interaction.answer, theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"])});
+        return image(reply, rendered.images[0]?.png);
+    });
+
+    app.get("/api/interactions/:id/solution/:page", async (request, reply) => {
+        const interaction = ownInteraction(context, request, reply);
+        const pageNumber = Number((request.params as {page: string}).page.replace(/\.png$/, ""));
+        if (interaction == null || !Number.isInteger(pageNumber) || pageNumber < 1) return reply.code(404).send({error: "not found"});
+        const rendered = await runtime.renderer.render({
+            kind: "solution", theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"]),
+            solution: solutionSource(runtime.profiles, interaction.profile, interaction.shownSolution ?? "")
+        });
+        void reply.header("x-kotae-pages", String(rendered.images.length));
+        return image(reply, rendered.images[pageNumber - 1]?.png);
+    });
+}
+
+/** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
+function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
+    const id = Number((request.params as {id: string}).id);
+    const interaction = Number.isInteger(id) ? context.runtime.store.getInteraction(id) : undefined;
+    if (interaction == null) return undefined;
+    if (context.isAdmin(request)) return interaction;
+    const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));
+    return own ? interaction : undefined;
+}
+
+function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {
+    const locale = request.headers["accept-language"]?.split(",")[0];
+    return {platform: webPlatform, userId: context.browserUser(request, reply), ...(locale != null ? {locale} : {})};
+}
+
+/** Engine events as server-sent events; the solve is cancelled when the browser goes away. */
+async function stream<Event>(reply: FastifyReply, start: (signal: AbortSignal) => AsyncIterable<Event>): Promise<void> {
+    // The response closing before it ended means the browser went away ("close" on the request only says its body was read).
+    const gone = new AbortController();
+    reply.raw.on("close", () => {
+        if (!reply.raw.writableFinished) gone.abort();
+    });
+    reply.hijack();
+    reply.raw.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache",
+        "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff"
+    });
+    for await (const event of start(gone.signal))
+        reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
+    reply.raw.end();
+}
+
+function image(reply: FastifyReply, png: Uint8Array | undefined) {
+    if (png == null) return reply.code(404).send({error: "no image"});
+    return reply.type("image/png").header("cache-control", "private, max-age=3600").send(Buffer.from(png));
+}
+
+function themeOf(request: FastifyRequest): "light" | "dark" {
+    const theme = (request.query as {theme?: string}).theme;
+    return theme != null && isThemeName(theme) ? theme : "light";
+}
+
+function text(value: unknown): string {
+    return typeof value === "string" ? value : "";
+}
+
+function optionalText(value: unknown): string | undefined {
+    return typeof value === "string" && value !== "" ? value : undefined;
+}

@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import path from "node:path";
+import {chromium, type Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
+import {loadConfig} from "../../src/config/loadConfig.js";
+import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
+import {WebServer} from "../../src/web/WebServer.js";
+import {steeredBy} from "../support/steeredBackend.js";
+import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
+
+// The web app in Debian's headless Chromium, driven by playwright-core (no browser download), with the
+// real node-llama-cpp on the tiny model, steered by a grammar so its answer is known. The model's text
+// carries a <script> and an <img onerror>: they must stay text everywhere.
+
+const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+const adminToken = "audit-admin-token-0123456789";
+
+let browser: Browser;
+let runtime: KotaeRuntime;
+let web: WebServer;
+let backend: LlamaCppBackend;
+
+beforeAll(async () => {
+    const directory = temporaryDirectory("kotae-web-");
+    const config = loadConfig({env: {
+        KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-test-key-0123456789",
+        KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_MODE: "cot", KOTAE_PROFILE: "generic-chatml", KOTAE_MAX_TOKENS: "400"
+    }, cwd: directory});
+    backend = await LlamaCppBackend.create({
+        model: path.join(sharedModels, "stories260K.gguf"), modelsDirectory: directory, gpu: "off", threads: 1, contextSize: 512, sequences: 1
+    });
+    const answerGrammar = `root ::= ${JSON.stringify(`両端を組にします。${hostile} よって \\boxed{5050}`)}`;
+    runtime = KotaeRuntime.start(config, {backend: steeredBy(backend, [], answerGrammar)});
+    web = await WebServer.start(runtime, config);
+    browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    });
+});
+
+afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await runtime?.close();
+    await backend?.dispose();
+});
+
+describe("the local web app in headless Chromium", () => {
+    it("solve in the playground → report → audit queue → resolve → export, with model HTML kept inert", async () => {
+        const context = await browser.newContext({acceptDownloads: true, locale: "ja-JP"});
+        const page = await context.newPage();
+        await page.goto(`${web.url}/`);
+        await page.fill("#problem", "1から100までの自然数の和を求めてください");
+        await page.selectOption("#mode", "cot");
+        await page.click("#solve button[type=submit]");
+        // These functions run in the page (playwright serialises them; strings would need 'unsafe-eval', which the CSP forbids).
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById("summary")?.textContent?.includes("5050") === true, undefined, {timeout: 30_000});
+        await page.waitForFunction(() => {
+            const card = (globalThis as unknown as PageGlobals).document.getElementById("card");
+            return card != null && card.complete === true && (card.naturalWidth ?? 0) > 100;
+        });
+        expect(await page.textContent("#live")).toContain("<script>");
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
+        expect(await page.$("#live img")).toBeNull();
+
+        await page.click("#show");
+        await page.waitForSelector("#pages img");
+        expect(await page.$eval("#pages img", (image) => (image as unknown as {naturalWidth: number}).naturalWidth)).toBe(880);
+
+        await page.fill("#correct", "5050");
+        await page.fill("#comment", "合っていると思う");
+        await page.click("#report button[type=submit]");
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById("reported")?.textContent?.includes("ありがとうございます") === true);
+
+        await page.goto(`${web.url}/audit`);
+        expect(page.url()).toContain("/audit/login");
+        await page.fill("#token", adminToken);
+        await page.click("form button[type=submit]");
+        await page.waitForURL(`${web.url}/audit`);
+        const row = await page.textContent("tbody tr");
+        expect(row).toContain("5050");
+        expect(row).toContain("new");
+
+        await page.click("tbody tr a");
+        await page.waitForSelector("form[action$='/resolve']");
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
+        expect(await page.$("img[src='x']")).toBeNull();
+        expect(await page.textContent("body")).toContain("(= the model's answer)");
+        await page.selectOption("select[name=status]", "resolved");
+        await page.fill("input[name=reviewer]", "hanako");
+        await page.fill("input[name=answer]", "5050");
+        await page.click("form[action$='/resolve'] button[type=submit]");
+        await page.waitForSelector("text=hanako");
+
+        await page.goto(`${web.url}/audit`);
+        const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[href='/audit/export?format=cot']")]);
+        const downloaded = fs.readFileSync(await download.path(), "utf8");
+        const exported = downloaded.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(exported).toHaveLength(1);
+        expect(exported[0]).toMatchObject({id: "kotae-1", review: "resolved", answer: "5050", source: "model"});
+        expect(String(exported[0]!["completion"])).toContain("\\boxed{5050}");
+        await context.close();
+    });
+
+    it("keeps other browsers out of a problem, and refuses forged or token-less requests", async () => {
+        const stranger = await fetch(`${web.url}/api/interactions/1/answer.png`);
+        expect(stranger.status).toBe(404);
+        const forged = await fetch(`${web.url}/api/solve`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({problem: "1+1"})});
+        expect(forged.status).toBe(403);
+        const crossSite = await fetch(`${web.url}/api/solve`, {
+            method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", origin: "https://evil.example"}, body: JSON.stringify({problem: "1+1"})
+        });
+        expect(crossSite.status).toBe(403);
+        const audit = await fetch(`${web.url}/audit`, {redirect: "manual"});
+        expect(audit.status).toBe(303);
+        const tooBig = await fetch(`${web.url}/api/solve`, {method: "POST", headers: {"content-type": "application/json", "x-kotae": "1"}, body: JSON.stringify({problem: "x".repeat(100_000)})});
+        expect(tooBig.status).toBe(413);
+        const headers = (await fetch(`${web.url}/`)).headers;
+        expect(headers.get("content-security-policy")).toContain("script-src 'self'");
+    });
+});
+
+/** The page's globals as these tests use them (the test compiles without the DOM library; the casts vanish in the page). */
+type PageElement = {textContent: string | null, complete?: boolean, naturalWidth?: number};
+type PageGlobals = {document: {getElementById(id: string): PageElement | null}, __pwned?: number};

@@ -1,6 +1,10 @@
 import path from "node:path";
 import Database from "better-sqlite3";
+import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
+import {loadConfig} from "../src/config/loadConfig.js";
 import {exportDataset} from "../src/export/exportDataset.js";
+import {WebServer} from "../src/web/WebServer.js";
+import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
@@ -11,10 +15,10 @@ const reported = 10_000;
 
 /**
  * Auditing at scale, on a real SQLite file: exporting 100 000 reviewed interactions as CoT JSONL (goal
- * ≤ 5 s) against reading the same rows bare (one table scan + JSON.stringify), and the first page of
- * the review queue with 10 000 reports (goal p50 ≤ 100 ms).
+ * ≤ 5 s) against reading the same rows bare (one table scan + JSON.stringify), and the audit page
+ * (first 50 of 10 000 reports, through the web app) (goal p50 ≤ 100 ms).
  */
-export function exportBenchmark(): void {
+export async function exportBenchmark(): Promise<void> {
     const file = path.join(temporaryDirectory("kotae-bench-"), "kotae.sqlite");
     const store = new KotaeStore(file, Pseudonymizer.fromSecret("bench-secret-0123456789"));
     seed(file);
@@ -30,19 +34,30 @@ export function exportBenchmark(): void {
         bareBytes += JSON.stringify(row).length + 1;
     const bareMs = performance.now() - start;
 
-    const pageMs: number[] = [];
-    for (let round = 0; round < 30; round++) {
-        start = performance.now();
-        store.reportQueue({}, {limit: 50, offset: 0});
-        store.countReports({});
-        pageMs.push(performance.now() - start);
-    }
     store.close();
+
+    // The audit page itself, through the web app (HTTP on loopback, HTML rendered and escaped).
+    const token = "bench-admin-token-0123456789";
+    const config = loadConfig({env: {KOTAE_DB: file, KOTAE_PSEUDONYM_KEY: "bench-secret-0123456789", KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: token}, cwd: path.dirname(file)});
+    const runtime = KotaeRuntime.start(config, {backend: new ScriptedBackend([""])});
+    const web = await WebServer.start(runtime, config);
+    const pageMs: number[] = [];
+    try {
+        for (let round = 0; round <= 30; round++) {
+            start = performance.now();
+            const response = await fetch(`${web.url}/audit`, {headers: {authorization: `Bearer ${token}`}});
+            if (!(await response.text()).includes("Review queue")) throw new Error(`the audit page answered ${response.status}`);
+            if (round > 0) pageMs.push(performance.now() - start);
+        }
+    } finally {
+        await web.close();
+        await runtime.close();
+    }
 
     console.log(`Audit and export (real SQLite file; ${interactions} reviewed interactions, ${reported} of them reported)`);
     console.log(`  export cot JSONL                : ${(exportMs / 1000).toFixed(2)} s for ${lines} lines, ${(bytes / 2 ** 20).toFixed(0)} MiB (goal ≤ 5 s)`);
     console.log(`  baseline: bare scan + stringify : ${(bareMs / 1000).toFixed(2)} s, ${(bareBytes / 2 ** 20).toFixed(0)} MiB; ratio ${(exportMs / bareMs).toFixed(2)}`);
-    console.log(`  review queue page (50) + count  : p50 ${percentile(pageMs, 0.5).toFixed(1)} ms, p95 ${percentile(pageMs, 0.95).toFixed(1)} ms (goal p50 ≤ 100 ms)`);
+    console.log(`  /audit page (first 50 reports)  : p50 ${percentile(pageMs, 0.5).toFixed(1)} ms, p95 ${percentile(pageMs, 0.95).toFixed(1)} ms (goal p50 ≤ 100 ms)`);
 }
 
 /** Rows as the engine and reviewers leave them, written in one transaction (a benchmark's set-up, not Kotae's path). */

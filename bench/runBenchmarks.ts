@@ -172,4 +172,4 @@ await discordBenchmark();
 console.log("");
 await slackBenchmark();
 console.log("");
-exportBenchmark();
+await exportBenchmark();

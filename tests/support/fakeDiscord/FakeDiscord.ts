@@ -25,8 +25,8 @@
  * Not simulated: Discord's own rate limits (inject them with `failNext`) and the 3-second / 15-minute
  * interaction deadlines (`expireToken` ends a token when a test says so).
  */
-import http, {STATUS_CODES} from "node:http";
-import type {AddressInfo} from "node:net";
+import type http from "node:http";
+import {STATUS_CODES} from "node:http";
 import {
     GatewayIntentBits,
     type APIApplicationCommand,
@@ -44,6 +44,7 @@ import {FakeGateway, type Identified} from "./FakeGateway.js";
 import {FakeInteraction} from "./FakeInteraction.js";
 import {GuildState, type Dispatch, type FakeGuild, type FakeThread, type FakeUser} from "./GuildState.js";
 import {Interactions, type ButtonOptions, type ModalSubmitOptions, type SlashCommandOptions} from "./Interactions.js";
+import {listenOnLoopback} from "../listenOnLoopback.js";
 import {Observed} from "../Observed.js";
 import {summarizeRequest, type RecordedFile, type RecordedRequest} from "./RecordedRequest.js";
 import {readRequestBody} from "./requestBody.js";
@@ -121,17 +122,13 @@ export class FakeDiscord {
     readonly #failures: Failure[] = [];
 
     static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
-        const server = http.createServer();
-        await new Promise<void>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(0, "127.0.0.1", () => resolve());
-        });
-        return new FakeDiscord(server, options);
+        const {server, baseUrl} = await listenOnLoopback();
+        return new FakeDiscord(server, baseUrl, options);
     }
 
-    private constructor(server: http.Server, options: FakeDiscordOptions) {
+    private constructor(server: http.Server, baseUrl: string, options: FakeDiscordOptions) {
         this.#server = server;
-        this.#baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        this.#baseUrl = baseUrl;
         this.apiUrl = `${this.#baseUrl}/api`;
         this.applicationId = options.applicationId ?? nextSnowflake();
         this.#gateway = new FakeGateway(server, {

@@ -65,7 +65,7 @@
  * Home's messages tab; clicks on anything but buttons.
  */
 import http from "node:http";
-import type {AddressInfo} from "node:net";
+import {listenOnLoopback} from "../listenOnLoopback.js";
 import {Observed} from "../Observed.js";
 import {Files, type RecordedUpload} from "./Files.js";
 import {opaque} from "./ids.js";
@@ -173,17 +173,13 @@ export class FakeSlack {
     #receiverUrl: string | undefined;
 
     static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-        const server = http.createServer();
-        await new Promise<void>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(0, "127.0.0.1", () => resolve());
-        });
-        return new FakeSlack(server, options);
+        const {server, baseUrl} = await listenOnLoopback();
+        return new FakeSlack(server, baseUrl, options);
     }
 
-    private constructor(server: http.Server, options: FakeSlackOptions) {
+    private constructor(server: http.Server, baseUrl: string, options: FakeSlackOptions) {
         this.#server = server;
-        this.#baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        this.#baseUrl = baseUrl;
         this.apiUrl = `${this.#baseUrl}/api/`;
         this.signingSecret = options.signingSecret ?? opaque();
         this.botToken = options.botToken ?? `xoxb-${opaque()}`;

@@ -180,7 +180,7 @@ export class Engine {
                 throw this.cancellation("before generation started");
             // The profile the problem was solved with, unless it has since been removed from the configuration.
             const {profiles} = this.options;
-            const profile = profiles.get(profiles.names().includes(original.profile) ? original.profile : this.options.defaultProfile);
+            const profile = profiles.find(original.profile) ?? profiles.get(this.options.defaultProfile);
             const prompt = renderConversation(profile.prompt, [
                 {role: "user", content: original.question},
                 {role: "assistant", content: original.shownSolution},

@@ -24,6 +24,11 @@ export class ProfileRegistry {
         return profile;
     }
 
+    /** The profile, or undefined where it is unknown (e.g. removed from the config since a problem was solved with it). */
+    public find(name: string): ModelProfile | undefined {
+        return this.profiles.get(name);
+    }
+
     public names(): string[] {
         return [...this.profiles.keys()];
     }

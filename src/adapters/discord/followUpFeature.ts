@@ -3,7 +3,7 @@ import {askCommand} from "../../../commands/ask.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
-import {solutionSource} from "../shared/solutionSource.js";
+import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {logFailure} from "./solveFeature.js";
@@ -36,7 +36,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
         return;
     const question = message.content.replace(new RegExp(`<@!?${botUser.id}>`, "g"), "").trim();
     await message.channel.sendTyping().catch(() => {});
-    const answer = await answerFollowUp(context, original.id, original.profile, question, requesterOf(message));
+    const answer = await followUpMessage(context, original.id, original.profile, question, requesterOf(message));
     const [first, ...rest] = answer.parts;
     await message.reply({content: first ?? "", files: answer.files, allowedMentions: {repliedUser: false}});
     for (const part of rest)
@@ -52,32 +52,20 @@ async function onAsk(context: DiscordContext, interaction: ChatInputCommandInter
     }
     await interaction.deferReply();
     const question = askCommand.toRequest({question: interaction.options.getString("question") ?? ""}).question;
-    const answer = await answerFollowUp(context, original.id, original.profile, question, requester);
+    const answer = await followUpMessage(context, original.id, original.profile, question, requester);
     const [first, ...rest] = answer.parts;
     await interaction.editReply({content: first ?? "", files: answer.files});
     for (const part of rest)
         await interaction.followUp(part);
 }
 
-/** The engine's answer to a follow-up, as message parts and (when it has math) a rendered image. */
-async function answerFollowUp(context: DiscordContext, interactionId: number, profile: string, question: string, requester: Requester): Promise<{parts: string[], files: AttachmentBuilder[]}> {
-    let text: string | undefined;
-    let failure: string | undefined;
-    for await (const event of context.runtime.engine.followUp({interactionId, question, requester})) {
-        if (event.type === "replied") text = event.text;
-        if (event.type === "failed") failure = event.message;
-    }
-    if (text == null)
-        return {parts: [failure ?? ""], files: []};
-
-    const files: AttachmentBuilder[] = [];
-    if (/[$\\]/.test(text)) { // math is readable only as an image on Discord
-        const guildId = requester.workspaceId ?? null;
-        const rendered = await context.runtime.renderer.render({
-            kind: "solution", theme: settingsFor(context, guildId).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
-            solution: solutionSource(context.runtime.profiles, profile, text)
-        });
-        files.push(...rendered.images.slice(0, 4).map((image, index) => new AttachmentBuilder(Buffer.from(image.png), {name: `answer-${index + 1}.png`})));
-    }
-    return {parts: splitMessage(text, messageLimit), files};
+/** The engine's answer to a follow-up, as message parts and (when it has math) rendered images. */
+async function followUpMessage(context: DiscordContext, interactionId: number, profile: string, question: string, requester: Requester): Promise<{parts: string[], files: AttachmentBuilder[]}> {
+    const {text, images} = await answerFollowUp(context.runtime, {
+        interactionId, profile, question, requester, theme: settingsFor(context, requester.workspaceId ?? null).theme
+    });
+    return {
+        parts: splitMessage(text, messageLimit),
+        files: images.map((image, index) => new AttachmentBuilder(Buffer.from(image.png), {name: `answer-${index + 1}.png`}))
+    };
 }

@@ -7,7 +7,7 @@ import type {SolveResult} from "../../engine/EngineEvent.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
+import {admitSolve} from "../shared/admitSolve.js";
 import {describePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
@@ -37,22 +37,14 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
     const settings = settingsFor(context, interaction.guildId);
-    const solveRequest = {
-        ...request,
-        ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),
-        ...(request.profile == null && settings.profile != null ? {profile: settings.profile} : {}),
-        requester
-    };
-
-    const refusal = checkPreconditions(
-        {requester, channelId: requester.channelId, settings: settings.stored, isModerator: isModerator(interaction)},
-        channelAllowed, withinRateLimit(runtime.store)
-    );
-    if (refusal != null) {
-        const {message} = runtime.engine.refuse(solveRequest, refusal);
-        await interaction.reply({content: message, ephemeral: true}).catch(() => {});
+    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {
+        requester, channelId: requester.channelId, isModerator: isModerator(interaction)
+    });
+    if ("refusal" in admitted) {
+        await interaction.reply({content: admitted.refusal, ephemeral: true}).catch(() => {});
         return;
     }
+    const solveRequest = admitted.request;
 
     await interaction.deferReply();
     const watched = await watchWithProgress(runtime.engine, solveRequest, {

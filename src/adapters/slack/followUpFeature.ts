@@ -1,6 +1,6 @@
 import type {webApi} from "@slack/bolt";
 import type {Requester} from "../../../storage/KotaeStore.js";
-import {solutionSource} from "../shared/solutionSource.js";
+import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {textSections} from "./slackBlocks.js";
 import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
 
@@ -42,24 +42,11 @@ async function answer(context: SlackContext, client: webApi.WebClient, question:
     interactionId: number, profile: string, question: string, requester: Requester, threadTs: string
 }): Promise<void> {
     const channel = question.requester.channelId!;
-    let text: string | undefined;
-    let failure: string | undefined;
-    for await (const event of context.runtime.engine.followUp({interactionId: question.interactionId, question: question.question, requester: question.requester})) {
-        if (event.type === "replied") text = event.text;
-        if (event.type === "failed") failure = event.message;
-    }
-    const reply = text ?? failure ?? "";
-    await client.chat.postMessage({channel, thread_ts: question.threadTs, text: reply.slice(0, 3000), blocks: textSections(reply)});
-    if (text != null && /[$\\]/.test(text)) { // math is readable only as an image on Slack
-        const rendered = await context.runtime.renderer.render({
-            kind: "solution", theme: settingsFor(context, question.requester.workspaceId).theme,
-            ...(question.requester.locale != null ? {locale: question.requester.locale} : {}),
-            solution: solutionSource(context.runtime.profiles, question.profile, text)
+    const {text, images} = await answerFollowUp(context.runtime, {...question, theme: settingsFor(context, question.requester.workspaceId).theme});
+    await client.chat.postMessage({channel, thread_ts: question.threadTs, text: text.slice(0, 3000), blocks: textSections(text)});
+    if (images.length > 0)
+        await client.files.uploadV2({
+            channel_id: channel, thread_ts: question.threadTs,
+            file_uploads: images.map((image, index) => ({file: Buffer.from(image.png), filename: `answer-${index + 1}.png`}))
         });
-        if (rendered.images.length > 0)
-            await client.files.uploadV2({
-                channel_id: channel, thread_ts: question.threadTs,
-                file_uploads: rendered.images.slice(0, 4).map((image, index) => ({file: Buffer.from(image.png), filename: `answer-${index + 1}.png`}))
-            });
-    }
 }

@@ -5,8 +5,8 @@ import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
+import {admitSolve} from "../shared/admitSolve.js";
 import {describePhase} from "../shared/SolveProgress.js";
 import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
@@ -119,17 +119,12 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
     const texts = uiTexts(requester.locale);
     const settings = settingsFor(context, requester.workspaceId);
     const {isAdmin} = await userFacts(context, client, requester.userId);
-    const solveRequest = {
-        ...request,
-        ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),
-        ...(request.profile == null && settings.profile != null ? {profile: settings.profile} : {}),
-        requester
-    };
-    const refusal = checkPreconditions({requester, channelId: channel, settings: settings.stored, isModerator: isAdmin}, channelAllowed, withinRateLimit(runtime.store));
-    if (refusal != null) {
-        await reply.refuse(runtime.engine.refuse(solveRequest, refusal).message);
+    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: channel, isModerator: isAdmin});
+    if ("refusal" in admitted) {
+        await reply.refuse(admitted.refusal);
         return;
     }
+    const solveRequest = admitted.request;
 
     const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
     const ts = posted.ts!;

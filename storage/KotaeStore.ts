@@ -625,10 +625,7 @@ export class KotaeStore implements Disposable {
 
     /** Streams rows for exports without loading them all (100 000 interactions fit in little memory). */
     public iterate<T>(sql: string, ...parameters: unknown[]): IterableIterator<T> {
-        const statement = this.database.prepare(sql);
-        if (!statement.reader)
-            throw new Error("KotaeStore.iterate is for reading only");
-        return statement.iterate(...parameters) as IterableIterator<T>;
+        return this.readOnly(sql, "iterate").iterate(...parameters) as IterableIterator<T>;
     }
 
     /** Marks requests left queued or running by a crash or kill, so their status is never a lie. */
@@ -638,10 +635,15 @@ export class KotaeStore implements Disposable {
 
     /** Runs a read-only query, for operators' tools and tests. */
     public query<T>(sql: string, ...parameters: unknown[]): T[] {
+        return this.readOnly(sql, "query").all(...parameters) as T[];
+    }
+
+    /** A statement that only reads: the one writer's own methods are the only way to change the database. */
+    private readOnly(sql: string, method: string): Database.Statement {
         const statement = this.database.prepare(sql);
         if (!statement.reader)
-            throw new Error("KotaeStore.query is for reading only");
-        return statement.all(...parameters) as T[];
+            throw new Error(`KotaeStore.${method} is for reading only`);
+        return statement;
     }
 
     public close(): void {

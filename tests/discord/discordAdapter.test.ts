@@ -52,6 +52,18 @@ function solve(fake: FakeDiscord, text: string, user = fake.student, locale: Loc
     return fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: text}], user, locale});
 }
 
+/**
+ * The solution's thread once Kotae has posted its hint there: the fake knows the thread as soon as it
+ * creates it, but Kotae links it to the interaction only when the REST reply arrives, and a member can
+ * only write in a thread they can see.
+ */
+function openedThread(fake: FakeDiscord) {
+    return waitFor(() => {
+        const thread = fake.threads[0];
+        return thread !== undefined && fake.messagesIn(thread.id).some((message) => message.content.includes("メンション")) ? thread : undefined;
+    });
+}
+
 /** The final edit: the one that carries the answer buttons. */
 function finalEdit(interaction: Pick<FakeInteraction<APIGuildInteraction>, "waitForEdit">) {
     return interaction.waitForEdit((edit) => JSON.stringify(edit.body ?? {}).includes("kotae:show:"), 20_000);
@@ -74,9 +86,8 @@ describe("Discord adapter against the fake Discord", () => {
         expect(edit.files).toHaveLength(1);
         expect(edit.files[0]!.data.subarray(0, 8).equals(pngSignature)).toBe(true);
 
-        const thread = await waitFor(() => fake.threads[0]);
+        const thread = await openedThread(fake);
         expect(thread.name).toBe(`質問: ${problem}`);
-        await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("メンション")));
         const row = runtime.store.getInteraction(1)!;
         expect(row).toMatchObject({platform: "discord", status: "answered", answer: "5050", threadId: thread.id, workspaceId: fake.guild.id});
         expect(row.userPseudonym).not.toContain(fake.student.id);
@@ -85,7 +96,7 @@ describe("Discord adapter against the fake Discord", () => {
     it("answers a follow-up @mention in the thread with the problem and solution as context", async () => {
         const {fake, backend, runtime} = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。$100 \\div 2 = 50$"]);
         await finalEdit(solve(fake, problem));
-        const thread = await waitFor(() => fake.threads[0]);
+        const thread = await openedThread(fake);
         fake.message({channelId: thread.id, content: "なぜ50組？", mentionsBot: true});
         const reply = await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("100個を2個ずつ")));
         expect(reply.attachments.length).toBe(1); // the math is drawn as an image too
@@ -100,7 +111,7 @@ describe("Discord adapter against the fake Discord", () => {
     it("/ask in the thread answers a follow-up; elsewhere it says there is no problem to follow", async () => {
         const {fake, runtime} = await world([solution, "公式 n(n+1)/2 を使います。"]);
         await finalEdit(solve(fake, problem));
-        const thread = await waitFor(() => fake.threads[0]);
+        const thread = await openedThread(fake);
         const ask = fake.slashCommand({name: "ask", channelId: thread.id, options: [{type: 3, name: "question", value: "公式は？"}]});
         const answer = await ask.waitForEdit((edit) => String((edit.body as {content?: string}).content).includes("公式 n(n+1)/2"), 10_000);
         expect(answer).toBeDefined();

@@ -31,6 +31,8 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
     public readonly renderer = new Renderer();
+    /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */
+    public modelState: "loading" | "ready" | "unavailable" = "loading";
     private sandbox: Promise<CodeSandbox> | undefined;
 
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
@@ -40,7 +42,8 @@ export class KotaeRuntime implements AsyncDisposable {
         this.store = openStore(config);
 
         this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, options);
-        this.backend.catch(() => {}); // reported per request and by `kotae doctor`
+        // Failures are reported per request and by `kotae doctor`; this only tracks the state.
+        this.backend.then(() => { this.modelState = "ready"; }, () => { this.modelState = "unavailable"; });
 
         this.engine = new Engine({
             backend: this.backend,

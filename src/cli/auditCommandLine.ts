@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import {answersEqual} from "../answers/answersEqual.js";
+import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
+import {freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {exportDataset, type ExportFilter, type ExportFormat} from "../export/exportDataset.js";
 import type {ReportFilter, ReviewStatus} from "../../storage/KotaeStore.js";
@@ -40,6 +42,7 @@ export function runAuditShow(config: KotaeConfig, interactionId: number, options
         executions: store.listExecutions(interactionId),
         feedback,
         reviews: store.listReviews(interactionId),
+        freshSampleVotes: freshSampleVotes(store, interactionId),
         turns: store.listTurns(interactionId)
     };
     if (options.json) {
@@ -57,9 +60,43 @@ export function runAuditShow(config: KotaeConfig, interactionId: number, options
     out();
     for (const report of feedback)
         out(`報告: ${report.correctedAnswer ?? "—"}${report.correctionEqualsModelAnswer === true ? " (= the model's answer)" : ""}  ${report.comment ?? ""}`);
+    for (const vote of detail.freshSampleVotes)
+        out(describeVote(vote));
     for (const review of detail.reviews)
         out(`review ${review.createdAt.slice(0, 16)} ${review.reviewer}: ${review.status}${review.canonicalAnswer != null ? ` → ${review.canonicalAnswer}` : ""}  ${review.note ?? ""}`);
     return ExitCode.Ok;
+}
+
+/**
+ * `kotae audit recheck <id>`: loads the model, solves the problem again as `samples` fresh samples with
+ * the interaction's profile and mode, and prints what they vote (also shown by `audit show` and the web app).
+ */
+export async function runAuditRecheck(config: KotaeConfig, interactionId: number, options: {samples: number, reviewer: string, json: boolean}): Promise<ExitCode> {
+    await using runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY});
+    if (runtime.store.getInteraction(interactionId) == null) {
+        process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
+        return ExitCode.Failed;
+    }
+    const started = await startFreshSampleVote(runtime, interactionId, options);
+    process.stderr.write(`Drawing ${options.samples} fresh sample(s) as #${started.interactionId}…\n`);
+    const vote = await started.finished;
+    if (options.json)
+        process.stdout.write(JSON.stringify(vote, null, 2) + "\n");
+    else
+        process.stdout.write(describeVote(vote) + "\n");
+    if (vote.status !== "answered" && vote.status !== "no_answer") {
+        const recheck = runtime.store.getInteraction(vote.interactionId);
+        process.stderr.write(`kotae: the fresh samples ${vote.status}: ${recheck?.errorMessage ?? recheck?.errorCode ?? "unknown error"}\n`);
+        return ExitCode.Failed;
+    }
+    return ExitCode.Ok;
+}
+
+function describeVote(vote: FreshSampleVote): string {
+    const votes = vote.tally.length > 0 ? vote.tally.map((group) => `${group.answer} ×${group.votes}`).join(", ") : "no answer";
+    const agreement = (label: string, value: boolean | null): string => value == null ? "" : `  ${label} ${value ? "yes" : "no"}`;
+    return `fresh samples #${vote.interactionId} ${vote.requestedAt.slice(0, 16)} ${vote.reviewer}: ${vote.finished}/${vote.samples} ${vote.status}  votes ${votes}`
+        + agreement("= model", vote.agreesWithModel) + agreement("= correction", vote.agreesWithCorrection);
 }
 
 /** `kotae audit resolve <id>`: appends a review to the trail. */

@@ -14,8 +14,9 @@ import {themeNames} from "../render/RenderTheme.js";
 import {ExitCode, terminalLocale} from "./cliSupport.js";
 import {renderKinds, runRender, type RenderCommandLineOptions} from "./renderCommandLine.js";
 import {runSandboxExec} from "./sandboxCommandLine.js";
-import {runAuditList, runAuditResolve, runAuditShow, runExport, runForget} from "./auditCommandLine.js";
+import {runAuditList, runAuditRecheck, runAuditResolve, runAuditShow, runExport, runForget} from "./auditCommandLine.js";
 import {exportFormats, type ExportFormat} from "../export/exportDataset.js";
+import {defaultFreshSamples, maxFreshSamples} from "../audit/freshSampleVote.js";
 import {reviewStatuses, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {runServe} from "./serveCommandLine.js";
 import {runSolve} from "./solveCommandLine.js";
@@ -85,10 +86,10 @@ function readWords(words: string[]): string {
     return words.length === 1 && words[0] === "-" ? fs.readFileSync(0, "utf8") : words.join(" ");
 }
 
-function integerAtLeast(minimum: number, complaint: string): (value: string) => number {
+function integerAtLeast(minimum: number, complaint: string, maximum = Number.MAX_SAFE_INTEGER): (value: string) => number {
     return (value) => {
         const number = Number(value);
-        if (!Number.isInteger(number) || number < minimum)
+        if (!Number.isInteger(number) || number < minimum || number > maximum)
             throw new InvalidArgumentError(complaint);
         return number;
     };
@@ -205,6 +206,16 @@ export function buildProgram(): Command {
         .option("--json", "print as JSON", false)
         .action((id: number, flags: {config?: string, json: boolean}) => {
             process.exitCode = runAuditShow(storeConfigFrom(flags), id, {json: flags.json});
+        });
+    withEngineFlags(audit.command("recheck")
+        .description("solve a reported problem again as k fresh samples with its profile and mode, and show what they vote")
+        .argument("<id>", "interaction id", integerAtLeast(1, "the id must be a positive number")))
+        .option("--samples <k>", `fresh samples to draw, 1 to ${maxFreshSamples}`, integerAtLeast(1, `samples must be 1 to ${maxFreshSamples}`, maxFreshSamples), defaultFreshSamples)
+        .option("--reviewer <name>", "who asked (recorded with the vote)", process.env["USER"] ?? "operator")
+        .option("--json", "print the vote as JSON", false)
+        .action(async (id: number, flags: EngineFlags & {samples: number, reviewer: string, json: boolean}) => {
+            const {samples, reviewer, json, ...engineFlags} = flags;
+            process.exitCode = await runAuditRecheck(configFrom(engineFlags), id, {samples, reviewer, json});
         });
     audit.command("resolve").description("append a review: the verdict, the canonical answer, a corrected solution, a note")
         .argument("<id>", "interaction id", integerAtLeast(1, "the id must be a positive number"))

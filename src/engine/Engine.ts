@@ -328,6 +328,12 @@ export class Engine {
             }
             if (solved.length === 0) // every sample failed: report the first sample's error
                 throw (settled[0] as PromiseRejectedResult).reason;
+            settled.forEach((result, sample) => { // the vote goes on without them, but a lost sample is logged
+                if (result.status === "rejected") {
+                    const error = toKotaeError(result.reason, ErrorCode.GenerationFailed);
+                    store.recordEvent({interactionId, requester: request.requester, kind: "sample_failed", detail: {sample, code: error.code, message: error.message}});
+                }
+            });
 
             const vote = voteAnswers(settled.map((result, sample) => result.status === "fulfilled"
                 ? {sample, canonical: result.value.canonical, method: result.value.outcome.answer?.method ?? null}

@@ -1,6 +1,7 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {answersEqual} from "../answers/answersEqual.js";
+import {defaultFreshSamples, freshSampleVotes, maxFreshSamples, startFreshSampleVote} from "../audit/freshSampleVote.js";
 import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
 import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {html, page} from "./html.js";
@@ -69,6 +70,8 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const feedback = runtime.store.listFeedback(id);
         const executions = runtime.store.listExecutions(id);
         const reviews = runtime.store.listReviews(id);
+        const votes = freshSampleVotes(runtime.store, id);
+        const drawing = votes.some((vote) => vote.status === "queued" || vote.status === "running");
         return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
 <main>
   <p><a href="/audit">← queue</a></p>
@@ -80,6 +83,21 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
   ${executions.length > 0 ? html`<h2>Code runs</h2>${executions.map((execution) => html`<h3>${execution.executionIndex}: ${execution.status} (${execution.durationMs} ms)</h3><pre>${execution.code}</pre><pre>${execution.output}</pre>`)}` : ""}
   <h2>Reports</h2>
   <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctedAnswer != null && interaction.answer != null && answersEqual(interaction.answer, report.correctedAnswer) ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
+  <h2>Fresh samples</h2>
+  ${votes.length > 0 ? html`<table>
+    <thead><tr><th>#</th><th>asked</th><th>reviewer</th><th>samples</th><th>votes</th><th>= model</th><th>= correction</th></tr></thead>
+    <tbody>${votes.map((vote) => html`<tr>
+      <td>${vote.interactionId}</td><td>${vote.requestedAt.slice(0, 16)}</td><td>${vote.reviewer}</td>
+      <td>${vote.status === "queued" || vote.status === "running" ? `${vote.finished}/${vote.samples} …` : `${vote.samples} (${vote.status})`}</td>
+      <td>${vote.tally.length > 0 ? vote.tally.map((group) => `${group.answer} ×${group.votes}`).join(", ") : "no answer"}</td>
+      <td>${yesNo(vote.agreesWithModel)}</td><td>${yesNo(vote.agreesWithCorrection)}</td></tr>`)}</tbody>
+  </table>` : ""}
+  ${runtime.modelState === "ready" ? html`<form method="post" action="/audit/${id}/fresh-samples" class="row">
+    <input type="hidden" name="form" value="${formToken}">
+    <input name="samples" type="number" min="1" max="${maxFreshSamples}" value="${defaultFreshSamples}" aria-label="samples">
+    <input name="reviewer" placeholder="reviewer" required maxlength="100">
+    <button type="submit">Draw fresh samples</button>
+  </form>` : html`<p>${runtime.modelState === "loading" ? "The model is still loading." : "No model is loaded, so no fresh samples can be drawn."}</p>`}
   <h2>Review trail</h2>
   <ul>${reviews.map((review) => html`<li>${review.createdAt.slice(0, 16)} ${review.reviewer}: <strong>${review.status}</strong> ${review.canonicalAnswer ?? ""} ${review.note ?? ""}</li>`)}</ul>
   <h2>Resolve</h2>
@@ -92,7 +110,23 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
     <input name="note" placeholder="note" maxlength="2000">
     <button type="submit">Record</button>
   </form>
-</main>`));
+</main>`, drawing ? {refreshSeconds: 2} : {}));
+    });
+
+    app.post("/audit/:id/fresh-samples", async (request, reply) => {
+        if (!guard(request, reply)) return reply;
+        const id = Number((request.params as {id: string}).id);
+        const body = request.body as Record<string, string | undefined>;
+        const samples = Number(body["samples"] ?? defaultFreshSamples);
+        const reviewer = (body["reviewer"] ?? "").trim();
+        if (body["form"] !== formToken || runtime.store.getInteraction(id) == null || reviewer === ""
+            || !Number.isInteger(samples) || samples < 1 || samples > maxFreshSamples)
+            return reply.code(400).send("invalid request");
+        if (runtime.modelState !== "ready")
+            return reply.code(409).send("no model is loaded");
+        const {finished} = await startFreshSampleVote(runtime, id, {samples, reviewer});
+        finished.catch((error: unknown) => request.log.error({err: error}, "fresh samples failed"));
+        return reply.redirect(`/audit/${id}`, 303);
     });
 
     app.post("/audit/:id/resolve", async (request, reply) => {
@@ -143,4 +177,8 @@ function clean(query: Record<string, string | undefined>): Record<string, string
 function nonEmpty(text: string | undefined): string | undefined {
     const trimmed = text?.trim();
     return trimmed == null || trimmed === "" ? undefined : trimmed;
+}
+
+function yesNo(value: boolean | null): string {
+    return value == null ? "—" : value ? "yes" : "no";
 }

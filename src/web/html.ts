@@ -30,8 +30,12 @@ export function escapeHtml(text: string): string {
     return text.replace(/[&<>"'`]/g, (character) => `&#${character.codePointAt(0)};`);
 }
 
-/** A whole page with Kotae's strict content security policy in mind: scripts and styles only from /static. */
-export function page(title: string, body: SafeHtml, script?: string): string {
+/**
+ * A whole page with Kotae's strict content security policy in mind: scripts and styles only from /static.
+ * `refreshSeconds` reloads it while something it shows is still running, without any script.
+ */
+export function page(title: string, body: SafeHtml, options: {script?: string, refreshSeconds?: number} = {}): string {
+    const {script, refreshSeconds} = options;
     return html`<!doctype html>
 <html lang="ja">
 <head>
@@ -40,6 +44,7 @@ export function page(title: string, body: SafeHtml, script?: string): string {
 <title>${title}</title>
 <link rel="stylesheet" href="/static/style.css">
 ${script != null ? html`<script type="module" src="/static/${script}"></script>` : ""}
+${refreshSeconds != null ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ""}
 </head>
 <body>
 ${body}

@@ -49,7 +49,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     </form>
     <p id="reported" role="status"></p>
   </section>
-</main>`, "app.js"));
+</main>`, {script: "app.js"}));
     });
 
     app.post("/api/solve", async (request, reply) => {

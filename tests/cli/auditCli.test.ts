@@ -4,7 +4,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
-import {temporaryDirectory} from "../support/testRuntime.js";
+import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 beforeAll(assertBuilt);
 
@@ -52,5 +52,27 @@ describe("kotae audit and export (operator commands)", () => {
         expect(runKotae(["forget", "discord", "42"], {cwd, env}).stdout).toContain("1 interaction(s) deleted");
         expect(runKotae(["export", "--format", "preference"], {cwd, env}).stdout).toBe("");
         expect(runKotae(["export", "--format", "nonsense"], {cwd, env}).status).toBe(2);
+    });
+
+    it("rechecks a report with k fresh samples of the real model, and says kindly when no model is configured", () => {
+        const db = reportedDatabase();
+        const env = {KOTAE_DB: db, KOTAE_PSEUDONYM_KEY: secret};
+        const cwd = path.dirname(db);
+
+        const modelless = runKotae(["audit", "recheck", "1", "--samples", "2"], {cwd, env: {...env, USER: "operator"}});
+        expect(modelless.status).toBe(1);
+        expect(modelless.stderr).toContain("Set KOTAE_MODEL");
+        expect(runKotae(["audit", "recheck", "1", "--samples", "17"], {cwd, env}).status).toBe(2);
+
+        // The tiny model writes stories, not answers: the point is the real generation path and the record.
+        const modelEnv = {...env, KOTAE_MODEL: path.join(sharedModels, "stories260K.gguf"), KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_SEQUENCES: "1", KOTAE_MAX_TOKENS: "24"};
+        const rechecked = runKotae(["audit", "recheck", "1", "--samples", "2", "--reviewer", "mod-b", "--json"], {cwd, env: modelEnv});
+        expect(rechecked.stderr).toContain("Drawing 2 fresh sample(s)");
+        expect(rechecked.status).toBe(0);
+        expect(JSON.parse(rechecked.stdout)).toMatchObject({reviewer: "mod-b", samples: 2, finished: 2, status: "no_answer", tally: []});
+
+        const shown = runKotae(["audit", "show", "1"], {cwd, env});
+        expect(shown.stdout).toMatch(/fresh samples #2 .* operator: 0\/2 failed {2}votes no answer/); // logged, like every request
+        expect(shown.stdout).toMatch(/fresh samples #3 .* mod-b: 2\/2 no_answer {2}votes no answer/);
     });
 });

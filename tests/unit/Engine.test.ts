@@ -232,4 +232,15 @@ describe("Engine (scripted backend)", () => {
         expect(failed.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "llama_decode failed"});
         expect(broken.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
     });
+
+    it("votes without a sample that failed, and logs why it failed", async () => {
+        const backend = new ScriptedBackend([(request) => {
+            if (request.seed === 1) throw new Error("llama_decode failed");
+            return "\\boxed{5050}";
+        }]);
+        const {engine, store} = testEngine(backend, {samples: 3});
+        const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
+        expect(events.find((event) => event.type === "answer")).toMatchObject({answer: "5050", agreement: {votes: 2, samples: 3}});
+        expect(store.listEvents(1)).toMatchObject([{kind: "sample_failed", detail: {sample: 1, code: "generation_failed", message: "llama_decode failed"}}]);
+    });
 });

@@ -1,11 +1,13 @@
 import {describe, expect, it} from "vitest";
-import {ScriptedBackend} from "../support/ScriptedBackend.js";
+import {freshSampleVotes, startFreshSampleVote} from "../../src/audit/freshSampleVote.js";
+import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると 101 × 49 = 4949。\\boxed{4949}";
 
-async function reported() {
-    const {engine, store} = testEngine(new ScriptedBackend([solution]));
+/** Interaction 1 (answered 4949, reported with the correction 5050) and interaction 2; `more` scripts what follows. */
+async function reported(more: Script[] = [], options: {chunkDelayMs?: number} = {}) {
+    const {engine, store} = testEngine(new ScriptedBackend([solution, solution, ...more], 1, options));
     await collect(engine.solve({problem: "1から100までの和", requester: alice}));
     await collect(engine.solve({problem: "2+2", requester: bob}));
     store.addFeedback({interactionId: 1, requester: bob, kind: "wrong_answer", correctedAnswer: "5050", comment: "50組です", correctionEqualsModelAnswer: false});
@@ -56,5 +58,39 @@ describe("auditing reported answers", () => {
         await collect(runtime.engine.solve({problem: "1+1", requester: alice}));
         expect(runtime.applyRetention()).toBe(0);
         expect(runtime.applyRetention(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toBe(1);
+    });
+
+    it("draws k fresh samples of a reported problem and shows what they vote, next to the model's answer and the correction", async () => {
+        const fresh = (answer: string) => `<think>\n数えます。\n</think>\n101 × 50 = ${answer}。\\boxed{${answer}}`;
+        const {engine, store} = await reported([fresh("5050"), fresh("5049"), fresh("5,050"), "答えが分かりません。"], {chunkDelayMs: 5});
+        const started = await startFreshSampleVote({engine, store}, 1, {samples: 4, reviewer: "mod-a"});
+        expect(freshSampleVotes(store, 1)).toMatchObject([{interactionId: started.interactionId, reviewer: "mod-a", samples: 4, finished: 0, tally: []}]);
+        expect(["queued", "running"]).toContain(freshSampleVotes(store, 1)[0]!.status);
+
+        const vote = await started.finished;
+        expect(vote).toMatchObject({
+            interactionId: 3, samples: 4, finished: 4, status: "answered",
+            tally: [{answer: "5050", canonical: "5050", votes: 2}, {answer: "5049", canonical: "5049", votes: 1}],
+            agreesWithModel: false, agreesWithCorrection: true
+        });
+        // The re-solve is an interaction of its own, a child of the reported one, asked for by the reviewer.
+        expect(store.getInteraction(3)).toMatchObject({platform: "audit", parentId: 1, question: store.getInteraction(1)!.question, sampleCount: 4, agreementVotes: 2});
+        expect(store.listEvents(1)).toMatchObject([{kind: "fresh_samples", platform: "audit", detail: {recheckId: 3, samples: 4, reviewer: "mod-a"}}]);
+        expect(store.reportQueue().map((report) => report.interactionId)).toEqual([1]);
+    });
+
+    it("refuses a fresh-sample vote for an unknown interaction or an out-of-range sample count", async () => {
+        const {engine, store} = await reported();
+        await expect(startFreshSampleVote({engine, store}, 99, {samples: 3, reviewer: "mod-a"})).rejects.toThrow("no interaction #99");
+        await expect(startFreshSampleVote({engine, store}, 1, {samples: 17, reviewer: "mod-a"})).rejects.toThrow("from 1 to 16");
+        expect(freshSampleVotes(store, 1)).toEqual([]);
+    });
+
+    it("records a fresh-sample vote that could not run (no model) as failed, with no tally", async () => {
+        const {KotaeError, ErrorCode} = await import("../../src/errors/ErrorCode.js");
+        const {store} = await reported();
+        const {engine: modelless} = testEngine(Promise.reject(new KotaeError(ErrorCode.ModelUnavailable, "No model")), {store});
+        const vote = await (await startFreshSampleVote({engine: modelless, store}, 1, {samples: 2, reviewer: "mod-a"})).finished;
+        expect(vote).toMatchObject({status: "failed", tally: [], finished: 0, agreesWithModel: null, agreesWithCorrection: null});
     });
 });

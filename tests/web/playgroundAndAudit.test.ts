@@ -25,7 +25,7 @@ beforeAll(async () => {
     const directory = temporaryDirectory("kotae-web-");
     const config = loadConfig({env: {
         KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-test-key-0123456789",
-        KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_MODE: "cot", KOTAE_PROFILE: "generic-chatml", KOTAE_MAX_TOKENS: "400"
+        KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", KOTAE_MODE: "cot", KOTAE_PROFILE: "generic-chatml", KOTAE_MAX_TOKENS: "400"
     }, cwd: directory});
     backend = await LlamaCppBackend.create({
         model: path.join(sharedModels, "stories260K.gguf"), modelsDirectory: directory, gpu: "off", threads: 1, contextSize: 512, sequences: 1
@@ -87,9 +87,16 @@ describe("the local web app in headless Chromium", () => {
         expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
         expect(await page.$("img[src='x']")).toBeNull();
         expect(await page.textContent("body")).toContain("(= the model's answer)");
-        await page.selectOption("select[name=status]", "resolved");
-        await page.fill("input[name=reviewer]", "hanako");
-        await page.fill("input[name=answer]", "5050");
+        // A second opinion from the loaded model: the page shows the vote running, then reloads itself until it is in.
+        await page.fill("form[action$='/fresh-samples'] input[name=samples]", "2");
+        await page.fill("form[action$='/fresh-samples'] input[name=reviewer]", "taro");
+        await page.click("form[action$='/fresh-samples'] button[type=submit]");
+        await page.waitForSelector("td:text-is('5050 ×2')", {timeout: 30_000});
+        expect(await page.textContent("body")).toContain("taro");
+
+        await page.selectOption("form[action$='/resolve'] select[name=status]", "resolved");
+        await page.fill("form[action$='/resolve'] input[name=reviewer]", "hanako");
+        await page.fill("form[action$='/resolve'] input[name=answer]", "5050");
         await page.click("form[action$='/resolve'] button[type=submit]");
         await page.waitForSelector("text=hanako");
 

@@ -20,8 +20,11 @@ const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a
 type World = {fake: FakeDiscord, runtime: KotaeRuntime, adapter: DiscordAdapter, backend: ScriptedBackend, config: KotaeConfig};
 const worlds: World[] = [];
 
-async function world(scripts: Script[], options: {env?: Record<string, string>, chunkDelayMs?: number, failWith?: Error} = {}): Promise<World> {
-    const fake = await FakeDiscord.start();
+/** A port nothing listens on (the discard port): where the fake's API points a client behind a gateway proxy. */
+const unreachableGateway = "ws://127.0.0.1:9/unreachable";
+
+async function world(scripts: Script[], options: {env?: Record<string, string>, chunkDelayMs?: number, failWith?: Error, gatewayProxy?: boolean} = {}): Promise<World> {
+    const fake = await FakeDiscord.start(options.gatewayProxy === true ? {announcedGatewayUrl: unreachableGateway} : {});
     const config = loadConfig({env: {
         KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"),
         KOTAE_PSEUDONYM_KEY: "discord-test-key-0123456789",
@@ -30,6 +33,7 @@ async function world(scripts: Script[], options: {env?: Record<string, string>, 
         KOTAE_DISCORD_API_URL: fake.apiUrl,
         KOTAE_DISCORD_GUILD_ID: fake.guild.id,
         KOTAE_SEQUENCES: "1",
+        ...(options.gatewayProxy === true ? {KOTAE_DISCORD_GATEWAY_URL: fake.gatewayUrl} : {}),
         ...options.env
     }, cwd: temporaryDirectory()});
     const backend = new ScriptedBackend(scripts, 1, {chunkDelayMs: options.chunkDelayMs ?? 0, ...(options.failWith != null ? {failWith: options.failWith} : {})});
@@ -236,6 +240,13 @@ describe("Discord adapter against the fake Discord", () => {
         const forget = fake.slashCommand({name: "kotae", options: [{type: 1, name: "forget-me", options: []}]});
         expect(await forget.callback()).toMatchObject({data: {content: expect.stringContaining("質問 1 件") as string, flags: MessageFlags.Ephemeral}});
         expect(runtime.store.getInteraction(1)).toBeUndefined();
+    });
+
+    it("connects to the gateway URL setting (a proxy) instead of the one the API announces", async () => {
+        const {fake} = await world([solution], {gatewayProxy: true});
+        expect(fake.requests.some((request) => request.path.endsWith("/gateway/bot"))).toBe(true);
+        const edit = await finalEdit(solve(fake, problem));
+        expect((edit.body as {content: string}).content).toContain("**答え**：5050");
     });
 
     it("deploy-commands registers /solve, /ask and /kotae with Japanese names to the test server", async () => {

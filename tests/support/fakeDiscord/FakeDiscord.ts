@@ -62,7 +62,12 @@ export type FakeDiscordOptions = {
     /** Default: a fresh snowflake. The bot user's id is the same. */
     applicationId?: string,
     /** Sent in HELLO. Default 41 250 ms, Discord's; shorter makes the client heartbeat within a test. */
-    heartbeatIntervalMs?: number
+    heartbeatIntervalMs?: number,
+    /**
+     * What GET /gateway/bot announces instead of the fake's own gateway: a client behind a gateway proxy
+     * must connect where it is told to (`gatewayUrl`), not here.
+     */
+    announcedGatewayUrl?: string
 };
 
 export type MessageOptions = {
@@ -148,7 +153,7 @@ export class FakeDiscord {
         this.otherStudent = this.#state.addUser({username: "hanako", globalName: "花子"});
         this.#commands = new CommandRegistry(this.applicationId);
         this.#interactions = new Interactions({state: this.#state, commands: this.#commands, dispatch, defaultSender: this.student});
-        this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => this.#gateway.url});
+        this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => options.announcedGatewayUrl ?? this.#gateway.url});
         server.on("request", (request, response) => {
             this.#serve(request, response).catch((error: unknown) => {
                 console.error("The fake Discord failed to serve a request:", error);
@@ -196,6 +201,11 @@ export class FakeDiscord {
     }
 
     /** Every REST call so far, in the order answered. */
+    /** The fake's gateway WebSocket, whatever GET /gateway/bot announces. */
+    get gatewayUrl(): string {
+        return this.#gateway.url;
+    }
+
     get requests(): readonly RecordedRequest[] {
         return this.#requests.items;
     }

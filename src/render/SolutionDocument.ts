@@ -1,4 +1,4 @@
-import type {ToolTags} from "../profiles/ModelProfile.js";
+import {splitTranscript, type TranscriptPart, type TranscriptTags} from "../profiles/splitTranscript.js";
 
 /** A run of a line: plain text (maybe bold) or inline TeX. */
 export type Inline =
@@ -17,7 +17,7 @@ export type Block =
 /** A solution as text, with the tags of its profile's code blocks when it used Python. */
 export type SolutionSource = {
     readonly text: string,
-    readonly tools?: Pick<ToolTags, "codeOpen" | "codeClose" | "outputOpen" | "outputClose">
+    readonly tools?: TranscriptTags
 };
 
 const displayEnvironments = ["align", "align*", "aligned", "equation", "equation*", "gather", "gather*", "multline", "multline*", "eqnarray", "eqnarray*", "alignat", "alignat*", "flalign", "flalign*"];
@@ -25,8 +25,8 @@ const displayEnvironments = ["align", "align*", "aligned", "equation", "equation
 /** Parses a solution into blocks for layout: display math, lines with inline math, code outputs. */
 export function parseSolution(source: SolutionSource): Block[] {
     const blocks: Block[] = [];
-    for (const part of splitCode(source))
-        if (part.kind === "codeOutput")
+    for (const part of proseAndOutputs(source))
+        if (part.kind === "output")
             blocks.push({kind: "codeOutput", text: part.text.replace(/^\n+|\n+$/g, "")});
         else
             parseProse(part.text, blocks);
@@ -40,40 +40,16 @@ export function parseSolution(source: SolutionSource): Block[] {
  * each code output kept as a fenced block.
  */
 export function textAlternative(source: SolutionSource): string {
-    return splitCode(source)
-        .map((part) => part.kind === "codeOutput" ? `\n\`\`\`\n${part.text.replace(/^\n+|\n+$/g, "")}\n\`\`\`\n` : part.text)
+    return proseAndOutputs(source)
+        .map((part) => part.kind === "output" ? `\n\`\`\`\n${part.text.replace(/^\n+|\n+$/g, "")}\n\`\`\`\n` : part.text)
         .join("")
         .replace(/\n{3,}/g, "\n\n")
         .trim();
 }
 
-type Part = {readonly kind: "prose" | "codeOutput", readonly text: string};
-
-/** Prose and code outputs, in order; code blocks (and a block left unclosed at the end) are dropped. */
-function splitCode({text, tools}: SolutionSource): Part[] {
-    if (tools == null)
-        return [{kind: "prose", text}];
-    const parts: Part[] = [];
-    let position = 0;
-    for (;;) {
-        const opened = text.indexOf(tools.codeOpen, position);
-        if (opened < 0) {
-            parts.push({kind: "prose", text: text.slice(position)});
-            return parts;
-        }
-        parts.push({kind: "prose", text: text.slice(position, opened)});
-        const closed = text.indexOf(tools.codeClose, opened + tools.codeOpen.length);
-        if (closed < 0)
-            return parts;
-        position = closed + tools.codeClose.length;
-        if (text.startsWith(tools.outputOpen, position)) {
-            const outputStart = position + tools.outputOpen.length;
-            const outputEnd = text.indexOf(tools.outputClose, outputStart);
-            const end = outputEnd < 0 ? text.length : outputEnd;
-            parts.push({kind: "codeOutput", text: text.slice(outputStart, end)});
-            position = outputEnd < 0 ? text.length : outputEnd + tools.outputClose.length;
-        }
-    }
+/** Prose and code outputs, in order; the code itself is not shown. */
+function proseAndOutputs({text, tools}: SolutionSource): TranscriptPart[] {
+    return tools == null ? [{kind: "prose", text}] : splitTranscript(text, tools).filter((part) => part.kind !== "code");
 }
 
 function parseProse(text: string, blocks: Block[]): void {

@@ -2,6 +2,7 @@ import {ErrorCode, isKotaeError} from "../errors/ErrorCode.js";
 import type {CompletionResult, LlmBackend} from "../llm/LlmBackend.js";
 import type {Prompt} from "../llm/Prompt.js";
 import type {ModelProfile, ToolTags} from "../profiles/ModelProfile.js";
+import {splitTranscript} from "../profiles/splitTranscript.js";
 import type {CodeSession, ExecutionResult} from "../sandbox/CodeSandbox.js";
 import {samplingOf} from "./CotSolver.js";
 import type {ExecutionRecord, SolutionOutcome, SolutionStopReason} from "./SolutionOutcome.js";
@@ -216,18 +217,10 @@ function toRecord(index: number, code: string, result: ExecutionResult, limitNot
     };
 }
 
-/** The text without its code blocks, so a \boxed{} inside code (e.g. in a print) is not taken as the answer. */
+/**
+ * The text without its code blocks, so a \boxed{} written in code is not taken as the answer; what the
+ * code printed stays, as the model saw it and may rely on it.
+ */
 function withoutCode(text: string, tools: ToolTags): string {
-    let result = "";
-    let position = 0;
-    for (;;) {
-        const opened = text.indexOf(tools.codeOpen, position);
-        if (opened < 0)
-            return result + text.slice(position);
-        result += text.slice(position, opened);
-        const closed = text.indexOf(tools.codeClose, opened + tools.codeOpen.length);
-        if (closed < 0)
-            return result;
-        position = closed + tools.codeClose.length;
-    }
+    return splitTranscript(text, tools).filter((part) => part.kind !== "code").map((part) => part.text).join("\n");
 }

@@ -137,7 +137,7 @@ describe("TIR loop (scripted model, real sandbox)", () => {
         expect(store.listExecutions(1)).toEqual([]);
     });
 
-    it("does not take a \\boxed{} printed by code as the model's answer", async () => {
+    it("takes a \\boxed{} the code printed (the model saw it), never one only written in the code", async () => {
         const {engine} = tirEngine(["<llm-code>\nprint(r'\\boxed{1}')\n</llm-code>", "出力を確認しましたが、まだ答えは出ていません。"], {
             defaultProfile: "swallow-openmath"
         });

@@ -4,6 +4,7 @@ import {isKotaeError} from "../../src/errors/ErrorCode.js";
 import {ChatTemplateFormatter} from "../../src/llm/ChatTemplateFormatter.js";
 import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
 import {renderPrompt} from "../../src/profiles/renderPrompt.js";
+import {splitTranscript} from "../../src/profiles/splitTranscript.js";
 
 /** Meta's Llama 3 instruct template, as Llama-3.1-Swallow GGUFs carry it (tool parts omitted). */
 const llama3Template = "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
@@ -110,5 +111,23 @@ describe("profiles from the config file", () => {
 
     it("names the known profiles when one is unknown", () => {
         expect(() => registry.get("gpt")).toThrow(/Unknown profile "gpt".*llmjp-math-cot/);
+    });
+});
+
+describe("splitting a tool-using solution at its profile's tags", () => {
+    const tags = {codeOpen: "<llm-code>", codeClose: "</llm-code>", outputOpen: "<llm-code-output>", outputClose: "</llm-code-output>"};
+
+    it("gives prose, code and outputs in order, tags removed", () => {
+        expect(splitTranscript("計算します。<llm-code>print(1+1)</llm-code><llm-code-output>2</llm-code-output>よって \\boxed{2}", tags)).toEqual([
+            {kind: "prose", text: "計算します。"}, {kind: "code", text: "print(1+1)"}, {kind: "output", text: "2"}, {kind: "prose", text: "よって \\boxed{2}"}
+        ]);
+    });
+
+    it("drops a code block cut off at the end, runs an unclosed output to the end, and reads a stray output tag as prose", () => {
+        expect(splitTranscript("まず<llm-code>x = ", tags)).toEqual([{kind: "prose", text: "まず"}]);
+        expect(splitTranscript("<llm-code>x</llm-code><llm-code-output>1\n2", tags)).toEqual([
+            {kind: "prose", text: ""}, {kind: "code", text: "x"}, {kind: "output", text: "1\n2"}
+        ]);
+        expect(splitTranscript("<llm-code-output>9</llm-code-output>", tags)).toEqual([{kind: "prose", text: "<llm-code-output>9</llm-code-output>"}]);
     });
 });

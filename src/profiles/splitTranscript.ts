@@ -8,18 +8,21 @@ export type TranscriptPart = {readonly kind: "prose" | "code" | "output", readon
 /**
  * Splits a tool-using solution at its profile's tags, in order, tags removed. An output counts only right
  * after a code block (as the TIR loop appends it); one left unclosed runs to the end. A code block left
- * unclosed at the end (cut off by the token limit) is dropped, as it never ran.
+ * unclosed at the end (cut off by the token limit) is dropped, as it never ran. No part is empty prose.
  */
 export function splitTranscript(text: string, tags: TranscriptTags): TranscriptPart[] {
     const parts: TranscriptPart[] = [];
+    const prose = (from: number, to?: number): void => {
+        if (to !== from && from < text.length) parts.push({kind: "prose", text: text.slice(from, to)});
+    };
     let position = 0;
     for (;;) {
         const opened = text.indexOf(tags.codeOpen, position);
         if (opened < 0) {
-            parts.push({kind: "prose", text: text.slice(position)});
+            prose(position);
             return parts;
         }
-        parts.push({kind: "prose", text: text.slice(position, opened)});
+        prose(position, opened);
         const codeStart = opened + tags.codeOpen.length;
         const closed = text.indexOf(tags.codeClose, codeStart);
         if (closed < 0)

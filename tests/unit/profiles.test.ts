@@ -126,7 +126,7 @@ describe("splitting a tool-using solution at its profile's tags", () => {
     it("drops a code block cut off at the end, runs an unclosed output to the end, and reads a stray output tag as prose", () => {
         expect(splitTranscript("まず<llm-code>x = ", tags)).toEqual([{kind: "prose", text: "まず"}]);
         expect(splitTranscript("<llm-code>x</llm-code><llm-code-output>1\n2", tags)).toEqual([
-            {kind: "prose", text: ""}, {kind: "code", text: "x"}, {kind: "output", text: "1\n2"}
+            {kind: "code", text: "x"}, {kind: "output", text: "1\n2"}
         ]);
         expect(splitTranscript("<llm-code-output>9</llm-code-output>", tags)).toEqual([{kind: "prose", text: "<llm-code-output>9</llm-code-output>"}]);
     });

@@ -99,6 +99,18 @@ export function freshSampleVotes(store: KotaeStore, interactionId: number): Fres
     });
 }
 
+/** Whether the vote's samples are still being drawn. */
+export function stillDrawing(vote: FreshSampleVote): boolean {
+    return vote.status === "queued" || vote.status === "running";
+}
+
+/** The vote in a few words: `5050 ×3, 5049 ×1`, `…` while nothing has come in yet, or `no answer`. */
+export function describeTally(vote: FreshSampleVote): string {
+    if (vote.tally.length > 0)
+        return vote.tally.map((group) => `${group.answer} ×${group.votes}`).join(", ");
+    return stillDrawing(vote) ? "…" : "no answer";
+}
+
 /** One row per sample: its last attempt (auto mode's text fallback replaces a failed tool-using attempt). */
 function lastAttemptPerSample(solutions: readonly SolutionRecord[]): SolutionRecord[] {
     const bySample = new Map<number, SolutionRecord>();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import {answersEqual} from "../answers/answersEqual.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
-import {freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
+import {describeTally, freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {exportDataset, type ExportFilter, type ExportFormat} from "../export/exportDataset.js";
 import type {ReportFilter, ReviewStatus} from "../../storage/KotaeStore.js";
@@ -93,9 +93,8 @@ export async function runAuditRecheck(config: KotaeConfig, interactionId: number
 }
 
 function describeVote(vote: FreshSampleVote): string {
-    const votes = vote.tally.length > 0 ? vote.tally.map((group) => `${group.answer} ×${group.votes}`).join(", ") : "no answer";
     const agreement = (label: string, value: boolean | null): string => value == null ? "" : `  ${label} ${value ? "yes" : "no"}`;
-    return `fresh samples #${vote.interactionId} ${vote.requestedAt.slice(0, 16)} ${vote.reviewer}: ${vote.finished}/${vote.samples} ${vote.status}  votes ${votes}`
+    return `fresh samples #${vote.interactionId} ${vote.requestedAt.slice(0, 16)} ${vote.reviewer}: ${vote.finished}/${vote.samples} ${vote.status}  votes ${describeTally(vote)}`
         + agreement("= model", vote.agreesWithModel) + agreement("= correction", vote.agreesWithCorrection);
 }
 

@@ -1,7 +1,7 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {answersEqual} from "../answers/answersEqual.js";
-import {defaultFreshSamples, freshSampleVotes, maxFreshSamples, startFreshSampleVote} from "../audit/freshSampleVote.js";
+import {defaultFreshSamples, describeTally, freshSampleVotes, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
 import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
 import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {html, page} from "./html.js";
@@ -71,7 +71,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const executions = runtime.store.listExecutions(id);
         const reviews = runtime.store.listReviews(id);
         const votes = freshSampleVotes(runtime.store, id);
-        const drawing = votes.some((vote) => vote.status === "queued" || vote.status === "running");
+        const drawing = votes.some(stillDrawing);
         return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
 <main>
   <p><a href="/audit">← queue</a></p>
@@ -88,8 +88,8 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
     <thead><tr><th>#</th><th>asked</th><th>reviewer</th><th>samples</th><th>votes</th><th>= model</th><th>= correction</th></tr></thead>
     <tbody>${votes.map((vote) => html`<tr>
       <td>${vote.interactionId}</td><td>${vote.requestedAt.slice(0, 16)}</td><td>${vote.reviewer}</td>
-      <td>${vote.status === "queued" || vote.status === "running" ? `${vote.finished}/${vote.samples} …` : `${vote.samples} (${vote.status})`}</td>
-      <td>${vote.tally.length > 0 ? vote.tally.map((group) => `${group.answer} ×${group.votes}`).join(", ") : "no answer"}</td>
+      <td>${stillDrawing(vote) ? `${vote.finished}/${vote.samples} …` : `${vote.samples} (${vote.status})`}</td>
+      <td>${describeTally(vote)}</td>
       <td>${yesNo(vote.agreesWithModel)}</td><td>${yesNo(vote.agreesWithCorrection)}</td></tr>`)}</tbody>
   </table>` : ""}
   ${runtime.modelState === "ready" ? html`<form method="post" action="/audit/${id}/fresh-samples" class="row">

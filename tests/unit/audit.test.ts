@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {freshSampleVotes, startFreshSampleVote} from "../../src/audit/freshSampleVote.js";
+import {describeTally, freshSampleVotes, startFreshSampleVote} from "../../src/audit/freshSampleVote.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
@@ -66,6 +66,7 @@ describe("auditing reported answers", () => {
         const started = await startFreshSampleVote({engine, store}, 1, {samples: 4, reviewer: "mod-a"});
         expect(freshSampleVotes(store, 1)).toMatchObject([{interactionId: started.interactionId, reviewer: "mod-a", samples: 4, finished: 0, tally: []}]);
         expect(["queued", "running"]).toContain(freshSampleVotes(store, 1)[0]!.status);
+        expect(describeTally(freshSampleVotes(store, 1)[0]!)).toBe("…");
 
         const vote = await started.finished;
         expect(vote).toMatchObject({
@@ -73,6 +74,7 @@ describe("auditing reported answers", () => {
             tally: [{answer: "5050", canonical: "5050", votes: 2}, {answer: "5049", canonical: "5049", votes: 1}],
             agreesWithModel: false, agreesWithCorrection: true
         });
+        expect(describeTally(vote)).toBe("5050 ×2, 5049 ×1");
         // The re-solve is an interaction of its own, a child of the reported one, asked for by the reviewer.
         expect(store.getInteraction(3)).toMatchObject({platform: "audit", parentId: 1, question: store.getInteraction(1)!.question, sampleCount: 4, agreementVotes: 2});
         expect(store.listEvents(1)).toMatchObject([{kind: "fresh_samples", platform: "audit", detail: {recheckId: 3, samples: 4, reviewer: "mod-a"}}]);
@@ -92,5 +94,6 @@ describe("auditing reported answers", () => {
         const {engine: modelless} = testEngine(Promise.reject(new KotaeError(ErrorCode.ModelUnavailable, "No model")), {store});
         const vote = await (await startFreshSampleVote({engine: modelless, store}, 1, {samples: 2, reviewer: "mod-a"})).finished;
         expect(vote).toMatchObject({status: "failed", tally: [], finished: 0, agreesWithModel: null, agreesWithCorrection: null});
+        expect(describeTally(vote)).toBe("no answer");
     });
 });

@@ -41,7 +41,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     <div class="row"><button id="show">${locale === "ja" ? "解き方を見る" : "Show solution"}</button></div>
     <div id="pages"></div>
     <form id="followup"><input id="question" maxlength="2000" placeholder="${locale === "ja" ? "続けて質問する" : "Ask a follow-up"}"><button type="submit">→</button></form>
-    <pre id="answers"></pre>
+    <div id="answers"></div>
     <form id="report">
       <input id="correct" maxlength="200" placeholder="${locale === "ja" ? "正しい答え" : "Correct answer"}">
       <input id="comment" maxlength="1000" placeholder="${locale === "ja" ? "コメント" : "Comment"}">
@@ -87,15 +87,30 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
 
     app.get("/api/interactions/:id/solution/:page", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
+        if (interaction == null) return reply.code(404).send({error: "not found"});
+        return solutionPage(request, reply, interaction.profile, interaction.shownSolution ?? "");
+    });
+
+    /** A follow-up reply's math, drawn like the solution (chat adapters attach the same images). */
+    app.get("/api/interactions/:id/followups/:turn/:page", async (request, reply) => {
+        const interaction = ownInteraction(context, request, reply);
+        const turnIndex = Number((request.params as {turn: string}).turn);
+        const turn = interaction != null ? runtime.store.listTurns(interaction.id).find((candidate) => candidate.turnIndex === turnIndex && candidate.role === "assistant") : undefined;
+        if (interaction == null || turn == null || turn.content === "") return reply.code(404).send({error: "not found"});
+        return solutionPage(request, reply, interaction.profile, turn.content);
+    });
+
+    /** Page `:page` of a text drawn as solution pages; the page count goes in a header. */
+    async function solutionPage(request: FastifyRequest, reply: FastifyReply, profile: string, text: string) {
         const pageNumber = Number((request.params as {page: string}).page.replace(/\.png$/, ""));
-        if (interaction == null || !Number.isInteger(pageNumber) || pageNumber < 1) return reply.code(404).send({error: "not found"});
+        if (!Number.isInteger(pageNumber) || pageNumber < 1) return reply.code(404).send({error: "not found"});
         const rendered = await runtime.renderer.render({
             kind: "solution", theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"]),
-            solution: solutionSource(runtime.profiles, interaction.profile, interaction.shownSolution ?? "")
+            solution: solutionSource(runtime.profiles, profile, text)
         });
         void reply.header("x-kotae-pages", String(rendered.images.length));
         return image(reply, rendered.images[pageNumber - 1]?.png);
-    });
+    }
 }
 
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */

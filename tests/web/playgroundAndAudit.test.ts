@@ -68,6 +68,15 @@ describe("the local web app in headless Chromium", () => {
         await page.waitForSelector("#pages img");
         expect(await page.$eval("#pages img", (image) => (image as unknown as {naturalWidth: number}).naturalWidth)).toBe(880);
 
+        // A follow-up streams in as text, and its math is drawn as well.
+        await page.fill("#question", "なぜ101を掛けるのですか？");
+        await page.click("#followup button[type=submit]");
+        await page.waitForSelector("#answers .turn img", {timeout: 30_000});
+        expect(await page.$eval("#answers .turn img", (image) => (image as unknown as {naturalWidth: number}).naturalWidth)).toBe(880);
+        expect(await page.textContent("#answers .turn pre")).toContain("<script>");
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
+        expect(await fetch(`${web.url}/api/interactions/1/followups/1/1.png`).then((response) => response.status)).toBe(404); // another browser's
+
         await page.fill("#correct", "5050");
         await page.fill("#comment", "合っていると思う");
         await page.click("#report button[type=submit]");

@@ -50,25 +50,38 @@ $("solve").addEventListener("submit", async (event) => {
     });
 });
 
+/** Appends the pages under `base` (base/1.png, base/2.png, …) to `container` until one is missing. */
+async function appendPages(container, base, maxPages, alt) {
+    for (let page = 1; page <= maxPages; page++) {
+        const image = new Image();
+        image.alt = `${alt} ${page}`;
+        const loaded = new Promise((resolve) => { image.onload = () => resolve(true); image.onerror = () => resolve(false); });
+        image.src = `${base}/${page}.png`;
+        if (!(await loaded)) break;
+        container.append(image);
+    }
+}
+
 $("show").addEventListener("click", async () => {
     $("pages").replaceChildren();
-    for (let page = 1; page <= 8; page++) {
-        const image = new Image();
-        image.alt = `solution page ${page}`;
-        const loaded = new Promise((resolve) => { image.onload = () => resolve(true); image.onerror = () => resolve(false); });
-        image.src = `/api/interactions/${interactionId}/solution/${page}.png`;
-        if (!(await loaded)) break;
-        $("pages").append(image);
-    }
+    await appendPages($("pages"), `/api/interactions/${interactionId}/solution`, 8, "solution page");
 });
 
 $("followup").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const question = $("question").value;
-    $("answers").textContent += `\n> ${question}\n`;
-    await streamEvents(`/api/interactions/${interactionId}/followup`, {question}, (engineEvent) => {
-        if (engineEvent.type === "text") $("answers").textContent += engineEvent.text;
-        if (engineEvent.type === "failed") $("answers").textContent += engineEvent.message;
+    const turn = document.createElement("div");
+    turn.className = "turn";
+    const asked = document.createElement("p");
+    asked.textContent = `> ${$("question").value}`;
+    const reply = document.createElement("pre");
+    turn.append(asked, reply);
+    $("answers").append(turn);
+    await streamEvents(`/api/interactions/${interactionId}/followup`, {question: $("question").value}, (engineEvent) => {
+        if (engineEvent.type === "text") reply.textContent += engineEvent.text;
+        if (engineEvent.type === "failed") reply.textContent += engineEvent.message;
+        // Math is unreadable as raw TeX: draw it, as the chat adapters do.
+        if (engineEvent.type === "replied" && /[$\\]/.test(engineEvent.text))
+            void appendPages(turn, `/api/interactions/${interactionId}/followups/${engineEvent.turnIndex}`, 4, "follow-up page");
     });
 });
 

@@ -31,8 +31,7 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
     public readonly renderer = new Renderer();
-    /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */
-    public modelState: "loading" | "ready" | "unavailable" = "loading";
+    private loadState: "loading" | "ready" | "unavailable" = "loading";
     private sandbox: Promise<CodeSandbox> | undefined;
 
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
@@ -43,7 +42,7 @@ export class KotaeRuntime implements AsyncDisposable {
 
         this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, options);
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
-        this.backend.then(() => { this.modelState = "ready"; }, () => { this.modelState = "unavailable"; });
+        this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
 
         this.engine = new Engine({
             backend: this.backend,
@@ -62,6 +61,11 @@ export class KotaeRuntime implements AsyncDisposable {
             failuresBeforeFallback: config.tirFailuresBeforeFallback,
             ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
         });
+    }
+
+    /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */
+    public get modelState(): "loading" | "ready" | "unavailable" {
+        return this.loadState;
     }
 
     public static start(config: KotaeConfig, options: RuntimeOptions = {}): KotaeRuntime {

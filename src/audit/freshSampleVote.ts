@@ -31,6 +31,11 @@ export type FreshSampleVote = {
     readonly agreesWithCorrection: boolean | null
 };
 
+/** Whether a reviewer may ask for this many fresh samples (1 to maxFreshSamples). */
+export function isFreshSampleCount(samples: number): boolean {
+    return Number.isInteger(samples) && samples >= 1 && samples <= maxFreshSamples;
+}
+
 type Dependencies = {readonly engine: Engine, readonly store: KotaeStore};
 
 /**
@@ -43,7 +48,7 @@ export async function startFreshSampleVote({engine, store}: Dependencies, intera
     const original = store.getInteraction(interactionId);
     if (original == null)
         throw new RangeError(`There is no interaction #${interactionId}`);
-    if (!Number.isInteger(options.samples) || options.samples < 1 || options.samples > maxFreshSamples)
+    if (!isFreshSampleCount(options.samples))
         throw new RangeError(`samples must be an integer from 1 to ${maxFreshSamples}, got ${options.samples}`);
     const requester = {platform: auditPlatform, userId: options.reviewer};
     const events = engine.solve({problem: original.question, profile: original.profile, mode: original.mode, samples: options.samples, parentId: original.id, requester})[Symbol.asyncIterator]();

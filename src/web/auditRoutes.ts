@@ -1,7 +1,7 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {answersEqual} from "../answers/answersEqual.js";
-import {defaultFreshSamples, describeTally, freshSampleVotes, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
+import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
 import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
 import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {html, page} from "./html.js";
@@ -119,8 +119,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const body = request.body as Record<string, string | undefined>;
         const samples = Number(body["samples"] ?? defaultFreshSamples);
         const reviewer = (body["reviewer"] ?? "").trim();
-        if (body["form"] !== formToken || runtime.store.getInteraction(id) == null || reviewer === ""
-            || !Number.isInteger(samples) || samples < 1 || samples > maxFreshSamples)
+        if (body["form"] !== formToken || runtime.store.getInteraction(id) == null || reviewer === "" || !isFreshSampleCount(samples))
             return reply.code(400).send("invalid request");
         if (runtime.modelState !== "ready")
             return reply.code(409).send("no model is loaded");

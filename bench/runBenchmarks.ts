@@ -71,7 +71,7 @@ async function generationThroughput(): Promise<void> {
         backend, store, profiles, defaultProfile: "bench", defaultMode: "cot", ...textOnly,
         concurrency: 1, queueCapacity: 4, maxPendingPerUser: 4, maxProblemChars: 2000
     });
-    const promptText = renderPrompt(profile.prompt, problem, backend).toText();
+    const promptText = renderPrompt(profile, {withTools: false}, problem, backend).toText();
 
     const bareRates: number[] = [];
     const engineRates: number[] = [];
@@ -133,7 +133,7 @@ async function queueOverhead(): Promise<void> {
     const base = {maxTokens: 16, stopTriggers: [], temperature: 0, topP: 1, topK: 0, minP: 0, repeatPenalty: 1};
     for (let index = 0; index < requests; index++) {
         const start = performance.now();
-        await backend.complete({...base, prompt: renderPrompt(profile.prompt, problem, backend)});
+        await backend.complete({...base, prompt: renderPrompt(profile, {withTools: false}, problem, backend)});
         direct.push(performance.now() - start);
     }
     const store = temporaryStore();

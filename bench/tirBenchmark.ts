@@ -44,7 +44,7 @@ export async function tirLoopBenchmark(): Promise<void> {
         for (let round = 0; round <= rounds; round++) {
             await sleep(pauseMs);
             let start = performance.now();
-            const prompt = renderPrompt(profile.tools!.prompt!, problem, backend);
+            const prompt = renderPrompt(profile, {withTools: true}, problem, backend);
             const first = await backend.complete({...sampling, prompt});
             {
                 await using session = await sandbox.openSession();

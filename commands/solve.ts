@@ -5,8 +5,8 @@ export type SolveCommandRequest = {
     readonly problem: string,
     /** Passed on as typed, so the engine answers an unknown mode with its own localised error. */
     readonly mode?: string,
-    /** A profile chosen by style (e.g. `sansu`); undefined keeps the configured default. */
-    readonly profile?: string
+    /** An explanation style (e.g. `sansu`) the engine asks the profile for; undefined keeps the profile's default. */
+    readonly style?: string
 };
 
 const modeLabels: Readonly<Record<SolveMode, {ja: string, en: string}>> = {
@@ -14,8 +14,6 @@ const modeLabels: Readonly<Record<SolveMode, {ja: string, en: string}>> = {
     tir: {ja: "Python で計算", en: "with Python"},
     cot: {ja: "文章で考える", en: "text reasoning"}
 };
-
-const styleProfiles: Readonly<Record<string, string | undefined>> = {standard: undefined, sansu: "sansu"};
 
 export const solveCommand: CommandDefinition<SolveCommandRequest> = {
     name: "solve",
@@ -51,11 +49,11 @@ export const solveCommand: CommandDefinition<SolveCommandRequest> = {
     }],
     toRequest(values) {
         const mode = values["mode"];
-        const profile = styleProfiles[values["style"] ?? "standard"];
+        const style = values["style"];
         return {
             problem: values["problem"] ?? "",
             ...(mode != null ? {mode} : {}),
-            ...(profile != null ? {profile} : {})
+            ...(style != null ? {style} : {})
         };
     }
 };

@@ -46,9 +46,11 @@ function run(command, args, options = {}) {
     execFileSync(command, args, {cwd: root, stdio: ["ignore", "inherit", "inherit"], ...options});
 }
 
-/** Only the test suite needs these (`setup.mjs --test`): the web app's browser tests drive Debian's Chromium. */
+/** Only the test suite needs these (`setup.mjs --test`): Debian's Chromium for the web app's browser tests, jinja2 for template goldens. */
 const testPackages = [
-    {name: "chromium", present: () => fs.existsSync("/usr/bin/chromium")}
+    {name: "chromium", present: () => fs.existsSync("/usr/bin/chromium")},
+    // The chat-template golden tests compare Kotae's rendering with Python jinja2, as Hugging Face renders.
+    {name: "python3-jinja2", present: () => systemPythonImports("jinja2")}
 ];
 
 function installSystemPackages() {

@@ -6,6 +6,7 @@ import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {chatTemplateProblem} from "../profiles/renderPrompt.js";
 import {Renderer} from "../render/Renderer.js";
 import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
@@ -40,7 +41,7 @@ export class KotaeRuntime implements AsyncDisposable {
 
         this.store = openStore(config);
 
-        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, options);
+        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
         this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
 
@@ -103,12 +104,16 @@ export class KotaeRuntime implements AsyncDisposable {
     }
 }
 
-function loadBackend(config: KotaeConfig, options: RuntimeOptions): Promise<LlmBackend> {
+/**
+ * Loads the model, and refuses it when the configured profile needs a chat template that neither the
+ * file nor the profile has: better one clear line at start than every answer in a guessed format.
+ */
+async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: RuntimeOptions): Promise<LlmBackend> {
     if (config.model == null)
-        return Promise.reject(new KotaeError(ErrorCode.ModelUnavailable,
-            "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI."));
+        throw new KotaeError(ErrorCode.ModelUnavailable,
+            "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI.");
 
-    return LlamaCppBackend.create({
+    const backend = await LlamaCppBackend.create({
         model: config.model,
         modelsDirectory: path.resolve(config.modelsDir),
         gpu: config.gpu,
@@ -117,4 +122,10 @@ function loadBackend(config: KotaeConfig, options: RuntimeOptions): Promise<LlmB
         sequences: config.sequences,
         showDownloadProgress: options.showDownloadProgress ?? false
     });
+    const problem = chatTemplateProblem(profiles.get(config.profile), backend.model);
+    if (problem != null) {
+        await backend.dispose();
+        throw problem;
+    }
+    return backend;
 }

@@ -4,7 +4,9 @@ import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
+import {JinjaChatTemplate} from "../llm/JinjaChatTemplate.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {chatTemplateProblem, renderPrompt} from "../profiles/renderPrompt.js";
 import {findFontFile, textFontFamily} from "../render/FontMetrics.js";
 import {Renderer, type RenderResult} from "../render/Renderer.js";
 import {openStore} from "../app/openStore.js";
@@ -57,24 +59,31 @@ async function checkCompute(config: KotaeConfig): Promise<CheckResult> {
     }
 }
 
+/** The configured model's local file, or undefined where none is configured or it is not available offline. */
+async function localModelFile(config: KotaeConfig): Promise<string | undefined> {
+    if (config.model == null)
+        return undefined;
+    const isUri = isModelUri(config.model);
+    try {
+        const file = await resolveModelFile(isUri ? config.model : path.resolve(config.model), {
+            directory: path.resolve(config.modelsDir), download: false, cli: false
+        });
+        return fs.existsSync(file) ? file : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 async function checkModel(config: KotaeConfig): Promise<CheckResult> {
     const fix = "Set KOTAE_MODEL to a local .gguf file or an hf: URI (see the README: Getting a model).";
     if (config.model == null)
         return {name: "Model", status: "fail", detail: "no model configured", fix};
 
-    const isUri = isModelUri(config.model);
-    let file: string;
-    try {
-        file = await resolveModelFile(isUri ? config.model : path.resolve(config.model), {
-            directory: path.resolve(config.modelsDir), download: false, cli: false
-        });
-    } catch {
-        return {name: "Model", status: "fail", detail: `${config.model} is not available locally`, fix: isUri
+    const file = await localModelFile(config);
+    if (file == null)
+        return {name: "Model", status: "fail", detail: `${config.model} is not available locally`, fix: isModelUri(config.model)
             ? "Run `kotae solve` once online to download it, or download the GGUF elsewhere and set KOTAE_MODEL to its path."
             : fix};
-    }
-    if (!fs.existsSync(file))
-        return {name: "Model", status: "fail", detail: `${file} does not exist`, fix};
 
     const info = await readGgufFileInfo(file, {readTensorInfo: false});
     const size = fs.statSync(file).size;
@@ -87,10 +96,30 @@ async function checkModel(config: KotaeConfig): Promise<CheckResult> {
     };
 }
 
+/** The profile, and whether its chat prompts have a template that renders (the model file's or the profile's). */
 async function checkProfile(config: KotaeConfig): Promise<CheckResult> {
     const registry = new ProfileRegistry(config.profiles);
     const profile = registry.get(config.profile);
-    return {name: "Profile", status: "ok", detail: `${profile.name}: ${profile.description} (available: ${registry.names().join(", ")})`};
+    const detail = `${profile.name}: ${profile.description}; styles ${Object.keys(profile.styles).join(", ")} (profiles: ${registry.names().join(", ")})`;
+    const file = await localModelFile(config);
+    if (file == null)
+        return {name: "Profile", status: "ok", detail};
+
+    const info = await readGgufFileInfo(file, {readTensorInfo: false});
+    const fileTemplate = info.metadata.tokenizer?.chat_template;
+    const model = {path: file, ...(typeof fileTemplate === "string" && fileTemplate.trim() !== "" ? {chatTemplate: fileTemplate} : {})};
+    try {
+        const problem = chatTemplateProblem(profile, model);
+        if (problem != null)
+            throw problem;
+        renderPrompt(profile, {withTools: profile.tools != null}, "1+1", {model, formatChat: (messages, template) => new JinjaChatTemplate(template).render(messages)});
+    } catch (error) {
+        if (!isKotaeError(error))
+            throw error;
+        return {name: "Profile", status: "fail", detail: `${detail}. ${error.message}`,
+            fix: `Set profiles.${profile.name}.prompt.chatTemplate in the config file to the model's Jinja chat template.`};
+    }
+    return {name: "Profile", status: "ok", detail};
 }
 
 /**

@@ -6,7 +6,7 @@ import {localize} from "../i18n/messages.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import type {ModelProfile} from "../profiles/ModelProfile.js";
 import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
-import {renderConversation, renderPrompt, type ConversationTurn} from "../profiles/renderPrompt.js";
+import {promptFormatFor, renderConversation, renderPrompt, type ConversationTurn} from "../profiles/renderPrompt.js";
 import {FairQueue, type QueueSlot} from "../queue/FairQueue.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
 import {CotSolver} from "../solver/CotSolver.js";
@@ -24,6 +24,8 @@ export type SolveRequest = {
     /** A SolveMode; anything else is answered with mode_unsupported. */
     readonly mode?: string,
     readonly profile?: string,
+    /** An explanation style the profile offers (default: the profile's); anything else is answered with style_unsupported. */
+    readonly style?: string,
     /** Self-consistency samples to draw and vote on (default: the engine's `samples`). */
     readonly samples?: number,
     /** Sample i uses seed + i, so a run can be repeated exactly. */
@@ -181,7 +183,7 @@ export class Engine {
             // The profile the problem was solved with, unless it has since been removed from the configuration.
             const {profiles} = this.options;
             const profile = profiles.find(original.profile) ?? profiles.get(this.options.defaultProfile);
-            const prompt = renderConversation(profile.prompt, [
+            const prompt = renderConversation(profile, undefined, [
                 {role: "user", content: original.question},
                 {role: "assistant", content: original.shownSolution},
                 ...earlier,
@@ -247,7 +249,7 @@ export class Engine {
 
         const slots: QueueSlot[] = [];
         try {
-            const {profile, mode, samples} = this.validate(problem, requestedMode, profileName, request.samples);
+            const {profile, mode, samples} = this.validate(problem, requestedMode, profileName, request.style, request.samples);
             const user = store.pseudonymOf(request.requester);
             const firstSlot = await this.acquireSlot(user, interactionId, signal, (event) => channel.push(event));
             slots.push(firstSlot);
@@ -256,7 +258,7 @@ export class Engine {
             if (signal.aborted)
                 throw this.cancellation("before generation started");
             const queueMs = elapsed();
-            const firstPrompt = renderPrompt(mode !== "cot" ? profile.tools?.prompt ?? profile.prompt : profile.prompt, problem, backend);
+            const firstPrompt = renderPrompt(profile, {style: request.style, withTools: mode !== "cot" && profile.tools != null}, problem, backend);
             store.markRunning(interactionId, {
                 modelName: backend.model.name,
                 modelFile: backend.model.path,
@@ -282,6 +284,7 @@ export class Engine {
                 const seed = request.seed != null ? request.seed + sample : undefined;
                 const solved = await solver.solve({
                     problem, profile, mode,
+                    ...(request.style != null ? {style: request.style} : {}),
                     maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
                     tirLimits: this.options.tirLimits,
                     failuresBeforeFallback: this.options.failuresBeforeFallback,
@@ -378,7 +381,7 @@ export class Engine {
         }
     }
 
-    private validate(problem: string, mode: string, profileName: string, samples = this.options.samples): {
+    private validate(problem: string, mode: string, profileName: string, style: string | undefined, samples = this.options.samples): {
         profile: ModelProfile, mode: SolveMode, samples: number
     } {
         this.validateText(problem);
@@ -388,6 +391,7 @@ export class Engine {
             throw new RangeError(`samples must be an integer from 1 to ${maxSamples}, got ${samples}`);
         const profile = this.options.profiles.get(profileName);
         assertModeSupported(profile, mode);
+        promptFormatFor(profile, {style, withTools: false}); // refuses a style the profile does not offer
         return {profile, mode, samples};
     }
 

@@ -23,7 +23,13 @@ export enum ErrorCode {
     /** Only moderators (Manage Server) may do this. */
     NotPermitted = "not_permitted",
     /** A follow-up in a thread Kotae does not know (or whose problem was never solved). */
-    ConversationUnknown = "conversation_unknown"
+    ConversationUnknown = "conversation_unknown",
+    /** The profile asks for a chat template but neither the model file nor the profile has one. */
+    ChatTemplateMissing = "chat_template_missing",
+    /** The chat template does not parse, fails to render, or rewrites message contents. */
+    ChatTemplateInvalid = "chat_template_invalid",
+    /** The profile does not offer the explanation style asked for; `styles` lists those it does. */
+    StyleUnsupported = "style_unsupported"
 }
 
 export class KotaeError extends Error {

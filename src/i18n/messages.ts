@@ -28,7 +28,10 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.RateLimited]: "少し時間をおいてください。あと{seconds}秒ほどで、また質問できます。",
         [ErrorCode.ChannelNotAllowed]: "このチャンネルでは使えません。管理者が許可したチャンネルで試してください。",
         [ErrorCode.NotPermitted]: "この操作はサーバーの管理者だけができます。",
-        [ErrorCode.ConversationUnknown]: "このスレッドの問題が見つかりませんでした。/solve で新しく質問してください。"
+        [ErrorCode.ConversationUnknown]: "このスレッドの問題が見つかりませんでした。/solve で新しく質問してください。",
+        [ErrorCode.ChatTemplateMissing]: "いまはこのモデルで問題を解く準備ができていません。管理者にお知らせください。",
+        [ErrorCode.ChatTemplateInvalid]: "いまはこのモデルで問題を解く準備ができていません。管理者にお知らせください。",
+        [ErrorCode.StyleUnsupported]: "この設定では「{style}」の説明のしかたを選べません。選べるのは {styles} です。"
     },
     en: {
         [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
@@ -49,7 +52,10 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.RateLimited]: "Please slow down a little: you can ask again in about {seconds} seconds.",
         [ErrorCode.ChannelNotAllowed]: "Kotae is not enabled in this channel. Please use a channel the moderators allowed.",
         [ErrorCode.NotPermitted]: "Only server moderators (Manage Server) can do this.",
-        [ErrorCode.ConversationUnknown]: "Kotae could not find the problem for this thread. Please ask with /solve."
+        [ErrorCode.ConversationUnknown]: "Kotae could not find the problem for this thread. Please ask with /solve.",
+        [ErrorCode.ChatTemplateMissing]: "Kotae is not set up to use this model yet. Please let an administrator know.",
+        [ErrorCode.ChatTemplateInvalid]: "Kotae is not set up to use this model yet. Please let an administrator know.",
+        [ErrorCode.StyleUnsupported]: "The \"{style}\" explanation style is not available here. Available: {styles}."
     }
 };
 

@@ -1,10 +1,10 @@
 import path from "node:path";
 import {
-    getLlama, LlamaCompletion, LlamaLogLevel, readGgufFileInfo, resolveChatWrapper, resolveModelFile,
+    getLlama, LlamaCompletion, LlamaLogLevel, LlamaText, readGgufFileInfo, resolveModelFile,
     type Llama, type LlamaContext, type LlamaContextSequence, type LlamaCompletionResponse, type LlamaGrammar, type LlamaModel, type Token
 } from "node-llama-cpp";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
-import {ChatTemplateFormatter, toLlamaText} from "./ChatTemplateFormatter.js";
+import {JinjaChatTemplate} from "./JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo, StopReason} from "./LlmBackend.js";
 import type {Prompt} from "./Prompt.js";
 
@@ -34,7 +34,8 @@ export class LlamaCppBackend implements LlmBackend {
 
     private readonly freeSequences: LlamaContextSequence[];
     private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-    private readonly chatFormatter: ChatTemplateFormatter;
+    /** Parsed chat templates by source (the file's and the profiles' fall-backs). */
+    private readonly chatTemplates = new Map<string, JinjaChatTemplate>();
     private readonly beginningToken: Token | undefined;
 
     private constructor(
@@ -46,7 +47,6 @@ export class LlamaCppBackend implements LlmBackend {
         this.model = info;
         this.parallelism = context.totalSequences;
         this.freeSequences = Array.from({length: context.totalSequences}, () => context.getSequence());
-        this.chatFormatter = new ChatTemplateFormatter(resolveChatWrapper(llamaModel), llamaModel.tokenizer);
         this.beginningToken = llamaModel.tokens.bos ?? undefined;
     }
 
@@ -75,9 +75,11 @@ export class LlamaCppBackend implements LlmBackend {
                 threads: options.threads
             });
             const name = await readModelName(modelPath);
+            const chatTemplate = llamaModel.fileInfo.metadata.tokenizer?.chat_template;
             return new LlamaCppBackend(llama, llamaModel, context, {
                 path: modelPath,
                 name,
+                ...(typeof chatTemplate === "string" && chatTemplate.trim() !== "" ? {chatTemplate} : {}),
                 contextSize: context.contextSize,
                 device: llama.gpu === false ? "cpu" : llama.gpu
             });
@@ -89,8 +91,17 @@ export class LlamaCppBackend implements LlmBackend {
         }
     }
 
-    public formatChat(messages: readonly ChatMessage[], chatTemplate?: string): Prompt {
-        return this.chatFormatter.format(messages, chatTemplate);
+    public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {
+        let template = this.chatTemplates.get(chatTemplate);
+        if (template == null) {
+            const {bosString, eosString} = this.llamaModel.tokens;
+            template = new JinjaChatTemplate(chatTemplate, {
+                ...(bosString != null ? {bos_token: bosString} : {}),
+                ...(eosString != null ? {eos_token: eosString} : {})
+            });
+            this.chatTemplates.set(chatTemplate, template);
+        }
+        return template.render(messages);
     }
 
     public countTokens(prompt: Prompt): number {
@@ -231,6 +242,17 @@ async function readModelName(modelPath: string): Promise<string> {
         // The file loaded, so a metadata read failure only costs us the display name.
     }
     return path.basename(modelPath, ".gguf");
+}
+
+/** The prompt as node-llama-cpp text: user text stays plain, template text is parsed for special tokens. */
+function toLlamaText(prompt: Prompt): LlamaText {
+    return LlamaText.fromJSON(prompt.segments.map((segment) => {
+        switch (segment.kind) {
+            case "text": return segment.text;
+            case "special": return {type: "specialTokensText", value: segment.text};
+            case "token": return {type: "specialToken", value: segment.name};
+        }
+    }));
 }
 
 function errorMessage(error: unknown): string {

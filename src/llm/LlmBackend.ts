@@ -38,7 +38,9 @@ export type ModelInfo = {
     readonly name: string,
     readonly contextSize: number,
     /** The computing backend in use, e.g. `cuda`, `vulkan`, `cpu`. */
-    readonly device: string
+    readonly device: string,
+    /** The Jinja chat template the file carries (`tokenizer.chat_template`), if any. */
+    readonly chatTemplate?: string
 };
 
 /**
@@ -49,8 +51,11 @@ export interface LlmBackend {
     readonly model: ModelInfo;
     readonly parallelism: number;
 
-    /** Renders a conversation with the model's chat template (or `chatTemplate`, a Jinja override). */
-    formatChat(messages: readonly ChatMessage[], chatTemplate?: string): Prompt;
+    /**
+     * Renders a conversation with a Jinja chat template (see `chatTemplateFor`: the file's or the profile's),
+     * the assistant turn opened, message contents kept as plain text.
+     */
+    formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt;
     countTokens(prompt: Prompt): number;
     complete(request: CompletionRequest): Promise<CompletionResult>;
     dispose(): Promise<void>;

@@ -24,8 +24,13 @@ const rawPromptSchema = z.object({
 const chatPromptSchema = z.object({
     format: z.literal("chat"),
     system: z.string(),
-    /** A Jinja chat template to use instead of the one in the GGUF file (for files that lack one). */
-    chatTemplate: z.string().optional()
+    /**
+     * The model family's Jinja chat template (Hugging Face's `tokenizer.chat_template`), used when the GGUF
+     * file carries none. Without either, a chat profile is refused: Kotae never guesses a format.
+     */
+    chatTemplate: z.string().optional(),
+    /** Use `chatTemplate` even when the GGUF file has a template of its own (default false: the file's wins). */
+    chatTemplateOverridesFile: z.boolean().optional()
 }).strict();
 
 const promptFormatSchema = z.discriminatedUnion("format", [rawPromptSchema, chatPromptSchema]);
@@ -47,11 +52,27 @@ const toolTagsSchema = z.object({
     outputClose: z.string().min(1),
     /** Told to the model (inside the last output block) once no executions remain; a Japanese default otherwise. */
     executionLimitNotice: z.string().min(1).optional(),
+    /**
+     * Appended after every output block instead of `executionLimitNotice`, as the model was trained
+     * (NeMo-Skills' `add_remaining_code_executions`): `remaining` with `{remaining}` while executions are
+     * left, `exhausted` after the last one.
+     */
+    executionsNotice: z.object({remaining: z.string().includes("{remaining}"), exhausted: z.string().min(1)}).strict().optional(),
     /** The prompt used in TIR mode, when it differs from the CoT prompt. */
     prompt: promptFormatSchema.optional()
 }).strict();
 
-export const profileStyles = ["standard", "sansu"] as const;
+/**
+ * An explanation style offered by a profile: its own instruction text in the profile's prompt format, so
+ * the model keeps its trained layout, thinking and tool tags. Absent prompts mean the profile's own.
+ */
+const styleSchema = z.object({
+    description: z.string(),
+    /** The prompt for text reasoning in this style. */
+    prompt: promptFormatSchema.optional(),
+    /** The prompt for tool use in this style (default: the profile's tool prompt, else this style's `prompt`). */
+    toolsPrompt: promptFormatSchema.optional()
+}).strict();
 
 export const modelProfileSchema = z.object({
     description: z.string(),
@@ -61,14 +82,31 @@ export const modelProfileSchema = z.object({
     /** Extra texts that end generation (beyond the model's end-of-generation tokens). */
     stop: z.array(z.string().min(1)),
     sampling: samplingSchema,
-    style: z.enum(profileStyles)
-}).strict();
+    /** The explanation styles this profile offers, by name (e.g. `standard`, `sansu`). */
+    styles: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "style names are lowercase words"), styleSchema),
+    /** The style used when a request names none. */
+    defaultStyle: z.string()
+}).strict().superRefine((profile, context) => {
+    if (!(profile.defaultStyle in profile.styles))
+        context.addIssue({code: "custom", path: ["defaultStyle"], message: `must be one of the profile's styles (${Object.keys(profile.styles).join(", ")})`});
+    for (const [name, style] of Object.entries(profile.styles)) {
+        for (const key of ["prompt", "toolsPrompt"] as const) {
+            const format = style[key]?.format;
+            if (format != null && format !== profile.prompt.format)
+                context.addIssue({code: "custom", path: ["styles", name, key, "format"], message: `must be "${profile.prompt.format}", the profile's prompt format`});
+        }
+        // Otherwise tool use would quietly fall back to the profile's own tool prompt and lose the style.
+        if (style.prompt != null && style.toolsPrompt == null && profile.tools?.prompt != null)
+            context.addIssue({code: "custom", path: ["styles", name, "toolsPrompt"], message: "is required: the profile has its own tool prompt"});
+    }
+});
 
 export type ModelProfileDefinition = z.infer<typeof modelProfileSchema>;
 export type PromptFormat = z.infer<typeof promptFormatSchema>;
 export type ToolTags = z.infer<typeof toolTagsSchema>;
 export type ThinkingTags = z.infer<typeof thinkingSchema>;
 export type SamplingSettings = z.infer<typeof samplingSchema>;
+export type ProfileStyle = z.infer<typeof styleSchema>;
 
 export type ModelProfile = ModelProfileDefinition & {readonly name: string};
 

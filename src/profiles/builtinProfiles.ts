@@ -1,25 +1,81 @@
-import type {ModelProfileDefinition} from "./ModelProfile.js";
+import {chatmlChatTemplate, llama31ChatTemplate} from "./chatTemplates.js";
+import type {ModelProfileDefinition, PromptFormat, SamplingSettings} from "./ModelProfile.js";
 
+// Every prompt text below that a model card gives is copied from the card byte for byte (tests/unit/
+// modelCards.test.ts reads the cards in ../shared/seeds and compares): a fine-tune answers best in exactly
+// the format it was trained on. Texts no card gives are Kotae's own and say so.
+
+/** acro-yamalex-llmjp-4-math-cot card, 使い方: the instruction line of its raw prompt. */
 const llmjpInstruction =
     "あなたは熟練した数学の専門家であり、注意深い問題解決者です。与えられた数学の問題に対して、ステップバイステップで思考し、最終的な答えを \\boxed{...} で示してください。";
 
+/**
+ * Kotae's own Japanese instruction for the acro TIR model: its card is not among the seeds and the
+ * OpenMathReasoning recipe's TIR prompt is English, so this wording is attested nowhere. Override
+ * `tools.prompt` in the config file with the TIR card's prompt once you have it.
+ */
 const llmjpTirInstruction =
     "あなたは熟練した数学の専門家であり、注意深い問題解決者です。与えられた数学の問題に対して、自然言語による推論とPythonコードの実行を組み合わせてステップバイステップで思考し、最終的な答えを \\boxed{...} で示してください。";
 
-/** A follow-up question after the model's answer, in the same ### 指示 / ### 応答 format. */
-const llmjpFollowUp = "\n### 指示:\n{problem}\n### 応答:\n";
+/**
+ * llm-jp-4-8b-instruct-sansu card, How to use: its system prompt (the Python literals joined, ASCII
+ * parentheses as written). The card asks for no \boxed{}; the answer is then found by phrase.
+ */
+const sansuSystem = "あなたは中学受験算数を教える先生です。"
+    + "問題文を読み、小学生にもわかるように、算数の手法(つるかめ算・差集め算・"
+    + "面積図・線分図・比など)を使って段階的に解説してください。"
+    + "文字式・方程式・代数(x, y などの未知数を立てる方法)は使わないでください。";
+
+/**
+ * The sansu style on the other profiles: the sansu card's teaching instruction, plus each model's own
+ * request for a \boxed{} answer so its answer can still be checked (Kotae's combination, attested nowhere).
+ */
+const sansuInstruction = `${sansuSystem}最終的な答えを \\boxed{...} で示してください。`;
+const sansuToolInstruction = `${sansuSystem}計算には Python のコードを使えます。最終的な答えを \\boxed{...} で示してください。`;
+
+/** Llama-3.1-Swallow-8B OpenMath FT card, Python での直接推論: SYSTEM_PROMPT (`\\boxed` in Python is one backslash). */
+const swallowSystem = `あなたは数学の問題を解く優秀なAIアシスタントです。ステップバイステップで考え、Pythonコードを使って計算し、最終的な答えを明示してください。
+
+回答は以下のフォーマットに従ってください:
+1. Pythonコードは <llm-code> と </llm-code> タグで囲んでください
+2. コードの実行結果は <llm-code-output> と </llm-code-output> タグで囲んでください
+3. 最終的な答えは \\boxed{答え} の形式で明示してください`;
+
+/** The acro model's raw prompt around an instruction line, and how a follow-up continues it. */
+function llmjpPrompt(instruction: string): PromptFormat {
+    return {format: "raw", template: `${instruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: "\n### 指示:\n{problem}\n### 応答:\n"};
+}
 
 const thinkTags = {open: "<think>", close: "</think>", startsInside: false} as const;
 
-const reasoningSampling = {temperature: 0.6, topP: 0.95, topK: 20, minP: 0, repeatPenalty: 1, maxTokens: 4096} as const;
-const instructSampling = {temperature: 0.2, topP: 0.9, topK: 40, minP: 0.05, repeatPenalty: 1.05, maxTokens: 2048} as const;
+/**
+ * Sampling as the cards' `model.generate(...)` calls give it; what a card leaves out is Hugging Face's
+ * `generate` default (top_k 50, top_p 1.0, no min_p, no repetition penalty), since that is what the
+ * card's numbers were produced with.
+ */
+const huggingFaceDefaults = {topP: 1, topK: 50, minP: 0, repeatPenalty: 1} as const;
 
-/** OpenMathReasoning-style code blocks: a fenced block inside <tool_call>, results in an "```output" fence. */
-const toolCallTags = {
+/** acro CoT card: `max_new_tokens=2048, temperature=0.7`. */
+const acroCotSampling: SamplingSettings = {...huggingFaceDefaults, temperature: 0.7, maxTokens: 2048};
+
+/** The standard style: the profile's own prompts. */
+const standard = {standard: {description: "the model's own instruction"}} as const;
+
+/** OpenMathReasoning's TIR format (NeMo-Skills `prompt/code_tags/openmath.yaml` and `code_execution/utils.py`). */
+const openMathTirTags = {
+    // The model writes a fenced block inside <tool_call>; generation stops at </tool_call> itself and the
+    // closing fence is left out of the code that runs.
     codeOpen: "<tool_call>\n```python\n",
-    codeClose: "```\n</tool_call>",
+    codeClose: "</tool_call>",
     outputOpen: "\n```output\n",
-    outputClose: "\n```\n"
+    outputClose: "\n```\n",
+    // `add_remaining_code_executions`: a ```system block after every output, as in the training data.
+    executionsNotice: {
+        remaining: "```system\nRemaining code executions: {remaining}. You will not be able to call code when you run out of executions, "
+            + "so use it wisely. Note that you can still continue solving the problem without code after that.\n```\n",
+        exhausted: "```system\nYou have run out of code executions! You can no longer write or execute code. "
+            + "Now you should continue solving the problem by relying on your mathematical reasoning and analytical skills.\n```\n"
+    }
 } as const;
 
 /**
@@ -36,65 +92,73 @@ const fencedTags = {
 /** The profiles Kotae ships. Users add or extend profiles in the config file (`profiles`). */
 export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> = {
     "llmjp-math-cot": {
-        description: "llm-jp-4-8b math CoT fine-tune: ### 指示 / ### 応答 prompt, <think> reasoning, \\boxed{} answer",
-        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp},
+        description: "acro-yamalex-llmjp-4-math-cot (llm-jp-4-8b): the card's ### 指示 / ### 応答 prompt, <think> reasoning, \\boxed{} answer",
+        prompt: llmjpPrompt(llmjpInstruction),
         thinking: thinkTags,
         stop: ["\n### 指示:"],
-        sampling: reasoningSampling,
-        style: "standard"
+        sampling: acroCotSampling,
+        styles: {
+            ...standard,
+            sansu: {description: "中学受験の算数の解き方（文字式なし）", prompt: llmjpPrompt(sansuInstruction)}
+        },
+        defaultStyle: "standard"
     },
     "llmjp-math-tir": {
-        description: "llm-jp-4-8b math TIR fine-tune: Python in <tool_call> blocks with ```output results",
-        prompt: {format: "raw", template: `${llmjpInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp},
+        description: "acro-yamalex-llmjp-4-math-tir (llm-jp-4-8b): OpenMathReasoning TIR, Python in <tool_call> blocks with ```output results",
+        prompt: llmjpPrompt(llmjpInstruction),
         thinking: thinkTags,
-        tools: {
-            ...toolCallTags,
-            prompt: {format: "raw", template: `${llmjpTirInstruction}\n### 指示:\n{problem}\n### 応答:\n`, followUpTemplate: llmjpFollowUp}
-        },
+        tools: {...openMathTirTags, prompt: llmjpPrompt(llmjpTirInstruction)},
         stop: ["\n### 指示:"],
-        sampling: reasoningSampling,
-        style: "standard"
+        // The CoT card's sampling; the budget is larger on purpose: it covers every continuation after a
+        // code execution (outputs included in the context), where the card's 2048 is one generate call.
+        sampling: {...acroCotSampling, maxTokens: 4096},
+        styles: {
+            ...standard,
+            sansu: {description: "中学受験の算数の解き方（文字式なし）", prompt: llmjpPrompt(sansuInstruction), toolsPrompt: llmjpPrompt(sansuToolInstruction)}
+        },
+        defaultStyle: "standard"
     },
     "swallow-openmath": {
-        description: "Llama-3.1-Swallow-8B math fine-tune: chat template, Python in <llm-code>, results in <llm-code-output>",
-        prompt: {
-            format: "chat",
-            system: "あなたは優秀な数学の先生です。与えられた問題をステップバイステップで丁寧に解き、最終的な答えを \\boxed{} の中に書いてください。"
-        },
+        description: "Llama-3.1-Swallow-8B OpenMath FT: the card's system prompt, Llama 3.1 chat template, Python in <llm-code>, results in <llm-code-output>",
+        // One prompt for both modes, as on the card: its "without the pipeline" number (20.0%) is the same
+        // prompt with nothing executed, which is Kotae's cot mode.
+        prompt: {format: "chat", system: swallowSystem, chatTemplate: llama31ChatTemplate},
         tools: {
+            // The card's example output: "…<llm-code>\n…\n</llm-code><llm-code-output>\n5\n</llm-code-output>\n…".
             codeOpen: "<llm-code>",
             codeClose: "</llm-code>",
-            outputOpen: "\n<llm-code-output>\n",
-            outputClose: "\n</llm-code-output>\n",
-            prompt: {
-                format: "chat",
-                system: "あなたは優秀な数学の先生です。与えられた問題をステップバイステップで丁寧に解いてください。"
-                    + "計算には Python を使えます。コードを <llm-code> と </llm-code> の間に書くと、実行結果が"
-                    + " <llm-code-output> と </llm-code-output> の間に返されます。最終的な答えを \\boxed{} の中に書いてください。"
-            }
+            outputOpen: "<llm-code-output>\n",
+            outputClose: "\n</llm-code-output>\n"
         },
         stop: [],
-        sampling: {...instructSampling, maxTokens: 3072},
-        style: "standard"
+        // The card gives only max_new_tokens=512 (greedy unless the model's generation_config samples).
+        // Kotae samples with Llama 3.1's generation_config (temperature 0.6, top_p 0.9) so self-consistency
+        // votes can differ, and allows 1024 tokens because its budget spans every continuation after a run.
+        sampling: {...huggingFaceDefaults, temperature: 0.6, topP: 0.9, maxTokens: 1024},
+        styles: {
+            ...standard,
+            sansu: {description: "中学受験の算数の解き方（文字式なし）", prompt: {format: "chat", system: `${sansuSystem}\n\n${swallowSystem}`, chatTemplate: llama31ChatTemplate}}
+        },
+        defaultStyle: "standard"
     },
     "sansu": {
-        description: "Elementary-school 算数 explainer: 中学受験 methods (つるかめ算, 線分図, 面積図, 比), no algebra",
-        prompt: {
-            format: "chat",
-            system: "あなたは中学受験の算数を教えるやさしい先生です。小学生にもわかる言葉で、つるかめ算・線分図・面積図・比などの"
-                + "算数の考え方を使って、順を追って説明してください。方程式や x, y などの文字（未知数）は使わないでください。"
-                + "最後に答えを \\boxed{} の中に書いてください。"
-        },
+        description: "llm-jp-4-8b-instruct-sansu: 中学受験 算数 explanations (つるかめ算, 線分図, 面積図, 比), no algebra; the card's system prompt",
+        // No chatTemplate: the llm-jp-4 instruct template could not be checked against its source here, and a
+        // guessed one would cost accuracy. GGUF conversions carry it; a file without one is refused by name.
+        prompt: {format: "chat", system: sansuSystem},
         stop: [],
-        sampling: instructSampling,
-        style: "sansu"
+        // sansu card: `max_new_tokens=512, temperature=0.3`.
+        sampling: {...huggingFaceDefaults, temperature: 0.3, maxTokens: 512},
+        styles: {sansu: {description: "the card's own instruction"}},
+        defaultStyle: "sansu"
     },
     "generic-chatml": {
-        description: "Any instruct GGUF with a chat template: step-by-step solution, optional ```python tool use, answer in \\boxed{}",
+        description: "Any instruct GGUF with a chat template (ChatML when the file has none): step-by-step solution, optional ```python tool use, answer in \\boxed{}",
         prompt: {
             format: "chat",
             system: "You are a careful mathematics tutor. Solve the problem step by step in the language of the question, "
-                + "and put the final answer in \\boxed{}."
+                + "and put the final answer in \\boxed{}.",
+            chatTemplate: chatmlChatTemplate
         },
         thinking: thinkTags,
         tools: {
@@ -103,11 +167,20 @@ export const builtinProfiles: Readonly<Record<string, ModelProfileDefinition>> =
                 format: "chat",
                 system: "You are a careful mathematics tutor. Solve the problem step by step in the language of the question. "
                     + "You may run Python (sympy and numpy are available): write code in a ```python block and its output "
-                    + "is returned in a ```output block. Put the final answer in \\boxed{}."
+                    + "is returned in a ```output block. Put the final answer in \\boxed{}.",
+                chatTemplate: chatmlChatTemplate
             }
         },
         stop: [],
-        sampling: instructSampling,
-        style: "standard"
+        sampling: {temperature: 0.2, topP: 0.9, topK: 40, minP: 0.05, repeatPenalty: 1.05, maxTokens: 2048},
+        styles: {
+            ...standard,
+            sansu: {
+                description: "中学受験の算数の解き方（文字式なし）",
+                prompt: {format: "chat", system: sansuInstruction, chatTemplate: chatmlChatTemplate},
+                toolsPrompt: {format: "chat", system: sansuToolInstruction, chatTemplate: chatmlChatTemplate}
+            }
+        },
+        defaultStyle: "standard"
     }
 };

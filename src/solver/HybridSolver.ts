@@ -33,6 +33,8 @@ export type HybridListener = SolutionListener & {
 export type HybridRequest = {
     readonly problem: string,
     readonly profile: ModelProfile,
+    /** The explanation style (default: the profile's). */
+    readonly style?: string,
     readonly mode: SolveMode,
     readonly maxTokens: number,
     readonly tirLimits: TirLimits,
@@ -80,7 +82,7 @@ export class HybridSolver {
             return only(await this.solveInText(request, 0), "cot");
         }
 
-        const prompt = renderPrompt(tools.prompt ?? profile.prompt, request.problem, this.backend);
+        const prompt = renderPrompt(profile, {style: request.style, withTools: true}, request.problem, this.backend);
         const tir = await this.solveWithCode(request, {...profile, tools}, sandbox, prompt);
         const fallbackReason = mode === "auto" && request.signal?.aborted !== true ? fallbackReasonOf(tir) : undefined;
         listener.onAttempt?.({attempt: 0, mode: "tir", prompt, outcome: tir, ...(fallbackReason != null ? {fallbackReason} : {})});
@@ -115,7 +117,7 @@ export class HybridSolver {
     }
 
     private async solveInText(request: HybridRequest, attempt: number): Promise<SolutionOutcome> {
-        const prompt = renderPrompt(request.profile.prompt, request.problem, this.backend);
+        const prompt = renderPrompt(request.profile, {style: request.style, withTools: false}, request.problem, this.backend);
         const outcome = await new CotSolver(this.backend).solve({
             prompt,
             profile: request.profile,

@@ -90,10 +90,11 @@ export class TirSolver {
             if (generation.stopReason !== "stopTrigger" || generation.stopTrigger !== tools.codeClose)
                 break;
 
-            const code = openCodeBlock(stream.raw, tools);
+            const block = openCodeBlock(stream.raw, tools);
             stream.insert(closingTag(stream.raw, tools));
-            if (code == null) // a closing tag outside any code block is just text
+            if (block == null) // a closing tag outside any code block is just text
                 continue;
+            const code = withoutClosingFence(block);
 
             const n = executions.length + 1;
             request.onCode?.(n, limits.maxExecutions, code);
@@ -104,7 +105,7 @@ export class TirSolver {
             }
             if (signal.aborted || execution == null)
                 break; // cancelled, out of time or looping: the stop reason is set below
-            stream.insert(tools.outputOpen + execution.output + tools.outputClose);
+            stream.insert(tools.outputOpen + execution.output + tools.outputClose + executionsNotice(tools, limits.maxExecutions - n));
 
             failuresInARow = execution.status === "ok" ? 0 : failuresInARow + 1;
             if (limits.giveUpAfterFailures != null && failuresInARow >= limits.giveUpAfterFailures) {
@@ -153,7 +154,8 @@ export class TirSolver {
                 output: `Execution stopped: the solution reached its time limit of ${limits.maxSeconds} s.`
             };
         }
-        const lastAllowed = n === limits.maxExecutions;
+        // A profile trained with a notice after every output gets that instead (see executionsNotice).
+        const lastAllowed = n === limits.maxExecutions && tools.executionsNotice == null;
         return toRecord(n, code, ran, lastAllowed ? tools.executionLimitNotice ?? defaultExecutionLimitNotice : undefined);
     }
 
@@ -189,6 +191,23 @@ function openCodeBlock(transcript: string, tools: ToolTags): string | undefined 
     if (opened < 0 || transcript.indexOf(tools.codeClose, opened + tools.codeOpen.length) >= 0)
         return undefined;
     return transcript.slice(opened + tools.codeOpen.length);
+}
+
+/**
+ * The code as it runs: a block written as a Markdown fence inside the tags (OpenMathReasoning's
+ * "<tool_call>\n```python\n…\n```\n</tool_call>", where generation stops at </tool_call>) loses its
+ * closing fence, which is markup, not Python.
+ */
+function withoutClosingFence(block: string): string {
+    return block.replace(/(^|\n)```[ \t]*\n?$/, "$1");
+}
+
+/** What follows an output block for profiles trained with NeMo-Skills' remaining-executions notice; "" otherwise. */
+function executionsNotice(tools: ToolTags, remaining: number): string {
+    const notice = tools.executionsNotice;
+    if (notice == null)
+        return "";
+    return remaining > 0 ? notice.remaining.replace("{remaining}", String(remaining)) : notice.exhausted;
 }
 
 /**

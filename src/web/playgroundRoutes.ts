@@ -29,7 +29,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     <textarea id="problem" name="problem" rows="3" maxlength="2000" required placeholder="1から100までの自然数の和を求めてください"></textarea>
     <div class="row">
       <select id="mode" name="mode">${modes.map((mode) => html`<option value="${mode.value}">${mode.label[locale]}</option>`)}</select>
-      <select id="style" name="style"><option value="standard">${locale === "ja" ? "標準" : "standard"}</option><option value="sansu">${locale === "ja" ? "算数" : "sansu"}</option></select>
+      <select id="style" name="style"><option value="">${locale === "ja" ? "標準" : "standard"}</option><option value="sansu">${locale === "ja" ? "算数" : "sansu"}</option></select>
       <button type="submit">${locale === "ja" ? "解く" : "Solve"}</button>
     </div>
   </form>

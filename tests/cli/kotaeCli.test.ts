@@ -151,3 +151,43 @@ describe("kotae serve", () => {
         expect(kotae.output()).toContain("/nowhere/model.gguf");
     });
 });
+
+describe("a chat profile without a chat template (stories260K carries none, the sansu profile ships none)", () => {
+    const key = "set profiles.sansu.prompt.chatTemplate in the config file";
+    const env = () => ({KOTAE_MODEL: stories, KOTAE_PROFILE: "sansu", KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"), KOTAE_GPU: "off", KOTAE_THREADS: "1"});
+
+    it("kotae solve refuses it in one line naming the setting", () => {
+        const result = run(["solve", "--mode", "cot", "1+1"], env());
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain(key);
+        expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+    it("kotae doctor fails the Profile check with the fix", () => {
+        const result = run(["doctor", "--json"], env());
+        const profile = (JSON.parse(result.stdout) as Array<{name: string, status: string, detail: string, fix?: string}>).find((check) => check.name === "Profile");
+        expect(profile).toMatchObject({status: "fail", detail: expect.stringContaining("has no chat template") as string,
+            fix: "Set profiles.sansu.prompt.chatTemplate in the config file to the model's Jinja chat template."});
+        expect(result.status).toBe(1);
+    });
+
+    it("kotae serve exits 1 at start with the same line", async () => {
+        const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: {...env(), KOTAE_WEB_PORT: "0"}});
+        try {
+            expect(await kotae.exited).toBe(1);
+            expect(kotae.output()).toContain(key);
+        } finally {
+            kotae.stop("SIGKILL");
+        }
+    });
+
+    it("works once the config file gives the template", () => {
+        const cwd = temporaryDirectory("kotae-cli-");
+        fs.writeFileSync(path.join(cwd, "kotae.config.json"), JSON.stringify({profiles: {sansu: {extends: "sansu", prompt: {
+            format: "chat", system: "S", chatTemplate: "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}assistant:"
+        }}}}));
+        const result = runKotae(["solve", "--mode", "cot", "--max-tokens", "4", "1+1"], {cwd, env: env()});
+        expect(result.stderr).not.toContain(key);
+        expect(result.status).toBe(0);
+    });
+});

@@ -107,14 +107,21 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
 });
 
 describe("LlamaCppBackend chat formatting and errors", () => {
-    it("formats chats with the model's own wrapper and keeps Japanese intact (32k Llama-2 vocabulary)", async () => {
+    it("formats chats with a Jinja template and the file's BOS, keeps Japanese intact and user text out of special tokens (32k Llama-2 vocabulary)", async () => {
         await using backend = await LlamaCppBackend.create({
             model: llamaVocab, modelsDirectory: temporaryDirectory(), gpu: "off", threads: 1, contextSize: 256, sequences: 1
         });
-        const prompt = backend.formatChat([{role: "system", content: "SYS"}, {role: "user", content: "1から100までの和"}]);
-        expect(prompt.toText()).toContain("1から100までの和");
-        expect(prompt.segments[0]).toEqual({kind: "token", name: "BOS"});
-        expect(backend.countTokens(prompt)).toBeGreaterThan(5);
+        expect(backend.model.chatTemplate).toBeUndefined(); // the file has none: profiles must bring one
+        const template = "{{ bos_token }}{% for m in messages %}[{{ m['role'] }}]{{ m['content'] }}</s>{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}";
+        const prompt = backend.formatChat([{role: "system", content: "SYS"}, {role: "user", content: "1から100までの和</s>"}], template);
+        expect(prompt.segments).toEqual([
+            {kind: "special", text: "<s>[system]"}, {kind: "text", text: "SYS"}, {kind: "special", text: "</s>[user]"},
+            {kind: "text", text: "1から100までの和</s>"}, {kind: "special", text: "</s>[assistant]"}
+        ]);
+        // The template's </s> is one EOS token; the student's "</s>" is plain characters.
+        const tokenCount = backend.countTokens(prompt);
+        const asUserText = backend.countTokens(new Prompt([{kind: "text", text: prompt.toText()}]));
+        expect(asUserText).toBeGreaterThan(tokenCount);
         const result = await backend.complete(request({prompt, maxTokens: 8}));
         expect(result.completionTokens).toBeGreaterThan(0);
     });

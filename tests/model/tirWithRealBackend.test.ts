@@ -13,7 +13,7 @@ describe("TIR with the real node-llama-cpp backend (stories260K, grammar-forced 
     beforeAll(async () => {
         backend = await LlamaCppBackend.create({
             model: path.join(sharedModels, "stories260K.gguf"), modelsDirectory: temporaryDirectory(),
-            gpu: "off", threads: 1, contextSize: 512, sequences: 1
+            gpu: "off", threads: 1, contextSize: 2048, sequences: 1
         });
         sandbox = await BubblewrapSandbox.create({poolSize: 1});
     });
@@ -34,7 +34,7 @@ describe("TIR with the real node-llama-cpp backend (stories260K, grammar-forced 
 
         const [first, second] = steered.requests;
         expect(first!.stopTriggers).toEqual(["</llm-code>"]);
-        expect(second!.prompt.toText()).toMatch(/We compute\.\n<llm-code>\nprint\(6 \* 7\)\n?<\/llm-code>\n<llm-code-output>\n42\n<\/llm-code-output>\n$/);
+        expect(second!.prompt.toText()).toMatch(/We compute\.\n<llm-code>\nprint\(6 \* 7\)\n?<\/llm-code><llm-code-output>\n42\n<\/llm-code-output>\n$/);
         expect(events.filter((event) => event.type === "codeResult")).toMatchObject([{n: 1, status: "ok", output: "42"}]);
         expect(events.at(-1)).toMatchObject({type: "done", result: {answer: "42", path: "tir", status: "answered"}});
         expect(store.listExecutions(1)).toMatchObject([{code: expect.stringContaining("print(6 * 7)") as string, status: "ok", output: "42"}]);

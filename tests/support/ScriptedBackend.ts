@@ -1,6 +1,8 @@
 import {setTimeout as sleep} from "node:timers/promises";
+import {JinjaChatTemplate} from "../../src/llm/JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo} from "../../src/llm/LlmBackend.js";
-import {Prompt} from "../../src/llm/Prompt.js";
+import type {Prompt} from "../../src/llm/Prompt.js";
+import {chatmlChatTemplate} from "../../src/profiles/chatTemplates.js";
 
 export type Script = string | ((request: CompletionRequest) => string);
 
@@ -10,7 +12,8 @@ export type Script = string | ((request: CompletionRequest) => string);
  * For flow tests only: the real node-llama-cpp backend has its own suite.
  */
 export class ScriptedBackend implements LlmBackend {
-    public readonly model: ModelInfo = {path: "/models/scripted.gguf", name: "scripted", contextSize: 4096, device: "cpu"};
+    /** A file that carries ChatML, so chat profiles render as they would with such a GGUF. */
+    public readonly model: ModelInfo = {path: "/models/scripted.gguf", name: "scripted", contextSize: 4096, device: "cpu", chatTemplate: chatmlChatTemplate};
     public readonly requests: CompletionRequest[] = [];
     public active = 0;
     public maxActive = 0;
@@ -21,13 +24,8 @@ export class ScriptedBackend implements LlmBackend {
         private readonly options: {chunkSize?: number, chunkDelayMs?: number, failWith?: Error} = {}
     ) {}
 
-    public formatChat(messages: readonly ChatMessage[]): Prompt {
-        const turns = messages.flatMap((message) => [
-            {kind: "special" as const, text: `<|im_start|>${message.role}\n`},
-            {kind: "text" as const, text: message.content},
-            {kind: "special" as const, text: "<|im_end|>\n"}
-        ]);
-        return new Prompt([...turns, {kind: "special", text: "<|im_start|>assistant\n"}]);
+    public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {
+        return new JinjaChatTemplate(chatTemplate).render(messages);
     }
 
     public countTokens(prompt: Prompt): number {

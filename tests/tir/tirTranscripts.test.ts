@@ -3,6 +3,8 @@ import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {BubblewrapSandbox} from "../../src/sandbox/BubblewrapSandbox.js";
 import type {CodeSandbox} from "../../src/sandbox/CodeSandbox.js";
 import {defaultExecutionLimitNotice} from "../../src/solver/TirSolver.js";
+import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
+import {between, modelCards, pythonStringAssignment, readModelCard} from "../support/modelCards.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {alice, collect, testEngine} from "../support/testRuntime.js";
 
@@ -10,6 +12,7 @@ import {alice, collect, testEngine} from "../support/testRuntime.js";
 // generation; the engine stops it at the closing code tag, runs the block and continues with the next script.
 
 const problem = "1から100までの自然数の和を求めてください";
+const registry = new ProfileRegistry();
 let sandbox: CodeSandbox;
 
 beforeAll(async () => {
@@ -33,6 +36,36 @@ function doneResult(events: EngineEvent[]) {
 }
 
 describe("TIR loop (scripted model, real sandbox)", () => {
+    it("replays the Swallow card's example: the card's exact transcript and \\boxed{5}", async () => {
+        const card = readModelCard(modelCards.swallow);
+        const expected = between(card, "期待出力例:\n\n", "\n\n学習設定");
+        const [beforeOutput = "", afterOutput = ""] = expected.split(/<llm-code-output>\n5\n<\/llm-code-output>\n/);
+        // What the model writes: up to the closing tag, then (after the pipeline's output) the rest.
+        const {backend, engine, store} = tirEngine([beforeOutput, afterOutput], {defaultProfile: "swallow-openmath"});
+        const question = pythonStringAssignment(card, "question");
+        const events = await collect(engine.solve({problem: question, requester: alice}));
+
+        expect(doneResult(events)).toMatchObject({answer: "5", executions: [{index: 1, status: "ok", output: "5"}]});
+        expect(store.getInteraction(1)!.rawOutput).toBe(expected);
+        expect(backend.requests[1]!.prompt.toText().endsWith(expected.slice(0, expected.length - afterOutput.length))).toBe(true);
+    });
+
+    it("OpenMathReasoning format: stops at </tool_call>, runs the code without its fence, and counts the executions down as trained", async () => {
+        const block = (n: number) => `<tool_call>\n\`\`\`python\nprint(${n} * 10)\n\`\`\`\n</tool_call>`;
+        const {backend, engine, store} = tirEngine([`まず${block(1)}`, `\n次に${block(2)}`, "\nよって \\boxed{20}"], {
+            defaultProfile: "llmjp-math-tir", tirLimits: {maxExecutions: 2, maxSeconds: 60}
+        });
+        const events = await collect(engine.solve({problem, requester: alice}));
+        const tools = registry.get("llmjp-math-tir").tools!;
+
+        expect(backend.requests[0]!.stopTriggers).toEqual(["</tool_call>", "\n### 指示:"]);
+        expect(store.listExecutions(1).map((execution) => [execution.code, execution.output])).toEqual([["print(1 * 10)\n", "10"], ["print(2 * 10)\n", "20"]]);
+        expect(backend.requests[1]!.prompt.toText()).toMatch(new RegExp(
+            `まず<tool_call>\\n\`\`\`python\\nprint\\(1 \\* 10\\)\\n\`\`\`\\n</tool_call>\\n\`\`\`output\\n10\\n\`\`\`\\n\`\`\`system\\nRemaining code executions: 1\\. You will not be able`));
+        expect(backend.requests[2]!.prompt.toText().endsWith(`</tool_call>\n\`\`\`output\n20\n\`\`\`\n${tools.executionsNotice!.exhausted}`)).toBe(true);
+        expect(doneResult(events)).toMatchObject({answer: "20", path: "tir"});
+    });
+
     it("<llm-code> / <llm-code-output>: runs the block, feeds its output back and stores the execution", async () => {
         const {backend, engine, store} = tirEngine([
             "和を Python で計算します。\n<llm-code>\ntotal = sum(range(1, 101))\ntotal\n</llm-code>",
@@ -42,7 +75,7 @@ describe("TIR loop (scripted model, real sandbox)", () => {
 
         expect(backend.requests[0]!.stopTriggers).toEqual(["</llm-code>"]);
         expect(backend.requests[1]!.prompt.toText()).toMatch(
-            /和を Python で計算します。\n<llm-code>\ntotal = sum\(range\(1, 101\)\)\ntotal\n<\/llm-code>\n<llm-code-output>\n5050\n<\/llm-code-output>\n$/);
+            /和を Python で計算します。\n<llm-code>\ntotal = sum\(range\(1, 101\)\)\ntotal\n<\/llm-code><llm-code-output>\n5050\n<\/llm-code-output>\n$/);
         expect(events.filter((event) => event.type === "code" || event.type === "codeResult")).toMatchObject([
             {type: "code", sample: 0, n: 1, max: 8, code: "\ntotal = sum(range(1, 101))\ntotal\n"},
             {type: "codeResult", sample: 0, n: 1, status: "ok", output: "5050"}

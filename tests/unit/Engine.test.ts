@@ -38,7 +38,7 @@ describe("Engine (scripted backend)", () => {
         const backend = new ScriptedBackend([solution]);
         const {engine} = testEngine(backend, {maxTokens: 77});
         await collect(engine.solve({problem, requester: alice, seed: 9}));
-        expect(backend.requests[0]).toMatchObject({maxTokens: 77, stopTriggers: ["\n### 指示:"], temperature: 0.6, topP: 0.95, seed: 9});
+        expect(backend.requests[0]).toMatchObject({maxTokens: 77, stopTriggers: ["\n### 指示:"], temperature: 0.7, topP: 1, topK: 50, seed: 9});
     });
 
     it("uses the profile chosen by the request (a chat-template profile)", async () => {
@@ -46,7 +46,20 @@ describe("Engine (scripted backend)", () => {
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, profile: "sansu"}));
         expect(store.getInteraction(1)).toMatchObject({profile: "sansu", answer: "7"});
-        expect(backend.requests[0]!.prompt.toText()).toMatch(/^<\|im_start\|>system\nあなたは中学受験の算数を教える/);
+        expect(backend.requests[0]!.prompt.toText()).toMatch(/^<\|im_start\|>system\nあなたは中学受験算数を教える先生です。/);
+    });
+
+    it("solves in a style the profile offers, keeping its format, and refuses one it does not offer (logged, localised)", async () => {
+        const backend = new ScriptedBackend(["<think>線分図で考えます。</think>\\boxed{7}"]);
+        const {engine, store} = testEngine(backend);
+        const events = await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
+        expect(events.at(-1)).toMatchObject({type: "done", result: {answer: "7"}});
+        expect(backend.requests[0]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。.*\n### 指示:\nつるとかめが…\n### 応答:\n$/s);
+
+        const refused = await collect(engine.solve({problem: "x", requester: {...alice, locale: "en"}, profile: "sansu", style: "standard"}));
+        expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", message: "The \"standard\" explanation style is not available here. Available: sansu."});
+        expect(store.getInteraction(2)).toMatchObject({status: "failed", errorCode: "style_unsupported"});
+        expect(backend.requests).toHaveLength(1);
     });
 
     it("logs an output without an answer as no_answer, not as a failure", async () => {

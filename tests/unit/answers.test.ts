@@ -52,6 +52,25 @@ describe("answersEqual", () => {
     });
 });
 
+describe("answersEqual: the checker's known failures, fixed", () => {
+    it.each([
+        ["13/2", "6.5"], ["\\frac{12}{7}", "12/7"], ["4\\frac{1}{3}", "13/3"], ["1と3分の1", "4/3"],
+        ["\\dfrac{5}{6}\\text{カップ}", "5/6"], ["六カップ", "6"], ["5試合", "5"], ["3周", "3"], ["３つ", "3"],
+        ["(x+2)(x+3)", "(x+3)(x+2)"], ["y=2x+1", "y=1+2x"], ["x>3", "3<x"], ["x^2-1", "(x-1)(x+1)"],
+        ["\\log_2 8", "3"], ["a+b", "b+a"]
+    ])("%s = %s", (expected, given) => {
+        expect(answersEqual(expected, given)).toBe(true);
+        expect(answersEqual(given, expected)).toBe(true);
+    });
+
+    it("does not read 10/3 as the mixed number 1 0/3", () => expect(answersEqual("10/3", "1")).toBe(false));
+
+    it("keeps 1と3分の1 one answer, not the list 1, 1/3", () => {
+        expect(normalizeAnswer("1と3分の1").value.kind).toBe("number");
+        expect(answersEqual("1, 1/3", "1と3分の1")).toBe(false);
+    });
+});
+
 describe("MGSM answers written in several forms", () => {
     const rows = fs.readFileSync(fileURLToPath(new URL("../../../shared/data/mgsm_ja.tsv", import.meta.url)), "utf8")
         .split("\n").filter((line) => line.trim() !== "")

@@ -40,7 +40,8 @@ export class Complex {
     }
 
     public log(): Complex {
-        return new Complex(Math.log(this.abs()), Math.atan2(this.im, this.re));
+        // + 0 turns -0 into 0: the principal logarithm of a negative real has argument +π, not -π.
+        return new Complex(Math.log(this.abs()), Math.atan2(this.im + 0, this.re));
     }
 
     public sin(): Complex {

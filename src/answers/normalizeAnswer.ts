@@ -34,11 +34,17 @@ export type NormalizedAnswer = {
 
 /** Normalises a final answer as a model or a person wrote it. Only answers: never question text. */
 export function normalizeAnswer(raw: string): NormalizedAnswer {
+    if (raw.length > maxRawLength) {
+        const text = compactText(raw);
+        return {cleaned: raw.trim(), value: {kind: "text", text}, canonical: text};
+    }
     const cleaned = cleanAnswerText(raw);
     const value = parseAnswerValue(cleaned);
     return {cleaned, value, canonical: canonicalKey(value)};
 }
 
+/** Longer answers are not even cleaned (a pasted solution): the cleaning regexes stay linear on short text. */
+const maxRawLength = 2000;
 /** Answers longer than this are not parsed (a whole solution pasted as an answer): they compare as text. */
 const maxParsedLength = 400;
 
@@ -81,6 +87,9 @@ function cleanAnswerText(raw: string): string {
 
     text = text.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
     text = text.replace(/\*\*/g, "").trim();
+    const boxed = /^\\(?:boxed|fbox)\s*\{(.*)\}$/s.exec(text)?.[1];
+    if (boxed != null && isBalanced(boxed))
+        text = boxed.trim();
     for (let previous = ""; previous !== text;) {
         previous = text;
         text = text.replace(latexTextWrappers, "$1");
@@ -259,7 +268,8 @@ function splitList(text: string): {items: string[], ordered: boolean} | undefine
         if (text.startsWith(open) && text.endsWith(close)) {
             const inner = text.slice(open.length, text.length - close.length);
             const items = splitTopLevel(inner, /,|、|;/);
-            if (items.length > 1 && isBalanced(inner))
+            // \{5\} is the one-element set; (5) and {5} are only brackets.
+            if ((items.length > 1 || open === "\\{") && isBalanced(inner))
                 return listOf(items, ordered);
         }
     }

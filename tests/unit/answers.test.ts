@@ -151,3 +151,39 @@ describe("extractAnswer", () => {
         expect(extractAnswer("まず両辺を 2 で割ります。")).toBeUndefined();
     });
 });
+
+describe("answersEqual on hostile input", () => {
+    const started = (): () => number => {
+        const start = performance.now();
+        return () => performance.now() - start;
+    };
+
+    it.each([
+        ["a very long answer", "1+".repeat(50_000) + "1"],
+        ["deep nesting", "(".repeat(5000) + "x" + ")".repeat(5000)],
+        ["a tower of exact powers", "((10^{64})^{64})^{64}"],
+        ["a huge exponent", "2^{10^{10}}"],
+        ["an exponent on a variable", "x^{99999999}"],
+        ["many \\frac", "\\frac".repeat(300) + "{1}{2}"],
+        ["unbalanced braces", "\\frac{1}{2"],
+        ["a relation chain", "1<x<2<3<4"],
+        ["a pasted solution", "まず両辺を2で割ります。".repeat(3000)]
+    ])("answers quickly and without throwing: %s", (_name, answer) => {
+        const elapsed = started();
+        expect(typeof answersEqual(answer, "1")).toBe("boolean");
+        expect(typeof answersEqual(answer, answer)).toBe("boolean");
+        expect(elapsed()).toBeLessThan(500);
+    });
+
+    it("never throws on random strings of answer characters", () => {
+        const alphabet = ["x", "y", "e", "i", "1", "2", "0", ".", "+", "-", "*", "/", "^", "_", "(", ")", "{", "}", "[", "]", "\\frac", "\\sqrt",
+            "\\log", "\\sin", "\\pi", "\\infty", "=", "<", "\\le", ",", ":", "と", "分の", "\\pm", "%", "個", "万", " ", "\\{", "\\}"];
+        let seed = 1;
+        const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+        for (let sample = 0; sample < 3000; sample++) {
+            const text = Array.from({length: 1 + Math.floor(random() * 12)}, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+            expect(() => answersEqual(text, "x+1")).not.toThrow();
+            expect(() => answersEqual("1/2", text)).not.toThrow();
+        }
+    });
+});

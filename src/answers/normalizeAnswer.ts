@@ -340,6 +340,8 @@ function isBalanced(text: string): boolean {
 }
 
 function numberKey(value: NumericValue): string {
+    if (!Number.isFinite(value.approx))
+        return value.approx > 0 ? "∞" : "-∞";
     return value.exact?.toString() ?? Number(value.approx.toPrecision(10)).toString();
 }
 

@@ -52,7 +52,7 @@ export class NumericValue {
     public power(exponent: NumericValue): NumericValue | undefined {
         const integerExponent = exponent.exact?.denominator === 1n ? exponent.exact.numerator : undefined;
         // Exact only while the result stays small (at most ~4096 bits a part): ((10^64)^64)^64 must not take minutes.
-        if (this.exact != null && integerExponent != null && integerExponent >= -64n && integerExponent <= 64n
+        if (this.exact != null && integerExponent != null && integerExponent >= -4096n && integerExponent <= 4096n
             && bitLength(this.exact.numerator) * Math.abs(Number(integerExponent)) <= 4096
             && bitLength(this.exact.denominator) * Math.abs(Number(integerExponent)) <= 4096) {
             const magnitude = integerExponent < 0n ? -integerExponent : integerExponent;

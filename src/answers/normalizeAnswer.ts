@@ -83,7 +83,8 @@ const superscripts: Readonly<Record<string, string>> = {"⁰": "0", "¹": "1", "
 function cleanAnswerText(raw: string): string {
     // Superscripts first: NFKC would turn 10³ into the digits 103.
     let text = raw.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+/g, (digits) => `^{${[...digits].map((digit) => superscripts[digit] ?? "").join("")}}`);
-    text = text.normalize("NFKC").replace(/[\u2212\u2012\u2013\u2014\uFF0D]/g, "-").trim();
+    // NFKC writes ½ as 1⁄2 (a fraction slash).
+    text = text.normalize("NFKC").replace(/[\u2212\u2012\u2013\u2014\uFF0D]/g, "-").replace(/\u2044/g, "/").trim();
 
     text = text.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
     text = text.replace(/\*\*/g, "").trim();
@@ -123,7 +124,7 @@ function parseAnswerValue(text: string): AnswerValue {
         return {kind: "list", ordered: false, items: items.map((item) => parseAnswerValue(stripVariableAssignment(item)))};
     }
 
-    const interval = parseInterval(text);
+    const interval = parseInterval(text.replace(/^[a-zA-Z]\s*(?:\\in|∈)\s*/, "")); // x \in [1, 2)
     if (interval != null)
         return interval;
     const list = splitList(text);
@@ -260,8 +261,9 @@ const listOpeners: Readonly<Record<string, {close: string, ordered: boolean}>> =
 };
 
 /**
- * Splits `(1, 2, 3)`, `\{1, 2\}`, `1, 2`, `2と3`, `x=1 または x=2` into items; undefined for a single
- * answer. Assignments to different variables (`x=1, y=2`) are ordered by variable, like the pair (1, 2).
+ * Splits `(1, 2, 3)`, `\{1, 2\}`, `1, 2`, `2と3`, `x=1 または x=2`, `(-\infty, 1) \cup (2, \infty)` into
+ * items; undefined for a single answer. Assignments to different variables (`x=1, y=2`) are ordered by
+ * variable, like the pair (1, 2).
  */
 function splitList(text: string): {items: string[], ordered: boolean} | undefined {
     for (const [open, {close, ordered}] of Object.entries(listOpeners)) {
@@ -278,7 +280,7 @@ function splitList(text: string): {items: string[], ordered: boolean} | undefine
         return undefined; // a number with thousands separators (and perhaps a unit), not a list
 
     // と joins two answers, but not in a mixed number (2と1/2, 1と3分の1).
-    const items = splitTopLevel(text, /,|、|;|と(?!\s*\d+\s*\/|\s*\\frac|[^と,、]*分の)|および|及び|または|又は|\bor\b|\band\b/);
+    const items = splitTopLevel(text, /,|、|;|と(?!\s*\d+\s*\/|\s*\\frac|[^と,、]*分の)|および|及び|または|又は|\bor\b|\band\b|\\cup|∪/);
     // Bare lists must be lists of numbers, so a word that happens to contain と is not split.
     return items.length > 1 && items.every((item) => /[\d〇一二三四五六七八九十百千万]/.test(item))
         ? listOf(items, false)

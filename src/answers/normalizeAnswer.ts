@@ -65,7 +65,7 @@ const trailingUnit = new RegExp(
         "リットル", "ミリリットル", "デシリットル", "ページ", "ドル", "セント", "ユーロ", "ポンド", "ペンス", "マイル",
         "フィート", "インチ", "ヤード", "オンス", "時間", "分間", "秒間", "日間", "週間", "か月", "ヶ月", "カ月", "ケ月",
         "年間", "人分", "個分", "杯分", "通り", "種類", "回目", "番目", "倍", "試合", "往復", "人前", "切れ", "ゲーム",
-        "[円個台人本枚匹羽歳分秒日週月年回点冊杯頭着足組箱袋粒軒階問曲脚隻件票敗勝名社校語文字度周つ缶皿束部品色食泊歩位番束]",
+        "[円個台人本枚匹羽歳分秒日週月年回点冊杯頭着足組箱袋粒軒階問曲脚隻件票敗勝名社校語文字度周つ缶皿束部品色食泊歩位]",
         // Single-letter Latin units are only the common ones (m, g, L): `2a` and `3x` are formulas.
         "(?:km|cm|mm|m|kg|mg|g|ml|mL|dl|dL|L)(?:\\^?\\{?[23]\\}?|[²³])?(?:/(?:h|s|min|時|分|秒))?",
         "(?:dollars?|cents?|euros?|pounds?|miles?|hours?|minutes?|seconds?|days?|weeks?|months?|years?|people|"
@@ -134,7 +134,8 @@ function parseAnswerValue(text: string): AnswerValue {
     if (ratio != null)
         return ratio;
 
-    const assignment = /^([a-zA-Z](?:_\{?\d+\}?)?)\s*=\s*([^=<>≤≥≠≦≧]+)$/.exec(text);
+    // x = 7, a_1 = 3, f(x) = 2x + 1: the right side is the answer, also on its own.
+    const assignment = /^([a-zA-Z](?:_\{?\d+\}?)?(?:\([a-zA-Z]\))?)\s*=\s*([^=<>≤≥≠≦≧]+)$/.exec(text);
     const assigned = assignment != null ? parseAnswerValue(assignment[2] ?? "") : undefined;
     if (assigned != null && assigned.kind !== "expression")
         return assigned; // x = 7 answers 7

@@ -85,6 +85,8 @@ function cleanAnswerText(raw: string): string {
     let text = raw.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+/g, (digits) => `^{${[...digits].map((digit) => superscripts[digit] ?? "").join("")}}`);
     // NFKC writes ½ as 1⁄2 (a fraction slash).
     text = text.normalize("NFKC").replace(/[\u2212\u2012\u2013\u2014\uFF0D]/g, "-").replace(/\u2044/g, "/").trim();
+    // One space for every run: the trailing-phrase and unit patterns (\s*…\s*…$) backtrack cubically on long runs.
+    text = text.replace(/\s+/g, " ");
 
     text = text.replace(/^\$+|\$+$/g, "").replace(/^\\\(|\\\)$/g, "").replace(/^\\\[|\\\]$/g, "");
     text = text.replace(/\*\*/g, "").trim();
@@ -181,7 +183,7 @@ function stripUnits(text: string): string {
  */
 const mixedWithSlash = /^([+-]?)\s*(\d+)(?:\s*と\s*|\s+)(\d+)\s*\/\s*(\d+)$/;
 const mixedWithFrac = /^([+-]?)\s*(\d+)\s*(?:と\s*)?\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}$/;
-const mixedJapanese = /^([+-]?)(.+?)と(.+分の.+)$/;
+const mixedJapanese = /^([+-]?)([^と]+)と([^と]+分の[^と]+)$/;
 
 function parseNumber(text: string): {value: NumericValue, decimalPlaces?: number} | undefined {
     const compact = text.replace(/\s+/g, "");

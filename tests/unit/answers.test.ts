@@ -167,7 +167,10 @@ describe("answersEqual on hostile input", () => {
         ["many \\frac", "\\frac".repeat(300) + "{1}{2}"],
         ["unbalanced braces", "\\frac{1}{2"],
         ["a relation chain", "1<x<2<3<4"],
-        ["a pasted solution", "まず両辺を2で割ります。".repeat(3000)]
+        ["a pasted solution", "まず両辺を2で割ります。".repeat(3000)],
+        ["a long run of spaces", `1${" ".repeat(1990)}1`],
+        ["a long run of spaces and newlines", `1${" \n\t".repeat(600)}です`],
+        ["a long katakana unit", `1${"ア".repeat(1990)}`]
     ])("answers quickly and without throwing: %s", (_name, answer) => {
         const elapsed = started();
         expect(typeof answersEqual(answer, "1")).toBe("boolean");

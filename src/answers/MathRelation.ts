@@ -57,7 +57,8 @@ export function parseMathRelation(text: string): MathRelation | undefined {
         parts.push({difference: {kind: "binary", operator: "-", left: high, right: low}, relation});
     }
     // a = b = c and a < b > c are not answers anyone writes; refuse rather than guess.
-    if (parts.length === 2 && parts.some((part) => part.relation === "=" || part.relation === "≠") || found.length === 2 && directionOf(found[0]) !== directionOf(found[1]))
+    const mixedChain = found.length === 2 && (found.includes("=") || found.includes("≠") || directionOf(found[0]) !== directionOf(found[1]));
+    if (mixedChain)
         return undefined;
     return {parts};
 }

@@ -51,7 +51,10 @@ export class NumericValue {
 
     public power(exponent: NumericValue): NumericValue | undefined {
         const integerExponent = exponent.exact?.denominator === 1n ? exponent.exact.numerator : undefined;
-        if (this.exact != null && integerExponent != null && integerExponent >= -64n && integerExponent <= 64n) {
+        // Exact only while the result stays small (at most ~4096 bits a part): ((10^64)^64)^64 must not take minutes.
+        if (this.exact != null && integerExponent != null && integerExponent >= -4096n && integerExponent <= 4096n
+            && bitLength(this.exact.numerator) * Math.abs(Number(integerExponent)) <= 4096
+            && bitLength(this.exact.denominator) * Math.abs(Number(integerExponent)) <= 4096) {
             const magnitude = integerExponent < 0n ? -integerExponent : integerExponent;
             const raised = Rational.of(this.exact.numerator ** magnitude, this.exact.denominator ** magnitude);
             if (integerExponent >= 0n)
@@ -78,6 +81,10 @@ export class NumericValue {
 
         return NumericValue.approximately(Math.sign(this.approx) * Math.pow(Math.abs(this.approx), 1 / degree));
     }
+}
+
+function bitLength(value: bigint): number {
+    return (value < 0n ? -value : value).toString(16).length * 4;
 }
 
 function exactIntegerRoot(value: bigint, degree: number): bigint | undefined {

@@ -29,6 +29,18 @@ export class Rational {
         return Rational.of(sign * digits, 10n ** BigInt(fraction.length));
     }
 
+    /** The exact value of a finite double (every double is m·2^e). */
+    public static fromNumber(value: number): Rational {
+        let scale = 1n;
+        let scaled = value;
+        // At most 1075 halvings reach the smallest subnormal; the loop is bounded by that.
+        for (let step = 0; !Number.isInteger(scaled) && step < 1100; step++) {
+            scaled *= 2;
+            scale *= 2n;
+        }
+        return Rational.of(BigInt(scaled), scale);
+    }
+
     public add(other: Rational): Rational {
         return Rational.of(
             this.numerator * other.denominator + other.numerator * this.denominator,

@@ -84,11 +84,10 @@ export function freshSampleVotes(store: KotaeStore, interactionId: number): Fres
             return [];
         const finalAttempts = lastAttemptPerSample(store.listSolutions(recheck.id));
         const ballots: Ballot[] = finalAttempts.map((solution) => ({
-            sample: solution.sampleIndex, canonical: solution.answerCanonical, method: solution.answerMethod === "boxed" || solution.answerMethod === "phrase" ? solution.answerMethod : null
+            sample: solution.sampleIndex, answer: solution.answer, method: solution.answerMethod === "boxed" || solution.answerMethod === "phrase" ? solution.answerMethod : null
         }));
         const vote = ballots.length > 0 ? voteAnswers(ballots) : undefined;
-        const writtenAs = (canonical: string): string => finalAttempts.find((solution) => solution.answerCanonical === canonical)?.answer ?? canonical;
-        const tally = (vote?.tally ?? []).map((group) => ({answer: writtenAs(group.canonical), canonical: group.canonical, votes: group.samples.length}));
+        const tally = (vote?.tally ?? []).map((group) => ({answer: group.answer, canonical: group.canonical, votes: group.samples.length}));
         const winner = tally[0]?.answer;
         return [{
             interactionId: recheck.id,

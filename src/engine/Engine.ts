@@ -339,8 +339,8 @@ export class Engine {
             });
 
             const vote = voteAnswers(settled.map((result, sample) => result.status === "fulfilled"
-                ? {sample, canonical: result.value.canonical, method: result.value.outcome.answer?.method ?? null}
-                : {sample, canonical: null, method: null}));
+                ? {sample, answer: result.value.outcome.answer?.value ?? null, method: result.value.outcome.answer?.method ?? null}
+                : {sample, answer: null, method: null}));
             const chosen = solved.find((result) => result.sample === vote.representative) ?? solved[0]!;
             const {outcome} = chosen;
             const answer = vote.winner != null ? outcome.answer?.value ?? null : null;

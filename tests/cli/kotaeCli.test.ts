@@ -94,7 +94,10 @@ describe("kotae answer-equal", () => {
     it.each([
         [["8万ドル", "80,000"], 0, /^equal/],
         [["\\frac{1}{2}", "0.5"], 0, /^equal/],
-        [["18", "19個"], 1, /^different/]
+        [["18", "19個"], 1, /^different/],
+        [["10/3", "1"], 1, /^different/],
+        [["(x+2)(x+3)", "(x+3)(x+2)"], 0, /^equal/],
+        [["x>3", "(3,\\infty)"], 0, /^equal  \(x>3 = \(3,∞\)\)/]
     ])("%j exits %i", (args, status, output) => {
         const result = run(["answer-equal", ...args]);
         expect(result.status).toBe(status);

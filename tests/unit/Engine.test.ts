@@ -224,6 +224,14 @@ describe("Engine (scripted backend)", () => {
         expect(store.listSolutions(1).map((row) => row.answerCanonical)).toEqual(["5050", "5050", "5000", "5050", "4950"]);
     });
 
+    it("counts equivalent answers as one in the vote, whatever their canonical keys", async () => {
+        const answers = ["\\boxed{x^2+5x+5}", "\\boxed{(x+2)(x+3)}", "\\boxed{x^2+5x+6}", "\\boxed{(x+3)(x+2)}"];
+        const backend = new ScriptedBackend([(request) => answers[request.seed!]!]);
+        const {engine} = testEngine(backend, {samples: 4});
+        const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
+        expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "(x+2)(x+3)", canonical: "(x+2)(x+3)", agreement: {votes: 3, samples: 4}});
+    });
+
     it("takes a later sample as the representative when the first one lost the vote", async () => {
         const answers = ["\\boxed{1}", "\\boxed{2}", "\\boxed{2}"];
         const backend = new ScriptedBackend([(request) => answers[request.seed!]!]);

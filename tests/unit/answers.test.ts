@@ -52,6 +52,25 @@ describe("answersEqual", () => {
     });
 });
 
+describe("answersEqual: the checker's known failures, fixed", () => {
+    it.each([
+        ["13/2", "6.5"], ["\\frac{12}{7}", "12/7"], ["4\\frac{1}{3}", "13/3"], ["1と3分の1", "4/3"],
+        ["\\dfrac{5}{6}\\text{カップ}", "5/6"], ["六カップ", "6"], ["5試合", "5"], ["3周", "3"], ["３つ", "3"],
+        ["(x+2)(x+3)", "(x+3)(x+2)"], ["y=2x+1", "y=1+2x"], ["x>3", "3<x"], ["x^2-1", "(x-1)(x+1)"],
+        ["\\log_2 8", "3"], ["a+b", "b+a"]
+    ])("%s = %s", (expected, given) => {
+        expect(answersEqual(expected, given)).toBe(true);
+        expect(answersEqual(given, expected)).toBe(true);
+    });
+
+    it("does not read 10/3 as the mixed number 1 0/3", () => expect(answersEqual("10/3", "1")).toBe(false));
+
+    it("keeps 1と3分の1 one answer, not the list 1, 1/3", () => {
+        expect(normalizeAnswer("1と3分の1").value.kind).toBe("number");
+        expect(answersEqual("1, 1/3", "1と3分の1")).toBe(false);
+    });
+});
+
 describe("MGSM answers written in several forms", () => {
     const rows = fs.readFileSync(fileURLToPath(new URL("../../../shared/data/mgsm_ja.tsv", import.meta.url)), "utf8")
         .split("\n").filter((line) => line.trim() !== "")
@@ -130,5 +149,44 @@ describe("extractAnswer", () => {
 
     it("finds nothing in a solution without an answer", () => {
         expect(extractAnswer("まず両辺を 2 で割ります。")).toBeUndefined();
+    });
+});
+
+describe("answersEqual on hostile input", () => {
+    const started = (): () => number => {
+        const start = performance.now();
+        return () => performance.now() - start;
+    };
+
+    it.each([
+        ["a very long answer", "1+".repeat(50_000) + "1"],
+        ["deep nesting", "(".repeat(5000) + "x" + ")".repeat(5000)],
+        ["a tower of exact powers", "((10^{64})^{64})^{64}"],
+        ["a huge exponent", "2^{10^{10}}"],
+        ["an exponent on a variable", "x^{99999999}"],
+        ["many \\frac", "\\frac".repeat(300) + "{1}{2}"],
+        ["unbalanced braces", "\\frac{1}{2"],
+        ["a relation chain", "1<x<2<3<4"],
+        ["a pasted solution", "まず両辺を2で割ります。".repeat(3000)],
+        ["a long run of spaces", `1${" ".repeat(1990)}1`],
+        ["a long run of spaces and newlines", `1${" \n\t".repeat(600)}です`],
+        ["a long katakana unit", `1${"ア".repeat(1990)}`]
+    ])("answers quickly and without throwing: %s", (_name, answer) => {
+        const elapsed = started();
+        expect(typeof answersEqual(answer, "1")).toBe("boolean");
+        expect(typeof answersEqual(answer, answer)).toBe("boolean");
+        expect(elapsed()).toBeLessThan(500);
+    });
+
+    it("never throws on random strings of answer characters", () => {
+        const alphabet = ["x", "y", "e", "i", "1", "2", "0", ".", "+", "-", "*", "/", "^", "_", "(", ")", "{", "}", "[", "]", "\\frac", "\\sqrt",
+            "\\log", "\\sin", "\\pi", "\\infty", "=", "<", "\\le", ",", ":", "と", "分の", "\\pm", "%", "個", "万", " ", "\\{", "\\}"];
+        let seed = 1;
+        const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+        for (let sample = 0; sample < 3000; sample++) {
+            const text = Array.from({length: 1 + Math.floor(random() * 12)}, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+            expect(() => answersEqual(text, "x+1")).not.toThrow();
+            expect(() => answersEqual("1/2", text)).not.toThrow();
+        }
     });
 });

@@ -2,13 +2,9 @@ import {describe, expect, it} from "vitest";
 import {normalizeAnswer} from "../../src/answers/normalizeAnswer.js";
 import {voteAnswers, type Ballot} from "../../src/answers/voteAnswers.js";
 
-/** Ballots from raw answers as models write them, normalised the way the engine does. */
+/** Ballots from raw answers as models write them. */
 function ballots(...answers: (string | null)[]): Ballot[] {
-    return answers.map((answer, sample) => ({
-        sample,
-        canonical: answer != null ? normalizeAnswer(answer).canonical : null,
-        method: answer != null ? "boxed" : null
-    }));
+    return answers.map((answer, sample) => ({sample, answer, method: answer != null ? "boxed" : null}));
 }
 
 describe("voteAnswers (self-consistency)", () => {
@@ -24,6 +20,21 @@ describe("voteAnswers (self-consistency)", () => {
         expect(vote.representative).toBe(0);
     });
 
+    it("groups by equivalence, not by the written form's key: formulas, equations, intervals, sets", () => {
+        const vote = voteAnswers(ballots("(x+2)(x+3)", "x^2+5x+6", "(x+3)(x+2)", "x^2+5x+7"));
+        expect(vote).toMatchObject({votes: 3, representative: 0, winner: normalizeAnswer("(x+2)(x+3)").canonical});
+        expect(vote.tally.map((entry) => [entry.answer, entry.samples])).toEqual([["(x+2)(x+3)", [0, 1, 2]], ["x^2+5x+7", [3]]]);
+
+        expect(voteAnswers(ballots("x>3", "(3, \\infty)", "3<x", "x\\ge 3")).votes).toBe(3);
+        expect(voteAnswers(ballots("y=2x+1", "2x-y+1=0", "y=1+2x")).votes).toBe(3);
+        expect(voteAnswers(ballots("x=1, 2", "\\{2, 1\\}", "1と2")).votes).toBe(3);
+        expect(voteAnswers(ballots("1と3分の1", "\\frac{4}{3}", "1\\frac{1}{3}", "4/3")).votes).toBe(4);
+    });
+
+    it("keeps split answers apart when only the key would join them: a vote for 10/3 is not one for 1", () => {
+        expect(voteAnswers(ballots("10/3", "1", "3\\frac{1}{3}")).tally.map((entry) => entry.samples)).toEqual([[0, 2], [1]]);
+    });
+
     it("counts samples without an answer in the total but not as votes", () => {
         const vote = voteAnswers(ballots(null, "12", null, "12", "13"));
         expect(vote).toMatchObject({votes: 2, total: 5, representative: 1});
@@ -35,10 +46,10 @@ describe("voteAnswers (self-consistency)", () => {
         expect(voteAnswers([...tie].reverse())).toMatchObject({winner: normalizeAnswer("7").canonical, representative: 0});
 
         const phraseVersusBoxed: Ballot[] = [
-            {sample: 0, canonical: "7", method: "phrase"},
-            {sample: 1, canonical: "8", method: "boxed"},
-            {sample: 2, canonical: "7", method: "phrase"},
-            {sample: 3, canonical: "8", method: "boxed"}
+            {sample: 0, answer: "7", method: "phrase"},
+            {sample: 1, answer: "8", method: "boxed"},
+            {sample: 2, answer: "7", method: "phrase"},
+            {sample: 3, answer: "8", method: "boxed"}
         ];
         expect(voteAnswers(phraseVersusBoxed)).toMatchObject({winner: "8", representative: 1});
     });

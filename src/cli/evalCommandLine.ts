@@ -101,7 +101,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
         modelFile, modelSha256, itemLimit: options.limit ?? null, seed: options.seed ?? 0
     }))!;
     store.updateEvalRun(run.id, "running", 0);
-    process.stderr.write(`${stored != null ? "Resuming" : "Starting"} eval ${runHeadline(run).replace(/^run /, "run ")}\n`);
+    process.stderr.write(`${stored != null ? "Resuming" : "Starting"} eval ${runHeadline(run)}\n`);
 
     const interrupt = new AbortController();
     const onSignal = (): void => interrupt.abort();

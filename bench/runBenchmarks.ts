@@ -1,7 +1,8 @@
 // `npm run bench`: the engine against bare node-llama-cpp on the same model, prompt and settings,
 // measured in the same run, plus the queue's and the engine's own overhead per request, the Python
 // sandbox's warm sessions against a fresh interpreter per block, the TIR loop's own cost, and the
-// image renderer (answer cards, solutions, memory over many renders) against sharp alone.
+// image renderer (answer cards, solutions, memory over many renders) against sharp alone, and
+// `kotae eval`'s throughput with 1 against 4 parallel sequences.
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -19,6 +20,7 @@ import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {renderBenchmark} from "./renderBenchmark.js";
 import {discordBenchmark} from "./discordBenchmark.js";
 import {exportBenchmark} from "./exportBenchmark.js";
+import {evalBenchmark} from "./evalBenchmark.js";
 import {sandboxBenchmark} from "./sandboxBenchmark.js";
 import {slackBenchmark} from "./slackBenchmark.js";
 import {tirLoopBenchmark} from "./tirBenchmark.js";
@@ -173,3 +175,5 @@ console.log("");
 await slackBenchmark();
 console.log("");
 await exportBenchmark();
+console.log("");
+await evalBenchmark();

@@ -7,7 +7,7 @@ import {accuracyChartPng} from "../eval/accuracyChart.js";
 import {compareRuns} from "../eval/compareRuns.js";
 import {DatasetError, loadDataset, type EvalDataset} from "../eval/EvalDataset.js";
 import {evalReport, formatReport, markdownReport, runHeadline, type EvalReport} from "../eval/EvalReport.js";
-import {runEval, runItems, type EvalProgress} from "../eval/EvalRun.js";
+import {evalConfig, runEval, runItems, type EvalProgress} from "../eval/EvalRun.js";
 import {fileSha256} from "../llm/fileSha256.js";
 import type {SolveMode} from "../solver/SolveMode.js";
 import type {EvalRunRecord, ReviewStatus} from "../../storage/KotaeStore.js";
@@ -76,14 +76,8 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
             return fail(`the dataset ${stored.dataset} changed since run #${stored.id} was started (sha ${stored.datasetSha256.slice(0, 12)}, now ${dataset.sha256.slice(0, 12)}); start a new run instead`, ExitCode.Usage);
     }
 
-    const sequences = config.sequences;
-    await using runtime = KotaeRuntime.start({
-        ...config,
-        ...(stored != null ? {profile: stored.profile} : {}),
-        // Every in-flight problem is the one eval user's: the chat limits on pending problems must let them all in.
-        maxPendingPerUser: Math.max(config.maxPendingPerUser, sequences),
-        queueCapacity: Math.max(config.queueCapacity, sequences)
-    }, {showDownloadProgress: !options.json && process.stderr.isTTY});
+    await using runtime = KotaeRuntime.start(evalConfig({...config, ...(stored != null ? {profile: stored.profile} : {})}),
+        {showDownloadProgress: !options.json && process.stderr.isTTY});
     let modelFile: string;
     try {
         modelFile = (await runtime.backend).model.path;
@@ -117,7 +111,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     let outcome;
     try {
         outcome = await runEval(runtime, run, runItems(dataset.items, run.itemLimit), {
-            concurrency: sequences, signal: interrupt.signal,
+            concurrency: config.sequences, signal: interrupt.signal,
             onProgress: (event) => {
                 addWallTime("running"); // kept current, so a killed run's time still counts
                 progress(event);

@@ -1,4 +1,5 @@
 import {answersEqual} from "../answers/answersEqual.js";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {lastAttemptPerSample} from "../audit/freshSampleVote.js";
 import type {Engine} from "../engine/Engine.js";
 import {ErrorCode} from "../errors/ErrorCode.js";
@@ -21,6 +22,18 @@ export type EvalProgress = {readonly done: number, readonly total: number, reado
 export type EvalOutcome =
     | {readonly status: "finished" | "interrupted"}
     | {readonly status: "failed", readonly code: string, readonly detail: string};
+
+/**
+ * The configuration an evaluation's runtime uses: the chat limits on one user's pending problems and on
+ * the queue would refuse the problems eval keeps in flight (all the one eval user's), so they fit them.
+ */
+export function evalConfig(config: KotaeConfig): KotaeConfig {
+    return {
+        ...config,
+        maxPendingPerUser: Math.max(config.maxPendingPerUser, config.sequences),
+        queueCapacity: Math.max(config.queueCapacity, config.sequences)
+    };
+}
 
 /** The problems a run measures: the dataset's first `itemLimit` (all without one). */
 export function runItems(items: readonly EvalItem[], itemLimit: number | null): readonly EvalItem[] {

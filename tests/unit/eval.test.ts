@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {describe, expect, it} from "vitest";
 import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
+import {defaultSandboxLimits, type CodeSandbox, type ExecutionStatus} from "../../src/sandbox/CodeSandbox.js";
 import {compareRuns} from "../../src/eval/compareRuns.js";
 import {DatasetError, loadDataset, parseDatasetText} from "../../src/eval/EvalDataset.js";
 import {wilsonInterval} from "../../src/eval/evalMetrics.js";
@@ -108,6 +109,38 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         const stopped = await runEval({engine, store}, tirRun, problems, {concurrency: 1});
         expect(stopped).toMatchObject({status: "failed", code: "mode_unsupported"});
         expect(store.listEvalItems(tirRun.id)).toEqual([]);
+        await engine.close();
+    });
+
+    it("counts code runs per problem and their error rate from the executions table (tir)", async () => {
+        // Problem A runs one block that works; B one that raises and one that times out. The fake sandbox
+        // ends each block as its code says.
+        const backend = new ScriptedBackend([(request: CompletionRequest) => {
+            const text = request.prompt.toText();
+            const ran = text.split("計算します。").length - 1; // the blocks written so far (the prompt holds none)
+            const blocks = text.includes("問題A") ? ["ok"] : ["error", "timeout"];
+            return ran < blocks.length ? `計算します。<llm-code>\n${blocks[ran]}\n</llm-code>` : `\\boxed{${text.includes("問題A") ? 1 : 2}}`;
+        }]);
+        const sandbox: CodeSandbox = {
+            limits: defaultSandboxLimits,
+            openSession: () => Promise.resolve({
+                execute: (code: string) => Promise.resolve({status: code.trim() as ExecutionStatus, output: code.trim(), truncated: false, durationMs: 1, restarted: false}),
+                dispose: () => Promise.resolve(),
+                [Symbol.asyncDispose]: () => Promise.resolve()
+            }),
+            close: () => Promise.resolve()
+        };
+        const {engine, store} = testEngine(backend, {sandbox: () => Promise.resolve(sandbox), defaultProfile: "swallow-openmath"});
+        const run = store.getEvalRun(store.createEvalRun({
+            dataset: "tir", datasetSha256: "1".repeat(64), itemCount: 2, modes: ["tir"], samples: 1,
+            profile: "swallow-openmath", modelFile: null, modelSha256: null, itemLimit: null, seed: 0
+        }))!;
+        expect(await runEval({engine, store}, run, [{question: "問題A", answer: "1"}, {question: "問題B", answer: "2"}], {concurrency: 1})).toEqual({status: "finished"});
+        const items = store.listEvalItems(run.id);
+        expect(items.map((item) => [item.executionsOk, item.executionsError, item.executionsTimeout, item.correct])).toEqual([[1, 0, 0, true], [0, 1, 1, true]]);
+        const [metrics] = evalReport(run, items).modes;
+        expect(metrics).toMatchObject({executions: {ok: 1, error: 1, timeout: 1}, executionsPerProblem: 1.5});
+        expect(metrics!.executionErrorRate).toBeCloseTo(2 / 3, 10);
         await engine.close();
     });
 

@@ -7,8 +7,7 @@ import {accuracyChartPng} from "../eval/accuracyChart.js";
 import {compareRuns} from "../eval/compareRuns.js";
 import {DatasetError, loadDataset, type EvalDataset} from "../eval/EvalDataset.js";
 import {evalReport, formatReport, markdownReport, runHeadline, type EvalReport} from "../eval/EvalReport.js";
-import {evalConfig, runEval, runItems, type EvalProgress} from "../eval/EvalRun.js";
-import {fileSha256} from "../llm/fileSha256.js";
+import {evalConfig, runEval, runItems, type EvalOutcome, type EvalProgress} from "../eval/EvalRun.js";
 import type {SolveMode} from "../solver/SolveMode.js";
 import type {EvalRunRecord, ReviewStatus} from "../../storage/KotaeStore.js";
 import {ExitCode} from "./cliSupport.js";
@@ -84,10 +83,10 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     } catch (error) {
         return fail((error as Error).message, ExitCode.Failed);
     }
-    const modelSha256 = await fileSha256(modelFile, runtime.store);
+    const modelSha256 = await runtime.modelSha256;
     const {store} = runtime;
     if (stored != null && stored.modelSha256 != null && stored.modelSha256 !== modelSha256)
-        return fail(`run #${stored.id} was measured with ${stored.modelFile} (sha ${stored.modelSha256.slice(0, 12)}); this model is ${modelFile} (sha ${modelSha256.slice(0, 12)}). Use --model with the run's model, or start a new run`, ExitCode.Usage);
+        return fail(`run #${stored.id} was measured with ${stored.modelFile} (sha ${stored.modelSha256.slice(0, 12)}); this model is ${modelFile} (sha ${modelSha256?.slice(0, 12) ?? "unknown"}). Use --model with the run's model, or start a new run`, ExitCode.Usage);
 
     const run = stored ?? store.getEvalRun(store.createEvalRun({
         dataset: dataset.name, datasetSha256: dataset.sha256, itemCount: runItems(dataset.items, options.limit ?? null).length,
@@ -108,7 +107,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
         store.updateEvalRun(run.id, status, tick - lastTick);
         lastTick = tick;
     };
-    let outcome;
+    let outcome: EvalOutcome;
     try {
         outcome = await runEval(runtime, run, runItems(dataset.items, run.itemLimit), {
             concurrency: config.sequences, signal: interrupt.signal,

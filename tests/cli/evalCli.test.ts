@@ -41,6 +41,9 @@ function openDatabase(db: string): KotaeStore {
     return new KotaeStore(db, Pseudonymizer.fromSecret(secret));
 }
 
+/** Each runs the real model in several processes; on a busy 2-core machine that can take a while. */
+const modelTimeout = 120_000;
+
 describe("kotae eval on the real tiny model", () => {
     it("measures 3 MGSM problems in two modes, stores the run, every item and every sample, and prints the report", () => {
         const {cwd, db, env} = evalFolder();
@@ -75,7 +78,7 @@ describe("kotae eval on the real tiny model", () => {
         expect(shown.stdout).toMatch(/^cot\s+3\s+0\.0% \[0\.0%, 39\.0%\]/m);
         expect(shown.stdout).toContain("agreement on the winner");
         expect(runKotae(["eval", "list"], {cwd, env}).stdout).toContain("run #1 finished  mgsm-ja (3 problems");
-    });
+    }, modelTimeout);
 
     it("resumes a run killed with SIGKILL without solving its graded problems again", async () => {
         const {cwd, db, env} = evalFolder();
@@ -110,8 +113,11 @@ describe("kotae eval on the real tiny model", () => {
         expect(solved.every((row) => row.n === 1)).toBe(true);
 
         expect(runKotae(["eval", "--resume", "1", "--samples", "3"], {cwd, env}).stderr).toContain("leave out --samples");
+        const otherModel = runKotae(["eval", "--resume", "1", "--model", path.join(sharedModels, "llama-2-tiny-random.gguf")], {cwd, env});
+        expect(otherModel.status).toBe(2);
+        expect(otherModel.stderr).toMatch(/^kotae: run #1 was measured with .*stories260K\.gguf \(sha 270cba1bd510\); this model is .*llama-2-tiny-random\.gguf/);
         expect(runKotae(["eval", "--resume", "9"], {cwd, env}).status).toBe(1);
-    });
+    }, modelTimeout);
 });
 
 describe("kotae eval's operator commands", () => {

@@ -55,7 +55,8 @@ function formatOf(file: string): DatasetFormat {
 
 function readDatasetFile(file: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        // A byte-order mark (some editors on Windows write one) is not part of the first problem.
+        return fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
     } catch (error) {
         throw new DatasetError(`${file}: cannot read the dataset (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }

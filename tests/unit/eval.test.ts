@@ -202,6 +202,9 @@ describe("kotae eval's datasets", () => {
         expect(loadDataset("audit", store, "model_wrong").name).toBe("audit:model_wrong");
         expect(loadDataset("audit:model_wrong", store).sha256).toBe(audit.sha256);
         expect(() => loadDataset("audit", store, "resolved")).toThrow(/with status resolved/);
+        const withMark = path.join(temporaryDirectory(), "marked.jsonl");
+        fs.writeFileSync(withMark, "\uFEFF{\"question\": \"1+1\", \"answer\": 2}\n");
+        expect(loadDataset(withMark, store)).toMatchObject({name: withMark, items: [{question: "1+1", answer: "2"}]});
         const file = path.join(temporaryDirectory(), "data.txt");
         fs.writeFileSync(file, "x");
         expect(() => loadDataset(file, store)).toThrow(/unknown dataset format/);

@@ -124,14 +124,14 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     progress.finish();
 
     const report = evalReport(store.getEvalRun(run.id)!, store.listEvalItems(run.id));
-    await printReport(report, options);
+    const written = await printReport(report, options);
     if (outcome.status === "failed")
         return fail(`eval run #${run.id} stopped: ${outcome.code}: ${outcome.detail}`, ExitCode.Failed);
     if (outcome.status === "interrupted") {
         process.stderr.write(`Interrupted: ${report.graded}/${report.total} graded. Continue with \`kotae eval --resume ${run.id}\`.\n`);
         return ExitCode.Interrupted;
     }
-    return ExitCode.Ok;
+    return written ? ExitCode.Ok : ExitCode.Failed;
 }
 
 /** `kotae eval list`: the newest runs with their accuracy per mode. */
@@ -157,8 +157,7 @@ export async function runEvalShow(config: KotaeConfig, runId: number, options: {
     const run = store.getEvalRun(runId);
     if (run == null)
         return fail(`there is no eval run #${runId} (see \`kotae eval list\`)`, ExitCode.Failed);
-    await printReport(evalReport(run, store.listEvalItems(runId)), options);
-    return ExitCode.Ok;
+    return await printReport(evalReport(run, store.listEvalItems(runId)), options) ? ExitCode.Ok : ExitCode.Failed;
 }
 
 /** `kotae eval compare <a> <b>`: the problems that flipped between two runs of the same dataset. */
@@ -188,14 +187,21 @@ export function runEvalCompare(config: KotaeConfig, runA: number, runB: number, 
     return ExitCode.Ok;
 }
 
-async function printReport(report: EvalReport, options: {json: boolean, reportDir?: string}): Promise<void> {
+/** Prints the report and writes the --report folder; false (the reason told) when the folder cannot be written. */
+async function printReport(report: EvalReport, options: {json: boolean, reportDir?: string}): Promise<boolean> {
     process.stdout.write(options.json ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
-    if (options.reportDir != null) {
+    if (options.reportDir == null)
+        return true;
+    try {
         fs.mkdirSync(options.reportDir, {recursive: true});
         fs.writeFileSync(path.join(options.reportDir, "accuracy.png"), await accuracyChartPng(report));
         fs.writeFileSync(path.join(options.reportDir, "report.md"), markdownReport(report, "accuracy.png"));
-        process.stderr.write(`Report written to ${path.join(options.reportDir, "report.md")} (chart accuracy.png)\n`);
+    } catch (error) {
+        fail(`cannot write the report to --report ${options.reportDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ExitCode.Failed);
+        return false;
     }
+    process.stderr.write(`Report written to ${path.join(options.reportDir, "report.md")} (chart accuracy.png)\n`);
+    return true;
 }
 
 /**

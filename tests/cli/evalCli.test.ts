@@ -150,6 +150,9 @@ describe("kotae eval's operator commands", () => {
         expect(mismatched.status).toBe(2);
         expect(mismatched.stderr).toBe("kotae: runs #1 and #3 measured different datasets (mgsm-ja, other.jsonl); only runs of the same problems can be compared\n");
         expect(runKotae(["eval", "compare", "1", "7"], {cwd, env}).stderr).toContain("there is no eval run #7");
+        const unwritable = runKotae(["eval", "show", "1", "--report", "/dev/null/report"], {cwd, env});
+        expect(unwritable.status).toBe(1);
+        expect(unwritable.stderr).toBe("kotae: cannot write the report to --report /dev/null/report: ENOTDIR\n");
     });
 
     it("names the file and line of a bad dataset in one line, and refuses bad flags with exit 2", () => {

@@ -25,7 +25,9 @@ export type EvalSettingsFlags = {
     /** Problem i's sample j uses seed + i·k + j (default 0), so a run repeats exactly on the same build. */
     readonly seed?: number,
     /** For `--dataset audit`: only reports whose newest review has this status. */
-    readonly reviewStatus?: ReviewStatus
+    readonly reviewStatus?: ReviewStatus,
+    /** `--profile`, when given (a new run uses the configured profile, which includes it). */
+    readonly profile?: string
 };
 
 export type EvalCommandLineOptions = EvalSettingsFlags & {
@@ -38,7 +40,8 @@ export type EvalCommandLineOptions = EvalSettingsFlags & {
 
 /** The command-line flag of each setting a resumed run takes from its stored settings. */
 const settingFlags: Record<keyof EvalSettingsFlags, string> = {
-    dataset: "--dataset", modes: "--mode", samples: "--samples", limit: "--limit", seed: "--seed", reviewStatus: "--review-status"
+    dataset: "--dataset", modes: "--mode", samples: "--samples", limit: "--limit", seed: "--seed", reviewStatus: "--review-status",
+    profile: "--profile"
 };
 
 const fail = (message: string, code: ExitCode): ExitCode => {

@@ -262,7 +262,8 @@ export function buildProgram(): Command {
                 ...(dataset != null ? {dataset} : {}), ...(mode != null ? {modes: mode} : {}),
                 ...(samples != null ? {samples: Number(samples)} : {}), ...(limit != null ? {limit} : {}),
                 ...(seed != null ? {seed} : {}), ...(reviewStatus != null ? {reviewStatus} : {}),
-                ...(resume != null ? {resume} : {}), ...(report != null ? {reportDir: report} : {})
+                ...(resume != null ? {resume} : {}), ...(report != null ? {reportDir: report} : {}),
+                ...(engineFlags.profile != null ? {profile: engineFlags.profile} : {})
             };
             process.exitCode = await runEvalCommand(configFrom(engineFlags), options);
         });

@@ -37,12 +37,20 @@ export function runHeadline(run: EvalRunRecord): string {
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const withInterval = (p: Proportion): string => `${percent(p.value)} [${percent(p.low)}, ${percent(p.high)}]`;
 
+/** The accuracy figures shown: pass@1, and with several samples maj@k and pass@k (with one, both equal pass@1). */
+export function accuracyColumns(samples: number): readonly {readonly label: string, readonly pick: (metrics: ModeMetrics) => Proportion}[] {
+    const pass1 = {label: "pass@1", pick: (metrics: ModeMetrics) => metrics.pass1};
+    return samples > 1
+        ? [pass1, {label: `maj@${samples}`, pick: (metrics) => metrics.majK}, {label: `pass@${samples}`, pick: (metrics) => metrics.passK}]
+        : [pass1];
+}
+
 /** The columns of the accuracy table, shared by the terminal and the Markdown report. */
 function tableRows(report: EvalReport): string[][] {
-    const k = report.run.samples;
-    const header = ["mode", "problems", "pass@1", `maj@${k}`, `pass@${k}`, "tokens/problem mean (p50)", "s/problem mean (p50)", "code runs/problem", "code errors"];
+    const accuracy = accuracyColumns(report.run.samples);
+    const header = ["mode", "problems", ...accuracy.map((column) => column.label), "tokens/problem mean (p50)", "s/problem mean (p50)", "code runs/problem", "code errors"];
     const rows = report.modes.map((metrics) => [
-        metrics.mode, String(metrics.problems), withInterval(metrics.pass1), withInterval(metrics.majK), withInterval(metrics.passK),
+        metrics.mode, String(metrics.problems), ...accuracy.map((column) => withInterval(column.pick(metrics))),
         `${metrics.completionTokens.mean.toFixed(0)} (${metrics.completionTokens.p50.toFixed(0)})`,
         `${metrics.seconds.mean.toFixed(2)} (${metrics.seconds.p50.toFixed(2)})`,
         metrics.executionsPerProblem.toFixed(2),

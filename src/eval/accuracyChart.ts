@@ -1,6 +1,5 @@
 import sharp from "sharp";
-import type {Proportion} from "./evalMetrics.js";
-import type {EvalReport} from "./EvalReport.js";
+import {accuracyColumns, type EvalReport} from "./EvalReport.js";
 
 const width = 760;
 const height = 420;
@@ -12,14 +11,11 @@ function escapeXml(text: string): string {
 }
 
 /**
- * The accuracy chart as SVG: per mode a group of bars (pass@1, maj@k, pass@k), each with its 95% interval
+ * The accuracy chart as SVG: per mode a group of bars (pass@1, and maj@k, pass@k with several samples), each with its 95% interval
  * as an error bar. Text in Noto Sans CJK JP, so Japanese dataset names draw.
  */
 export function accuracyChartSvg(report: EvalReport): string {
-    const k = report.run.samples;
-    const metrics: readonly [string, (mode: EvalReport["modes"][number]) => Proportion][] = [
-        ["pass@1", (mode) => mode.pass1], [`maj@${k}`, (mode) => mode.majK], [`pass@${k}`, (mode) => mode.passK]
-    ];
+    const metrics = accuracyColumns(report.run.samples);
     const plotWidth = width - plot.left - plot.right;
     const plotHeight = height - plot.top - plot.bottom;
     const y = (value: number): number => plot.top + plotHeight * (1 - value);
@@ -36,7 +32,7 @@ export function accuracyChartSvg(report: EvalReport): string {
     }
     report.modes.forEach((mode, modeIndex) => {
         const start = plot.left + group * modeIndex + (group - bar * metrics.length) / 2;
-        metrics.forEach(([, pick], metricIndex) => {
+        metrics.forEach(({pick}, metricIndex) => {
             const value = pick(mode);
             const x = start + bar * metricIndex;
             const centre = x + bar * 0.45;
@@ -48,7 +44,7 @@ export function accuracyChartSvg(report: EvalReport): string {
         });
         parts.push(`<text x="${plot.left + group * (modeIndex + 0.5)}" y="${y(0) + 22}" text-anchor="middle" font-size="15">${escapeXml(`${mode.mode} (n=${mode.problems})`)}</text>`);
     });
-    metrics.forEach(([label], metricIndex) => {
+    metrics.forEach(({label}, metricIndex) => {
         const x = plot.left + 20 + metricIndex * 140;
         parts.push(`<rect x="${x}" y="${height - 30}" width="14" height="14" fill="${colors[metricIndex]}"/>`,
             `<text x="${x + 20}" y="${height - 18}" font-size="14">${escapeXml(label)}</text>`);

@@ -112,7 +112,7 @@ describe("kotae eval on the real tiny model", () => {
         expect(solved).toHaveLength(8);
         expect(solved.every((row) => row.n === 1)).toBe(true);
 
-        expect(runKotae(["eval", "--resume", "1", "--samples", "3"], {cwd, env}).stderr).toContain("leave out --samples");
+        expect(runKotae(["eval", "--resume", "1", "--samples", "3", "--profile", "llmjp-math-cot"], {cwd, env}).stderr).toContain("leave out --samples, --profile");
         const otherModel = runKotae(["eval", "--resume", "1", "--model", path.join(sharedModels, "llama-2-tiny-random.gguf")], {cwd, env});
         expect(otherModel.status).toBe(2);
         expect(otherModel.stderr).toMatch(/^kotae: run #1 was measured with .*stories260K\.gguf \(sha 270cba1bd510\); this model is .*llama-2-tiny-random\.gguf/);

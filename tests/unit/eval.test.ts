@@ -7,7 +7,7 @@ import {compareRuns} from "../../src/eval/compareRuns.js";
 import {DatasetError, loadDataset, parseDatasetText} from "../../src/eval/EvalDataset.js";
 import {wilsonInterval} from "../../src/eval/evalMetrics.js";
 import {evalReport, formatReport} from "../../src/eval/EvalReport.js";
-import {runEval} from "../../src/eval/EvalRun.js";
+import {evalPlatform, runEval} from "../../src/eval/EvalRun.js";
 import type {EvalItemRecord, KotaeStore} from "../../storage/KotaeStore.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {temporaryDirectory, temporaryStore, testEngine} from "../support/testRuntime.js";
@@ -67,7 +67,7 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         // Every item links to its logged interaction (platform eval) with every sample's solution.
         for (const item of items) {
             const interaction = store.getInteraction(item.interactionId!)!;
-            expect(interaction.platform).toBe("eval");
+            expect(interaction.platform).toBe(evalPlatform);
             expect(store.listSolutions(interaction.id)).toHaveLength(3);
         }
 

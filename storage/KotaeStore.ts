@@ -326,6 +326,9 @@ export type NewEvalItem = {
 
 export type EvalItemRecord = NewEvalItem & {readonly createdAt: string};
 
+/** The event linking an evaluation's interaction to its run as soon as it is queued (detail: runId, itemIndex, mode). */
+export const evalItemEvent = "eval_item";
+
 /**
  * The one writer of Kotae's SQLite database (WAL, versioned migrations). Every request gets a row
  * before any work starts and the row is finished whatever happens, so nothing a user sent is lost.
@@ -435,6 +438,11 @@ export class KotaeStore implements Disposable {
                     @correct, @sampleAnswers, @correctSamples, @samples, @agreementVotes, @promptTokens, @completionTokens,
                     @generationMs, @executionsOk, @executionsError, @executionsTimeout)`),
             listEvalItems: db.prepare("SELECT * FROM eval_items WHERE run_id = ? ORDER BY item_index, mode"),
+            abandonEvalRun: db.prepare(`
+                UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
+                    error_message = 'kotae eval stopped before this problem finished; resuming the run solves it again'
+                WHERE status IN ('queued', 'running') AND id IN (
+                    SELECT interaction_id FROM interaction_events WHERE kind = '${evalItemEvent}' AND json_extract(detail, '$.runId') = @runId)`),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
@@ -728,6 +736,11 @@ export class KotaeStore implements Disposable {
             const parsed: Row = {...record, correct: record["correct"] === 1, sampleAnswers: JSON.parse(String(record["sampleAnswers"]))};
             return parsed as EvalItemRecord;
         });
+    }
+
+    /** Marks a run's problems left queued or running by a killed `kotae eval` (the resume solves them again), so their status is never a lie. */
+    public abandonEvalRun(runId: number): number {
+        return this.statements.abandonEvalRun.run({now: now(), runId}).changes;
     }
 
     /** Streams rows for exports without loading them all (100 000 interactions fit in little memory). */

@@ -3,7 +3,7 @@ import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {lastAttemptPerSample} from "../audit/freshSampleVote.js";
 import type {Engine} from "../engine/Engine.js";
 import {ErrorCode} from "../errors/ErrorCode.js";
-import type {EvalRunRecord, KotaeStore, NewEvalItem} from "../../storage/KotaeStore.js";
+import {evalItemEvent, type EvalRunRecord, type KotaeStore, type NewEvalItem} from "../../storage/KotaeStore.js";
 import type {EvalItem} from "./EvalDataset.js";
 
 /** Evaluation solves are logged as interactions of this platform, one per problem and mode. */
@@ -42,13 +42,14 @@ export function runItems(items: readonly EvalItem[], itemLimit: number | null): 
 
 /**
  * Solves every problem × mode of a run that has no graded row yet (so a resumed run does not redo
- * finished ones) through the engine the bot uses, `concurrency` problems at once so the model's parallel
+ * finished ones, and marks what a killed session left running as failed) through the engine the bot uses, `concurrency` problems at once so the model's parallel
  * sequences stay busy (a problem's extra samples take their turns beside them), and stores each graded
  * problem as soon as its vote is in.
  */
 export async function runEval({engine, store}: {engine: Engine, store: KotaeStore}, run: EvalRunRecord, items: readonly EvalItem[], options: {
     concurrency: number, signal?: AbortSignal, onProgress?: (progress: EvalProgress) => void
 }): Promise<EvalOutcome> {
+    store.abandonEvalRun(run.id); // what a killed session left running is solved again below
     const graded = new Set(store.listEvalItems(run.id).map((item) => `${item.itemIndex}/${item.mode}`));
     const jobs = items.flatMap((item, index) => run.modes.map((mode) => ({item, index, mode})))
         .filter((job) => !graded.has(`${job.index}/${job.mode}`));
@@ -65,7 +66,10 @@ export async function runEval({engine, store}: {engine: Engine, store: KotaeStor
             problem: job.item.question, requester: evalRequester, mode: job.mode, profile: run.profile,
             samples: run.samples, seed: run.seed + job.index * run.samples, signal
         })) {
-            if (event.type === "queued") interactionId = event.interactionId;
+            if (event.type === "queued" && interactionId == null) {
+                interactionId = event.interactionId;
+                store.recordEvent({interactionId, requester: evalRequester, kind: evalItemEvent, detail: {runId: run.id, itemIndex: job.index, mode: job.mode}});
+            }
             if (event.type === "failed") failed = {code: event.code, detail: event.detail};
         }
         if (failed != null && cancellations.has(failed.code))

@@ -111,6 +111,9 @@ describe("kotae eval on the real tiny model", () => {
         const solved = store.query<{question: string, n: number}>("SELECT question, count(*) AS n FROM interactions WHERE platform = 'eval' AND status IN ('answered', 'no_answer') GROUP BY question");
         expect(solved).toHaveLength(8);
         expect(solved.every((row) => row.n === 1)).toBe(true);
+        // What the killed process left running is marked, not left looking alive.
+        expect(store.query("SELECT id FROM interactions WHERE status IN ('queued', 'running')")).toEqual([]);
+        expect(store.query<{n: number}>("SELECT count(*) AS n FROM interactions WHERE status = 'failed' AND error_code != 'interrupted'")[0]!.n).toBe(0);
 
         expect(runKotae(["eval", "--resume", "1", "--samples", "3", "--profile", "llmjp-math-cot"], {cwd, env}).stderr).toContain("leave out --samples, --profile");
         const otherModel = runKotae(["eval", "--resume", "1", "--model", path.join(sharedModels, "llama-2-tiny-random.gguf")], {cwd, env});

@@ -8,7 +8,7 @@ import {DatasetError, loadDataset, parseDatasetText} from "../../src/eval/EvalDa
 import {wilsonInterval} from "../../src/eval/evalMetrics.js";
 import {evalReport, formatReport} from "../../src/eval/EvalReport.js";
 import {evalPlatform, runEval} from "../../src/eval/EvalRun.js";
-import type {EvalItemRecord, KotaeStore} from "../../storage/KotaeStore.js";
+import {evalItemEvent, type EvalItemRecord, type KotaeStore} from "../../storage/KotaeStore.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {temporaryDirectory, temporaryStore, testEngine} from "../support/testRuntime.js";
 
@@ -99,10 +99,14 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         const first = await runEval({engine, store}, run, problems, {concurrency: 1, signal: interrupt.signal, onProgress: () => interrupt.abort()});
         expect(first).toEqual({status: "interrupted"});
         expect(store.listEvalItems(run.id)).toHaveLength(1);
+        // A problem a killed session left running (linked to the run when queued) is marked when the run resumes.
+        const orphan = store.createInteraction({requester: {platform: evalPlatform, userId: "eval"}, question: problems[1]!.question, mode: "cot", profile: "llmjp-math-cot"});
+        store.recordEvent({interactionId: orphan, requester: {platform: evalPlatform, userId: "eval"}, kind: evalItemEvent, detail: {runId: run.id, itemIndex: 1, mode: "cot"}});
         const requestsBefore = backend.requests.length;
         expect(await runEval({engine, store}, run, problems, {concurrency: 1})).toEqual({status: "finished"});
         expect(backend.requests.length - requestsBefore).toBe(3 * 3); // only the three problems left
         expect(store.listEvalItems(run.id).map((item) => item.itemIndex)).toEqual([0, 1, 2, 3]);
+        expect(store.getInteraction(orphan)).toMatchObject({status: "failed", errorCode: "interrupted"});
 
         // tir without a sandbox fails every problem the same way: the run stops with the reason.
         const tirRun = newRun(store, ["tir"]);

@@ -1,8 +1,9 @@
 // `npm run bench`: the engine against bare node-llama-cpp on the same model, prompt and settings,
 // measured in the same run, plus the queue's and the engine's own overhead per request, the Python
 // sandbox's warm sessions against a fresh interpreter per block, the TIR loop's own cost, and the
-// image renderer (answer cards, solutions, memory over many renders) against sharp alone, and the
-// answer checker against the old canonical-key check and sympy.
+// image renderer (answer cards, solutions, memory over many renders) against sharp alone, the
+// answer checker against the old canonical-key check and sympy, and `kotae eval`'s throughput with 1
+// against 4 parallel sequences.
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -21,6 +22,7 @@ import {answerCheckBenchmark} from "./answerCheckBenchmark.js";
 import {renderBenchmark} from "./renderBenchmark.js";
 import {discordBenchmark} from "./discordBenchmark.js";
 import {exportBenchmark} from "./exportBenchmark.js";
+import {evalBenchmark} from "./evalBenchmark.js";
 import {sandboxBenchmark} from "./sandboxBenchmark.js";
 import {slackBenchmark} from "./slackBenchmark.js";
 import {tirLoopBenchmark} from "./tirBenchmark.js";
@@ -177,3 +179,4 @@ console.log("");
 await exportBenchmark();
 console.log("");
 await answerCheckBenchmark();
+await evalBenchmark();

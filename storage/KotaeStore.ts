@@ -268,6 +268,67 @@ export type ReportSummary = {
 
 type Row = Record<string, unknown>;
 
+export const evalRunStatuses = ["running", "interrupted", "failed", "finished"] as const;
+/** `running` also describes a run whose process was killed: it can be resumed like an interrupted one. */
+export type EvalRunStatus = typeof evalRunStatuses[number];
+
+/** An accuracy evaluation (`kotae eval`) and the settings it was measured with. */
+export type NewEvalRun = {
+    /** `mgsm-ja`, `audit`, or the dataset file's absolute path. */
+    readonly dataset: string,
+    /** SHA-256 of the items (questions and answers) measured, so a resume or a comparison sees the same problems. */
+    readonly datasetSha256: string,
+    readonly itemCount: number,
+    readonly modes: readonly string[],
+    readonly samples: number,
+    readonly profile: string,
+    readonly modelFile: string | null,
+    readonly modelSha256: string | null,
+    readonly itemLimit: number | null,
+    readonly seed: number
+};
+
+export type EvalRunRecord = NewEvalRun & {
+    readonly id: number,
+    readonly createdAt: string,
+    readonly updatedAt: string,
+    readonly status: EvalRunStatus,
+    /** Wall-clock time spent measuring, summed over resumed sessions. */
+    readonly wallMs: number
+};
+
+/** One problem solved in one mode: graded when its interaction finished. */
+export type NewEvalItem = {
+    readonly runId: number,
+    readonly itemIndex: number,
+    readonly mode: string,
+    readonly interactionId: number | null,
+    readonly question: string,
+    readonly expected: string,
+    /** The interaction's final status (answered, no_answer, failed, rejected). */
+    readonly status: string,
+    /** The voted answer. */
+    readonly answer: string | null,
+    /** Whether the voted answer equals the expected one (maj@k). */
+    readonly correct: boolean,
+    /** Each sample's final answer, by sample index (null: none extracted or the sample failed). */
+    readonly sampleAnswers: readonly (string | null)[],
+    readonly correctSamples: number,
+    readonly samples: number,
+    readonly agreementVotes: number,
+    readonly promptTokens: number,
+    readonly completionTokens: number,
+    readonly generationMs: number,
+    readonly executionsOk: number,
+    readonly executionsError: number,
+    readonly executionsTimeout: number
+};
+
+export type EvalItemRecord = NewEvalItem & {readonly createdAt: string};
+
+/** The event linking an evaluation's interaction to its run as soon as it is queued (detail: runId, itemIndex, mode). */
+export const evalItemEvent = "eval_item";
+
 /**
  * The one writer of Kotae's SQLite database (WAL, versioned migrations). Every request gets a row
  * before any work starts and the row is finished whatever happens, so nothing a user sent is lost.
@@ -361,6 +422,27 @@ export class KotaeStore implements Disposable {
             forgetEvents: db.prepare("DELETE FROM interaction_events WHERE user_pseudonym = ?"),
             rememberForgotten: db.prepare("INSERT OR REPLACE INTO forgotten_users (user_pseudonym, forgotten_at, deleted_interactions) VALUES (?, ?, ?)"),
             purgeBefore: db.prepare("DELETE FROM interactions WHERE created_at < ?"),
+            insertEvalRun: db.prepare(`
+                INSERT INTO eval_runs (created_at, updated_at, dataset, dataset_sha256, item_count, modes, samples, profile,
+                    model_file, model_sha256, item_limit, seed, status)
+                VALUES (@now, @now, @dataset, @datasetSha256, @itemCount, @modes, @samples, @profile,
+                    @modelFile, @modelSha256, @itemLimit, @seed, 'running')`),
+            updateEvalRun: db.prepare("UPDATE eval_runs SET status = ?, wall_ms = wall_ms + ?, updated_at = ? WHERE id = ?"),
+            getEvalRun: db.prepare("SELECT * FROM eval_runs WHERE id = ?"),
+            listEvalRuns: db.prepare("SELECT * FROM eval_runs ORDER BY id DESC LIMIT ?"),
+            insertEvalItem: db.prepare(`
+                INSERT INTO eval_items (run_id, item_index, mode, interaction_id, created_at, question, expected, status, answer,
+                    correct, sample_answers, correct_samples, samples, agreement_votes, prompt_tokens, completion_tokens,
+                    generation_ms, executions_ok, executions_error, executions_timeout)
+                VALUES (@runId, @itemIndex, @mode, @interactionId, @now, @question, @expected, @status, @answer,
+                    @correct, @sampleAnswers, @correctSamples, @samples, @agreementVotes, @promptTokens, @completionTokens,
+                    @generationMs, @executionsOk, @executionsError, @executionsTimeout)`),
+            listEvalItems: db.prepare("SELECT * FROM eval_items WHERE run_id = ? ORDER BY item_index, mode"),
+            abandonEvalRun: db.prepare(`
+                UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
+                    error_message = 'kotae eval stopped before this problem finished; resuming the run solves it again'
+                WHERE status IN ('queued', 'running') AND id IN (
+                    SELECT interaction_id FROM interaction_events WHERE kind = '${evalItemEvent}' AND json_extract(detail, '$.runId') = @runId)`),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
@@ -623,6 +705,44 @@ export class KotaeStore implements Disposable {
         return this.statements.purgeBefore.run(cutoff.toISOString()).changes;
     }
 
+    public createEvalRun(run: NewEvalRun): number {
+        return Number(this.statements.insertEvalRun.run({...run, now: now(), modes: run.modes.join(",")}).lastInsertRowid);
+    }
+
+    /** Sets a run's status and adds the wall-clock time this session spent on it. */
+    public updateEvalRun(id: number, status: EvalRunStatus, addWallMs: number): void {
+        this.statements.updateEvalRun.run(status, Math.round(addWallMs), now(), id);
+    }
+
+    public getEvalRun(id: number): EvalRunRecord | undefined {
+        const row = this.statements.getEvalRun.get(id) as Row | undefined;
+        return row != null ? evalRunFrom(row) : undefined;
+    }
+
+    /** The newest runs first. */
+    public listEvalRuns(limit: number): EvalRunRecord[] {
+        return (this.statements.listEvalRuns.all(limit) as Row[]).map(evalRunFrom);
+    }
+
+    public addEvalItem(item: NewEvalItem): void {
+        this.statements.insertEvalItem.run({
+            ...item, now: now(), correct: Number(item.correct), sampleAnswers: JSON.stringify(item.sampleAnswers)
+        });
+    }
+
+    public listEvalItems(runId: number): EvalItemRecord[] {
+        return (this.statements.listEvalItems.all(runId) as Row[]).map((row) => {
+            const record = camelize(row);
+            const parsed: Row = {...record, correct: record["correct"] === 1, sampleAnswers: JSON.parse(String(record["sampleAnswers"]))};
+            return parsed as EvalItemRecord;
+        });
+    }
+
+    /** Marks a run's problems left queued or running by a killed `kotae eval` (the resume solves them again), so their status is never a lie. */
+    public abandonEvalRun(runId: number): number {
+        return this.statements.abandonEvalRun.run({now: now(), runId}).changes;
+    }
+
     /** Streams rows for exports without loading them all (100 000 interactions fit in little memory). */
     public iterate<T>(sql: string, ...parameters: unknown[]): IterableIterator<T> {
         return this.readOnly(sql, "iterate").iterate(...parameters) as IterableIterator<T>;
@@ -682,6 +802,12 @@ function reportConditions(filter: ReportFilter): {where: string, parameters: unk
     if (filter.profile != null) add("profile = ?", filter.profile);
     // The conditions apply to the grouped rows (status is computed per interaction), around the query.
     return {where: conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "", parameters};
+}
+
+function evalRunFrom(row: Row): EvalRunRecord {
+    const record = camelize(row);
+    const parsed: Row = {...record, modes: String(record["modes"]).split(",")};
+    return parsed as EvalRunRecord;
 }
 
 function now(): string {

@@ -189,6 +189,52 @@ export const migrations: readonly Migration[] = [{
             deleted_interactions INTEGER NOT NULL
         ) STRICT;
     `
+}, {
+    version: 5,
+    description: "accuracy evaluation (kotae eval): runs with their settings, and each problem × mode graded, linked to its interaction",
+    sql: `
+        CREATE TABLE eval_runs (
+            id             INTEGER PRIMARY KEY,
+            created_at     TEXT    NOT NULL,
+            updated_at     TEXT    NOT NULL,
+            dataset        TEXT    NOT NULL,
+            dataset_sha256 TEXT    NOT NULL,
+            item_count     INTEGER NOT NULL,
+            modes          TEXT    NOT NULL,
+            samples        INTEGER NOT NULL,
+            profile        TEXT    NOT NULL,
+            model_file     TEXT,
+            model_sha256   TEXT,
+            item_limit     INTEGER,
+            seed           INTEGER NOT NULL,
+            status         TEXT    NOT NULL CHECK (status IN ('running', 'interrupted', 'failed', 'finished')),
+            wall_ms        INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+
+        CREATE TABLE eval_items (
+            run_id             INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+            item_index         INTEGER NOT NULL,
+            mode               TEXT    NOT NULL,
+            interaction_id     INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+            created_at         TEXT    NOT NULL,
+            question           TEXT    NOT NULL,
+            expected           TEXT    NOT NULL,
+            status             TEXT    NOT NULL,
+            answer             TEXT,
+            correct            INTEGER NOT NULL,
+            sample_answers     TEXT    NOT NULL,
+            correct_samples    INTEGER NOT NULL,
+            samples            INTEGER NOT NULL,
+            agreement_votes    INTEGER NOT NULL,
+            prompt_tokens      INTEGER NOT NULL,
+            completion_tokens  INTEGER NOT NULL,
+            generation_ms      INTEGER NOT NULL,
+            executions_ok      INTEGER NOT NULL,
+            executions_error   INTEGER NOT NULL,
+            executions_timeout INTEGER NOT NULL,
+            PRIMARY KEY (run_id, item_index, mode)
+        ) STRICT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

@@ -29,6 +29,8 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly store: KotaeStore;
     public readonly profiles: ProfileRegistry;
     public readonly backend: Promise<LlmBackend>;
+    /** The loaded model file's SHA-256 (null when it cannot be read), computed once for the log and `kotae eval`. */
+    public readonly modelSha256: Promise<string | null>;
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
     public readonly renderer = new Renderer();
@@ -44,10 +46,11 @@ export class KotaeRuntime implements AsyncDisposable {
         this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
         this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
+        this.modelSha256 = this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null);
 
         this.engine = new Engine({
             backend: this.backend,
-            modelSha256: this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null),
+            modelSha256: this.modelSha256,
             sandbox: () => this.startSandbox(),
             store: this.store,
             profiles: this.profiles,

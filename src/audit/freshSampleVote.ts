@@ -116,7 +116,7 @@ export function describeTally(vote: FreshSampleVote): string {
 }
 
 /** One row per sample: its last attempt (auto mode's text fallback replaces a failed tool-using attempt). */
-function lastAttemptPerSample(solutions: readonly SolutionRecord[]): SolutionRecord[] {
+export function lastAttemptPerSample(solutions: readonly SolutionRecord[]): SolutionRecord[] {
     const bySample = new Map<number, SolutionRecord>();
     for (const solution of solutions) {
         const kept = bySample.get(solution.sampleIndex);

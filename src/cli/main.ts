@@ -4,7 +4,6 @@ import {answersEqual} from "../answers/answersEqual.js";
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
 import {loadConfig} from "../config/loadConfig.js";
-import {solveModes} from "../solver/SolveMode.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
 import {deployCommands} from "../adapters/discord/DiscordAdapter.js";
@@ -20,6 +19,9 @@ import {defaultFreshSamples, maxFreshSamples} from "../audit/freshSampleVote.js"
 import {reviewStatuses, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {runServe} from "./serveCommandLine.js";
 import {runSolve} from "./solveCommandLine.js";
+import {runEvalCommand, runEvalCompare, runEvalList, runEvalShow, type EvalCommandLineOptions} from "./evalCommandLine.js";
+import {maxSamples} from "../engine/Engine.js";
+import {isSolveMode, solveModes, type SolveMode} from "../solver/SolveMode.js";
 
 type EngineFlags = {
     config?: string, model?: string, profile?: string, db?: string, gpu?: string,
@@ -95,10 +97,20 @@ function integerAtLeast(minimum: number, complaint: string, maximum = Number.MAX
     };
 }
 
+/** `--mode cot,tir`: one or more solving modes, each measured separately. */
+function parseModes(value: string): SolveMode[] {
+    const modes = value.split(",").map((mode) => mode.trim());
+    if (modes.length === 0 || !modes.every(isSolveMode) || new Set(modes).size !== modes.length)
+        throw new InvalidArgumentError(`expected modes from ${solveModes.join(", ")}, comma-separated, e.g. cot,tir`);
+    return modes;
+}
+
 export function buildProgram(): Command {
     const program = new Command("kotae")
         .description("Kotae (答え): step-by-step math answers from a local LLM, for study communities")
         .showHelpAfterError()
+        // Lets a command with subcommands (eval) keep its options apart from theirs (`eval list --json`).
+        .enablePositionalOptions()
         .exitOverride();
 
     withEngineFlags(program.command("solve")
@@ -228,6 +240,58 @@ export function buildProgram(): Command {
         .action((id: number, flags: {status: ReviewStatus, reviewer: string, answer?: string, solutionFile?: string, note?: string, config?: string}) => {
             const {config, ...review} = flags;
             process.exitCode = runAuditResolve(storeConfigFrom({...(config != null ? {config} : {})}), id, review);
+        });
+
+    const evaluation = withEngineFlags(program.command("eval")
+        .description("measure a model's accuracy on a dataset (pass@1, maj@k, pass@k with 95% intervals) through the bot's engine; exit 0 finished, 1 failed, 2 invalid settings, 130 interrupted (continue with --resume)"))
+        .option("--dataset <name-or-file>", "mgsm-ja (default), mgsm-en, audit (reviewed reports with a canonical answer), or a .jsonl/.json/.tsv file of questions and answers")
+        .option("--mode <modes>", "solving modes to measure side by side, comma-separated (e.g. cot,tir); default: the configured mode", parseModes)
+        .option("--samples <k>", `samples per problem, voted on (1 to ${maxSamples}); default: the configured samples`, integerAtLeast(1, `samples must be 1 to ${maxSamples}`, maxSamples))
+        .option("--limit <n>", "only the dataset's first n problems", integerAtLeast(1, "the limit must be a positive number"))
+        .option("--seed <n>", "sampling seed: problem i's sample j uses seed + i·k + j (default 0)", integerAtLeast(0, "the seed must be a non-negative integer"))
+        .addOption(new Option("--review-status <status>", "with --dataset audit: only reports whose newest review has this status").choices(reviewStatuses))
+        .option("--resume <run-id>", "continue an interrupted or killed run with its own settings, without solving its finished problems again", integerAtLeast(1, "the run id must be a positive number"))
+        .option("--report <dir>", "also write report.md and accuracy.png (accuracy per mode with interval bars) to this folder")
+        .option("--json", "print the report as JSON", false)
+        // `eval list --json` is list's flag, not eval's: eval's own options are only read before a subcommand.
+        .enablePositionalOptions()
+        .action(async (flags: EngineFlags & {dataset?: string, mode?: SolveMode[], limit?: number, seed?: number, reviewStatus?: ReviewStatus, resume?: number, report?: string, json: boolean}) => {
+            const {dataset, mode, samples, limit, seed, reviewStatus, resume, report, json, ...engineFlags} = flags;
+            const options: EvalCommandLineOptions = {
+                json,
+                ...(dataset != null ? {dataset} : {}), ...(mode != null ? {modes: mode} : {}),
+                ...(samples != null ? {samples: Number(samples)} : {}), ...(limit != null ? {limit} : {}),
+                ...(seed != null ? {seed} : {}), ...(reviewStatus != null ? {reviewStatus} : {}),
+                ...(resume != null ? {resume} : {}), ...(report != null ? {reportDir: report} : {}),
+                ...(engineFlags.profile != null ? {profile: engineFlags.profile} : {})
+            };
+            process.exitCode = await runEvalCommand(configFrom(engineFlags), options);
+        });
+    evaluation.command("list").description("the newest eval runs with their accuracy")
+        .option("--config <file>", "config file (JSON)")
+        .option("--db <file>", settings.db.help)
+        .option("--limit <n>", "how many to list", integerAtLeast(1, "the limit must be a positive number"), 20)
+        .option("--json", "print as JSON", false)
+        .action((flags: FilterFlags & {limit: number, json: boolean}) => {
+            process.exitCode = runEvalList(storeConfigFrom(flags), {json: flags.json, limit: flags.limit});
+        });
+    evaluation.command("show").description("an eval run's report again, from the database")
+        .argument("<run-id>", "eval run id", integerAtLeast(1, "the id must be a positive number"))
+        .option("--config <file>", "config file (JSON)")
+        .option("--db <file>", settings.db.help)
+        .option("--report <dir>", "also write report.md and accuracy.png to this folder")
+        .option("--json", "print as JSON", false)
+        .action(async (id: number, flags: FilterFlags & {report?: string, json: boolean}) => {
+            process.exitCode = await runEvalShow(storeConfigFrom(flags), id, {json: flags.json, ...(flags.report != null ? {reportDir: flags.report} : {})});
+        });
+    evaluation.command("compare").description("the problems two runs of the same dataset graded differently (fixed and broken), with questions and answers")
+        .argument("<run-a>", "the earlier (baseline) run", integerAtLeast(1, "the id must be a positive number"))
+        .argument("<run-b>", "the run compared with it", integerAtLeast(1, "the id must be a positive number"))
+        .option("--config <file>", "config file (JSON)")
+        .option("--db <file>", settings.db.help)
+        .option("--json", "print as JSON", false)
+        .action((a: number, b: number, flags: FilterFlags & {json: boolean}) => {
+            process.exitCode = runEvalCompare(storeConfigFrom(flags), a, b, {json: flags.json});
         });
 
     withFilters(program.command("export")

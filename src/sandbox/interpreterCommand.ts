@@ -2,7 +2,7 @@ import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
+import {packageRoot} from "../app/packageRoot.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import type {SandboxLimits} from "./CodeSandbox.js";
 
@@ -161,19 +161,10 @@ function supportsDisableUserns(bwrap: string): boolean {
     return spawnSync(bwrap, ["--help"], {encoding: "utf8"}).stdout.includes("--disable-userns");
 }
 
-/**
- * kernel.py in the source tree: tsc does not copy it to dist/, and code runs both from src/ (tests)
- * and dist/src/ (the build), so it is found from the package root rather than beside this file.
- */
+/** kernel.py in the source tree: tsc does not copy it to dist/, so it is found from the package root. */
 function kernelFile(): string | undefined {
-    for (let directory = path.dirname(fileURLToPath(import.meta.url)); ; directory = path.dirname(directory)) {
-        if (fs.existsSync(path.join(directory, "package.json"))) {
-            const kernel = path.join(directory, "src", "sandbox", "kernel.py");
-            return fs.existsSync(kernel) ? kernel : undefined;
-        }
-        if (path.dirname(directory) === directory)
-            return undefined;
-    }
+    const kernel = path.join(packageRoot(), "src", "sandbox", "kernel.py");
+    return fs.existsSync(kernel) ? kernel : undefined;
 }
 
 function findExecutable(name: string): string | undefined {

@@ -1,9 +1,9 @@
 import {randomBytes, timingSafeEqual} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import Fastify, {type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
 import type {KotaeRuntime} from "../app/KotaeRuntime.js";
+import {packageRoot} from "../app/packageRoot.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {registerAudit} from "./auditRoutes.js";
 import {registerPlayground} from "./playgroundRoutes.js";
@@ -111,10 +111,7 @@ const staticAssets = loadStaticAssets();
 
 function loadStaticAssets(): Map<string, {type: string, content: string}> {
     // Found from the package root: tsc does not copy these files to dist/.
-    let directory = path.dirname(fileURLToPath(import.meta.url));
-    while (!fs.existsSync(path.join(directory, "package.json")) && path.dirname(directory) !== directory)
-        directory = path.dirname(directory);
-    const publicDirectory = path.join(directory, "src", "web", "public");
+    const publicDirectory = path.join(packageRoot(), "src", "web", "public");
     const types: Record<string, string> = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"};
     return new Map(fs.readdirSync(publicDirectory).map((name) => [name, {
         type: types[path.extname(name)] ?? "application/octet-stream",

@@ -22,6 +22,8 @@ export type NewInteraction = {
     readonly question: string,
     readonly mode: string,
     readonly profile: string,
+    /** The explanation style asked for; absent means the profile's default. */
+    readonly style?: string,
     readonly parentId?: number
 };
 
@@ -113,6 +115,7 @@ export type InteractionRecord = {
     readonly question: string,
     readonly mode: string,
     readonly profile: string,
+    readonly style: string | null,
     readonly parentId: number | null,
     readonly modelName: string | null,
     readonly modelFile: string | null,
@@ -351,9 +354,9 @@ export class KotaeStore implements Disposable {
         this.statements = {
             insertInteraction: db.prepare(`
                 INSERT INTO interactions (created_at, updated_at, platform, workspace_id, channel_id, thread_id,
-                    user_pseudonym, locale, question, mode, profile, parent_id, status)
+                    user_pseudonym, locale, question, mode, profile, style, parent_id, status)
                 VALUES (@now, @now, @platform, @workspaceId, @channelId, @threadId,
-                    @userPseudonym, @locale, @question, @mode, @profile, @parentId, 'queued')`),
+                    @userPseudonym, @locale, @question, @mode, @profile, @style, @parentId, 'queued')`),
             markRunning: db.prepare(`
                 UPDATE interactions SET status = 'running', updated_at = @now, model_name = @modelName,
                     model_file = @modelFile, model_sha256 = @modelSha256, prompt = @prompt, queue_ms = @queueMs
@@ -467,6 +470,7 @@ export class KotaeStore implements Disposable {
             question: input.question,
             mode: input.mode,
             profile: input.profile,
+            style: input.style ?? null,
             parentId: input.parentId ?? null
         });
         return Number(result.lastInsertRowid);

@@ -235,6 +235,12 @@ export const migrations: readonly Migration[] = [{
             PRIMARY KEY (run_id, item_index, mode)
         ) STRICT;
     `
+}, {
+    version: 6,
+    description: "the explanation style a problem was solved in (null: the profile's default), so follow-ups and rechecks keep it",
+    sql: `
+        ALTER TABLE interactions ADD COLUMN style TEXT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

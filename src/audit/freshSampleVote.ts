@@ -1,6 +1,6 @@
 import {answersEqual} from "../answers/answersEqual.js";
 import {voteAnswers, type Ballot} from "../answers/voteAnswers.js";
-import type {Engine} from "../engine/Engine.js";
+import {solveAgain, type Engine} from "../engine/Engine.js";
 import type {InteractionStatus, KotaeStore, SolutionRecord} from "../../storage/KotaeStore.js";
 
 /** Re-solves asked for by reviewers are logged as interactions of this platform, children of the reported one. */
@@ -51,7 +51,7 @@ export async function startFreshSampleVote({engine, store}: Dependencies, intera
     if (!isFreshSampleCount(options.samples))
         throw new RangeError(`samples must be an integer from 1 to ${maxFreshSamples}, got ${options.samples}`);
     const requester = {platform: auditPlatform, userId: options.reviewer};
-    const events = engine.solve({problem: original.question, profile: original.profile, mode: original.mode, samples: options.samples, parentId: original.id, requester})[Symbol.asyncIterator]();
+    const events = engine.solve({...solveAgain(original), samples: options.samples, requester})[Symbol.asyncIterator]();
 
     // The first event (queued, or failed when the request cannot run) names the re-solve's interaction.
     const first = await events.next();

@@ -14,7 +14,7 @@ import {assertModeSupported, HybridSolver, type HybridOutcome} from "../solver/H
 import type {SolutionOutcome} from "../solver/SolutionOutcome.js";
 import {isSolveMode, type SolveMode} from "../solver/SolveMode.js";
 import type {TirLimits} from "../solver/TirSolver.js";
-import type {InteractionOutcome, KotaeStore, Requester, TurnRecord} from "../../storage/KotaeStore.js";
+import type {InteractionOutcome, InteractionRecord, KotaeStore, Requester, TurnRecord} from "../../storage/KotaeStore.js";
 import {EventChannel} from "./EventChannel.js";
 import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
 
@@ -66,6 +66,17 @@ export type EngineOptions = {
     /** Overrides the profile's token budget when set. */
     readonly maxTokens?: number
 };
+
+/**
+ * The request that solves a logged problem again (「もう一度解く」, an audit recheck): the same question,
+ * mode, profile and style, as a child of the original.
+ */
+export function solveAgain(original: Pick<InteractionRecord, "id" | "question" | "mode" | "profile" | "style">): Pick<SolveRequest, "problem" | "mode" | "profile" | "style" | "parentId"> {
+    return {
+        problem: original.question, mode: original.mode, profile: original.profile, parentId: original.id,
+        ...(original.style != null ? {style: original.style} : {})
+    };
+}
 
 /** The most samples one request may ask for. */
 export const maxSamples = 64;
@@ -119,7 +130,8 @@ export class Engine {
             requester: request.requester,
             question: request.problem,
             mode: request.mode ?? this.options.defaultMode,
-            profile: request.profile ?? this.options.defaultProfile
+            profile: request.profile ?? this.options.defaultProfile,
+            ...(request.style != null ? {style: request.style} : {})
         });
         store.finishInteraction(interactionId, {status: "rejected", errorCode: error.code, errorMessage: error.message, totalMs: 0});
         return {interactionId, message: localize(error.code, request.requester.locale, error.params)};
@@ -183,7 +195,9 @@ export class Engine {
             // The profile the problem was solved with, unless it has since been removed from the configuration.
             const {profiles} = this.options;
             const profile = profiles.find(original.profile) ?? profiles.get(this.options.defaultProfile);
-            const prompt = renderConversation(profile, undefined, [
+            // The style it was solved in, unless the profile has since stopped offering it.
+            const style = original.style != null && original.style in profile.styles ? original.style : undefined;
+            const prompt = renderConversation(profile, style, [
                 {role: "user", content: original.question},
                 {role: "assistant", content: original.shownSolution},
                 ...earlier,
@@ -231,6 +245,7 @@ export class Engine {
             question: request.problem,
             mode: requestedMode,
             profile: profileName,
+            ...(request.style != null ? {style: request.style} : {}),
             ...(request.parentId != null ? {parentId: request.parentId} : {})
         });
         const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {

@@ -1,4 +1,5 @@
 import {describe, expect, it} from "vitest";
+import {solveAgain} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
@@ -58,8 +59,22 @@ describe("Engine (scripted backend)", () => {
 
         const refused = await collect(engine.solve({problem: "x", requester: {...alice, locale: "en"}, profile: "sansu", style: "standard"}));
         expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", message: "The \"standard\" explanation style is not available here. Available: sansu."});
-        expect(store.getInteraction(2)).toMatchObject({status: "failed", errorCode: "style_unsupported"});
+        expect(store.getInteraction(2)).toMatchObject({status: "failed", errorCode: "style_unsupported", style: "standard"});
         expect(backend.requests).toHaveLength(1);
+    });
+
+    it("keeps the style for follow-ups and for solving the problem again", async () => {
+        const backend = new ScriptedBackend(["<think>線分図</think>\\boxed{7}", "線分図で説明します。", "\\boxed{7}"]);
+        const {engine, store} = testEngine(backend);
+        await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
+        expect(store.getInteraction(1)).toMatchObject({style: "sansu"});
+
+        await collect(engine.followUp({interactionId: 1, question: "なぜですか？", requester: alice}));
+        expect(backend.requests[1]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。/);
+
+        await collect(engine.solve({...solveAgain(store.getInteraction(1)!), requester: alice}));
+        expect(store.getInteraction(2)).toMatchObject({style: "sansu", parentId: 1, profile: "llmjp-math-cot"});
+        expect(backend.requests[2]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。/);
     });
 
     it("logs an output without an answer as no_answer, not as a failure", async () => {

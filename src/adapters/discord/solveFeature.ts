@@ -3,6 +3,7 @@ import {
     type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction
 } from "discord.js";
 import {solveCommand} from "../../../commands/solve.js";
+import {solveAgain} from "../../engine/Engine.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
@@ -65,7 +66,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
         }
         case "retry":
             await solveFlow(context, interaction, {
-                problem: original.question, mode: original.mode, profile: original.profile, parentId: interactionId,
+                ...solveAgain(original),
                 seed: Math.floor(Math.random() * 2 ** 31) // a fresh sample, not the same one again
             });
             return;

@@ -1,6 +1,6 @@
 import type {webApi} from "@slack/bolt";
 import {solveCommand} from "../../../commands/solve.js";
-import type {SolveRequest} from "../../engine/Engine.js";
+import {solveAgain, type SolveRequest} from "../../engine/Engine.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
@@ -56,7 +56,7 @@ export function registerSolve(context: SlackContext): void {
                 return;
             case actionIds.retry:
                 await solveInChannel(context, client, requester, {
-                    problem: original.question, mode: original.mode, profile: original.profile, parentId: interactionId,
+                    ...solveAgain(original),
                     seed: Math.floor(Math.random() * 2 ** 31)
                 }, {refuse: (message) => tellUser(message).then(() => {})});
                 return;

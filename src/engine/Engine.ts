@@ -196,7 +196,7 @@ export class Engine {
             const {profiles} = this.options;
             const profile = profiles.find(original.profile) ?? profiles.get(this.options.defaultProfile);
             // The style it was solved in, unless the profile has since stopped offering it.
-            const style = original.style != null && original.style in profile.styles ? original.style : undefined;
+            const style = original.style != null && Object.hasOwn(profile.styles, original.style) ? original.style : undefined;
             const prompt = renderConversation(profile, style, [
                 {role: "user", content: original.question},
                 {role: "assistant", content: original.shownSolution},

@@ -87,7 +87,7 @@ export const modelProfileSchema = z.object({
     /** The style used when a request names none. */
     defaultStyle: z.string()
 }).strict().superRefine((profile, context) => {
-    if (!(profile.defaultStyle in profile.styles))
+    if (!Object.hasOwn(profile.styles, profile.defaultStyle))
         context.addIssue({code: "custom", path: ["defaultStyle"], message: `must be one of the profile's styles (${Object.keys(profile.styles).join(", ")})`});
     for (const [name, style] of Object.entries(profile.styles)) {
         for (const key of ["prompt", "toolsPrompt"] as const) {

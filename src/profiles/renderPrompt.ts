@@ -15,7 +15,8 @@ type Formatter = Pick<LlmBackend, "formatChat"> & {readonly model: Pick<ModelInf
  */
 export function promptFormatFor(profile: ModelProfile, choice: PromptChoice): PromptFormat {
     const styleName = choice.style ?? profile.defaultStyle;
-    const style = profile.styles[styleName];
+    // Own keys only: "constructor" or "toString" are no styles, whatever the object's prototype has.
+    const style = Object.hasOwn(profile.styles, styleName) ? profile.styles[styleName] : undefined;
     if (style == null) {
         const styles = Object.keys(profile.styles).join(", ");
         throw new KotaeError(ErrorCode.StyleUnsupported, `Profile "${profile.name}" offers the styles ${styles}, not "${styleName}"`, {

@@ -47,6 +47,10 @@ describe("built-in profiles", () => {
         expect(registry.get("sansu").defaultStyle).toBe("sansu");
         expect(() => renderPrompt(registry.get("sansu"), {style: "standard", withTools: false}, problem, chatBackend(chatmlChatTemplate)))
             .toThrow(expect.objectContaining({code: "style_unsupported", params: {style: "standard", styles: "sansu"}}));
+        // Names an object inherits are not styles either.
+        for (const inherited of ["constructor", "toString", "__proto__"])
+            expect(() => renderPrompt(registry.get("llmjp-math-cot"), {style: inherited, withTools: false}, problem, chatBackend()))
+                .toThrow(expect.objectContaining({code: "style_unsupported"}));
     });
 
     it("keeps special-token look-alikes in user text as plain text (no template injection)", () => {
@@ -86,6 +90,7 @@ describe("profiles from the config file", () => {
         [{extends: "sansu", prompt: {format: "raw", template: "no placeholder"}}, "profiles.bad.prompt.template"],
         [{extends: "sansu", colour: "red"}, "profiles.bad"],
         [{extends: "sansu", defaultStyle: "standard"}, "profiles.bad.defaultStyle"],
+        [{extends: "sansu", defaultStyle: "toString"}, "profiles.bad.defaultStyle"],
         [{extends: "llmjp-math-cot", styles: {kids: {description: "k", prompt: {format: "chat", system: "x"}}}}, "profiles.bad.styles.kids.prompt.format"],
         [{extends: "llmjp-math-tir", styles: {standard: {description: "s"}, kids: {description: "k", prompt: {format: "raw", template: "{problem}"}}}}, "profiles.bad.styles.kids.toolsPrompt"]
     ])("rejects %j naming %s", (definition, path) => {

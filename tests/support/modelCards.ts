@@ -60,3 +60,33 @@ export function between(card: string, from: string, to: string): string {
 function unescapePython(literal: string): string {
     return literal.replace(/\\(["'\\n])/g, (_escape, char: string) => char === "n" ? "\n" : char);
 }
+
+/** The acro CoT card's example prompt: its instruction line, its example problem, and the whole prompt around them. */
+export function acroCardPrompt(): {readonly prompt: string, readonly instruction: string, readonly problem: string} {
+    const prompt = pythonStringAssignment(readModelCard(modelCards.acroCot), "prompt");
+    const instruction = prompt.slice(0, prompt.indexOf("\n### 指示:\n"));
+    const problem = between(prompt, "### 指示:\n", "\n### 応答:");
+    return {prompt, instruction, problem};
+}
+
+/** The acro card's prompt as it reads for another problem (and, for a style, another instruction line). */
+export function acroCardPromptFor(problem: string, instruction = acroCardPrompt().instruction): string {
+    const card = acroCardPrompt();
+    return instruction + card.prompt.slice(card.instruction.length).replace(`\n${card.problem}\n`, () => `\n${problem}\n`);
+}
+
+/** The acro card's request for a \boxed{} answer: the last clause of its instruction line. */
+export function acroBoxedRequest(): string {
+    const {instruction} = acroCardPrompt();
+    return instruction.slice(instruction.lastIndexOf("、") + 1);
+}
+
+/** The sansu card's system prompt (its Python literals joined). */
+export function sansuCardSystem(): string {
+    return pythonStringAssignment(readModelCard(modelCards.sansu), "system");
+}
+
+/** One more turn in the acro card's layout (what a follow-up question adds): the card's prompt after its instruction line. */
+export function acroCardTurn(problem: string): string {
+    return acroCardPromptFor(problem, "");
+}

@@ -2,8 +2,10 @@ import {describe, expect, it} from "vitest";
 import {solveAgain} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
+import {acroBoxedRequest, acroCardPromptFor, sansuCardSystem} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
+import {waitFor} from "../support/waitFor.js";
 
 const solution = "<think>\n1から100まで、端から組にすると 101 が 50 組。\n</think>\n\n両端を組にすると 101 × 50 = 5050 です。\n\n\\boxed{5050}";
 const problem = "1から100までの自然数の和を求めてください";
@@ -31,7 +33,7 @@ describe("Engine (scripted backend)", () => {
         expect(store.getInteraction(1)).toMatchObject({
             status: "answered", question: problem, answer: "5050", answerMethod: "boxed", rawOutput: solution,
             shownSolution: "両端を組にすると 101 × 50 = 5050 です。\n\n\\boxed{5050}", modelName: "scripted", modelFile: "/models/scripted.gguf",
-            prompt: expect.stringContaining(`### 指示:\n${problem}\n### 応答:\n`) as string
+            prompt: acroCardPromptFor(problem)
         });
     });
 
@@ -47,7 +49,7 @@ describe("Engine (scripted backend)", () => {
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, profile: "sansu"}));
         expect(store.getInteraction(1)).toMatchObject({profile: "sansu", answer: "7"});
-        expect(backend.requests[0]!.prompt.toText()).toMatch(/^<\|im_start\|>system\nあなたは中学受験算数を教える先生です。/);
+        expect(backend.requests[0]!.prompt.toText().startsWith(`<|im_start|>system\n${sansuCardSystem()}<|im_end|>`)).toBe(true);
     });
 
     it("solves in a style the profile offers, keeping its format, and refuses one it does not offer (logged, localised)", async () => {
@@ -55,7 +57,7 @@ describe("Engine (scripted backend)", () => {
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
         expect(events.at(-1)).toMatchObject({type: "done", result: {answer: "7"}});
-        expect(backend.requests[0]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。.*\n### 指示:\nつるとかめが…\n### 応答:\n$/s);
+        expect(backend.requests[0]!.prompt.toText()).toBe(acroCardPromptFor("つるとかめが…", sansuCardSystem() + acroBoxedRequest()));
 
         const refused = await collect(engine.solve({problem: "x", requester: {...alice, locale: "en"}, profile: "sansu", style: "standard"}));
         expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", message: "The \"standard\" explanation style is not available here. Available: sansu."});
@@ -70,11 +72,11 @@ describe("Engine (scripted backend)", () => {
         expect(store.getInteraction(1)).toMatchObject({style: "sansu"});
 
         await collect(engine.followUp({interactionId: 1, question: "なぜですか？", requester: alice}));
-        expect(backend.requests[1]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。/);
+        expect(backend.requests[1]!.prompt.toText().startsWith(acroCardPromptFor("つるとかめが…", sansuCardSystem() + acroBoxedRequest()))).toBe(true);
 
         await collect(engine.solve({...solveAgain(store.getInteraction(1)!), requester: alice}));
         expect(store.getInteraction(2)).toMatchObject({style: "sansu", parentId: 1, profile: "llmjp-math-cot"});
-        expect(backend.requests[2]!.prompt.toText()).toMatch(/^あなたは中学受験算数を教える先生です。/);
+        expect(backend.requests[2]!.prompt.toText()).toBe(backend.requests[0]!.prompt.toText());
     });
 
     it("logs an output without an answer as no_answer, not as a failure", async () => {
@@ -163,8 +165,14 @@ describe("Engine (scripted backend)", () => {
         const {engine, store} = testEngine(backend);
         for await (const event of engine.solve({problem, requester: alice}))
             if (event.type === "text") break;
-        await engine.close();
-        expect(store.getInteraction(1)!.status).toBe("cancelled");
+        // Nothing else cancels: no signal, no close(). Left alone, the solve would finish as answered.
+        const finished = await waitFor(() => {
+            const row = store.getInteraction(1);
+            return row != null && row.status !== "queued" && row.status !== "running" ? row : undefined;
+        });
+        expect(backend.requests[0]!.signal?.aborted).toBe(true);
+        expect(finished).toMatchObject({status: "cancelled", errorCode: ErrorCode.Cancelled});
+        expect(finished.rawOutput!.length).toBeLessThan(solution.length * 20);
     });
 
     it("queues requests beyond the parallel sequences, reports positions, and runs at most N at once", async () => {
@@ -194,7 +202,8 @@ describe("Engine (scripted backend)", () => {
         const {engine, store} = testEngine(backend);
         const first = collect(engine.solve({problem, requester: alice}));
         const second = collect(engine.solve({problem, requester: bob}));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await waitFor(() => backend.requests.length === 1 && backend.active === 1 ? true : undefined); // the first runs, the second waits
+        expect(store.query<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["running", "queued"]);
         await engine.close();
         expect((await first).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
         expect((await second).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});

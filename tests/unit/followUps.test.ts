@@ -3,6 +3,7 @@ import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {FollowUpEvent} from "../../src/engine/EngineEvent.js";
 import {channelAllowed, checkPreconditions, moderatorOnly, withinRateLimit} from "../../src/preconditions/preconditions.js";
 import type {Requester} from "../../storage/KotaeStore.js";
+import {acroCardPromptFor, acroCardTurn} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
@@ -28,7 +29,8 @@ describe("follow-up questions in a thread", () => {
         await followUp(engine, "公式はありますか？", bob);
 
         const prompt = backend.requests[2]!.prompt.toText();
-        expect(prompt).toContain(`### 指示:\n${problem}\n### 応答:\n両端を組にすると 101 × 50 = 5050。\\boxed{5050}\n### 指示:\nなぜ50組なのですか？\n### 応答:\n101 が 50 組だからです。\n### 指示:\n公式はありますか？\n### 応答:\n`);
+        expect(prompt).toBe(acroCardPromptFor(problem) + "両端を組にすると 101 × 50 = 5050。\\boxed{5050}"
+            + acroCardTurn("なぜ50組なのですか？") + "101 が 50 組だからです。" + acroCardTurn("公式はありますか？"));
         expect(prompt).not.toContain("<think>"); // the thinking of earlier answers stays out of the context
         expect(store.listTurns(1).map((turn) => [turn.role, turn.status, turn.content])).toEqual([
             ["user", null, "なぜ50組なのですか？"], ["assistant", "answered", "101 が 50 組だからです。"],

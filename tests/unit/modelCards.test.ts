@@ -3,7 +3,7 @@ import {JinjaChatTemplate} from "../../src/llm/JinjaChatTemplate.js";
 import type {PromptFormat} from "../../src/profiles/ModelProfile.js";
 import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
 import {renderPrompt} from "../../src/profiles/renderPrompt.js";
-import {generateArguments, modelCards, pythonStringAssignment, readModelCard} from "../support/modelCards.js";
+import {acroBoxedRequest, acroCardPromptFor, generateArguments, modelCards, pythonStringAssignment, readModelCard} from "../support/modelCards.js";
 
 // Every expected string here is read from the model cards in ../shared/seeds, never copied from Kotae:
 // a fine-tune answers best in exactly the format it was trained on.
@@ -93,11 +93,16 @@ describe("llm-jp-4-8b-instruct-sansu card", () => {
 
     it("the sansu style on another profile keeps that model's format and tags, with the card's teaching instruction", () => {
         const cardSystem = pythonStringAssignment(card, "system");
+        // The acro card's layout, its instruction line the sansu card's teaching text plus the acro card's own \boxed{} request.
         const cot = registry.get("llmjp-math-cot");
         const text = renderPrompt(cot, {style: "sansu", withTools: false}, "つるかめ算の問題", formatter).toText();
-        expect(text).toBe(`${cardSystem}最終的な答えを \\boxed{...} で示してください。\n### 指示:\nつるかめ算の問題\n### 応答:\n`);
-        expect(cot.thinking).toBeDefined();
+        expect(text).toBe(acroCardPromptFor("つるかめ算の問題", cardSystem + acroBoxedRequest()));
+        // With tools the instruction is Kotae's own (no card gives one): still the card's teaching text first, the acro layout, and \boxed{}.
         const tir = registry.get("llmjp-math-tir");
-        expect(renderPrompt(tir, {style: "sansu", withTools: true}, "x", formatter).toText()).toContain(`${cardSystem}計算には Python のコードを使えます。`);
+        const withTools = renderPrompt(tir, {style: "sansu", withTools: true}, "x", formatter).toText();
+        expect(withTools.startsWith(cardSystem)).toBe(true);
+        const toolsInstruction = withTools.slice(0, withTools.indexOf("\n### 指示:"));
+        expect(toolsInstruction.endsWith(acroBoxedRequest())).toBe(true);
+        expect(withTools).toBe(acroCardPromptFor("x", toolsInstruction));
     });
 });

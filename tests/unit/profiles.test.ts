@@ -6,6 +6,7 @@ import {chatmlChatTemplate} from "../../src/profiles/chatTemplates.js";
 import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
 import {chatTemplateProblem, renderPrompt} from "../../src/profiles/renderPrompt.js";
 import {splitTranscript} from "../../src/profiles/splitTranscript.js";
+import {acroBoxedRequest, acroCardPrompt, acroCardPromptFor} from "../support/modelCards.js";
 
 const problem = "1から100までの自然数の和を求めてください";
 const registry = new ProfileRegistry();
@@ -20,11 +21,18 @@ function chatBackend(fileTemplate?: string) {
 
 describe("built-in profiles", () => {
     it("llmjp-math-tir uses OpenMathReasoning's <tool_call> / ```output tags, stops at </tool_call>, and counts executions down", () => {
+        // No seed gives these: they are NeMo-Skills' own (https://github.com/NVIDIA/NeMo-Skills,
+        // nemo_skills/code_execution/utils.py `format_code_output`), the format the TIR model was trained on.
         const profile = registry.get("llmjp-math-tir");
         expect(profile.tools).toMatchObject({codeOpen: "<tool_call>\n```python\n", codeClose: "</tool_call>", outputOpen: "\n```output\n", outputClose: "\n```\n"});
         expect(profile.tools?.executionsNotice?.remaining).toBe("```system\nRemaining code executions: {remaining}. You will not be able to call code when you run out of executions, "
             + "so use it wisely. Note that you can still continue solving the problem without code after that.\n```\n");
-        expect(renderPrompt(profile, {withTools: true}, problem, chatBackend()).toText()).toMatch(/Pythonコードの実行を組み合わせて.*\n### 指示:\n1から100までの自然数の和を求めてください\n### 応答:\n$/s);
+        // The instruction with tools is Kotae's own (no card gives it); the layout around it is the acro card's.
+        const withTools = renderPrompt(profile, {withTools: true}, problem, chatBackend()).toText();
+        const instruction = withTools.slice(0, withTools.indexOf("\n### 指示:"));
+        expect(instruction).not.toBe(acroCardPrompt().instruction);
+        expect(instruction.endsWith(acroBoxedRequest())).toBe(true);
+        expect(withTools).toBe(acroCardPromptFor(problem, instruction));
     });
 
     it("the model file's own chat template wins over the profile's family template", () => {

@@ -63,15 +63,21 @@ describe("RepetitionDetector", () => {
         return undefined;
     }
 
+    // By default a loop counts once the repeats cover 240 characters, and is noticed within a check (32 characters) or two.
+    const minRepeatedChars = 240;
+
     it("trips on a repeated sentence", () => {
-        const loop = "したがって、答えは 5 になります。".repeat(40);
-        const trippedAt = feed(new RepetitionDetector(), "まず整理します。" + loop);
-        expect(trippedAt).toBeDefined();
-        expect(trippedAt!).toBeLessThan(400);
+        const start = "まず整理します。";
+        const trippedAt = feed(new RepetitionDetector(), start + "したがって、答えは 5 になります。".repeat(40));
+        expect(trippedAt).toBeGreaterThan(minRepeatedChars);
+        expect(trippedAt).toBeLessThan(400);
     });
 
     it("trips on a runaway single character", () => {
-        expect(feed(new RepetitionDetector(), "1 = 0." + "9".repeat(600))).toBeDefined();
+        const start = "1 = 0.";
+        const trippedAt = feed(new RepetitionDetector(), start + "9".repeat(600));
+        expect(trippedAt).toBeGreaterThan(minRepeatedChars);
+        expect(trippedAt).toBeLessThan(400);
     });
 
     it("does not trip on a normal long solution", () => {

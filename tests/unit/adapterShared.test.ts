@@ -1,6 +1,5 @@
 import fs from "node:fs";
-import {setTimeout as sleep} from "node:timers/promises";
-import {describe, expect, it} from "vitest";
+import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {ProgressThrottle} from "../../src/adapters/shared/ProgressThrottle.js";
 import {splitMessage} from "../../src/adapters/shared/splitMessage.js";
 
@@ -37,22 +36,37 @@ describe("splitMessage", () => {
 });
 
 describe("ProgressThrottle", () => {
+    // Fake clocks: each check is about the throttle's own timing, never about how fast this machine is.
+    beforeEach(() => {
+        vi.useFakeTimers({toFake: ["setTimeout", "clearTimeout", "performance"]});
+    });
+    afterEach(() => {
+        vi.useRealTimers();
+    });
+
     it("shows at most one update per interval, ends with the newest, and skips repeats", async () => {
         const shown: string[] = [];
-        const throttle = new ProgressThrottle<string>(async (state) => { shown.push(state); }, 50);
+        const throttle = new ProgressThrottle<string>(async (state) => { shown.push(state); }, 1000);
         throttle.update("queued 2");
-        await sleep(5);
+        await vi.advanceTimersByTimeAsync(0);
+        expect(shown).toEqual(["queued 2"]); // the first update is shown at once
+
         throttle.update("queued 1");
         throttle.update("thinking");
-        await sleep(80);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(shown).toEqual(["queued 2"]); // not again within the interval
+        await vi.advanceTimersByTimeAsync(1);
+        expect(shown).toEqual(["queued 2", "thinking"]); // then only the newest
+
         throttle.update("thinking");
-        await sleep(80);
-        expect(shown).toEqual(["queued 2", "thinking"]);
+        await vi.advanceTimersByTimeAsync(5000);
+        expect(shown).toEqual(["queued 2", "thinking"]); // a repeat is not shown
+
         throttle.update("code 1/8");
         await throttle.stop();
         throttle.update("after stop");
-        await sleep(80);
-        expect(shown).toEqual(["queued 2", "thinking"]);
+        await vi.advanceTimersByTimeAsync(5000);
+        expect(shown).toEqual(["queued 2", "thinking"]); // nothing after stop, not even what was pending
     });
 
     it("never runs two updates at once, and survives a failing one", async () => {
@@ -62,16 +76,16 @@ describe("ProgressThrottle", () => {
         const throttle = new ProgressThrottle<number>(async (state) => {
             active++;
             most = Math.max(most, active);
-            await sleep(30);
+            await new Promise((resolve) => setTimeout(resolve, 30)); // a slow platform: each edit takes longer than the interval
             active--;
             if (state === 1) throw new Error("HTTP 500");
             shown.push(state);
         }, 10);
         for (let state = 1; state <= 4; state++) {
             throttle.update(state);
-            await sleep(15);
+            await vi.advanceTimersByTimeAsync(15);
         }
-        await sleep(100);
+        await vi.advanceTimersByTimeAsync(1000);
         await throttle.stop();
         expect(most).toBe(1);
         expect(shown.at(-1)).toBe(4);

@@ -54,6 +54,18 @@ describe("voteAnswers (self-consistency)", () => {
         expect(voteAnswers(phraseVersusBoxed)).toMatchObject({winner: "8", representative: 1});
     });
 
+    it("lets more votes win over more \\boxed{} answers: the tie-breaks apply only to a tie", () => {
+        const majorityInPhrases: Ballot[] = [
+            {sample: 0, answer: "8", method: "boxed"},
+            {sample: 1, answer: "7", method: "phrase"},
+            {sample: 2, answer: "8", method: "boxed"},
+            {sample: 3, answer: "7", method: "phrase"},
+            {sample: 4, answer: "7", method: "phrase"}
+        ];
+        expect(voteAnswers(majorityInPhrases)).toMatchObject({winner: "7", votes: 3, total: 5, representative: 1});
+        expect(voteAnswers(majorityInPhrases).tally.map((entry) => entry.samples)).toEqual([[1, 3, 4], [0, 2]]);
+    });
+
     it("reports no winner when every sample failed, with the first sample as representative", () => {
         expect(voteAnswers(ballots(null, null, null))).toEqual({winner: null, votes: 0, total: 3, representative: 0, tally: []});
     });

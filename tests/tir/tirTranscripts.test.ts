@@ -23,8 +23,8 @@ afterAll(async () => {
     await sandbox?.close();
 });
 
-function tirEngine(scripts: Script[], overrides: Parameters<typeof testEngine>[1] = {}) {
-    const backend = new ScriptedBackend(scripts);
+function tirEngine(scripts: Script[], overrides: Parameters<typeof testEngine>[1] = {}, parallelism = 1) {
+    const backend = new ScriptedBackend(scripts, parallelism, {chunkDelayMs: parallelism > 1 ? 1 : 0});
     return {backend, ...testEngine(backend, {sandbox: () => Promise.resolve(sandbox), defaultMode: "tir", ...overrides})};
 }
 
@@ -200,6 +200,30 @@ describe("auto mode (hybrid: code first, then text)", () => {
         expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "tir_then_cot"});
     });
 
+    it("falls back only after failuresBeforeFallback failures in a row: a success in between starts the count again", async () => {
+        const failing = "<llm-code>\n1/0\n</llm-code>";
+        const working = "<llm-code>\nprint(2 + 3)\n</llm-code>";
+        const options = {defaultProfile: "swallow-openmath", defaultMode: "auto", failuresBeforeFallback: 2} as const;
+
+        // failed, ok, failed: never two in a row, so the tool-using attempt goes on to its answer.
+        const interrupted = tirEngine([failing, working, failing, "\\boxed{5}"], options);
+        const kept = doneResult(await collect(interrupted.engine.solve({problem, requester: alice})));
+        expect(kept).toMatchObject({answer: "5", path: "tir"});
+        expect(interrupted.store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error"]);
+        expect(interrupted.store.listSolutions(1)).toMatchObject([{attempt: 0, mode: "tir", fallbackReason: null, answer: "5"}]);
+
+        // failed, ok, failed, failed: the second failure in a row ends the attempt at once, and text reasoning follows.
+        const inARow = tirEngine([failing, working, failing, failing, "文章で考えると \\boxed{5050}"], options);
+        const events = await collect(inARow.engine.solve({problem, requester: alice}));
+        expect(events.find((event) => event.type === "notice")).toMatchObject({code: "tir_fallback"});
+        expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir_then_cot"});
+        expect(inARow.store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error", "error"]);
+        expect(inARow.store.listSolutions(1)).toMatchObject([
+            {attempt: 0, mode: "tir", fallbackReason: "code_failing"},
+            {attempt: 1, mode: "cot", answer: "5050"}
+        ]);
+    });
+
     it("falls back when the tool-using attempt ends without an answer, and keeps it when it has one", async () => {
         const noAnswer = tirEngine(["<llm-code>\nprint(2 + 3)\n</llm-code>", "ここで終わります。", "和は \\boxed{5050}"], {
             defaultProfile: "swallow-openmath", defaultMode: "auto"
@@ -221,5 +245,47 @@ describe("auto mode (hybrid: code first, then text)", () => {
         const second = doneResult(await collect(engine.solve({problem: "6×7は？", requester: alice})));
         expect(second).toMatchObject({answer: "42", executions: [{status: "ok", output: "42"}]});
         expect(store.listExecutions(1)[0]!.status).not.toBe("ok");
+    });
+});
+
+describe("several samples in TIR mode", () => {
+    /**
+     * Sample i (seed i): a first block that looks for a variable and then sets its own, a second that uses it,
+     * then the sample's answer. What a generation writes depends on the outputs already in its prompt.
+     */
+    function sampleScript(answers: readonly number[]): Script {
+        return (request) => {
+            const sample = request.seed!;
+            switch (request.prompt.toText().split("<llm-code-output>\n").length - 1) {
+                case 0: return `<llm-code>\nprint(globals().get('mine'))\nmine = ${10 + sample}\n</llm-code>`;
+                case 1: return "<llm-code>\nprint(mine * 2)\n</llm-code>";
+                default: return `\\boxed{${answers[sample]}}`;
+            }
+        };
+    }
+
+    it("gives every sample its own Python session and transcript, logs them all, and counts the votes", async () => {
+        const {backend, engine, store} = tirEngine([sampleScript([5050, 4950, 5050])], {
+            defaultProfile: "swallow-openmath", samples: 3, concurrency: 2
+        }, 2);
+        const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
+        expect(backend.maxActive).toBe(2); // samples ran side by side, so a shared session would have shown
+
+        // A fresh session per sample ("None": no other sample's variable), and each sample's own variable in its second block.
+        const executions = store.listExecutions(1);
+        expect(executions.map((execution) => [execution.sampleIndex, execution.executionIndex, execution.output])).toEqual([
+            [0, 1, "None"], [0, 2, "20"], [1, 1, "None"], [1, 2, "22"], [2, 1, "None"], [2, 2, "24"]
+        ]);
+        expect(events.filter((event) => event.type === "codeResult").map((event) => event.type === "codeResult" && `${event.sample}:${event.output}`).sort())
+            .toEqual(["0:20", "0:None", "1:22", "1:None", "2:24", "2:None"]);
+        const solutions = store.listSolutions(1);
+        expect(solutions.map((row) => [row.sampleIndex, row.mode, row.answer])).toEqual([[0, "tir", "5050"], [1, "tir", "4950"], [2, "tir", "5050"]]);
+        solutions.forEach((row, sample) => expect(row.rawOutput).toContain(`mine = ${10 + sample}`));
+        expect(solutions[1]!.rawOutput).not.toContain("mine = 10");
+
+        expect(events.filter((event) => event.type === "sampleDone")).toHaveLength(3);
+        expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "5050", canonical: "5050", agreement: {votes: 2, samples: 3}});
+        expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir", representativeSample: 0, executions: [{output: "None"}, {output: "20"}]});
+        expect(store.getInteraction(1)).toMatchObject({status: "answered", sampleCount: 3, agreementVotes: 2, representativeSample: 0, solvePath: "tir"});
     });
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {TokenMeter} from "node-llama-cpp";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {extractAnswer} from "../../src/answers/extractAnswer.js";
 import {isKotaeError} from "../../src/errors/ErrorCode.js";
 import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
@@ -72,12 +73,50 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
     });
 
     it("runs two completions in parallel on two sequences", async () => {
-        const [a, b] = await Promise.all([
-            backend.complete(request({maxTokens: 40, temperature: 0.8, seed: 1})),
-            backend.complete(request({maxTokens: 40, temperature: 0.8, seed: 2}))
-        ]);
-        expect(a.completionTokens).toBe(40);
-        expect(b.completionTokens).toBe(40);
+        // When each completion's text arrives: overlapping spans mean both sequences generated at the same time.
+        const arrivals: [number[], number[]] = [[], []];
+        const [a, b] = await Promise.all(arrivals.map((times, index) => backend.complete(request({
+            maxTokens: 60, temperature: 0.8, seed: index + 1, onTextChunk: () => times.push(performance.now())
+        }))));
+        expect([a!.completionTokens, b!.completionTokens]).toEqual([60, 60]);
+        const [first, second] = arrivals;
+        expect(second[0]!).toBeLessThan(first.at(-1)!);
+        expect(first[0]!).toBeLessThan(second.at(-1)!);
+    });
+
+    it("continues each conversation on the sequence that holds it, evaluating only the new tokens, while two interleave", async () => {
+        // Every sequence meters the tokens it evaluates; `mock.contexts` says which sequence's meter counted them.
+        const metered = vi.spyOn(TokenMeter.prototype, "useTokens");
+        const inputTokensPerSequence = (fromCall: number): number[] => {
+            const perMeter = new Map<TokenMeter, number>();
+            metered.mock.calls.slice(fromCall).forEach(([tokens, type], call) => {
+                const meter = metered.mock.contexts[fromCall + call] as TokenMeter;
+                if (type === "input") perMeter.set(meter, (perMeter.get(meter) ?? 0) + tokens);
+            });
+            return [...perMeter.values()];
+        };
+        try {
+            const problems = [
+                Prompt.text("Lily and her mom went to the park. They saw a big tree with red apples. Lily wanted an apple, so her mom lifted her up high. ".repeat(2)),
+                Prompt.text("Tom had a small blue boat. Every day he took the boat to the lake and sailed it with his friend Sam. One day the wind was strong. ".repeat(2))
+            ];
+            // The first turns run side by side; the first ends sooner, so it frees its sequence first.
+            const firstTurns = await Promise.all(problems.map((prompt, index) => backend.complete(request({prompt, maxTokens: index === 0 ? 4 : 40}))));
+            const continuations = problems.map((prompt, index) => prompt.append(`${firstTurns[index]!.text}\nThe end.\n`));
+            const before = metered.mock.calls.length;
+            // The second turns, the later-freed conversation first: each must find its own sequence, not the first free one.
+            const secondTurns = await Promise.all([1, 0].map((index) => backend.complete(request({prompt: continuations[index]!, maxTokens: 4}))));
+            expect(secondTurns.map((turn) => turn.completionTokens)).toEqual([4, 4]);
+
+            const evaluated = inputTokensPerSequence(before);
+            const shortestProblem = Math.min(...problems.map((prompt) => backend.countTokens(prompt)));
+            expect(shortestProblem).toBeGreaterThan(50);
+            expect(evaluated).toHaveLength(2);
+            for (const tokens of evaluated)
+                expect(tokens).toBeLessThan(10); // "\nThe end.\n" and a seam, never the problem again
+        } finally {
+            metered.mockRestore();
+        }
     });
 
     it("follows a GBNF grammar, so the engine's answer extraction sees a real \\boxed{}", async () => {

@@ -160,10 +160,16 @@ describe("TIR loop (scripted model, real sandbox)", () => {
         });
         const cancel = new AbortController();
         const events: EngineEvent[] = [];
+        let cancelledAt = Number.NaN;
         for await (const event of engine.solve({problem, requester: alice, signal: cancel.signal})) {
             events.push(event);
-            if (event.type === "code") setTimeout(() => cancel.abort(), 100);
+            if (event.type === "code") setTimeout(() => {
+                cancelledAt = performance.now();
+                cancel.abort();
+            }, 100);
         }
+        // Stopped, not waited for: the block would have slept 1.7 s more.
+        expect(performance.now() - cancelledAt).toBeLessThan(1000);
         expect(events.at(-1)).toMatchObject({type: "failed", code: "cancelled"});
         expect(events.some((event) => event.type === "codeResult")).toBe(false);
         expect(store.getInteraction(1)).toMatchObject({status: "cancelled", rawOutput: expect.stringContaining("time.sleep(1.8)") as string});

@@ -86,10 +86,13 @@ describe("KotaeStore", () => {
     it("marks requests left unfinished by a crash", () => {
         using store = temporaryStore();
         const queued = store.createInteraction({requester: alice, ...question});
+        const running = store.createInteraction({requester: alice, ...question});
+        store.markRunning(running, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "P", queueMs: 1});
         const done = store.createInteraction({requester: alice, ...question});
         store.finishInteraction(done, {status: "no_answer", totalMs: 1});
-        expect(store.abandonUnfinished()).toBe(1);
+        expect(store.abandonUnfinished()).toBe(2);
         expect(store.getInteraction(queued)).toMatchObject({status: "failed", errorCode: "interrupted"});
+        expect(store.getInteraction(running)).toMatchObject({status: "failed", errorCode: "interrupted", prompt: "P"});
         expect(store.getInteraction(done)!.status).toBe("no_answer");
     });
 

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import {TokenMeter} from "node-llama-cpp";
-import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {extractAnswer} from "../../src/answers/extractAnswer.js";
 import {isKotaeError} from "../../src/errors/ErrorCode.js";
 import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
 import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
 import {Prompt} from "../../src/llm/Prompt.js";
+import {meterEvaluatedTokens} from "../support/evaluatedTokens.js";
 import {alice, bob, collect, sharedModels, temporaryDirectory, testEngine} from "../support/testRuntime.js";
 
 const stories = path.join(sharedModels, "stories260K.gguf");
@@ -85,16 +85,7 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
     });
 
     it("continues each conversation on the sequence that holds it, evaluating only the new tokens, while two interleave", async () => {
-        // Every sequence meters the tokens it evaluates; `mock.contexts` says which sequence's meter counted them.
-        const metered = vi.spyOn(TokenMeter.prototype, "useTokens");
-        const inputTokensPerSequence = (fromCall: number): number[] => {
-            const perMeter = new Map<TokenMeter, number>();
-            metered.mock.calls.slice(fromCall).forEach(([tokens, type], call) => {
-                const meter = metered.mock.contexts[fromCall + call] as TokenMeter;
-                if (type === "input") perMeter.set(meter, (perMeter.get(meter) ?? 0) + tokens);
-            });
-            return [...perMeter.values()];
-        };
+        const meter = meterEvaluatedTokens();
         try {
             const problems = [
                 Prompt.text("Lily and her mom went to the park. They saw a big tree with red apples. Lily wanted an apple, so her mom lifted her up high. ".repeat(2)),
@@ -103,19 +94,19 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
             // The first turns run side by side; the first ends sooner, so it frees its sequence first.
             const firstTurns = await Promise.all(problems.map((prompt, index) => backend.complete(request({prompt, maxTokens: index === 0 ? 4 : 40}))));
             const continuations = problems.map((prompt, index) => prompt.append(`${firstTurns[index]!.text}\nThe end.\n`));
-            const before = metered.mock.calls.length;
+            const before = meter.mark();
             // The second turns, the later-freed conversation first: each must find its own sequence, not the first free one.
             const secondTurns = await Promise.all([1, 0].map((index) => backend.complete(request({prompt: continuations[index]!, maxTokens: 4}))));
             expect(secondTurns.map((turn) => turn.completionTokens)).toEqual([4, 4]);
 
-            const evaluated = inputTokensPerSequence(before);
+            const evaluated = meter.inputTokensPerSequenceSince(before);
             const shortestProblem = Math.min(...problems.map((prompt) => backend.countTokens(prompt)));
             expect(shortestProblem).toBeGreaterThan(50);
             expect(evaluated).toHaveLength(2);
             for (const tokens of evaluated)
                 expect(tokens).toBeLessThan(10); // "\nThe end.\n" and a seam, never the problem again
         } finally {
-            metered.mockRestore();
+            meter.restore();
         }
     });
 

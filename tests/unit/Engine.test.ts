@@ -138,10 +138,22 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("turns a backend crash into generation_failed and keeps serving", async () => {
-        const broken = testEngine(new ScriptedBackend([solution], 1, {failWith: new Error("CUDA error: out of memory")}));
-        const events = await collect(broken.engine.solve({problem, requester: alice}));
+        let crashed = false;
+        const backend = new ScriptedBackend([() => {
+            if (!crashed) {
+                crashed = true;
+                throw new Error("CUDA error: out of memory");
+            }
+            return solution;
+        }]);
+        const {engine, store} = testEngine(backend);
+        const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "CUDA error: out of memory"});
-        expect(broken.store.getInteraction(1)).toMatchObject({status: "failed", errorMessage: "CUDA error: out of memory"});
+        expect(store.getInteraction(1)).toMatchObject({status: "failed", errorMessage: "CUDA error: out of memory"});
+
+        // The crash released its slot: the next request runs and is answered.
+        expect((await collect(engine.solve({problem, requester: alice}))).at(-1)).toMatchObject({type: "done", result: {status: "answered", answer: "5050"}});
+        expect(store.getInteraction(2)).toMatchObject({status: "answered"});
     });
 
     it("cancels a running solve through its signal, keeping the partial output", async () => {

@@ -52,6 +52,9 @@ describe("loadConfig", () => {
     it("validates profiles from the config file", () => {
         const config = loadConfig({env: {}, cwd: configDir({profiles: {mine: {extends: "sansu"}}, profile: "mine"})});
         expect(config.profiles["mine"]).toEqual({extends: "sansu"});
+        // The file's shape is checked here; each profile's fields when the registry is built (tests/unit/profiles.test.ts).
+        expect(() => loadConfig({env: {}, cwd: configDir({profiles: {mine: {extends: 5}}})})).toThrow(/"profiles\.mine\.extends" in the config file: .*expected string/);
+        expect(() => loadConfig({env: {}, cwd: configDir({profiles: {mine: "sansu"}})})).toThrow(/"profiles\.mine" in the config file: .*expected object/);
     });
 
     it("reads booleans from the environment as words", () => {

@@ -220,6 +220,7 @@ describe("Engine (scripted backend)", () => {
         expect((await first).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
         expect((await second).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
         expect(store.query<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
+        expect(backend.requests).toHaveLength(1); // the queued request never reached the model
     });
 
     it("refuses tir for a profile without code tags, and tells a tir request when the sandbox is missing", async () => {

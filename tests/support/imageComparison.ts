@@ -34,6 +34,7 @@ export type InkDifference = {
  * goldenCases.ts): the fewest differing pixels are x^3 for x^2 (a superscript: 1 pixel, blurred
  * difference 129), cm³ for cm² and 5060 for 5050 (5 each), 8 for 6 (9), n(n-1) for n(n+1) (20 pixels of
  * the lost vertical stroke, 0.20 % of the ink); a digit in a normal-size number differs in 22–79 pixels.
+ * The hue check alone sees TeX source drawn in the text colour instead of the fallback colour.
  */
 const tolerance = {
     /** A pixel is ink when some channel is further than this from the background (0–255). */
@@ -45,7 +46,9 @@ const tolerance = {
     /** The Gaussian that spreads each image's ink before its colours are compared, in px. */
     blurSigma: 0.7,
     /** Largest difference of the blurred images (per channel, 0–255) that is still anti-aliasing. */
-    blurredDifference: 100
+    blurredDifference: 100,
+    /** Largest difference of an ink pixel's hue (its distance from the background per channel, over the largest). */
+    hue: 0.25
 } as const;
 
 /**
@@ -54,7 +57,8 @@ const tolerance = {
  *  - it is ink in one image and the other has no ink of at least 30 % its strength within 1 px: a stroke
  *    added or removed (`+` → `-`, a box frame), robust to sub-pixel shifts; or
  *  - the two images, each blurred by a Gaussian of σ 0.7 px, differ by more than 100 in some channel: a
- *    stroke reshaped (6 → 8, whose strokes lie within 1 px of each other) or drawn in another colour.
+ *    stroke reshaped (6 → 8, whose strokes lie within 1 px of each other) or much lighter or darker; or
+ *  - it is ink in both, in another hue: the same shape in another colour (the accent for the text).
  * The background is the expected image's top-left pixel (every image has padding there), so an actual
  * image painted in another background colour is ink everywhere.
  */
@@ -79,7 +83,8 @@ export function compareInk(actual: Raster, expected: Raster): InkDifference {
                 || unmatchedInk(expectedInk, actualInk, x, y, width, height)
                 || Math.abs(actualBlurred[pixel * 3]! - expectedBlurred[pixel * 3]!) > tolerance.blurredDifference
                 || Math.abs(actualBlurred[pixel * 3 + 1]! - expectedBlurred[pixel * 3 + 1]!) > tolerance.blurredDifference
-                || Math.abs(actualBlurred[pixel * 3 + 2]! - expectedBlurred[pixel * 3 + 2]!) > tolerance.blurredDifference;
+                || Math.abs(actualBlurred[pixel * 3 + 2]! - expectedBlurred[pixel * 3 + 2]!) > tolerance.blurredDifference
+                || inkHueDiffers(actual, actualInk, expected, expectedInk, pixel, background);
             if (differs) {
                 differingPixels++;
                 left = Math.min(left, x); right = Math.max(right, x);
@@ -102,6 +107,25 @@ function inkStrength(raster: Raster, background: readonly [number, number, numbe
             Math.abs(raster.data[pixel * 3 + 1]! - background[1]),
             Math.abs(raster.data[pixel * 3 + 2]! - background[2]));
     return strength;
+}
+
+/**
+ * Whether a pixel that is ink in both images has another hue in each: its distance from the background,
+ * per channel, over the largest channel's. Anti-aliasing mixes ink with the background, which scales that
+ * distance but keeps its direction, so a half-covered edge pixel has the hue of its stroke.
+ */
+function inkHueDiffers(actual: Raster, actualInk: Uint8Array, expected: Raster, expectedInk: Uint8Array, pixel: number,
+    background: readonly [number, number, number]): boolean {
+    const [actualStrength, expectedStrength] = [actualInk[pixel]!, expectedInk[pixel]!];
+    if (actualStrength <= tolerance.ink || expectedStrength <= tolerance.ink)
+        return false;
+    for (let channel = 0; channel < 3; channel++) {
+        const actualHue = (actual.data[pixel * 3 + channel]! - background[channel]!) / actualStrength;
+        const expectedHue = (expected.data[pixel * 3 + channel]! - background[channel]!) / expectedStrength;
+        if (Math.abs(actualHue - expectedHue) > tolerance.hue)
+            return true;
+    }
+    return false;
 }
 
 /** Whether `own` has ink at (x, y) that `other` does not have, at a third of its strength, within `jitter` px. */

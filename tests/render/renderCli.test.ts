@@ -2,8 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import {beforeAll, describe, expect, it} from "vitest";
+import {themes} from "../../src/render/RenderTheme.js";
+import {decode} from "../support/imageComparison.js";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
+import {assertFreshBuild} from "./freshBuild.js";
+import {pixelsOfColour} from "./rasterChecks.js";
 
 type RenderJson = {
     files: {path: string, width: number, height: number, bytes: number}[],
@@ -13,7 +17,10 @@ type RenderJson = {
     durationMs: number
 };
 
-beforeAll(assertBuilt);
+beforeAll(() => {
+    assertBuilt();
+    assertFreshBuild("src/cli/main.ts");
+});
 
 function render(args: string[], input?: string) {
     const cwd = temporaryDirectory("kotae-render-");
@@ -30,8 +37,9 @@ describe("kotae render (the real renderer, compiled CLI)", () => {
     it("writes an answer card PNG of a plausible size, printing its path and size", async () => {
         const {cwd, status, stdout} = render(["--kind", "answer", "x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}", "-o", "card.png"]);
         expect(status).toBe(0);
-        expect(stdout).toMatch(/^card\.png {2}\d+×\d+ px, [\d.]+ KiB\n$/);
-        const metadata = await sharp(path.join(cwd, "card.png")).metadata();
+        const file = path.join(cwd, "card.png");
+        const metadata = await sharp(file).metadata();
+        expect(stdout).toBe(`card.png  ${metadata.width}×${metadata.height} px, ${(fs.statSync(file).size / 1024).toFixed(1)} KiB\n`);
         expect(metadata.format).toBe("png");
         expect(metadata.width).toBeGreaterThan(200);
         expect(metadata.width).toBeLessThan(900);
@@ -66,13 +74,14 @@ describe("kotae render (the real renderer, compiled CLI)", () => {
         }
     });
 
-    it("still makes an image from invalid TeX (exit 0), drawing its source and reporting the fallback", () => {
+    it("still makes an image from invalid TeX (exit 0), drawing its source and reporting the fallback", async () => {
         const {cwd, status, stdout, stderr} = render(["--kind", "answer", "\\frac{1}{2", "-o", "broken.png", "--json"]);
         expect(status).toBe(0);
         const result = JSON.parse(stdout) as RenderJson;
         expect(result.fallbacks).toMatchObject([{errorId: "MissingCloseBrace"}]);
         expect(result.files).toHaveLength(1);
-        expect(fs.existsSync(path.join(cwd, "broken.png"))).toBe(true);
+        const image = await decode(fs.readFileSync(path.join(cwd, "broken.png")));
+        expect(pixelsOfColour(image, themes.light.fallback), "the TeX source drawn in the fallback colour").toBeGreaterThan(20);
         expect(stderr).toContain("TeX shown as source (MissingCloseBrace");
     });
 
@@ -84,9 +93,12 @@ describe("kotae render (the real renderer, compiled CLI)", () => {
         expect(fs.readdirSync(cwd)).toEqual([]);
     });
 
-    it("exits 2 without an output file or with nothing to render", () => {
-        expect(render(["5050"]).status).toBe(2);
-        expect(render(["  ", "-o", "empty.png"]).status).toBe(2);
-        expect(render(["--theme", "blue", "5050", "-o", "x.png"]).status).toBe(2);
+    it("exits 2, writing nothing, without an output file, with nothing to render or with an unknown theme", () => {
+        for (const args of [["5050"], ["  ", "-o", "empty.png"], ["--theme", "blue", "5050", "-o", "x.png"]]) {
+            const {cwd, status, stderr} = render(args);
+            expect({args, status}).toEqual({args, status: 2});
+            expect(stderr).not.toBe("");
+            expect(fs.readdirSync(cwd)).toEqual([]);
+        }
     });
 });

@@ -1,7 +1,12 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {findFontFile, textFontFamily} from "../../src/render/FontMetrics.js";
 import {Renderer} from "../../src/render/Renderer.js";
+import {themes} from "../../src/render/RenderTheme.js";
 import {decode, inkBox} from "../support/imageComparison.js";
+import {assertFreshBuild} from "./freshBuild.js";
+import {hasDarkSquare, longestInkRuns, pixelsOfColour} from "./rasterChecks.js";
+
+beforeAll(() => assertFreshBuild("src/render/renderWorker.ts"));
 
 describe("Japanese glyphs are really drawn", () => {
     const renderer = new Renderer();
@@ -15,10 +20,10 @@ describe("Japanese glyphs are really drawn", () => {
     for (const [name, text] of [["body text", "一"], ["\\text{} in math", "$\\text{一}$"]] as const) {
         it(`draws 一 as a single flat stroke (${name})`, async () => {
             const raster = await decode((await renderer.render({kind: "solution", solution: {text}})).images[0]!.png);
-            const ink = inkBox(raster);
-            expect(ink).toBeDefined();
-            expect(ink!.height / ink!.width).toBeLessThan(0.2);
-            expect(ink!.width).toBeGreaterThan(12);
+            const ink = inkBox(raster) ?? {left: 0, top: 0, width: 0, height: 0, count: 0};
+            expect(ink.width, "a stroke at the font size, not a dot or nothing").toBeGreaterThan(12);
+            expect(ink.height / ink.width, "flat").toBeLessThan(0.2);
+            expect(ink.count / (ink.width * ink.height), "one solid stroke fills its box; a hex box's outline does not").toBeGreaterThan(0.6);
         });
     }
 
@@ -41,22 +46,23 @@ describe("hostile or broken TeX never breaks an image or hangs", () => {
     beforeAll(() => renderer.warmUp());
     afterAll(() => renderer.close());
 
-    const hostile: readonly [string, string][] = [
-        ["unbalanced braces", "\\frac{1}{2"],
-        ["an unknown macro", "\\foo{x} + \\bar"],
-        ["\\def recursion", "\\def\\a{\\a}\\a"],
-        ["exponential \\def", "\\def\\a{\\b\\b}\\def\\b{\\c\\c}\\def\\c{\\d\\d}\\def\\d{xx}\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a"],
-        ["\\newcommand recursion", "\\newcommand{\\x}{\\x}\\x"],
-        ["a huge \\rule", "\\rule{10000em}{10000em}"],
-        ["a huge \\hspace", "a\\hspace{50000em}b"],
-        ["deep nesting", `${"\\frac{1}{".repeat(300)}x${"}".repeat(300)}`],
-        ["deep braces", `${"{".repeat(3000)}x${"}".repeat(3000)}`],
-        ["thousands of characters", "x+".repeat(2500) + "1"],
-        ["\\color on the background", "\\color{white}{x}"],
-        ["an html injection", "\\text{</svg><image href=\"file:///etc/passwd\"/>}"]
+    // The MathJax error each formula is refused with (null: MathJax typesets it).
+    const hostile: readonly [string, string, string | null][] = [
+        ["unbalanced braces", "\\frac{1}{2", "MissingCloseBrace"],
+        ["an unknown macro", "\\foo{x} + \\bar", "UndefinedControlSequence"],
+        ["\\def recursion", "\\def\\a{\\a}\\a", "MaxMacroSub1"],
+        ["exponential \\def", "\\def\\a{\\b\\b}\\def\\b{\\c\\c}\\def\\c{\\d\\d}\\def\\d{xx}\\a\\a\\a\\a\\a\\a\\a\\a\\a\\a", null],
+        ["\\newcommand recursion", "\\newcommand{\\x}{\\x}\\x", "MaxMacroSub1"],
+        ["a huge \\rule", "\\rule{10000em}{10000em}", "TooLarge"],
+        ["a huge \\hspace", "a\\hspace{50000em}b", "TooLarge"],
+        ["deep nesting", `${"\\frac{1}{".repeat(300)}x${"}".repeat(300)}`, "TooLong"],
+        ["deep braces", `${"{".repeat(3000)}x${"}".repeat(3000)}`, "TooLong"],
+        ["thousands of characters", "x+".repeat(2500) + "1", "TooLong"],
+        ["\\color on the background", "\\color{white}{x}", "UndefinedControlSequence"],
+        ["an html injection", "\\text{</svg><image href=\"file:///etc/passwd\"/>}", null]
     ];
 
-    for (const [name, tex] of hostile) {
+    for (const [name, tex, refusal] of hostile) {
         it(`${name}: an image of the page size, the formula as source when MathJax refuses it`, async () => {
             const started = performance.now();
             const result = await renderer.render({kind: "solution", solution: {text: `式：$${tex}$ のあとに $x^2$。\n$$${tex}$$`}});
@@ -68,7 +74,16 @@ describe("hostile or broken TeX never breaks an image or hangs", () => {
             expect(image!.height).toBeLessThan(1600);
             expect(result.alt).toContain(tex.slice(0, 50));
             const raster = await decode(image!.png);
-            expect(darkShare(raster)).toBeLessThan(0.05); // never a black bar
+            const sourceShown = pixelsOfColour(raster, themes.light.fallback);
+            if (refusal == null) {
+                expect(result.fallbacks).toEqual([]);
+                expect(sourceShown, "no formula drawn as source").toBe(0);
+            } else {
+                expect(result.fallbacks.length).toBeGreaterThan(0);
+                expect(new Set(result.fallbacks.map((fallback) => fallback.errorId))).toEqual(new Set([refusal]));
+                expect(sourceShown, "the TeX source drawn in the fallback colour").toBeGreaterThan(20);
+            }
+            expect(hasDarkSquare(raster, 6), "never a black bar").toBe(false);
         });
     }
 
@@ -80,15 +95,19 @@ describe("hostile or broken TeX never breaks an image or hangs", () => {
 
     it("an answer card for a broken answer shows the answer as text in a box", async () => {
         const result = await renderer.render({kind: "answer", answer: "\\frac{1}{"});
-        expect(result.fallbacks).toHaveLength(1);
+        expect(result.fallbacks).toMatchObject([{errorId: "MissingCloseBrace", tex: "\\boxed{\\frac{1}{}"}]);
         expect(result.images[0]!.height).toBeLessThan(120);
+        const raster = await decode(result.images[0]!.png);
+        expect(pixelsOfColour(raster, themes.light.fallback), "the answer as text in the fallback colour").toBeGreaterThan(20);
+        // The frame: its top and bottom edges run the text's width, its sides the line's height; no glyph is that long.
+        expect(longestInkRuns(raster)).toMatchObject({horizontal: expect.toSatisfy((run: number) => run > 100), vertical: expect.toSatisfy((run: number) => run > 34)});
     });
 
     it("caps a very long solution: at most 8 pages, marked truncated, the text alternative complete", async () => {
         const text = Array.from({length: 600}, (_unused, index) => `行 ${index}：$x_{${index}} = ${index}$`).join("\n");
         const result = await renderer.render({kind: "solution", solution: {text}});
         expect(result.truncated).toBe(true);
-        expect(result.images.length).toBeLessThanOrEqual(8);
+        expect(result.images).toHaveLength(8);
         expect(result.alt).toContain("行 599");
     });
 });
@@ -113,11 +132,3 @@ describe("a render that runs past its time limit", () => {
         }
     });
 });
-
-/** Share of pixels darker than 20% grey on a light page. */
-function darkShare(raster: {data: Buffer, width: number, height: number}): number {
-    let dark = 0;
-    for (let index = 0; index < raster.data.length; index += 3)
-        if (raster.data[index]! < 50 && raster.data[index + 1]! < 50 && raster.data[index + 2]! < 50) dark++;
-    return dark / (raster.width * raster.height);
-}

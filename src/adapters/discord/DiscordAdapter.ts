@@ -82,6 +82,9 @@ function clientOptions(config: KotaeConfig): ClientOptions {
     return {
         intents,
         partials: [Partials.Channel],
+        // Model text is untrusted: an "@everyone" or "<@&role>" in an answer must be shown, never ping.
+        // A message that should ping someone names them in its own allowedMentions.
+        allowedMentions: {parse: [], repliedUser: false},
         rest: {
             ...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {}),
             // A gateway proxy: discord.js connects wherever GET /gateway/bot points, so that answer is rewritten.

@@ -1,5 +1,4 @@
 import {
-    AllowedMentionsTypes,
     ChannelType,
     GatewayIntentBits,
     Locale,
@@ -32,6 +31,7 @@ import {
 } from "discord.js";
 import {discordErrors} from "./DiscordHttpError.js";
 import type {RecordedFile} from "./RecordedRequest.js";
+import {resolveMentions} from "./mentions.js";
 import {nextSnowflake} from "./snowflake.js";
 import {checkMessageBody, checkThread, maxAttachmentBytes, type MessageBody, type Path} from "./validation.js";
 
@@ -189,6 +189,11 @@ export class GuildState {
     /** The channel's messages, oldest first. */
     messagesIn(channelId: string): APIMessage[] {
         return [...this.#messages.values()].filter((message) => message.channel_id === channelId);
+    }
+
+    /** Whether a member sees a message: an ephemeral one only the member whose interaction it answers. */
+    canSee(userId: string, message: APIMessage): boolean {
+        return !isEphemeral(message) || message.interaction_metadata?.user.id === userId;
     }
 
     file(attachmentId: string): StoredFile | undefined {
@@ -438,17 +443,12 @@ export class GuildState {
         return [...kept, ...added];
     }
 
-    /**
-     * Mentions as Discord derives them: members written as `<@id>` and the author replied to, each unless
-     * `allowed_mentions` leaves them out (without it, everything mentioned counts, as for users' messages).
-     */
+    /** Records on the message whom it pings (see `resolveMentions`); only members can be pinged. */
     #setMentions(message: APIMessage, allowed: APIAllowedMentions | undefined): void {
-        const written = [...message.content.matchAll(/<@!?(\d+)>/g)].map((match) => match[1]!);
-        const users = written.filter((id) => allowed === undefined || allowed.parse?.includes(AllowedMentionsTypes.User) === true || allowed.users?.includes(id) === true);
-        if (message.referenced_message != null && (allowed === undefined || allowed.replied_user === true))
-            users.push(message.referenced_message.author.id);
-        message.mentions = [...new Set(users)].flatMap((id) => this.#users.get(id)?.user ?? []);
-        message.mention_roles = [...message.content.matchAll(/<@&(\d+)>/g)].map((match) => match[1]!);
+        const mentions = resolveMentions(message.content, allowed, message.referenced_message?.author.id);
+        message.mention_everyone = mentions.everyone;
+        message.mentions = mentions.users.flatMap((id) => this.#users.get(id)?.user ?? []);
+        message.mention_roles = [...mentions.roles];
     }
 
     /**

@@ -102,7 +102,7 @@ describe("Discord adapter against the fake Discord", () => {
         expect(row.userPseudonym).not.toContain(fake.student.id);
     });
 
-    it("answers a follow-up @mention in the thread with the problem and solution as context", async () => {
+    it("answers a follow-up @mention in the thread with the problem and solution as context, and skips one without a mention", async () => {
         const {fake, backend, runtime} = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。$100 \\div 2 = 50$", "二つ目の答えです。"]);
         await finalEdit(solve(fake, problem));
         const thread = await openedThread(fake);
@@ -136,11 +136,18 @@ describe("Discord adapter against the fake Discord", () => {
 
     it("answers only in the channels the moderators allowed", async () => {
         const {fake, runtime} = await world([solution]);
-        runtime.store.saveCommunitySettings("discord", fake.guild.id, {
-            allowedChannels: ["999999999999999999"], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
+        const allow = (channelId: string) => runtime.store.saveCommunitySettings("discord", fake.guild.id, {
+            allowedChannels: [channelId], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
         }, {platform: "discord", userId: fake.admin.id});
-        expect(await solve(fake, problem).callback()).toMatchObject({data: {content: expect.stringContaining("このチャンネルでは使えません") as string}});
+        allow("999999999999999999");
+        expect(await solve(fake, problem).callback()).toMatchObject({
+            type: InteractionResponseType.ChannelMessageWithSource,
+            data: {content: expect.stringContaining("このチャンネルでは使えません") as string, flags: MessageFlags.Ephemeral}
+        });
         expect(runtime.store.getInteraction(1)).toMatchObject({status: "rejected", errorCode: "channel_not_allowed"});
+        allow(fake.textChannel.id);
+        await finalEdit(solve(fake, problem));
+        expect(runtime.store.getInteraction(2)).toMatchObject({status: "answered", channelId: fake.textChannel.id});
     });
 
     it("buttons: the solution pages for the presser, the report form into SQLite, and a fresh retry", async () => {
@@ -176,7 +183,7 @@ describe("Discord adapter against the fake Discord", () => {
         const asked = solve(fake, problem);
         await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:1"), 10_000);
         const stranger = fake.button({customId: "kotae:cancel:1", message: asked.original()!, user: fake.otherStudent});
-        expect(await stranger.callback()).toMatchObject({data: {content: "このボタンは質問した人だけが使えます。"}});
+        expect(await stranger.callback()).toMatchObject({data: {content: "このボタンは質問した人だけが使えます。", flags: MessageFlags.Ephemeral}});
         const owner = fake.button({customId: "kotae:cancel:1", message: asked.original()!});
         expect((await owner.callback()).type).toBe(InteractionResponseType.DeferredMessageUpdate);
         await asked.waitForEdit((edit) => (edit.body as {content?: string}).content === "キャンセルしました。", 10_000);

@@ -275,9 +275,7 @@ export class GuildState {
             timestamp: new Date().toISOString(),
             edited_timestamp: null,
             tts: draft.body.tts ?? false,
-            mention_everyone: false,
-            mentions: [],
-            mention_roles: [],
+            ...this.#mentionFields(draft.body.content ?? "", draft.body.allowed_mentions, reference),
             attachments: this.#attachments(channelId, draft.body, draft.files, []),
             embeds: draft.body.embeds ?? [],
             components: draft.body.components ?? [],
@@ -288,7 +286,6 @@ export class GuildState {
             ...(draft.webhookId === undefined ? {} : {webhook_id: draft.webhookId, application_id: this.applicationId}),
             ...(draft.interactionMetadata === undefined ? {} : {interaction_metadata: draft.interactionMetadata})
         };
-        this.#setMentions(message, draft.body.allowed_mentions);
         if (draft.loading !== true)
             assertNotEmpty(message);
         this.#messages.set(message.id, message);
@@ -307,16 +304,17 @@ export class GuildState {
             throw discordErrors.unknownMessage();
         const flags = ((message.flags ?? 0) & ~MessageFlags.Loading & ~editableFlags) | ((body.flags ?? message.flags ?? 0) & editableFlags);
         checkMessageBody({...body, flags}, files.length, at);
+        const content = body.content ?? message.content;
         const edited: APIMessage = {
             ...message,
-            content: body.content ?? message.content,
+            content,
+            ...this.#mentionFields(content, body.allowed_mentions, message.referenced_message ?? undefined),
             embeds: body.embeds ?? message.embeds,
             components: body.components ?? message.components ?? [],
             attachments: this.#attachments(message.channel_id, body, files, message.attachments),
             flags,
             edited_timestamp: new Date().toISOString()
         };
-        this.#setMentions(edited, body.allowed_mentions);
         assertNotEmpty(edited);
         this.#messages.set(id, edited);
         this.#dispatchMessage("MESSAGE_UPDATE", edited);
@@ -443,12 +441,14 @@ export class GuildState {
         return [...kept, ...added];
     }
 
-    /** Records on the message whom it pings (see `resolveMentions`); only members can be pinged. */
-    #setMentions(message: APIMessage, allowed: APIAllowedMentions | undefined): void {
-        const mentions = resolveMentions(message.content, allowed, message.referenced_message?.author.id);
-        message.mention_everyone = mentions.everyone;
-        message.mentions = mentions.users.flatMap((id) => this.#users.get(id)?.user ?? []);
-        message.mention_roles = [...mentions.roles];
+    /** Whom a message pings, in the message's fields (see `resolveMentions`); only members can be pinged. */
+    #mentionFields(content: string, allowed: APIAllowedMentions | undefined, repliedTo: APIMessage | undefined): Pick<APIMessage, "mention_everyone" | "mentions" | "mention_roles"> {
+        const mentions = resolveMentions(content, allowed, repliedTo?.author.id);
+        return {
+            mention_everyone: mentions.everyone,
+            mentions: mentions.users.flatMap((id) => this.#users.get(id)?.user ?? []),
+            mention_roles: [...mentions.roles]
+        };
     }
 
     /**

@@ -12,6 +12,12 @@ beforeAll(assertBuilt);
 
 const pseudonymKey = "serve-discord-test-key-0123456789";
 
+/** The real tiny model (it never reaches an answer, so its solves end as no_answer). */
+const tinyModel = {
+    KOTAE_MODEL: path.join(sharedModels, "stories260K.gguf"), KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_SEQUENCES: "1",
+    KOTAE_CONTEXT_SIZE: "512", KOTAE_MODE: "cot"
+};
+
 /** `kotae serve` connected to the fake Discord, once its adapter says so; `db` is its SQLite file. */
 async function serveWithDiscord(fake: FakeDiscord, env: Record<string, string> = {}): Promise<{kotae: RunningKotae, db: string}> {
     const db = path.join(temporaryDirectory(), "kotae.sqlite");
@@ -45,10 +51,7 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
     it("on SIGTERM during a solve, tells the asker it was cancelled (even when Discord rate-limits that reply), logs it, and exits 0", async () => {
         const fake = await FakeDiscord.start();
         // The real tiny model, asked for many long samples: a solve that is still running when SIGTERM comes.
-        const {kotae, db} = await serveWithDiscord(fake, {
-            KOTAE_MODEL: path.join(sharedModels, "stories260K.gguf"), KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_SEQUENCES: "1",
-            KOTAE_CONTEXT_SIZE: "512", KOTAE_MAX_TOKENS: "400", KOTAE_MODE: "cot", KOTAE_SAMPLES: "64"
-        });
+        const {kotae, db} = await serveWithDiscord(fake, {...tinyModel, KOTAE_MAX_TOKENS: "400", KOTAE_SAMPLES: "64"});
         try {
             const asked = fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: "Once upon a time"}]});
             expect((await asked.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
@@ -62,6 +65,28 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
             expect(asked.original()?.content).toBe("キャンセルしました。");
             using store = new KotaeStore(db, Pseudonymizer.fromSecret(pseudonymKey));
             expect(store.getInteraction(1)).toMatchObject({platform: "discord", status: "cancelled", question: "Once upon a time"});
+        } finally {
+            kotae.stop("SIGKILL");
+            await fake.close();
+        }
+    });
+
+    it("on SIGTERM with an answer on its way (held up by a 429), delivers it and links its thread before the database closes", async () => {
+        const fake = await FakeDiscord.start();
+        const {kotae, db} = await serveWithDiscord(fake, {...tinyModel, KOTAE_MAX_TOKENS: "24"});
+        try {
+            const isFinalEdit = (body: unknown): boolean => JSON.stringify(body ?? {}).includes("kotae:show:");
+            fake.failNext({method: "PATCH", path: /\/messages\/@original$/, body: isFinalEdit, status: 429, retryAfterSeconds: 2});
+            const asked = fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: "Once upon a time"}]});
+            await fake.waitForRequest((request) => request.status === 429 && isFinalEdit(request.body), 20_000);
+            kotae.stop();
+            expect(await kotae.exited).toBe(0);
+            expect(fake.requests.filter((request) => isFinalEdit(request.body)).map((request) => request.status)).toEqual([429, 200]);
+            expect(asked.original()?.content).toContain("最後の答えまでたどり着けませんでした");
+            const [thread] = fake.threads;
+            expect(thread?.startedFromMessageId).toBe(asked.original()?.id);
+            using store = new KotaeStore(db, Pseudonymizer.fromSecret(pseudonymKey));
+            expect(store.getInteraction(1)).toMatchObject({status: "no_answer", threadId: thread!.id});
         } finally {
             kotae.stop("SIGKILL");
             await fake.close();

@@ -259,7 +259,7 @@ describe("Discord adapter against the fake Discord", () => {
         const progress = asked.edits.slice(0, -1);
         expect(progress.length).toBeGreaterThanOrEqual(2);
         const gaps = progress.slice(1).map((edit, index) => edit.receivedAt - progress[index]!.receivedAt);
-        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900);
+        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(700); // 1 s apart, less network jitter; unthrottled edits come milliseconds apart
         expect(fake.requests.filter((request) => request.status === 429)).toEqual([]);
     });
 

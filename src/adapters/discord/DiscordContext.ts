@@ -19,7 +19,7 @@ export type DiscordContext = {
 export const platform = "discord";
 
 /** Runs an event's handler so that a shutdown waits for its reply; a failure is logged, as `logFailure` does. */
-export function answer(context: DiscordContext, discordId: string, handler: Promise<void>): void {
+export function trackReply(context: DiscordContext, discordId: string, handler: Promise<void>): void {
     const work = handler.catch((error: unknown) => logFailure(discordId, error));
     context.answering.add(work);
     void work.finally(() => context.answering.delete(work));

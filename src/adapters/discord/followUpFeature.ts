@@ -5,7 +5,7 @@ import {localize} from "../../i18n/messages.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {answer, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 const messageLimit = 2000;
 
@@ -15,11 +15,11 @@ const messageLimit = 2000;
  */
 export function registerFollowUps(context: DiscordContext): void {
     context.client.on("messageCreate", (message) => {
-        answer(context, message.id, onMessage(context, message));
+        trackReply(context, message.id, onMessage(context, message));
     });
     context.client.on("interactionCreate", (interaction) => {
         if (interaction.isChatInputCommand() && interaction.commandName === askCommand.name)
-            answer(context, interaction.id, onAsk(context, interaction));
+            trackReply(context, interaction.id, onAsk(context, interaction));
     });
 }
 

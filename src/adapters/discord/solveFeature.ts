@@ -11,7 +11,7 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {answer, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 import {customIds, solveFlow} from "./solveFlow.js";
 
@@ -23,7 +23,7 @@ export function registerSolve(context: DiscordContext): void {
             : interaction.isModalSubmit() && interaction.customId.startsWith("kotae:report-form:") ? onReport(context, interaction)
             : undefined;
         if (handled != null)
-            answer(context, interaction.id, handled);
+            trackReply(context, interaction.id, handled);
     });
 }
 

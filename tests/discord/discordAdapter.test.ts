@@ -68,9 +68,14 @@ function openedThread(fake: FakeDiscord) {
     });
 }
 
+/** Whether a request body is the final edit's: the one that carries the answer buttons. */
+function isFinalEdit(body: unknown): boolean {
+    return JSON.stringify(body ?? {}).includes("kotae:show:");
+}
+
 /** The final edit: the one that carries the answer buttons. */
 function finalEdit(interaction: Pick<FakeInteraction<APIGuildInteraction>, "waitForEdit">) {
-    return interaction.waitForEdit((edit) => JSON.stringify(edit.body ?? {}).includes("kotae:show:"), 20_000);
+    return interaction.waitForEdit((edit) => isFinalEdit(edit.body), 20_000);
 }
 
 describe("Discord adapter against the fake Discord", () => {
@@ -97,8 +102,8 @@ describe("Discord adapter against the fake Discord", () => {
         expect(row.userPseudonym).not.toContain(fake.student.id);
     });
 
-    it("answers a follow-up @mention in the thread with the problem and solution as context", async () => {
-        const {fake, backend, runtime} = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。$100 \\div 2 = 50$"]);
+    it("answers a follow-up @mention in the thread with the problem and solution as context, and skips one without a mention", async () => {
+        const {fake, backend, runtime} = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。$100 \\div 2 = 50$", "二つ目の答えです。"]);
         await finalEdit(solve(fake, problem));
         const thread = await openedThread(fake);
         fake.message({channelId: thread.id, content: "なぜ50組？", mentionsBot: true});
@@ -107,9 +112,13 @@ describe("Discord adapter against the fake Discord", () => {
         expect(backend.requests[1]!.prompt.toText()).toContain(`### 指示:\n${problem}\n### 応答:\n両端を組にすると`);
         expect(runtime.store.listTurns(1).map((turn) => turn.role)).toEqual(["user", "assistant"]);
 
-        fake.message({channelId: thread.id, content: "メンションなしの質問"}); // mentions are needed without the MessageContent intent
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(runtime.store.listTurns(1)).toHaveLength(2);
+        // Without the MessageContent intent a follow-up needs a mention: the unmentioned question is skipped,
+        // which the answer to a later, mentioned one proves (messages are handled in order).
+        fake.message({channelId: thread.id, content: "メンションなしの質問"});
+        fake.message({channelId: thread.id, content: "もう一つ", mentionsBot: true});
+        await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content === "二つ目の答えです。"));
+        expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", expect.stringContaining("100個を2個ずつ"), "もう一つ", "二つ目の答えです。"]);
+        expect(backend.requests).toHaveLength(3);
     });
 
     it("/ask in the thread answers a follow-up; elsewhere it says there is no problem to follow", async () => {
@@ -117,8 +126,9 @@ describe("Discord adapter against the fake Discord", () => {
         await finalEdit(solve(fake, problem));
         const thread = await openedThread(fake);
         const ask = fake.slashCommand({name: "ask", channelId: thread.id, options: [{type: 3, name: "question", value: "公式は？"}]});
-        const answer = await ask.waitForEdit((edit) => String((edit.body as {content?: string}).content).includes("公式 n(n+1)/2"), 10_000);
-        expect(answer).toBeDefined();
+        expect((await ask.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+        await ask.waitForEdit(() => true, 10_000);
+        expect(ask.original()).toMatchObject({channel_id: thread.id, content: "公式 n(n+1)/2 を使います。"});
         expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["公式は？", "公式 n(n+1)/2 を使います。"]);
         const outside = fake.slashCommand({name: "ask", options: [{type: 3, name: "question", value: "公式は？"}]});
         expect(await outside.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string, flags: MessageFlags.Ephemeral}});
@@ -126,11 +136,18 @@ describe("Discord adapter against the fake Discord", () => {
 
     it("answers only in the channels the moderators allowed", async () => {
         const {fake, runtime} = await world([solution]);
-        runtime.store.saveCommunitySettings("discord", fake.guild.id, {
-            allowedChannels: ["999999999999999999"], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
+        const allow = (channelId: string) => runtime.store.saveCommunitySettings("discord", fake.guild.id, {
+            allowedChannels: [channelId], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
         }, {platform: "discord", userId: fake.admin.id});
-        expect(await solve(fake, problem).callback()).toMatchObject({data: {content: expect.stringContaining("このチャンネルでは使えません") as string}});
+        allow("999999999999999999");
+        expect(await solve(fake, problem).callback()).toMatchObject({
+            type: InteractionResponseType.ChannelMessageWithSource,
+            data: {content: expect.stringContaining("このチャンネルでは使えません") as string, flags: MessageFlags.Ephemeral}
+        });
         expect(runtime.store.getInteraction(1)).toMatchObject({status: "rejected", errorCode: "channel_not_allowed"});
+        allow(fake.textChannel.id);
+        await finalEdit(solve(fake, problem));
+        expect(runtime.store.getInteraction(2)).toMatchObject({status: "answered", channelId: fake.textChannel.id});
     });
 
     it("buttons: the solution pages for the presser, the report form into SQLite, and a fresh retry", async () => {
@@ -139,9 +156,14 @@ describe("Discord adapter against the fake Discord", () => {
         await finalEdit(asked);
 
         const show = fake.button({customId: "kotae:show:1", message: asked.original()!, user: fake.otherStudent});
-        expect((await show.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+        expect(await show.callback()).toEqual({type: InteractionResponseType.DeferredChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
         const pages = await show.waitForEdit((edit) => edit.files.length > 0, 20_000);
         expect(pages.files[0]!.data.subarray(0, 8).equals(pngSignature)).toBe(true);
+        // For the presser only: the rest of the channel does not see the pages.
+        const shown = show.original()!;
+        expect(shown.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+        expect(fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id).map((message) => message.id)).toContain(shown.id);
+        expect(fake.messagesSeenBy(fake.student, fake.textChannel.id).map((message) => message.id)).not.toContain(shown.id);
 
         const report = fake.button({customId: "kotae:report:1", message: asked.original()!, user: fake.otherStudent});
         expect((await report.callback()).type).toBe(InteractionResponseType.Modal);
@@ -161,7 +183,7 @@ describe("Discord adapter against the fake Discord", () => {
         const asked = solve(fake, problem);
         await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:1"), 10_000);
         const stranger = fake.button({customId: "kotae:cancel:1", message: asked.original()!, user: fake.otherStudent});
-        expect(await stranger.callback()).toMatchObject({data: {content: "このボタンは質問した人だけが使えます。"}});
+        expect(await stranger.callback()).toMatchObject({data: {content: "このボタンは質問した人だけが使えます。", flags: MessageFlags.Ephemeral}});
         const owner = fake.button({customId: "kotae:cancel:1", message: asked.original()!});
         expect((await owner.callback()).type).toBe(InteractionResponseType.DeferredMessageUpdate);
         await asked.waitForEdit((edit) => (edit.body as {content?: string}).content === "キャンセルしました。", 10_000);
@@ -188,10 +210,22 @@ describe("Discord adapter against the fake Discord", () => {
         expect(runtime.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
     });
 
-    it("retries a 429 on the final edit, and after a lasting 500 still delivers the answer as a channel message", async () => {
-        const first = await world([solution]);
-        first.fake.failNext({method: "PATCH", path: /\/webhooks\/.*\/messages\/@original/, status: 429, retryAfterSeconds: 0.2, times: 1});
-        await finalEdit(solve(first.fake, problem));
+    it("has discord.js retry a 429 on the final edit after retry_after, so the answer arrives as the edit", async () => {
+        const {fake, runtime} = await world([solution]);
+        fake.failNext({method: "PATCH", path: /\/webhooks\/.*\/messages\/@original/, body: isFinalEdit, status: 429, retryAfterSeconds: 0.3});
+        const asked = solve(fake, problem);
+        const edit = await finalEdit(asked);
+        const attempts = fake.requests.filter((request) => request.params["token"] === asked.token && request.method === "PATCH" && isFinalEdit(request.body));
+        expect(attempts.map((request) => [request.status, request.injected])).toEqual([[429, true], [200, false]]);
+        // Kotae edits once: the retry is discord.js' REST queue waiting out retry_after, not Kotae sending again.
+        expect(attempts[1]!.receivedAt - attempts[0]!.receivedAt).toBeGreaterThanOrEqual(300);
+        expect(edit).toBe(attempts[1]);
+        expect(asked.original()?.content).toContain("**答え**：5050");
+        expect(runtime.store.listEvents(1).map((event) => event.kind)).not.toContain("delivery_failed");
+        expect(fake.messagesIn(fake.textChannel.id).map((message) => message.id)).toEqual([asked.original()!.id]);
+    });
+
+    it("after a lasting 500 on the reply still delivers the answer as a channel message that pings only the asker", async () => {
 
         const {fake, runtime} = await world([solution]);
         const asked = solve(fake, problem);
@@ -199,6 +233,7 @@ describe("Discord adapter against the fake Discord", () => {
         fake.failNext({method: "PATCH", path: /\/webhooks\/.*\/messages\/@original/, status: 500, times: 100});
         const delivered = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("5050") && message.content.includes(`<@${fake.student.id}>`)), 20_000);
         expect(delivered.attachments).toHaveLength(1);
+        expect(delivered.mentions.map((user) => user.id)).toEqual([fake.student.id]);
         expect(runtime.store.listEvents(1).map((event) => event.kind)).toContain("delivery_failed");
     });
 
@@ -212,6 +247,56 @@ describe("Discord adapter against the fake Discord", () => {
         expect(delivered.attachments).toHaveLength(1);
         await waitFor(() => fake.threads.find((thread) => thread.startedFromMessageId === delivered.id));
         expect(runtime.store.listEvents(1)).toMatchObject([{kind: "delivery_failed", detail: {via: "edit"}}]);
+    });
+
+    it("/solve: acknowledges within Discord's 3 seconds, then edits its progress at most once a second, never rate limited", async () => {
+        const slowThought = `<think>\n${"両端を組にします。".repeat(30)}\n</think>\n$101 \\times 50 = 5050$\n\n\\boxed{5050}`;
+        const {fake} = await world([slowThought], {chunkDelayMs: 40});
+        const asked = solve(fake, problem);
+        // The fake refuses a callback after 3 s (10062), so an accepted one came in time.
+        expect((await asked.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+        await finalEdit(asked);
+        const progress = asked.edits.slice(0, -1);
+        expect(progress.length).toBeGreaterThanOrEqual(2);
+        const gaps = progress.slice(1).map((edit, index) => edit.receivedAt - progress[index]!.receivedAt);
+        expect(Math.min(...gaps)).toBeGreaterThanOrEqual(700); // 1 s apart, less network jitter; unthrottled edits come milliseconds apart
+        expect(fake.requests.filter((request) => request.status === 429)).toEqual([]);
+    });
+
+    it("shows hostile model text as written and pings nobody: @everyone, @here, role and member mentions", async () => {
+        let hostile = "";
+        const {fake} = await world([solution, () => hostile, () => hostile]);
+        hostile = `@everyone @here <@&${fake.guild.adminRoleId}> <@&1> <@${fake.otherStudent.id}> <@!${fake.otherStudent.id}> <@222> **太字** a < b & c`;
+        await finalEdit(solve(fake, problem));
+        const thread = await openedThread(fake);
+        fake.message({channelId: thread.id, content: "なぜ？", mentionsBot: true});
+        const reply = await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("**太字**")));
+        const ask = fake.slashCommand({name: "ask", channelId: thread.id, options: [{type: 3, name: "question", value: "もう一度"}]});
+        await ask.waitForEdit(() => true, 10_000);
+        expect(reply.content).toBe(hostile);
+        expect(ask.original()?.content).toBe(hostile);
+        const botMessages = [...fake.messagesIn(fake.textChannel.id), ...fake.messagesIn(thread.id)];
+        expect(botMessages.length).toBeGreaterThanOrEqual(4);
+        for (const message of botMessages)
+            expect({id: message.id, everyone: message.mention_everyone, users: message.mentions, roles: message.mention_roles}).toEqual({id: message.id, everyone: false, users: [], roles: []});
+    });
+
+    it("splits an answer over 2000 characters into messages of at most 2000, in order, losing nothing", async () => {
+        const paragraph = (n: number) => `第${n}段落：${"両端の数を足すと毎回同じ和になります。".repeat(12)}`;
+        const ending = "以上で全部です。";
+        const long = [...Array.from({length: 20}, (_, index) => paragraph(index + 1)), ending].join("\n\n");
+        expect(long.length).toBeGreaterThan(4000);
+        const {fake} = await world([solution, long]);
+        await finalEdit(solve(fake, problem));
+        const thread = await openedThread(fake);
+        const ask = fake.slashCommand({name: "ask", channelId: thread.id, options: [{type: 3, name: "question", value: "詳しく"}]});
+        // The parts go out in order, so the one that ends the text is the last.
+        await ask.waitForFollowUp((followUp) => String(followUp.body.content).endsWith(ending), 10_000);
+        const parts = [ask.original()!.content, ...ask.followUps.map((followUp) => String(followUp.body.content))];
+        expect(parts.length).toBeGreaterThanOrEqual(3);
+        expect(parts.every((part) => [...part].length <= 2000)).toBe(true);
+        expect(parts.join("").replace(/\s/g, "")).toBe(long.replace(/\s/g, ""));
+        expect(parts[0]!.startsWith("第1段落")).toBe(true);
     });
 
     it("/kotae settings: a moderator changes them, a student is refused, and both are recorded", async () => {

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import {
     ActionRowBuilder,
+    AllowedMentionsTypes,
     AttachmentBuilder,
     ButtonBuilder,
     ButtonStyle,
@@ -14,6 +15,7 @@ import {
     MessageFlags,
     ModalBuilder,
     PermissionFlagsBits,
+    Routes,
     TextInputBuilder,
     TextInputStyle,
     type ButtonInteraction,
@@ -21,7 +23,9 @@ import {
     type ClientEvents,
     type Interaction,
     type Message,
-    type ModalSubmitInteraction
+    type APIMessage,
+    type ModalSubmitInteraction,
+    type RESTPostAPIChannelMessageJSONBody
 } from "discord.js";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDiscord.js";
@@ -32,6 +36,15 @@ const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, Gate
 /** The TCP handles (sockets, servers) open in this worker, to compare before and after a shutdown. */
 function tcpHandles(): number {
     return process.getActiveResourcesInfo().filter((resource) => resource.startsWith("TCP")).length;
+}
+
+/** A client logged in to the fake (and the fake's READY received), to act as the bot. */
+async function connectedClient(fake: FakeDiscord, clientIntents = intents): Promise<Client> {
+    const client = new Client({intents: clientIntents, rest: {api: fake.apiUrl}});
+    const ready = nextEvent(client, Events.ClientReady);
+    await client.login("fake-bot-token");
+    await ready;
+    return client;
 }
 
 /** The next time the client emits `event` with arguments that match. */
@@ -46,6 +59,8 @@ function nextEvent<K extends keyof ClientEvents>(client: Client, event: K, match
         client.on(event, listener);
     });
 }
+
+const rateLimitWindowMs = 600;
 
 describe("the fake Discord, driven by the real discord.js client", () => {
     const handlesBefore = tcpHandles();
@@ -69,12 +84,10 @@ describe("the fake Discord, driven by the real discord.js client", () => {
     }
 
     beforeAll(async () => {
-        // A short heartbeat interval so that the client heartbeats (and gets ACKs) within the tests.
-        fake = await FakeDiscord.start({heartbeatIntervalMs: 200});
-        client = new Client({intents, rest: {api: fake.apiUrl}});
-        const ready = nextEvent(client, Events.ClientReady);
-        await client.login("fake-bot-token");
-        await ready;
+        // A short heartbeat interval so that the client heartbeats (and gets ACKs) within the tests, and
+        // Discord's message rate limit over a short window so that a client waiting it out stays quick.
+        fake = await FakeDiscord.start({heartbeatIntervalMs: 200, rateLimit: {limit: 5, windowMs: rateLimitWindowMs}});
+        client = await connectedClient(fake);
     });
 
     afterAll(async () => {
@@ -299,11 +312,8 @@ describe("the fake Discord, driven by the real discord.js client", () => {
     });
 
     it("hides message content from a client without the MessageContent intent, unless the bot is mentioned", async () => {
-        const other = new Client({intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: {api: fake.apiUrl}});
+        const other = await connectedClient(fake, [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]);
         try {
-            const ready = nextEvent(other, Events.ClientReady);
-            await other.login("fake-bot-token");
-            await ready;
             const plain = nextEvent(other, Events.MessageCreate, (message) => message.author.id === fake.student.id);
             fake.message({content: "こんにちは"});
             expect((await plain)[0].content).toBe("");
@@ -314,6 +324,128 @@ describe("the fake Discord, driven by the real discord.js client", () => {
             expect(message.mentions.users.has(fake.botUser.id)).toBe(true);
         } finally {
             await other.destroy();
+        }
+    });
+
+    describe("mentions: who a message pings, from its content and allowed_mentions", () => {
+        /** Posts a raw body (discord.js would add nothing) and returns the message as the fake stored it. */
+        async function post(body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
+            const sent = await client.rest.post(Routes.channelMessages(fake.textChannel.id), {body}) as APIMessage;
+            return fake.findMessage(sent.id)!;
+        }
+        const pings = (message: APIMessage) => ({everyone: message.mention_everyone, users: message.mentions.map((user) => user.id), roles: message.mention_roles});
+        const everything = () => `@everyone @here <@${fake.student.id}> <@!${fake.otherStudent.id}> <@&${fake.guild.adminRoleId}>`;
+
+        it("pings everything the content names when allowed_mentions is absent: @everyone, @here, <@id>, <@!id>, <@&id>", async () => {
+            expect(pings(await post({content: everything()}))).toEqual({everyone: true, users: [fake.student.id, fake.otherStudent.id], roles: [fake.guild.adminRoleId]});
+            expect(pings(await post({content: "@here だけ"}))).toMatchObject({everyone: true});
+        });
+
+        it("pings nothing with allowed_mentions {parse: []}, yet shows the text as written", async () => {
+            const message = await post({content: everything(), allowed_mentions: {parse: []}});
+            expect(pings(message)).toEqual({everyone: false, users: [], roles: []});
+            expect(message.content).toBe(everything());
+        });
+
+        it("pings only the parsed types, or only the listed users and roles", async () => {
+            expect(pings(await post({content: everything(), allowed_mentions: {parse: [AllowedMentionsTypes.Everyone]}}))).toEqual({everyone: true, users: [], roles: []});
+            expect(pings(await post({content: everything(), allowed_mentions: {parse: [AllowedMentionsTypes.User, AllowedMentionsTypes.Role]}})))
+                .toEqual({everyone: false, users: [fake.student.id, fake.otherStudent.id], roles: [fake.guild.adminRoleId]});
+            expect(pings(await post({content: everything(), allowed_mentions: {users: [fake.otherStudent.id], roles: []}})))
+                .toEqual({everyone: false, users: [fake.otherStudent.id], roles: []});
+        });
+
+        it("pings a replied-to author by default, and with allowed_mentions only if replied_user is true", async () => {
+            const question = fake.message({content: "質問です"});
+            const reply = (allowed?: RESTPostAPIChannelMessageJSONBody["allowed_mentions"]) => post({content: "返事", message_reference: {message_id: question.id}, ...(allowed === undefined ? {} : {allowed_mentions: allowed})});
+            expect(pings(await reply()).users).toEqual([fake.student.id]);
+            expect(pings(await reply({parse: []})).users).toEqual([]);
+            expect(pings(await reply({parse: [], replied_user: true})).users).toEqual([fake.student.id]);
+        });
+
+        it("refuses a type both parsed and listed with Discord's form error", async () => {
+            await expect(post({content: everything(), allowed_mentions: {parse: [AllowedMentionsTypes.User], users: [fake.student.id]}}))
+                .rejects.toMatchObject({code: 50035, message: expect.stringContaining("allowed_mentions.parse[MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE]")});
+        });
+
+        it("recomputes the pings when an edit changes the content", async () => {
+            const message = await post({content: "まだ誰も", allowed_mentions: {parse: []}});
+            await client.rest.patch(Routes.channelMessage(fake.textChannel.id, message.id), {body: {content: "@everyone"}});
+            expect(fake.findMessage(message.id)?.mention_everyone).toBe(true);
+        });
+    });
+
+    it("shows an ephemeral reply only to the member who interacted, and keeps it out of the gateway and the history", async () => {
+        const {sent, received} = await interact<ChatInputCommandInteraction>(() => fake.slashCommand({name: "kotae", user: fake.otherStudent}));
+        const created: Message[] = [];
+        const record = (message: Message): void => { created.push(message); };
+        client.on(Events.MessageCreate, record);
+        try {
+            await received.reply({content: "あなただけに", flags: MessageFlags.Ephemeral});
+            const marker = await (client.channels.cache.get(fake.textChannel.id) as {send: (content: string) => Promise<Message>}).send("公開");
+            await vi.waitFor(() => expect(created.map((message) => message.id)).toContain(marker.id));
+            const ephemeral = sent.original()!;
+            expect(ephemeral.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+            expect(fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id).map((message) => message.id)).toContain(ephemeral.id);
+            expect(fake.messagesSeenBy(fake.student, fake.textChannel.id).map((message) => message.id)).not.toContain(ephemeral.id);
+            expect(created.map((message) => message.id)).not.toContain(ephemeral.id);
+            const history = await client.rest.get(Routes.channelMessages(fake.textChannel.id)) as APIMessage[];
+            expect(history.map((message) => message.id)).not.toContain(ephemeral.id);
+        } finally {
+            client.off(Events.MessageCreate, record);
+        }
+    });
+
+    describe("rate limits: a bucket per route and channel or interaction token", () => {
+        it("answers with the bucket's X-RateLimit headers, then a 429 with Retry-After and {message, retry_after, global}", async () => {
+            // A channel of its own, so that no earlier test has used its bucket.
+            const channel = await client.rest.post(Routes.threads(fake.textChannel.id), {body: {name: "制限", type: 11}}) as {id: string};
+            const target = await client.rest.post(Routes.channelMessages(channel.id), {body: {content: "編集される"}}) as APIMessage;
+            // Raw requests: discord.js would wait for the bucket instead of sending the sixth.
+            const edit = (content: string) => fetch(`${fake.apiUrl}/v10${Routes.channelMessage(channel.id, target.id)}`, {
+                method: "PATCH", headers: {"authorization": "Bot fake-bot-token", "content-type": "application/json"}, body: JSON.stringify({content})
+            });
+            const answers = [];
+            for (let attempt = 1; attempt <= 6; attempt++)
+                answers.push(await edit(`編集 ${attempt}`));
+            expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429]);
+            expect(answers.map((answer) => answer.headers.get("x-ratelimit-remaining"))).toEqual(["4", "3", "2", "1", "0", "0"]);
+            expect(answers[0]!.headers.get("x-ratelimit-limit")).toBe("5");
+            expect(Number(answers[0]!.headers.get("x-ratelimit-reset-after"))).toBeGreaterThan(0);
+            expect(answers[0]!.headers.get("x-ratelimit-bucket")).toMatch(/^[0-9a-f]+$/);
+            const limited = answers[5]!;
+            expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+            const body = await limited.json() as {message: string, retry_after: number, global: boolean};
+            expect(body).toMatchObject({message: "You are being rate limited.", global: false});
+            expect(body.retry_after).toBeGreaterThan(0);
+            expect(body.retry_after).toBeLessThanOrEqual(rateLimitWindowMs / 1000);
+            expect(fake.findMessage(target.id)?.content).toBe("編集 5");
+        });
+
+        it("makes discord.js wait for the bucket's reset on its own, so a burst of edits gets no 429", async () => {
+            const {sent, received} = await deferredCommand();
+            for (let edit = 1; edit <= 7; edit++)
+                await received.editReply(`進捗 ${edit}`);
+            const attempts = fake.requests.filter((request) => request.params["token"] === sent.token && request.method === "PATCH");
+            expect(attempts.map((request) => request.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+            // The sixth waited for the window the first opened to end.
+            expect(attempts[5]!.receivedAt - attempts[0]!.receivedAt).toBeGreaterThanOrEqual(rateLimitWindowMs - 20);
+        });
+    });
+
+    it("answers a callback later than the interaction deadline with 404 Unknown interaction (10062)", async () => {
+        const strict = await FakeDiscord.start({interactionDeadlineMs: 150});
+        const bot = await connectedClient(strict);
+        try {
+            const received = nextEvent(bot, Events.InteractionCreate);
+            const sent = strict.slashCommand({name: "solve"});
+            const [interaction] = await received;
+            await new Promise((resolve) => setTimeout(resolve, 200)); // past the deadline: the point of the test
+            await expect((interaction as ChatInputCommandInteraction).deferReply()).rejects.toMatchObject({status: 404, code: 10062});
+            await expect(sent.callback(100)).rejects.toThrow(/Timed out/);
+        } finally {
+            await bot.destroy();
+            await strict.close();
         }
     });
 

@@ -8,6 +8,9 @@ import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import {registerSolve} from "./solveFeature.js";
 
+/** How long a shutdown waits for replies under way: well within pm2's kill_timeout (30 s in ecosystem.config.js). */
+const shutdownGraceMs = 5_000;
+
 /**
  * Kotae on Discord: one discord.js client whose events are translated into engine calls by the features
  * below, and engine events into replies. Everything about math, queues and storage lives in the runtime.
@@ -19,7 +22,7 @@ export class DiscordAdapter implements AsyncDisposable {
     public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<DiscordAdapter> {
         const {discordToken: token} = requireDiscord(config);
         const client = new Client(clientOptions(config));
-        const context: DiscordContext = {runtime, config, client, running: new Map()};
+        const context: DiscordContext = {runtime, config, client, running: new Map(), answering: new Set()};
         registerSolve(context);
         registerFollowUps(context);
         registerSettings(context);
@@ -41,10 +44,17 @@ export class DiscordAdapter implements AsyncDisposable {
         return this.context.client.user?.tag;
     }
 
-    /** Cancels running solves (the engine logs them) and disconnects. */
+    /**
+     * Cancels running solves (the engine logs them), lets their askers be told so and replies already
+     * under way go out (for at most a few seconds), then disconnects.
+     */
     public async close(): Promise<void> {
         for (const running of this.context.running.values())
             running.cancel.abort();
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((resolve) => { timer = setTimeout(resolve, shutdownGraceMs); });
+        await Promise.race([Promise.allSettled(this.context.answering), graceOver]);
+        clearTimeout(timer);
         await this.context.client.destroy();
     }
 
@@ -82,6 +92,9 @@ function clientOptions(config: KotaeConfig): ClientOptions {
     return {
         intents,
         partials: [Partials.Channel],
+        // Model text is untrusted: an "@everyone" or "<@&role>" in an answer must be shown, never ping.
+        // A message that should ping someone names them in its own allowedMentions.
+        allowedMentions: {parse: [], repliedUser: false},
         rest: {
             ...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {}),
             // A gateway proxy: discord.js connects wherever GET /gateway/bot points, so that answer is rewritten.

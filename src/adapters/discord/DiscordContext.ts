@@ -11,10 +11,24 @@ export type DiscordContext = {
     readonly config: KotaeConfig,
     readonly client: Client,
     /** Running solves by interaction id (the database row), for cancel buttons. */
-    readonly running: Map<number, RunningSolve>
+    readonly running: Map<number, RunningSolve>,
+    /** Handlers still answering (a solve's final reply, a follow-up), which a shutdown lets finish. */
+    readonly answering: Set<Promise<void>>
 };
 
 export const platform = "discord";
+
+/** Runs an event's handler so that a shutdown waits for its reply; a failure is logged, as `logFailure` does. */
+export function trackReply(context: DiscordContext, discordId: string, handler: Promise<void>): void {
+    const work = handler.catch((error: unknown) => logFailure(discordId, error));
+    context.answering.add(work);
+    void work.finally(() => context.answering.delete(work));
+}
+
+/** A handler that threw (Discord unreachable mid-reply, a bug): reported for the operator; the request itself is already logged. */
+export function logFailure(discordId: string, error: unknown): void {
+    process.stderr.write(`[discord] interaction ${discordId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+}
 
 export function requesterOf(source: Interaction | Message): Requester {
     const user = "author" in source ? source.author : source.user;

@@ -5,8 +5,7 @@ import {localize} from "../../i18n/messages.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
-import {logFailure} from "./solveFeature.js";
+import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 const messageLimit = 2000;
 
@@ -16,11 +15,11 @@ const messageLimit = 2000;
  */
 export function registerFollowUps(context: DiscordContext): void {
     context.client.on("messageCreate", (message) => {
-        void onMessage(context, message).catch((error: unknown) => logFailure(message.id, error));
+        trackReply(context, message.id, onMessage(context, message));
     });
     context.client.on("interactionCreate", (interaction) => {
         if (interaction.isChatInputCommand() && interaction.commandName === askCommand.name)
-            void onAsk(context, interaction).catch((error: unknown) => logFailure(interaction.id, error));
+            trackReply(context, interaction.id, onAsk(context, interaction));
     });
 }
 

@@ -6,15 +6,14 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {unsetCommunitySettings, type CommunitySettings} from "../../../storage/KotaeStore.js";
-import {isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {trackReply, isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
-import {logFailure} from "./solveFeature.js";
 
 /** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
 export function registerSettings(context: DiscordContext): void {
     context.client.on("interactionCreate", (interaction) => {
         if (interaction.isChatInputCommand() && interaction.commandName === kotaeCommand.name)
-            void onKotae(context, interaction).catch((error: unknown) => logFailure(interaction.id, error));
+            trackReply(context, interaction.id, onKotae(context, interaction));
     });
 }
 

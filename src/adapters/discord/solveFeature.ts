@@ -11,7 +11,7 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 import {customIds, solveFlow} from "./solveFlow.js";
 
@@ -22,7 +22,8 @@ export function registerSolve(context: DiscordContext): void {
             : interaction.isButton() && interaction.customId.startsWith("kotae:") ? onButton(context, interaction)
             : interaction.isModalSubmit() && interaction.customId.startsWith("kotae:report-form:") ? onReport(context, interaction)
             : undefined;
-        void handled?.catch((error: unknown) => logFailure(interaction.id, error));
+        if (handled != null)
+            trackReply(context, interaction.id, handled);
     });
 }
 
@@ -99,9 +100,4 @@ async function onReport(context: DiscordContext, interaction: ModalSubmitInterac
         correctedAnswer: interaction.fields.getTextInputValue("answer"), comment: interaction.fields.getTextInputValue("comment")
     });
     await interaction.reply({content: equals === true ? `${texts.reportThanks}\n${texts.reportMatchesModel}` : texts.reportThanks, ephemeral: true});
-}
-
-/** A handler that threw (Discord unreachable mid-reply, a bug): reported for the operator; the request itself is already logged. */
-export function logFailure(discordInteractionId: string, error: unknown): void {
-    process.stderr.write(`[discord] interaction ${discordInteractionId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
 }

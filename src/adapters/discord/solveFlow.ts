@@ -102,7 +102,10 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
     if (channel == null || !channel.isSendable())
         return undefined;
     try {
-        return await channel.send({...reply, content: `<@${interaction.user.id}> ${reply.content ?? ""}`.slice(0, messageLimit)} as never);
+        return await channel.send({
+            ...reply, content: `<@${interaction.user.id}> ${reply.content ?? ""}`.slice(0, messageLimit),
+            allowedMentions: {users: [interaction.user.id]} // the asker, who cannot see the expired reply, and nobody else
+        } as never);
     } catch (error) {
         context.runtime.store.recordEvent({
             ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",

@@ -21,9 +21,13 @@
  * mention of the bot; the bot's own messages and interaction responses come back as MESSAGE_CREATE too;
  * a thread started from a message shares its id and is announced with THREAD_CREATE; one callback per
  * interaction, of a type that fits it; limits checked with Discord's 400 errors (2000 characters,
- * 10 embeds, 5 rows, 45-character modal titles, command names …) and 413 for files over 10 MiB.
- * Not simulated: Discord's own rate limits (inject them with `failNext`) and the 3-second / 15-minute
- * interaction deadlines (`expireToken` ends a token when a test says so).
+ * 10 embeds, 5 rows, 45-character modal titles, command names …) and 413 for files over 10 MiB;
+ * mentions computed from the content and `allowed_mentions` (`mention_everyone`, `mentions`,
+ * `mention_roles`: who would be pinged); ephemeral messages seen only by the member who interacted
+ * (`messagesSeenBy`); per-route rate limits on sending and editing messages (`rateLimit`), answered with
+ * headers and 429s; the 3-second deadline for an interaction's callback (`interactionDeadlineMs`).
+ * Not simulated: the 15-minute token lifetime (`expireToken` ends a token when a test says so) and the
+ * global rate limit (inject one with `failNext`).
  */
 import type http from "node:http";
 import {STATUS_CODES} from "node:http";
@@ -48,10 +52,12 @@ import {listenOnLoopback} from "../listenOnLoopback.js";
 import {Observed} from "../Observed.js";
 import {summarizeRequest, type RecordedFile, type RecordedRequest} from "./RecordedRequest.js";
 import {readRequestBody} from "./requestBody.js";
-import {RestRoutes, type Reply} from "./RestRoutes.js";
+import {RateLimits, type RateLimit} from "./RateLimits.js";
+import {RestRoutes, webhookExecuteRoute, webhookMessageEditRoute, type Reply, type RouteMatch} from "./RestRoutes.js";
 import {nextSnowflake} from "./snowflake.js";
 
 export type {Edit, FollowUp} from "./FakeInteraction.js";
+export type {RateLimit} from "./RateLimits.js";
 export type {ButtonOptions, FakeGuild, FakeThread, FakeUser, Identified, ModalSubmitOptions, RecordedFile, RecordedRequest, SlashCommandOptions};
 export {FakeInteraction};
 
@@ -67,7 +73,14 @@ export type FakeDiscordOptions = {
      * What GET /gateway/bot announces instead of the fake's own gateway: a client behind a gateway proxy
      * must connect where it is told to (`gatewayUrl`), not here.
      */
-    announcedGatewayUrl?: string
+    announcedGatewayUrl?: string,
+    /**
+     * The limit on sending, editing and deleting messages, per channel or interaction token.
+     * Default 5 per 5 s, what Discord applies to message edits; false: none.
+     */
+    rateLimit?: RateLimit | false,
+    /** How long after an interaction its callback is accepted. Default 3 000 ms, Discord's. */
+    interactionDeadlineMs?: number
 };
 
 export type MessageOptions = {
@@ -87,6 +100,8 @@ export type FailureOptions = {
     method?: string,
     /** Tested against the path after /api/v10, percent-decoded: /webhooks\/\d+\/[^/]+\/messages\/@original/. */
     path: RegExp,
+    /** Only requests whose JSON body (a multipart body's payload_json) matches. Default: any body. */
+    body?: (body: unknown) => boolean,
     status: number,
     /** How many matching requests fail. Default 1. */
     times?: number,
@@ -103,6 +118,13 @@ type Failure = Required<Pick<FailureOptions, "path" | "status">> & FailureOption
 
 const apiPrefix = "/api/v10";
 const defaultTimeoutMs = 5_000;
+const discordMessageRateLimit: RateLimit = {limit: 5, windowMs: 5_000};
+const discordInteractionDeadlineMs = 3_000;
+/** The routes whose bucket the rate limit counts. */
+const messageRoutes = [
+    "POST /channels/:channel/messages", "PATCH /channels/:channel/messages/:message", "DELETE /channels/:channel/messages/:message",
+    webhookExecuteRoute, webhookMessageEditRoute, "DELETE /webhooks/:webhook/:token/messages/:message"
+];
 
 export class FakeDiscord {
     /** For discord.js' `rest.api` option (it appends /v10 itself). */
@@ -125,6 +147,7 @@ export class FakeDiscord {
     readonly #routes: RestRoutes;
     readonly #requests = new Observed<RecordedRequest>(summarizeRequest);
     readonly #failures: Failure[] = [];
+    readonly #rateLimits: RateLimits;
 
     static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
         const {server, baseUrl} = await listenOnLoopback();
@@ -152,7 +175,11 @@ export class FakeDiscord {
         this.student = this.#state.addUser({username: "taro", globalName: "太郎"});
         this.otherStudent = this.#state.addUser({username: "hanako", globalName: "花子"});
         this.#commands = new CommandRegistry(this.applicationId);
-        this.#interactions = new Interactions({state: this.#state, commands: this.#commands, dispatch, defaultSender: this.student});
+        this.#interactions = new Interactions({
+            state: this.#state, commands: this.#commands, dispatch, defaultSender: this.student,
+            deadlineMs: options.interactionDeadlineMs ?? discordInteractionDeadlineMs
+        });
+        this.#rateLimits = new RateLimits(options.rateLimit === false ? undefined : options.rateLimit ?? discordMessageRateLimit, messageRoutes);
         this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => options.announcedGatewayUrl ?? this.#gateway.url});
         server.on("request", (request, response) => {
             this.#serve(request, response).catch((error: unknown) => {
@@ -200,12 +227,12 @@ export class FakeDiscord {
         });
     }
 
-    /** Every REST call so far, in the order answered. */
     /** The fake's gateway WebSocket, whatever GET /gateway/bot announces. */
     get gatewayUrl(): string {
         return this.#gateway.url;
     }
 
+    /** Every REST call so far, in the order answered. */
     get requests(): readonly RecordedRequest[] {
         return this.#requests.items;
     }
@@ -223,6 +250,14 @@ export class FakeDiscord {
     /** The bot's messages in a channel or thread, oldest first, as they are now (interaction responses included). */
     messagesIn(channelId: string): RecordedMessage[] {
         return this.#state.messagesIn(channelId).filter((message) => message.author.id === this.botUser.id);
+    }
+
+    /**
+     * The messages a member sees in a channel, oldest first: everyone's, minus the ephemeral ones that
+     * answered someone else's interaction (Discord shows those only to the member who interacted).
+     */
+    messagesSeenBy(user: FakeUser, channelId: string): RecordedMessage[] {
+        return this.#state.messagesIn(channelId).filter((message) => this.#state.canSee(user.id, message));
     }
 
     findMessage(id: string): RecordedMessage | undefined {
@@ -276,16 +311,19 @@ export class FakeDiscord {
         const path = isApi ? url.pathname.slice(apiPrefix.length).split("/").map(decodeURIComponent).join("/") : url.pathname;
         const match = isApi ? this.#routes.match(method, path) : undefined;
         const authorization = request.headers.authorization;
-        const failure = this.#takeFailure(method, path);
+        const receivedAt = performance.now();
         let received: {body: unknown, files: RecordedFile[]} = {body: undefined, files: []};
+        let failure: Reply | undefined;
         let reply: Reply;
         try {
             received = await readRequestBody(request);
-            reply = failure ?? this.#routes.handle(match, authorization, {query: url.searchParams, ...received});
+            failure = this.#takeFailure(method, path, received.body);
+            reply = failure ?? this.#rateLimited(match, () => this.#routes.handle(match, authorization, {query: url.searchParams, ...received}));
         } catch (error) {
             reply = errorReply(error);
         }
         this.#requests.push({
+            receivedAt,
             method,
             path,
             route: match?.route.name,
@@ -311,8 +349,25 @@ export class FakeDiscord {
         response.writeHead(200, {"content-type": file.contentType, "content-length": file.data.length}).end(file.data);
     }
 
-    #takeFailure(method: string, path: string): Reply | undefined {
-        const index = this.#failures.findIndex((failure) => (failure.method === undefined || failure.method.toUpperCase() === method) && path.search(failure.path) !== -1);
+    /** Serves a request within its bucket's rate limit, with the bucket's headers; a 429 past it. */
+    #rateLimited(match: RouteMatch | undefined, serve: () => Reply): Reply {
+        const limit = match === undefined ? undefined : this.#rateLimits.take(match.route.name, match.params);
+        if (limit === undefined)
+            return serve();
+        if (limit.exceeded !== undefined)
+            return limit.exceeded;
+        try {
+            const reply = serve();
+            return {...reply, headers: {...reply.headers, ...limit.headers}};
+        } catch (error) {
+            const reply = errorReply(error);
+            return {...reply, headers: {...reply.headers, ...limit.headers}};
+        }
+    }
+
+    #takeFailure(method: string, path: string, body: unknown): Reply | undefined {
+        const index = this.#failures.findIndex((failure) => (failure.method === undefined || failure.method.toUpperCase() === method)
+            && path.search(failure.path) !== -1 && (failure.body === undefined || failure.body(body)));
         const failure = this.#failures[index];
         if (failure === undefined)
             return undefined;

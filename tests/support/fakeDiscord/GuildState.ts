@@ -1,5 +1,4 @@
 import {
-    AllowedMentionsTypes,
     ChannelType,
     GatewayIntentBits,
     Locale,
@@ -32,6 +31,7 @@ import {
 } from "discord.js";
 import {discordErrors} from "./DiscordHttpError.js";
 import type {RecordedFile} from "./RecordedRequest.js";
+import {resolveMentions} from "./mentions.js";
 import {nextSnowflake} from "./snowflake.js";
 import {checkMessageBody, checkThread, maxAttachmentBytes, type MessageBody, type Path} from "./validation.js";
 
@@ -191,6 +191,11 @@ export class GuildState {
         return [...this.#messages.values()].filter((message) => message.channel_id === channelId);
     }
 
+    /** Whether a member sees a message: an ephemeral one only the member whose interaction it answers. */
+    canSee(userId: string, message: APIMessage): boolean {
+        return !isEphemeral(message) || message.interaction_metadata?.user.id === userId;
+    }
+
     file(attachmentId: string): StoredFile | undefined {
         return this.#files.get(attachmentId);
     }
@@ -270,9 +275,7 @@ export class GuildState {
             timestamp: new Date().toISOString(),
             edited_timestamp: null,
             tts: draft.body.tts ?? false,
-            mention_everyone: false,
-            mentions: [],
-            mention_roles: [],
+            ...this.#mentionFields(draft.body.content ?? "", draft.body.allowed_mentions, reference),
             attachments: this.#attachments(channelId, draft.body, draft.files, []),
             embeds: draft.body.embeds ?? [],
             components: draft.body.components ?? [],
@@ -283,7 +286,6 @@ export class GuildState {
             ...(draft.webhookId === undefined ? {} : {webhook_id: draft.webhookId, application_id: this.applicationId}),
             ...(draft.interactionMetadata === undefined ? {} : {interaction_metadata: draft.interactionMetadata})
         };
-        this.#setMentions(message, draft.body.allowed_mentions);
         if (draft.loading !== true)
             assertNotEmpty(message);
         this.#messages.set(message.id, message);
@@ -302,16 +304,17 @@ export class GuildState {
             throw discordErrors.unknownMessage();
         const flags = ((message.flags ?? 0) & ~MessageFlags.Loading & ~editableFlags) | ((body.flags ?? message.flags ?? 0) & editableFlags);
         checkMessageBody({...body, flags}, files.length, at);
+        const content = body.content ?? message.content;
         const edited: APIMessage = {
             ...message,
-            content: body.content ?? message.content,
+            content,
+            ...this.#mentionFields(content, body.allowed_mentions, message.referenced_message ?? undefined),
             embeds: body.embeds ?? message.embeds,
             components: body.components ?? message.components ?? [],
             attachments: this.#attachments(message.channel_id, body, files, message.attachments),
             flags,
             edited_timestamp: new Date().toISOString()
         };
-        this.#setMentions(edited, body.allowed_mentions);
         assertNotEmpty(edited);
         this.#messages.set(id, edited);
         this.#dispatchMessage("MESSAGE_UPDATE", edited);
@@ -438,17 +441,14 @@ export class GuildState {
         return [...kept, ...added];
     }
 
-    /**
-     * Mentions as Discord derives them: members written as `<@id>` and the author replied to, each unless
-     * `allowed_mentions` leaves them out (without it, everything mentioned counts, as for users' messages).
-     */
-    #setMentions(message: APIMessage, allowed: APIAllowedMentions | undefined): void {
-        const written = [...message.content.matchAll(/<@!?(\d+)>/g)].map((match) => match[1]!);
-        const users = written.filter((id) => allowed === undefined || allowed.parse?.includes(AllowedMentionsTypes.User) === true || allowed.users?.includes(id) === true);
-        if (message.referenced_message != null && (allowed === undefined || allowed.replied_user === true))
-            users.push(message.referenced_message.author.id);
-        message.mentions = [...new Set(users)].flatMap((id) => this.#users.get(id)?.user ?? []);
-        message.mention_roles = [...message.content.matchAll(/<@&(\d+)>/g)].map((match) => match[1]!);
+    /** Whom a message pings, in the message's fields (see `resolveMentions`); only members can be pinged. */
+    #mentionFields(content: string, allowed: APIAllowedMentions | undefined, repliedTo: APIMessage | undefined): Pick<APIMessage, "mention_everyone" | "mentions" | "mention_roles"> {
+        const mentions = resolveMentions(content, allowed, repliedTo?.author.id);
+        return {
+            mention_everyone: mentions.everyone,
+            mentions: mentions.users.flatMap((id) => this.#users.get(id)?.user ?? []),
+            mention_roles: [...mentions.roles]
+        };
     }
 
     /**

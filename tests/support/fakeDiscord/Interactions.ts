@@ -74,6 +74,8 @@ type InteractionRecord = {
     readonly sender: FakeUser,
     /** For a modal submit: the interaction that showed the modal. */
     readonly triggeredBy: InteractionRecord | undefined,
+    /** performance.now() when it was dispatched: its callback is due within the deadline. */
+    readonly sentAt: number,
     acknowledged: boolean,
     expired: boolean,
     originalMessageId: string | undefined,
@@ -95,10 +97,12 @@ export class Interactions {
     readonly #commands: CommandRegistry;
     readonly #dispatch: Dispatch;
     readonly #defaultSender: FakeUser;
+    readonly #deadlineMs: number;
     readonly #records = new Map<string, InteractionRecord>();
     readonly #shownModals: ShownModal[] = [];
 
-    constructor(options: {state: GuildState, commands: CommandRegistry, dispatch: Dispatch, defaultSender: FakeUser}) {
+    constructor(options: {state: GuildState, commands: CommandRegistry, dispatch: Dispatch, defaultSender: FakeUser, deadlineMs: number}) {
+        this.#deadlineMs = options.deadlineMs;
         this.#state = options.state;
         this.#commands = options.commands;
         this.#dispatch = options.dispatch;
@@ -158,6 +162,10 @@ export class Interactions {
             throw discordErrors.unknownInteraction();
         if (record.acknowledged)
             throw discordErrors.alreadyAcknowledged();
+        // A callback later than 3 s finds the interaction gone:
+        // https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+        if (performance.now() - record.sentAt > this.#deadlineMs)
+            throw discordErrors.unknownInteraction();
         const {payload} = record;
         const allowed = payload.type === InteractionType.ApplicationCommand ? [...messageCallbacks, InteractionResponseType.Modal]
             : payload.type === InteractionType.MessageComponent ? [...messageCallbacks, ...updateCallbacks, InteractionResponseType.Modal]
@@ -269,7 +277,7 @@ export class Interactions {
     }
 
     #send<T extends SentInteraction>(sender: FakeUser, triggeredBy: InteractionRecord | undefined, payload: T): T {
-        this.#records.set(payload.token, {payload, sender, triggeredBy, acknowledged: false, expired: false, originalMessageId: undefined, followUpIds: new Set()});
+        this.#records.set(payload.token, {payload, sender, triggeredBy, sentAt: performance.now(), acknowledged: false, expired: false, originalMessageId: undefined, followUpIds: new Set()});
         this.#dispatch("INTERACTION_CREATE", () => payload);
         return payload;
     }

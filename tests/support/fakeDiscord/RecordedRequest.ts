@@ -11,6 +11,8 @@ export type RecordedFile = {
 
 /** One REST call the bot made, as the fake saw and answered it. */
 export type RecordedRequest<Body = unknown> = {
+    /** performance.now() when the request arrived: for asserting how long a client waited before it. */
+    readonly receivedAt: number,
     readonly method: string,
     /** After `/api/v10`, percent-decoded: `/webhooks/1/tok/messages/@original`. */
     readonly path: string,

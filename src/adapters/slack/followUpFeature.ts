@@ -1,7 +1,7 @@
 import type {webApi} from "@slack/bolt";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
-import {textSections} from "./slackBlocks.js";
+import {postText} from "./postText.js";
 import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
 
 type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
@@ -43,7 +43,7 @@ async function answer(context: SlackContext, client: webApi.WebClient, question:
 }): Promise<void> {
     const channel = question.requester.channelId!;
     const {text, images} = await answerFollowUp(context.runtime, {...question, theme: settingsFor(context, question.requester.workspaceId).theme});
-    await client.chat.postMessage({channel, thread_ts: question.threadTs, text: text.slice(0, 3000), blocks: textSections(text)});
+    await postText(client, {channel, threadTs: question.threadTs}, text);
     if (images.length > 0)
         await client.files.uploadV2({
             channel_id: channel, thread_ts: question.threadTs,

@@ -38,20 +38,6 @@ export class SlackAdapter implements AsyncDisposable {
         } as AppOptions);
         const context: SlackContext = {runtime, config, app, running: new Map(), users: new Map()};
 
-        // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num), with the same event_id: one that
-        // reached Kotae already started the work; one whose first delivery never arrived is new to Kotae.
-        const seenEvents = new Set<string>();
-        app.use(async ({body, next}) => {
-            const eventId = (body as {event_id?: string}).event_id;
-            if (eventId != null && seenEvents.has(eventId))
-                return;
-            if (eventId != null) {
-                seenEvents.add(eventId);
-                if (seenEvents.size > 10_000) seenEvents.clear();
-            }
-            await next();
-        });
-
         let botUserId: string;
         try {
             const identity = await app.client.auth.test();

@@ -8,7 +8,9 @@ type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: stri
 
 /**
  * Follow-ups in an answer's thread: replies there (or, when the workspace asks for it, only those that
- * @mention Kotae). A mention arrives as both a message and an app_mention event: it is answered once.
+ * @mention Kotae). Each message is answered once, by its channel and ts: a mention arrives as both a
+ * message and an app_mention event, and Slack redelivers an event whose ack it missed (X-Slack-Retry-Num,
+ * same event_id). A retry of a delivery that never reached Kotae is new to it, and answered.
  */
 export function registerFollowUps(context: SlackContext, botUserId: string): void {
     const answered = new Set<string>();

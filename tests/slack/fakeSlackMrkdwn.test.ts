@@ -1,4 +1,4 @@
-import {webApi} from "@slack/bolt";
+import {webApi, type types} from "@slack/bolt";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {FakeSlack} from "../support/fakeSlack/FakeSlack.js";
 
@@ -19,8 +19,8 @@ describe("the fake Slack reads posted text as Slack's mrkdwn", () => {
         await fake.close();
     });
 
-    async function post(args: Omit<webApi.ChatPostMessageArguments, "channel">) {
-        const posted = await client.chat.postMessage({channel: fake.channel.id, ...args} as webApi.ChatPostMessageArguments);
+    async function post(args: {text: string, blocks?: types.KnownBlock[], link_names?: boolean, parse?: "full" | "none"}) {
+        const posted = await client.chat.postMessage({channel: fake.channel.id, ...args});
         return fake.shown(fake.findMessage(fake.channel.id, posted.ts!)!);
     }
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {waitFor} from "../support/waitFor.js";
-import {answerMessage, problem, solution, world} from "./slackWorld.js";
+import {finishedAnswer, problem, solution, world} from "./slackWorld.js";
 
 // The real Slack adapter (Bolt, the engine, SQLite, the renderer) against the fake Slack on 127.0.0.1,
 // in HTTP mode and in Socket Mode, with a scripted model.
@@ -13,7 +13,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         const command = await fake.slashCommand({command: "/solve", text: `${problem} mode:cot`});
         expect(command.inTime).toBe(true);
 
-        const answer = await answerMessage(fake);
+        const answer = await finishedAnswer(fake);
         expect(fake.shown(answer).shown).toContain("*答え*：5050");
         // A status with a cancel button while the model writes, before the answer replaces it.
         const updates = fake.calls.filter((call) => call.method === "chat.update" && call.status === 200);
@@ -28,7 +28,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
     it("answers a reply in the thread with the problem and solution as context, once even if Slack redelivers it", async () => {
         const {fake, backend, runtime} = await world([solution, "100個を2個ずつ組にするので50組です。", "はい、5050です。"], {socketMode});
         await fake.slashCommand({command: "/solve", text: problem});
-        const answer = await answerMessage(fake);
+        const answer = await finishedAnswer(fake);
         const {event} = await fake.message({text: "なぜ50組？", threadTs: answer.ts});
         await fake.redeliver(event, {num: 1, reason: "http_timeout"});
         const reply = await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text.includes("2個ずつ")));
@@ -44,7 +44,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
     it("buttons: solution pages into the thread, the report modal into SQLite, and a fresh retry", async () => {
         const {fake, runtime} = await world([solution], {socketMode});
         await fake.slashCommand({command: "/solve", text: problem});
-        const answer = await answerMessage(fake);
+        const answer = await finishedAnswer(fake);
 
         await fake.blockAction({message: answer, actionId: "kotae:show", user: fake.otherStudent});
         const pages = await waitFor(() => fake.uploads.find((file) => file.filename.startsWith("solution-")));
@@ -58,7 +58,8 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         await waitFor(() => fake.ephemerals.find((ephemeral) => ephemeral.text.includes("報告ありがとうございます")));
 
         await fake.blockAction({message: answer, actionId: "kotae:retry"});
-        await waitFor(() => runtime.store.getInteraction(2)?.status === "answered" || undefined);
+        const again = await waitFor(() => fake.messagesIn(fake.channel.id).filter((message) => JSON.stringify(message.blocks ?? []).includes("kotae:show"))[1]);
+        await fake.waitForCall("chat.postMessage", (call) => call.args.thread_ts === again.ts && call.status === 200);
         expect(runtime.store.getInteraction(2)).toMatchObject({parentId: 1, question: problem});
         expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
     });
@@ -71,7 +72,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         expect((await fake.slashCommand({command: "/solve", text: problem, signature: "stale"})).status).toBe(401);
         // A signed /solve answered after them: had the unsigned ones run, they would be interactions 1 and 2.
         await fake.slashCommand({command: "/solve", text: "2+3"});
-        await answerMessage(fake);
+        await finishedAnswer(fake);
         expect(runtime.store.query<{question: string}>("SELECT question FROM interactions").map((row) => row.question)).toEqual(["2+3"]);
         expect(fake.calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === undefined)).toHaveLength(1);
     });
@@ -91,7 +92,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         const {fake, runtime} = await world([solution], {env: {KOTAE_SOLVES_PER_HOUR: "1"}});
         const english = fake.addUser({name: "alex", locale: "en-US"});
         await fake.slashCommand({command: "/solve", text: "1+1", user: english});
-        expect((await answerMessage(fake)).text).toContain("*Answer*: 5050");
+        expect((await finishedAnswer(fake)).text).toContain("*Answer*: 5050");
         await fake.slashCommand({command: "/solve", text: "2+2", user: english});
         const refusal = await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("slow down")));
         expect(JSON.stringify(refusal.body)).toContain("ephemeral");
@@ -101,7 +102,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
     it("/kotae forget-me deletes the user's records", async () => {
         const {fake, runtime} = await world([solution]);
         await fake.slashCommand({command: "/solve", text: problem});
-        await answerMessage(fake);
+        await finishedAnswer(fake);
         await fake.slashCommand({command: "/kotae", text: "forget-me"});
         await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("記録を削除しました")));
         expect(runtime.store.getInteraction(1)).toBeUndefined();

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import type {FakeSlack} from "../support/fakeSlack/FakeSlack.js";
 import {waitFor} from "../support/waitFor.js";
-import {answerMessage, problem, solution, solved, world, type World} from "./slackWorld.js";
+import {finishedAnswer, problem, solution, solved, world, type World} from "./slackWorld.js";
 
 // How Slack delivers (https://api.slack.com/apis/events-api#retries, https://api.slack.com/interactivity/handling#acknowledgment_response):
 // an ack within 3 s or the delivery failed; a failed event comes again with X-Slack-Retry-Num (HTTP) or
@@ -69,7 +69,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
     it("acks commands, clicks, form submissions and events within Slack's 3 seconds", async () => {
         const {fake, runtime} = await world([solution, why], {socketMode});
         await fake.slashCommand({command: "/solve", text: problem});
-        const answer = await answerMessage(fake);
+        const answer = await finishedAnswer(fake);
         await fake.slashCommand({command: "/kotae", text: "help"});
         await fake.blockAction({message: answer, actionId: "kotae:report"});
         await fake.waitForCall("views.open");

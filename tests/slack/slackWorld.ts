@@ -63,12 +63,17 @@ export function answerMessage(fake: FakeSlack): Promise<RecordedSlackMessage> {
     return waitFor(() => fake.messagesIn(fake.channel.id).find((message) => JSON.stringify(message.blocks ?? []).includes("kotae:show")));
 }
 
-/** /solve, then the answer message once the follow-up hint is in its thread (the last thing a solve posts). */
+/** The answer message once the follow-up hint is in its thread: the last thing a solve posts. */
+export async function finishedAnswer(fake: FakeSlack): Promise<RecordedSlackMessage> {
+    const answer = await answerMessage(fake);
+    await fake.waitForCall("chat.postMessage", (call) => call.args.thread_ts === answer.ts && call.status === 200, 10_000);
+    return answer;
+}
+
+/** /solve, and its answer once the solve has posted everything. */
 export async function solved(fake: FakeSlack, text = problem): Promise<RecordedSlackMessage> {
     await fake.slashCommand({command: "/solve", text});
-    const answer = await answerMessage(fake);
-    await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text.includes("続けて")));
-    return answer;
+    return finishedAnswer(fake);
 }
 
 /** The bot's replies in a thread, as people read them. */

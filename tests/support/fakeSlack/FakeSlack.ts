@@ -26,22 +26,23 @@
  *     await app.stop(); await fake.close();  // the app first, or Socket Mode's client reconnects
  *
  * API (FakeSlack):
- *   static start({signingSecret?, botToken?, appToken?}?): Promise<FakeSlack>
+ *   static start({signingSecret?, botToken?, appToken?, rateLimits?, ackDeadlineMs?, eventRetryDelaysMs?}?): Promise<FakeSlack>
  *   apiUrl (ends with /api/), signingSecret, botToken (xoxb-), appToken (xapp-), team {id, name, domain},
  *   appId, botUserId, botId, channel (public, the bot in it), admin, student, otherStudent
  *   addUser({name, realName?, locale?, admin?}), addChannel({name, isPrivate?, botIsMember?})
  *   connectHttp(receiverUrl), socketConnected(timeoutMs?)
  *   Deliveries, each resolving to a Delivery {transport, status (HTTP status | "acked" | "no_ack"), body
- *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), envelope, eventId}; in HTTP mode each
- *   takes signature?: "valid" | "bad" | "stale" | "missing":
+ *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), failure, retry, envelope, eventId}; in
+ *   HTTP mode each takes signature?: "valid" | "bad" | "stale" | "missing":
  *     slashCommand({command, text?, user?, channelId?}), blockAction({message, actionId, blockId?, user?}),
  *     submitView({callbackId, fields, user?}), viewSubmission({callbackId, values, privateMetadata?, user?}),
  *     message({text, channelId?, threadTs?, user?, mentionsBot?}) → {message, event, appMention},
  *     redeliver(delivery, {num, reason?})
  *   Observation: calls, waitForCall(method, predicate?, timeoutMs?), messagesIn(channelId, threadTs?),
  *   findMessage(channelId, ts), uploads, responseUrlPosts, ephemerals, viewsOpened, latestView(callbackId),
- *   homeView(user); failNext({method, times?} & ({status: 429, retryAfterSeconds?} | {status: 5xx} | {error}));
- *   close()
+ *   homeView(user), deliveries, waitForDelivery(predicate, timeoutMs?), shown(message) (what people see of
+ *   it and whom it notified); failNext({method, times?, when?} & ({status: 429, retryAfterSeconds?} |
+ *   {status: 5xx} | {error})), failNextDelivery("connection_failed" | "http_timeout"); close()
  *
  * The world: one team ("数学の質問", domain kotae-study), the app's bot user, a public channel `channel`
  * the bot is in, `admin` (is_admin and is_owner), `student` and `otherStudent`; people's locale is
@@ -59,10 +60,16 @@
  * `not_allowed_token_type`); files.uploadV2's three steps with the bytes kept, the file shared as a
  * message in the channel or thread; what a response_url post or a command's ack body does (ephemeral,
  * in_channel, replace or delete the original). Unknown methods: `unknown_method`, recorded.
- * Not simulated: Slack's own rate limits (inject them with `failNext`: a 429 with Retry-After, which
- * @slack/web-api waits out when it has retries left); redelivering an event acked late (call
- * `redeliver`); the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
- * Home's messages tab; clicks on anything but buttons.
+ * Text read as mrkdwn (`shown`, see mrkdwn.ts): escaped `&amp; &lt; &gt;`, `<@U…>` / `<!channel>` /
+ * `<!here>` / `<!everyone>` / `<!subteam^…>` notifications, `<#C…>` and `<url|label>` links, `link_names`
+ * and `parse: "full"`. Rate limits (RateLimits.ts): chat.postMessage and chat.update per channel, 1 a
+ * second with bursts of 3 unless `rateLimits` says otherwise, a 429 with Retry-After beyond (which
+ * @slack/web-api waits out when it has retries left; `failNext` injects one). The 3-second ack: a
+ * delivery acked later, answered with an HTTP error or never delivered fails; a late ack's reply is not
+ * shown; a failed event is retried 3 times (at once, after 1 and 5 minutes unless `eventRetryDelaysMs`
+ * says otherwise) with X-Slack-Retry-Num / retry_attempt and the reason.
+ * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
+ * Home's messages tab; clicks on anything but buttons; styles (*bold*) in `shown`.
  */
 import http from "node:http";
 import {listenOnLoopback} from "../listenOnLoopback.js";

@@ -2,6 +2,7 @@ import type {webApi} from "@slack/bolt";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {postText} from "./postText.js";
+import {fromMrkdwn} from "./slackBlocks.js";
 import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
 
 type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
@@ -30,7 +31,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
         answered.add(key);
         if (answered.size > 10_000) answered.clear(); // only recent duplicates matter
         const requester = await requesterOf(context, client, {userId: event.user, teamId, channelId: event.channel, threadTs: event.thread_ts});
-        await answer(context, client, {interactionId: original.id, profile: original.profile, question: text.replaceAll(mention, "").trim(), requester, threadTs: event.thread_ts});
+        await answer(context, client, {interactionId: original.id, profile: original.profile, question: fromMrkdwn(text.replaceAll(mention, "")).trim(), requester, threadTs: event.thread_ts});
     };
     context.app.event("message", async ({event, body, client}) => {
         await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);

@@ -64,6 +64,11 @@ export function notificationText(blocks: readonly KnownBlock[]): string {
     return first?.type === "section" && first.text != null ? first.text.text : "";
 }
 
+/** A person's message text as typed: Slack sends `&`, `<` and `>` escaped (mentions stay `<@U…>` tokens). */
+export function fromMrkdwn(text: string): string {
+    return text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+}
+
 /**
  * Model output and people's words as Slack mrkdwn: `&`, `<` and `>` escaped, so that nothing in them
  * becomes a mention, a broadcast (`<!channel>`) or a link (https://api.slack.com/reference/surfaces/formatting#escaping);

@@ -26,6 +26,10 @@ export type SubmitViewOptions = {callbackId: string, fields: ViewFields, user?: 
 export type ViewSubmissionOptions = {callbackId: string, values: ViewStateValues, privateMetadata?: string, user?: FakeSlackUser};
 
 export type MessageOptions = {
+    /**
+     * What the person typed. The event's `text` has its `&`, `<` and `>` escaped, as Slack sends it
+     * (https://api.slack.com/reference/surfaces/formatting#escaping); the rich_text block has it as typed.
+     */
     text: string,
     /** Default: the fake's channel. */
     channelId?: string,
@@ -172,8 +176,10 @@ export class Interactions {
     message(options: MessageOptions): {message: RecordedSlackMessage, event: Envelope, appMention: Envelope | undefined} {
         const user = options.user ?? this.#defaults.user;
         const channel = options.channelId === undefined ? this.#defaults.channel : this.#workspace.channel(options.channelId);
-        const text = options.mentionsBot === true ? `<@${this.#workspace.bot.id}> ${options.text}` : options.text;
-        const message = this.#workspace.post({channel, user, text, blocks: withSlackIds([richText(text)]), threadTs: options.threadTs});
+        const escaped = options.text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+        const mentioned = options.mentionsBot === true ? this.#workspace.bot.id : undefined;
+        const text = mentioned !== undefined ? `<@${mentioned}> ${escaped}` : escaped;
+        const message = this.#workspace.post({channel, user, text, blocks: withSlackIds([richText(options.text, mentioned)]), threadTs: options.threadTs});
         const event = {
             user: user.id,
             type: "message",
@@ -287,8 +293,8 @@ export class Interactions {
     }
 }
 
-/** The rich_text block Slack's client attaches to a typed message, mentions as user elements. */
-function richText(text: string): Record<string, unknown> {
-    const elements = text.split(/<@([A-Z0-9]+)>/).map((part, index) => index % 2 === 1 ? {type: "user", user_id: part} : {type: "text", text: part}).filter((element) => element.type === "user" || element.text !== "");
+/** The rich_text block Slack's client attaches to a typed message: the mention (if any) as a user element, then the text as typed. */
+function richText(typed: string, mentionedUserId: string | undefined): Record<string, unknown> {
+    const elements = mentionedUserId !== undefined ? [{type: "user", user_id: mentionedUserId}, {type: "text", text: ` ${typed}`}] : [{type: "text", text: typed}];
     return {type: "rich_text", elements: [{type: "rich_text_section", elements}]};
 }

@@ -3,8 +3,9 @@ import type {FakeSlack} from "../support/fakeSlack/FakeSlack.js";
 import {waitFor} from "../support/waitFor.js";
 import {solved, world} from "./slackWorld.js";
 
-// Model output is untrusted text: in Slack's mrkdwn, `<!channel>` notifies a whole channel and `<@U…>` a
-// person (https://api.slack.com/reference/surfaces/formatting#escaping). Kotae must show it as written.
+// Slack's mrkdwn both ways (https://api.slack.com/reference/surfaces/formatting#escaping). Model output is
+// untrusted text: `<!channel>` notifies a whole channel and `<@U…>` a person, so Kotae must escape it to
+// show it as written. People's messages arrive with `&`, `<` and `>` escaped: the model must get them as typed.
 
 const hostile = "<!channel> <!here> <!everyone> <@U123> <!subteam^S1> <#C0123456> <https://evil.example|ここを押す> *bold* a < b & c, &lt;";
 
@@ -31,5 +32,16 @@ describe("Slack adapter with hostile model text", () => {
         const reply = await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text.includes("bold")));
         expect(fake.shown(reply).shown).toBe(hostile);
         expectNothingPingedOrLinked(fake);
+    });
+});
+
+describe("Slack adapter with people's < & > in a thread", () => {
+    it("gives the model a follow-up question as the person typed it, not as Slack escaped it", async () => {
+        const {fake, backend} = await world(["\\boxed{5050}", "はい。"]);
+        const answer = await solved(fake);
+        const {message} = await fake.message({text: "a < b & c > d のときは？", threadTs: answer.ts});
+        expect(message.text).toBe("a &lt; b &amp; c &gt; d のときは？");
+        await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((reply) => reply.text === "はい。"));
+        expect(backend.requests[1]!.prompt.toText()).toContain("a < b & c > d のときは？");
     });
 });

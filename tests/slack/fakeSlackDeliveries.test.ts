@@ -81,14 +81,14 @@ describe("the fake Slack's deliveries, as Slack makes them", () => {
         expect(retryHeaders(received)).toEqual([["1", "connection_failed"]]);
     });
 
-    it("counts a slash command acked late as failed: its reply is not shown, and commands are not retried", async () => {
+    it("counts a slash command acked late as failed: Slack's error is shown instead of its reply, and commands are not retried", async () => {
         const {fake, received} = await deliveringTo((_received, index) => ({status: 200, delayMs: index === 0 ? 300 : 0, json: {text: index === 0 ? "遅い返事" : "早い返事"}}));
         const late = await fake.slashCommand({command: "/solve", text: "1+1"});
         expect(late).toMatchObject({inTime: false, failure: "http_timeout", body: {text: "遅い返事"}});
         // A later command acked in time is shown: had the late one been retried, its retry would be before it.
         const inTime = await fake.slashCommand({command: "/solve", text: "2+2"});
         expect(inTime).toMatchObject({inTime: true, failure: undefined});
-        expect(fake.ephemerals.map((ephemeral) => ephemeral.text)).toEqual(["早い返事"]);
+        expect(fake.ephemerals.map(({text, via}) => [via, text])).toEqual([["slack", '/solve failed with the error "operation_timeout"'], ["ack", "早い返事"]]);
         expect(received).toHaveLength(2);
     });
 });

@@ -66,7 +66,7 @@
  * second with bursts of 3 unless `rateLimits` says otherwise, a 429 with Retry-After beyond (which
  * @slack/web-api waits out when it has retries left; `failNext` injects one). The 3-second ack: a
  * delivery acked later, answered with an HTTP error or never delivered fails; a late ack's reply is not
- * shown; a failed event is retried 3 times (at once, after 1 and 5 minutes unless `eventRetryDelaysMs`
+ * shown, a failed slash command's sender sees Slack's `operation_timeout` instead; a failed event is retried 3 times (at once, after 1 and 5 minutes unless `eventRetryDelaysMs`
  * says otherwise) with X-Slack-Retry-Num / retry_attempt and the reason.
  * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
  * Home's messages tab; clicks on anything but buttons; styles (*bold*) in `shown`.
@@ -423,6 +423,8 @@ export class FakeSlack {
         // A late ack's answer is lost: Slack has already shown the person an error.
         if (failure === undefined && ack.body !== undefined)
             envelope.afterAck?.(ack.body);
+        if (failure !== undefined)
+            envelope.afterFailure?.();
         const eventId = envelope.type === "events_api" ? String(envelope.payload.event_id) : undefined;
         const delivery: Delivery = {...ack, transport, inTime, failure, retry, envelope, eventId};
         this.#deliveries.push(delivery);

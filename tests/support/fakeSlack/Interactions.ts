@@ -11,7 +11,9 @@ export type Envelope = {
     readonly type: "slash_commands" | "interactive" | "events_api",
     readonly payload: Record<string, unknown>,
     /** What the ack's body does in Slack (a slash command's reply, shown like a response_url message). */
-    readonly afterAck?: (body: Record<string, unknown>) => void
+    readonly afterAck?: (body: Record<string, unknown>) => void,
+    /** What Slack shows when the delivery failed (no ack within 3 s): a slash command's error, to its sender. */
+    readonly afterFailure?: () => void
 };
 
 export type SlashCommandOptions = {command: string, text?: string, user?: FakeSlackUser, channelId?: string};
@@ -41,14 +43,14 @@ export type MessageOptions = {
     mentionsBot?: boolean
 };
 
-/** Something a response_url or a slash command's ack put in front of one person only. */
+/** Something a response_url, a slash command's ack or Slack itself (a command that failed) put in front of one person only. */
 export type RecordedEphemeral = {
     readonly channel: string,
     readonly user: string,
     readonly text: string,
     readonly blocks: unknown[] | undefined,
     readonly threadTs: string | undefined,
-    readonly via: "chat.postEphemeral" | "response_url" | "ack"
+    readonly via: "chat.postEphemeral" | "response_url" | "ack" | "slack"
 };
 
 type ResponseContext = {readonly channel: FakeSlackChannel, readonly user: FakeSlackUser, readonly message: RecordedSlackMessage | undefined};
@@ -102,7 +104,10 @@ export class Interactions {
             afterAck: (body) => {
                 if (body.text !== undefined || body.blocks !== undefined)
                     this.respond(context, body, "ack");
-            }
+            },
+            afterFailure: () => this.ephemerals.push({
+                channel: channel.id, user: user.id, text: `${options.command} failed with the error "operation_timeout"`, blocks: undefined, threadTs: undefined, via: "slack"
+            })
         };
     }
 

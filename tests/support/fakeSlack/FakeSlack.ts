@@ -331,7 +331,7 @@ export class FakeSlack {
     /** What people see of a message and whom it notified, its mrkdwn read as Slack reads it. */
     shown(message: {text?: string | undefined, blocks?: readonly unknown[] | undefined}): ShownText {
         const recorded = message as RecordedSlackMessage;
-        const linkNames = recorded.channel !== undefined && recorded.ts !== undefined && this.#workspace.linksNames(recorded);
+        const linkNames = recorded.channel !== undefined && recorded.ts !== undefined && this.#workspace.hasLinkNames(recorded);
         return showMessage(message, this.#workspace.directory, {linkNames});
     }
 

@@ -242,7 +242,7 @@ export class Workspace {
             this.#linkNames.delete(message);
     }
 
-    linksNames(message: RecordedSlackMessage): boolean {
+    hasLinkNames(message: RecordedSlackMessage): boolean {
         return this.#linkNames.has(message);
     }
 

@@ -197,6 +197,13 @@ describe.each(["http", "socket"] as const)("the fake Slack, driving the real Bol
         expect(seen.mentions.at(-1)).toBe(`<@${fake.botUserId}> なぜ2ですか`);
     });
 
+    it("sends a person's message with & < > escaped in its text, as typed in its rich_text block", async () => {
+        const {event} = await fake.message({text: "a < b & c <@U123>"});
+        await waitFor(() => seen.messages.find((message) => message.text === "a &lt; b &amp; c &lt;@U123&gt;"));
+        const sent = (event.envelope.payload as {event: {blocks: {elements: {elements: {text?: string}[]}[]}[]}}).event;
+        expect(sent.blocks[0]!.elements[0]!.elements).toEqual([{type: "text", text: "a < b & c <@U123>"}]);
+    });
+
     it("redelivers an event with the same event_id, and the app sees the retry number and reason", async () => {
         const {event} = await fake.message({text: "こんにちは"});
         const retried = await fake.redeliver(event, {num: 1, reason: "http_timeout"});

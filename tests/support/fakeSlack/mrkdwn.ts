@@ -55,6 +55,7 @@ export function showMessage(message: {text?: string | undefined, blocks?: readon
         else
             collected.shown.push(text.text);
     }
+    // The text is not shown beside blocks, but its notification notifies: same lists, its own `shown`.
     const notification: Collected = {...collected, shown: []};
     readMrkdwn(message.text ?? "", directory, linkNames, blocks.length > 0 ? notification : collected);
     return finish(collected);

@@ -38,19 +38,6 @@ export class SlackAdapter implements AsyncDisposable {
         } as AppOptions);
         const context: SlackContext = {runtime, config, app, running: new Map(), users: new Map()};
 
-        // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num): the first delivery already started the work.
-        const seenEvents = new Set<string>();
-        app.use(async ({context: boltContext, body, next}) => {
-            const eventId = (body as {event_id?: string}).event_id;
-            if ((boltContext.retryNum ?? 0) > 0 || (eventId != null && seenEvents.has(eventId)))
-                return;
-            if (eventId != null) {
-                seenEvents.add(eventId);
-                if (seenEvents.size > 10_000) seenEvents.clear();
-            }
-            await next();
-        });
-
         let botUserId: string;
         try {
             const identity = await app.client.auth.test();

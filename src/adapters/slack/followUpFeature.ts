@@ -1,14 +1,17 @@
 import type {webApi} from "@slack/bolt";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
-import {textSections} from "./slackBlocks.js";
+import {postText} from "./postText.js";
+import {fromMrkdwn} from "./slackBlocks.js";
 import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
 
 type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
 
 /**
  * Follow-ups in an answer's thread: replies there (or, when the workspace asks for it, only those that
- * @mention Kotae). A mention arrives as both a message and an app_mention event: it is answered once.
+ * @mention Kotae). Each message is answered once, by its channel and ts: a mention arrives as both a
+ * message and an app_mention event, and Slack redelivers an event whose ack it missed (X-Slack-Retry-Num,
+ * same event_id). A retry of a delivery that never reached Kotae is new to it, and answered.
  */
 export function registerFollowUps(context: SlackContext, botUserId: string): void {
     const answered = new Set<string>();
@@ -28,7 +31,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
         answered.add(key);
         if (answered.size > 10_000) answered.clear(); // only recent duplicates matter
         const requester = await requesterOf(context, client, {userId: event.user, teamId, channelId: event.channel, threadTs: event.thread_ts});
-        await answer(context, client, {interactionId: original.id, profile: original.profile, question: text.replaceAll(mention, "").trim(), requester, threadTs: event.thread_ts});
+        await answer(context, client, {interactionId: original.id, profile: original.profile, question: fromMrkdwn(text.replaceAll(mention, "")).trim(), requester, threadTs: event.thread_ts});
     };
     context.app.event("message", async ({event, body, client}) => {
         await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);
@@ -43,7 +46,7 @@ async function answer(context: SlackContext, client: webApi.WebClient, question:
 }): Promise<void> {
     const channel = question.requester.channelId!;
     const {text, images} = await answerFollowUp(context.runtime, {...question, theme: settingsFor(context, question.requester.workspaceId).theme});
-    await client.chat.postMessage({channel, thread_ts: question.threadTs, text: text.slice(0, 3000), blocks: textSections(text)});
+    await postText(client, {channel, threadTs: question.threadTs}, text);
     if (images.length > 0)
         await client.files.uploadV2({
             channel_id: channel, thread_ts: question.threadTs,

@@ -6,6 +6,8 @@ import {splitMessage} from "../shared/splitMessage.js";
 
 /** Slack's section text limit; longer text becomes several sections. */
 const sectionLimit = 3000;
+/** Slack refuses a message with more than 50 blocks; longer text becomes several messages. */
+const blocksPerMessage = 50;
 
 export const actionIds = {show: "kotae:show", report: "kotae:report", retry: "kotae:retry", cancel: "kotae:cancel"} as const;
 export const callbackIds = {report: "kotae:report", settings: "kotae:settings"} as const;
@@ -40,12 +42,38 @@ export function answerBlocks(lines: readonly string[], interactionId: number, te
     ];
 }
 
-/** Text as mrkdwn sections, split cleanly (never inside a formula), at most 45 of them (Slack allows 50 blocks). */
+/** Text as mrkdwn sections, split cleanly (never inside a formula). */
 export function textSections(text: string): KnownBlock[] {
-    return splitMessage(toMrkdwn(text), sectionLimit).slice(0, 45).map((part) => ({type: "section", text: {type: "mrkdwn", text: part}}));
+    return splitMessage(toMrkdwn(text), sectionLimit).map((part) => ({type: "section", text: {type: "mrkdwn", text: part}}));
 }
 
-/** Markdown bold (**x**) is *x* in Slack's mrkdwn. */
+/** Text as one or more messages of at most 50 sections each, in order, each with its first section as the notification text. */
+export function textMessages(text: string): {text: string, blocks: KnownBlock[]}[] {
+    const sections = textSections(text);
+    const messages: {text: string, blocks: KnownBlock[]}[] = [];
+    for (let start = 0; start < sections.length; start += blocksPerMessage) {
+        const blocks = sections.slice(start, start + blocksPerMessage);
+        messages.push({text: notificationText(blocks), blocks});
+    }
+    return messages;
+}
+
+/** A message's `text` beside its blocks (notifications, screen readers): the first section, within chat.update's 4 000 characters. */
+export function notificationText(blocks: readonly KnownBlock[]): string {
+    const first = blocks[0];
+    return first?.type === "section" && first.text != null ? first.text.text : "";
+}
+
+/** A person's message text as typed: Slack sends `&`, `<` and `>` escaped (mentions stay `<@U…>` tokens). */
+export function fromMrkdwn(text: string): string {
+    return text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+}
+
+/**
+ * Model output and people's words as Slack mrkdwn: `&`, `<` and `>` escaped, so that nothing in them
+ * becomes a mention, a broadcast (`<!channel>`) or a link (https://api.slack.com/reference/surfaces/formatting#escaping);
+ * Markdown bold (**x**) is *x*.
+ */
 export function toMrkdwn(text: string): string {
-    return text.replace(/\*\*([^*\n]+)\*\*/g, "*$1*");
+    return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replace(/\*\*([^*\n]+)\*\*/g, "*$1*");
 }

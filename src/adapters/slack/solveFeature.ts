@@ -11,7 +11,8 @@ import {describePhase} from "../shared/SolveProgress.js";
 import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
-import {actionIds, answerBlocks, callbackIds, progressBlocks, textSections, toMrkdwn} from "./slackBlocks.js";
+import {postText} from "./postText.js";
+import {actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
 import {requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
@@ -66,8 +67,7 @@ export function registerSolve(context: SlackContext): void {
                     solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")
                 });
                 if (rendered.images.length === 0) {
-                    await client.chat.postMessage({channel: body.channel.id, ...(threadTs != null ? {thread_ts: threadTs} : {}),
-                        text: localize(NoticeCode.RenderFailed, requester.locale), blocks: textSections(rendered.alt)});
+                    await postText(client, {channel: body.channel.id, threadTs}, rendered.alt, localize(NoticeCode.RenderFailed, requester.locale));
                     return;
                 }
                 await client.files.uploadV2({
@@ -138,7 +138,8 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
     });
     const {result, failure, notices} = watched;
     if (result == null) {
-        await client.chat.update({channel, ts, text: failure ?? texts.cancelled, blocks: textSections(failure ?? texts.cancelled)});
+        const blocks = textSections(failure ?? texts.cancelled);
+        await client.chat.update({channel, ts, text: notificationText(blocks), blocks});
         return;
     }
     runtime.store.setThread(result.interactionId, threadKey(channel, ts));
@@ -147,7 +148,8 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
         ? await runtime.renderer.render({kind: "answer", answer: result.answer, theme: settings.theme, ...(requester.locale != null ? {locale: requester.locale} : {})})
         : undefined;
     const lines = [...notices, summary, ...(card != null && card.images.length === 0 ? [localize(NoticeCode.RenderFailed, requester.locale)] : [])];
-    await client.chat.update({channel, ts, text: toMrkdwn(lines.join("\n")), blocks: answerBlocks(lines, result.interactionId, texts, result.answer != null)});
+    const blocks = answerBlocks(lines, result.interactionId, texts, result.answer != null);
+    await client.chat.update({channel, ts, text: notificationText(blocks), blocks});
     const image = card?.images[0];
     if (image != null)
         await client.files.uploadV2({channel_id: channel, thread_ts: ts, file: Buffer.from(image.png), filename: "answer.png", alt_text: summary});

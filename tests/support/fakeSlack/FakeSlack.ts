@@ -26,22 +26,23 @@
  *     await app.stop(); await fake.close();  // the app first, or Socket Mode's client reconnects
  *
  * API (FakeSlack):
- *   static start({signingSecret?, botToken?, appToken?}?): Promise<FakeSlack>
+ *   static start({signingSecret?, botToken?, appToken?, rateLimits?, ackDeadlineMs?, eventRetryDelaysMs?}?): Promise<FakeSlack>
  *   apiUrl (ends with /api/), signingSecret, botToken (xoxb-), appToken (xapp-), team {id, name, domain},
  *   appId, botUserId, botId, channel (public, the bot in it), admin, student, otherStudent
  *   addUser({name, realName?, locale?, admin?}), addChannel({name, isPrivate?, botIsMember?})
  *   connectHttp(receiverUrl), socketConnected(timeoutMs?)
  *   Deliveries, each resolving to a Delivery {transport, status (HTTP status | "acked" | "no_ack"), body
- *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), envelope, eventId}; in HTTP mode each
- *   takes signature?: "valid" | "bad" | "stale" | "missing":
+ *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), failure, retry, envelope, eventId}; in
+ *   HTTP mode each takes signature?: "valid" | "bad" | "stale" | "missing":
  *     slashCommand({command, text?, user?, channelId?}), blockAction({message, actionId, blockId?, user?}),
  *     submitView({callbackId, fields, user?}), viewSubmission({callbackId, values, privateMetadata?, user?}),
  *     message({text, channelId?, threadTs?, user?, mentionsBot?}) → {message, event, appMention},
  *     redeliver(delivery, {num, reason?})
  *   Observation: calls, waitForCall(method, predicate?, timeoutMs?), messagesIn(channelId, threadTs?),
  *   findMessage(channelId, ts), uploads, responseUrlPosts, ephemerals, viewsOpened, latestView(callbackId),
- *   homeView(user); failNext({method, times?} & ({status: 429, retryAfterSeconds?} | {status: 5xx} | {error}));
- *   close()
+ *   homeView(user), deliveries, waitForDelivery(predicate, timeoutMs?), shown(message) (what people see of
+ *   it and whom it notified); failNext({method, times?, when?} & ({status: 429, retryAfterSeconds?} |
+ *   {status: 5xx} | {error})), failNextDelivery("connection_failed" | "http_timeout"); close()
  *
  * The world: one team ("数学の質問", domain kotae-study), the app's bot user, a public channel `channel`
  * the bot is in, `admin` (is_admin and is_owner), `student` and `otherStudent`; people's locale is
@@ -59,16 +60,24 @@
  * `not_allowed_token_type`); files.uploadV2's three steps with the bytes kept, the file shared as a
  * message in the channel or thread; what a response_url post or a command's ack body does (ephemeral,
  * in_channel, replace or delete the original). Unknown methods: `unknown_method`, recorded.
- * Not simulated: Slack's own rate limits (inject them with `failNext`: a 429 with Retry-After, which
- * @slack/web-api waits out when it has retries left); redelivering an event acked late (call
- * `redeliver`); the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
- * Home's messages tab; clicks on anything but buttons.
+ * Text read as mrkdwn (`shown`, see mrkdwn.ts): escaped `&amp; &lt; &gt;`, `<@U…>` / `<!channel>` /
+ * `<!here>` / `<!everyone>` / `<!subteam^…>` notifications, `<#C…>` and `<url|label>` links, `link_names`
+ * and `parse: "full"`. Rate limits (RateLimits.ts): chat.postMessage and chat.update per channel, 1 a
+ * second with bursts of 3 unless `rateLimits` says otherwise, a 429 with Retry-After beyond (which
+ * @slack/web-api waits out when it has retries left; `failNext` injects one). The 3-second ack: a
+ * delivery acked later, answered with an HTTP error or never delivered fails; a late ack's reply is not
+ * shown, a failed slash command's sender sees Slack's `operation_timeout` instead; a failed event is retried 3 times (at once, after 1 and 5 minutes unless `eventRetryDelaysMs`
+ * says otherwise) with X-Slack-Retry-Num / retry_attempt and the reason.
+ * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
+ * Home's messages tab; clicks on anything but buttons; styles (*bold*) in `shown`.
  */
 import http from "node:http";
 import {listenOnLoopback} from "../listenOnLoopback.js";
 import {Observed} from "../Observed.js";
 import {Files, type RecordedUpload} from "./Files.js";
 import {opaque} from "./ids.js";
+import {showMessage, type ShownText} from "./mrkdwn.js";
+import {RateLimits, slackRateLimits, type RateLimit, type RateLimitOptions} from "./RateLimits.js";
 import {
     Interactions,
     type BlockActionOptions,
@@ -88,19 +97,38 @@ import {Workspace, type FakeSlackChannel, type FakeSlackTeam, type FakeSlackUser
 
 export type {
     BlockActionOptions, Envelope, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
-    RecordedSlackView, RecordedUpload, Signature, SlackFile, SlashCommandOptions, SubmitViewOptions, ViewFields, ViewStateValues, ViewSubmissionOptions
+    RateLimit, RateLimitOptions, RecordedSlackView, RecordedUpload, Retry, ShownText, Signature, SlackFile, SlashCommandOptions, SubmitViewOptions, ViewFields,
+    ViewStateValues, ViewSubmissionOptions
 };
 
-export type FakeSlackOptions = {signingSecret?: string, botToken?: string, appToken?: string};
+export type FakeSlackOptions = {
+    signingSecret?: string, botToken?: string, appToken?: string,
+    /** Per-channel limits on chat.postMessage / chat.update (default: Slack's, 1 a second with bursts of 3); {} for none. */
+    rateLimits?: RateLimitOptions,
+    /** How long Slack waits for an ack (default 3 000 ms, as Slack does). */
+    ackDeadlineMs?: number,
+    /** When Slack retries an event whose delivery failed (default: at once, after 1 minute, after 5 minutes, as Slack does). */
+    eventRetryDelaysMs?: readonly [number, number, number]
+};
 
 /** HTTP mode only: how the delivery is signed (default "valid"). Socket Mode deliveries are not signed. */
 export type DeliveryOptions = {signature?: Signature};
+
+/**
+ * Why Slack counts a delivery as failed (https://api.slack.com/apis/events-api#retries): no ack within
+ * 3 s, an HTTP error status, or no connection to the app at all.
+ */
+export type DeliveryFailure = "http_timeout" | "http_error" | "connection_failed";
 
 /** A delivery the app acked (or did not): the ack, and what was sent, for `redeliver`. */
 export type Delivery = Ack & {
     readonly transport: "http" | "socket",
     /** Acked within Slack's 3 s; later, Slack shows the person "operation_timeout" or retries the event. */
     readonly inTime: boolean,
+    /** Why Slack counts it as failed; an event that failed is retried, up to 3 times. */
+    readonly failure: DeliveryFailure | undefined,
+    /** X-Slack-Retry-Num / retry_attempt and the reason, on a retry. */
+    readonly retry: Retry | undefined,
     readonly envelope: Envelope,
     /** An event's event_id, the key to deduplicate redeliveries by. */
     readonly eventId: string | undefined
@@ -124,7 +152,9 @@ export type RecordedSlackCall = {
     /** The JSON answered, or the text (upload host, response_url). */
     readonly response: unknown,
     /** Whether the answer was a failure injected with `failNext`. */
-    readonly injected: boolean
+    readonly injected: boolean,
+    /** When the request arrived (performance.now()). */
+    readonly at: number
 };
 
 /**
@@ -132,7 +162,8 @@ export type RecordedSlackCall = {
  * Retry-After (default 1 s; @slack/web-api reads whole seconds) and `{ok: false, error: "ratelimited"}`,
  * a 5xx, or HTTP 200 with `{ok: false, error}`.
  */
-export type FailureOptions = {method: string, times?: number} & ({status: 429, retryAfterSeconds?: number} | {status: 500 | 502 | 503} | {error: string});
+export type FailureOptions = {method: string, times?: number, when?: (args: Record<string, unknown>) => boolean}
+    & ({status: 429, retryAfterSeconds?: number} | {status: 500 | 502 | 503} | {error: string});
 
 type Reply = {status: number, body: unknown, headers?: Record<string, string>};
 
@@ -141,6 +172,7 @@ type Failure = FailureOptions & {remaining: number};
 const uploadMethod = "(upload)";
 const responseUrlMethod = "(response_url)";
 const slackAckDeadlineMs = 3_000;
+const slackEventRetryDelaysMs = [0, 60_000, 300_000] as const;
 const defaultTimeoutMs = 5_000;
 
 export class FakeSlack {
@@ -170,6 +202,13 @@ export class FakeSlack {
     readonly #socketMode: SocketModeServer;
     readonly #calls = new Observed<RecordedSlackCall>((call) => `${call.method} → ${call.status} ${JSON.stringify(call.response)}${call.injected ? " (injected)" : ""}`);
     readonly #failures: Failure[] = [];
+    readonly #deliveries = new Observed<Delivery>((delivery) =>
+        `${delivery.envelope.type} ${delivery.eventId ?? ""} → ${delivery.status}${delivery.failure !== undefined ? ` (${delivery.failure})` : ""}${delivery.retry !== undefined ? ` retry ${delivery.retry.num}` : ""}`);
+    readonly #deliveryFaults: ("connection_failed" | "http_timeout")[] = [];
+    readonly #retryTimers = new Set<NodeJS.Timeout>();
+    readonly #rateLimits: RateLimits;
+    readonly #ackDeadlineMs: number;
+    readonly #eventRetryDelaysMs: readonly number[];
     #receiverUrl: string | undefined;
 
     static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -184,6 +223,9 @@ export class FakeSlack {
         this.signingSecret = options.signingSecret ?? opaque();
         this.botToken = options.botToken ?? `xoxb-${opaque()}`;
         this.appToken = options.appToken ?? `xapp-1-${opaque()}`;
+        this.#rateLimits = new RateLimits(options.rateLimits ?? slackRateLimits);
+        this.#ackDeadlineMs = options.ackDeadlineMs ?? slackAckDeadlineMs;
+        this.#eventRetryDelaysMs = options.eventRetryDelaysMs ?? slackEventRetryDelaysMs;
         const workspace = this.#workspace;
         this.team = workspace.team;
         this.appId = workspace.appId;
@@ -268,6 +310,31 @@ export class FakeSlack {
         return this.#deliver(delivery.envelope, retry.signature, {num: retry.num, reason: retry.reason ?? "http_timeout"});
     }
 
+    /** Every delivery to the app, first deliveries and Slack's retries, in the order acked. */
+    get deliveries(): readonly Delivery[] {
+        return this.#deliveries.items;
+    }
+
+    /** The first delivery, made or still to come, that matches: e.g. Slack's retry of an event. */
+    waitForDelivery(predicate: (delivery: Delivery) => boolean, timeoutMs = defaultTimeoutMs): Promise<Delivery> {
+        return this.#deliveries.waitFor(predicate, timeoutMs, "a delivery");
+    }
+
+    /**
+     * The next delivery fails as Slack sees it, and Slack retries it if it is an event:
+     * "connection_failed" never reaches the app; "http_timeout" reaches it, but its ack does not reach Slack in time.
+     */
+    failNextDelivery(failure: "connection_failed" | "http_timeout"): void {
+        this.#deliveryFaults.push(failure);
+    }
+
+    /** What people see of a message and whom it notified, its mrkdwn read as Slack reads it. */
+    shown(message: {text?: string | undefined, blocks?: readonly unknown[] | undefined}): ShownText {
+        const recorded = message as RecordedSlackMessage;
+        const linkNames = recorded.channel !== undefined && recorded.ts !== undefined && this.#workspace.hasLinkNames(recorded);
+        return showMessage(message, this.#workspace.directory, {linkNames});
+    }
+
     /** Every request the app made to the fake, in the order answered. */
     get calls(): readonly RecordedSlackCall[] {
         return this.#calls.items;
@@ -323,7 +390,11 @@ export class FakeSlack {
     }
 
     async close(): Promise<void> {
+        for (const timer of this.#retryTimers)
+            clearTimeout(timer);
+        this.#retryTimers.clear();
         this.#calls.close();
+        this.#deliveries.close();
         await this.#socketMode.close();
         this.#server.closeAllConnections();
         await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -332,7 +403,11 @@ export class FakeSlack {
     async #deliver(envelope: Envelope, signature: Signature | undefined, retry?: Retry): Promise<Delivery> {
         let ack: Ack;
         let transport: Delivery["transport"];
-        if (this.#socketMode.isConnected) {
+        const fault = this.#deliveryFaults.shift();
+        if (fault === "connection_failed") {
+            ack = {status: "no_ack", body: undefined, ackMs: 0};
+            transport = this.#socketMode.isConnected ? "socket" : "http";
+        } else if (this.#socketMode.isConnected) {
             if (signature !== undefined && signature !== "valid")
                 throw new Error("Socket Mode deliveries are not signed: test signatures against an app in HTTP mode");
             ack = await this.#socketMode.send(envelope, retry);
@@ -343,10 +418,32 @@ export class FakeSlack {
         } else {
             throw new Error("No app is connected: call connectHttp(receiverUrl), or start a Socket Mode app and await socketConnected()");
         }
-        if ((ack.status === 200 || ack.status === "acked") && ack.body !== undefined)
+        const inTime = fault === undefined && ack.status !== "no_ack" && ack.ackMs <= this.#ackDeadlineMs;
+        const failure: DeliveryFailure | undefined = fault ?? (!inTime ? "http_timeout" : ack.status === 200 || ack.status === "acked" ? undefined : "http_error");
+        // A late ack's answer is lost: Slack has already shown the person an error.
+        if (failure === undefined && ack.body !== undefined)
             envelope.afterAck?.(ack.body);
+        if (failure !== undefined)
+            envelope.afterFailure?.();
         const eventId = envelope.type === "events_api" ? String(envelope.payload.event_id) : undefined;
-        return {...ack, transport, inTime: ack.status !== "no_ack" && ack.ackMs <= slackAckDeadlineMs, envelope, eventId};
+        const delivery: Delivery = {...ack, transport, inTime, failure, retry, envelope, eventId};
+        this.#deliveries.push(delivery);
+        if (failure !== undefined && envelope.type === "events_api")
+            this.#retryLater(delivery, signature, failure);
+        return delivery;
+    }
+
+    /** https://api.slack.com/apis/events-api#retries: a failed event is retried 3 times, with X-Slack-Retry-Num 1 to 3 and the reason. */
+    #retryLater(delivery: Delivery, signature: Signature | undefined, reason: DeliveryFailure): void {
+        const num = (delivery.retry?.num ?? 0) + 1;
+        const delayMs = this.#eventRetryDelaysMs[num - 1];
+        if (delayMs === undefined)
+            return;
+        const timer = setTimeout(() => {
+            this.#retryTimers.delete(timer);
+            this.#deliver(delivery.envelope, signature, {num, reason}).catch((error: unknown) => console.error("The fake Slack failed to retry an event:", error));
+        }, delayMs);
+        this.#retryTimers.add(timer);
     }
 
     async #serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -363,18 +460,20 @@ export class FakeSlack {
             response.writeHead(404).end();
             return;
         }
-        const failure = this.#takeFailure(method);
+        const at = performance.now();
         let received: {args: Record<string, unknown>, files: readonly ReceivedFile[]} = {args: {}, files: []};
         let token: string | undefined;
+        let failure: Reply | undefined;
         let reply: Reply;
         try {
             received = await readRequestBody(request, url.searchParams);
             token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? (typeof received.args.token === "string" ? received.args.token : undefined);
-            reply = failure ?? this.#answer(method, url, token, received);
+            failure = this.#takeFailure(method, received.args);
+            reply = failure ?? this.#rateLimited(method, received.args) ?? this.#answer(method, url, token, received);
         } catch (error) {
             reply = errorReply(error, method);
         }
-        this.#calls.push({method, path: url.pathname, args: received.args, files: received.files, token, status: reply.status, response: reply.body, injected: failure !== undefined});
+        this.#calls.push({method, path: url.pathname, args: received.args, files: received.files, token, status: reply.status, response: reply.body, injected: failure !== undefined, at});
         const json = typeof reply.body !== "string";
         response.writeHead(reply.status, {"content-type": json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8", ...reply.headers});
         response.end(json ? JSON.stringify(reply.body) : reply.body);
@@ -406,8 +505,13 @@ export class FakeSlack {
         response.writeHead(200, {"content-type": "application/octet-stream", "content-length": upload.bytes.length}).end(upload.bytes);
     }
 
-    #takeFailure(method: string): Reply | undefined {
-        const index = this.#failures.findIndex((failure) => failure.method === method);
+    #rateLimited(method: string, args: Record<string, unknown>): Reply | undefined {
+        const retryAfterSeconds = this.#rateLimits.take(method, args.channel);
+        return retryAfterSeconds === undefined ? undefined : rateLimitedReply(retryAfterSeconds);
+    }
+
+    #takeFailure(method: string, args: Record<string, unknown>): Reply | undefined {
+        const index = this.#failures.findIndex((failure) => failure.method === method && (failure.when?.(args) ?? true));
         const failure = this.#failures[index];
         if (failure === undefined)
             return undefined;
@@ -417,9 +521,14 @@ export class FakeSlack {
         if ("error" in failure)
             return {status: 200, body: {ok: false, error: failure.error}};
         if (failure.status === 429)
-            return {status: 429, headers: {"retry-after": String(failure.retryAfterSeconds ?? 1)}, body: {ok: false, error: "ratelimited"}};
+            return rateLimitedReply(failure.retryAfterSeconds ?? 1);
         return {status: failure.status, body: {ok: false, error: failure.status === 500 ? "fatal_error" : "service_unavailable"}};
     }
+}
+
+/** https://api.slack.com/apis/rate-limits: HTTP 429, Retry-After in seconds. */
+function rateLimitedReply(retryAfterSeconds: number): Reply {
+    return {status: 429, headers: {"retry-after": String(retryAfterSeconds)}, body: {ok: false, error: "ratelimited"}};
 }
 
 /**

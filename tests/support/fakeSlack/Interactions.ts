@@ -11,7 +11,9 @@ export type Envelope = {
     readonly type: "slash_commands" | "interactive" | "events_api",
     readonly payload: Record<string, unknown>,
     /** What the ack's body does in Slack (a slash command's reply, shown like a response_url message). */
-    readonly afterAck?: (body: Record<string, unknown>) => void
+    readonly afterAck?: (body: Record<string, unknown>) => void,
+    /** What Slack shows when the delivery failed (no ack within 3 s): a slash command's error, to its sender. */
+    readonly afterFailure?: () => void
 };
 
 export type SlashCommandOptions = {command: string, text?: string, user?: FakeSlackUser, channelId?: string};
@@ -26,6 +28,10 @@ export type SubmitViewOptions = {callbackId: string, fields: ViewFields, user?: 
 export type ViewSubmissionOptions = {callbackId: string, values: ViewStateValues, privateMetadata?: string, user?: FakeSlackUser};
 
 export type MessageOptions = {
+    /**
+     * What the person typed. The event's `text` has its `&`, `<` and `>` escaped, as Slack sends it
+     * (https://api.slack.com/reference/surfaces/formatting#escaping); the rich_text block has it as typed.
+     */
     text: string,
     /** Default: the fake's channel. */
     channelId?: string,
@@ -37,14 +43,14 @@ export type MessageOptions = {
     mentionsBot?: boolean
 };
 
-/** Something a response_url or a slash command's ack put in front of one person only. */
+/** Something a response_url, a slash command's ack or Slack itself (a command that failed) put in front of one person only. */
 export type RecordedEphemeral = {
     readonly channel: string,
     readonly user: string,
     readonly text: string,
     readonly blocks: unknown[] | undefined,
     readonly threadTs: string | undefined,
-    readonly via: "chat.postEphemeral" | "response_url" | "ack"
+    readonly via: "chat.postEphemeral" | "response_url" | "ack" | "slack"
 };
 
 type ResponseContext = {readonly channel: FakeSlackChannel, readonly user: FakeSlackUser, readonly message: RecordedSlackMessage | undefined};
@@ -98,7 +104,10 @@ export class Interactions {
             afterAck: (body) => {
                 if (body.text !== undefined || body.blocks !== undefined)
                     this.respond(context, body, "ack");
-            }
+            },
+            afterFailure: () => this.ephemerals.push({
+                channel: channel.id, user: user.id, text: `${options.command} failed with the error "operation_timeout"`, blocks: undefined, threadTs: undefined, via: "slack"
+            })
         };
     }
 
@@ -172,8 +181,10 @@ export class Interactions {
     message(options: MessageOptions): {message: RecordedSlackMessage, event: Envelope, appMention: Envelope | undefined} {
         const user = options.user ?? this.#defaults.user;
         const channel = options.channelId === undefined ? this.#defaults.channel : this.#workspace.channel(options.channelId);
-        const text = options.mentionsBot === true ? `<@${this.#workspace.bot.id}> ${options.text}` : options.text;
-        const message = this.#workspace.post({channel, user, text, blocks: withSlackIds([richText(text)]), threadTs: options.threadTs});
+        const escaped = options.text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+        const mentioned = options.mentionsBot === true ? this.#workspace.bot.id : undefined;
+        const text = mentioned !== undefined ? `<@${mentioned}> ${escaped}` : escaped;
+        const message = this.#workspace.post({channel, user, text, blocks: withSlackIds([richText(options.text, mentioned)]), threadTs: options.threadTs});
         const event = {
             user: user.id,
             type: "message",
@@ -287,8 +298,8 @@ export class Interactions {
     }
 }
 
-/** The rich_text block Slack's client attaches to a typed message, mentions as user elements. */
-function richText(text: string): Record<string, unknown> {
-    const elements = text.split(/<@([A-Z0-9]+)>/).map((part, index) => index % 2 === 1 ? {type: "user", user_id: part} : {type: "text", text: part}).filter((element) => element.type === "user" || element.text !== "");
+/** The rich_text block Slack's client attaches to a typed message: the mention (if any) as a user element, then the text as typed. */
+function richText(typed: string, mentionedUserId: string | undefined): Record<string, unknown> {
+    const elements = mentionedUserId !== undefined ? [{type: "user", user_id: mentionedUserId}, {type: "text", text: ` ${typed}`}] : [{type: "text", text: typed}];
     return {type: "rich_text", elements: [{type: "rich_text_section", elements}]};
 }

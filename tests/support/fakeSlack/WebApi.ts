@@ -81,7 +81,9 @@ function methods({workspace, views, files, interactions, socketModeUrl}: WebApiO
         return {
             text: optionalString(args.text),
             blocks: Array.isArray(args.blocks) ? withSlackIds(args.blocks) : undefined,
-            attachments: Array.isArray(args.attachments) ? args.attachments : undefined
+            attachments: Array.isArray(args.attachments) ? args.attachments : undefined,
+            // https://api.slack.com/methods/chat.postMessage#formatting: plain @names notify with either.
+            linkNames: args.parse === "full" || flag(args.link_names)
         };
     };
 
@@ -100,13 +102,15 @@ function methods({workspace, views, files, interactions, socketModeUrl}: WebApiO
         "apps.connections.open": {token: "app", run: () => ({url: socketModeUrl()})},
         "chat.postMessage": botMethod((args) => {
             const channel = workspace.postableChannel(args.channel);
-            const {text, blocks, attachments} = content(args, maxPostTextLength);
+            const {text, blocks, attachments, linkNames} = content(args, maxPostTextLength);
             const message = workspace.post({channel, user: bot, text: text ?? "", blocks, attachments, metadata: args.metadata, threadTs: optionalString(args.thread_ts)});
+            workspace.setLinkNames(message, linkNames);
             return {channel: channel.id, ts: message.ts, message};
         }),
         "chat.update": botMethod((args) => {
             const message = ownMessage(args, "cant_update_message");
-            const {text, blocks, attachments} = content(args, maxUpdateTextLength);
+            const {text, blocks, attachments, linkNames} = content(args, maxUpdateTextLength);
+            workspace.setLinkNames(message, linkNames);
             // What the call leaves out stays as it was; an empty blocks array removes the blocks.
             if (text !== undefined)
                 message.text = text;

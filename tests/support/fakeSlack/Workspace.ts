@@ -1,5 +1,6 @@
 import type {types} from "@slack/bolt";
 import {nextTs, slackId} from "./ids.js";
+import type {Directory} from "./mrkdwn.js";
 import {SlackApiError} from "./SlackApiError.js";
 
 export type FakeSlackUser = {
@@ -91,6 +92,8 @@ export class Workspace {
     readonly #users = new Map<string, FakeSlackUser>();
     readonly #channels = new Map<string, FakeSlackChannel>();
     readonly #messages = new Map<string, RecordedSlackMessage[]>();
+    /** Messages posted or last updated with `parse: "full"` or `link_names`, whose plain @names notify. */
+    readonly #linkNames = new WeakSet<RecordedSlackMessage>();
 
     constructor() {
         this.team = {id: slackId("T"), name: "数学の質問", domain: "kotae-study"};
@@ -221,6 +224,26 @@ export class Workspace {
         }
         messages.push(posted);
         return posted;
+    }
+
+    /** Names for what mrkdwn tokens show. */
+    get directory(): Directory {
+        return {
+            userName: (id) => this.#users.get(id)?.name,
+            userIdByName: (name) => [...this.#users.values()].find((user) => user.name === name)?.id,
+            channelName: (id) => this.#channels.get(id)?.name
+        };
+    }
+
+    setLinkNames(message: RecordedSlackMessage, linkNames: boolean): void {
+        if (linkNames)
+            this.#linkNames.add(message);
+        else
+            this.#linkNames.delete(message);
+    }
+
+    hasLinkNames(message: RecordedSlackMessage): boolean {
+        return this.#linkNames.has(message);
     }
 
     message(channelId: string, ts: unknown): RecordedSlackMessage | undefined {

@@ -7,7 +7,7 @@ import type {Envelope} from "./Interactions.js";
 
 /** How the app answered a delivery. */
 export type Ack = {
-    /** HTTP: the status the app answered with; Socket Mode: "acked"; either: "no_ack" when nothing came within 5 s. */
+    /** HTTP: the status the app answered with; Socket Mode: "acked"; either: "no_ack" when nothing came within 5 s (or nothing was sent: `failNextDelivery`). */
     readonly status: number | "acked" | "no_ack",
     /** The ack's body: JSON as an object, plain text as `{text}` (which Slack reads the same way); undefined when empty. */
     readonly body: Record<string, unknown> | undefined,

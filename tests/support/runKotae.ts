@@ -34,8 +34,10 @@ export function runKotae(args: readonly string[], options: {cwd: string, env?: R
     });
     if (result.pid > 0)
         killProcessGroup(result.pid);
-    if (result.error != null)
-        throw new Error(`kotae ${args.join(" ")}: ${result.error.message}\n--- stdout so far:\n${result.stdout ?? ""}\n--- stderr so far:\n${result.stderr ?? ""}`);
+    if (result.error != null) {
+        const why = (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? `did not exit within ${runTimeoutMs / 1000} s (killed)` : result.error.message;
+        throw new Error(`kotae ${args.join(" ")}: ${why}\n--- stdout so far:\n${result.stdout ?? ""}\n--- stderr so far:\n${result.stderr ?? ""}`);
+    }
     return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 

@@ -81,6 +81,9 @@ describe("kotae solve (real model, temporary database)", () => {
         const result = run(["solve", "  "], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("問題文が空のようです");
+        const database = new Database(db, {readonly: true});
+        expect(database.prepare("SELECT status, error_code FROM interactions").get()).toEqual({status: "rejected", error_code: "problem_empty"});
+        database.close();
     });
 
     it("fails fast on an invalid setting, naming it", () => {

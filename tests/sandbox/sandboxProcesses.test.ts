@@ -1,14 +1,19 @@
 import {spawn} from "node:child_process";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
 import {describe, expect, it, onTestFinished} from "vitest";
 import {defaultSandboxLimits} from "../../src/sandbox/CodeSandbox.js";
 import {resolveInterpreterCommand} from "../../src/sandbox/interpreterCommand.js";
 import {killProcessGroup} from "../support/killProcessGroup.js";
+import {assertBuilt} from "../support/runKotae.js";
+import {temporaryDirectory} from "../support/testRuntime.js";
 import {waitFor} from "../support/waitFor.js";
 import {hostProcesses, sandboxProcesses, type HostProcess} from "./sandboxProcesses.js";
 
 // The leak check the sandbox suites end with must see this run's sandboxes wherever they ended up, and
 // nothing else on the host. Each process below sleeps for a number no other test uses, to be told apart.
 
+const kotaeCommand = fileURLToPath(new URL("../../bin/kotae.js", import.meta.url));
 const asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
 
 /**
@@ -16,8 +21,8 @@ const asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear
  * exits, so init (or a subreaper) adopts it and it is no longer below this test process. The group is
  * killed when the test ends.
  */
-function startOrphan(command: readonly string[], env: Readonly<Record<string, string>> = {}): void {
-    const shell = spawn("/bin/sh", ["-c", `("$@" >/dev/null 2>&1 &)`, "sh", ...command], {env, stdio: "ignore", detached: true});
+function startOrphan(command: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = "/"): void {
+    const shell = spawn("/bin/sh", ["-c", `("$@" >/dev/null 2>&1 &)`, "sh", ...command], {env, cwd, stdio: "ignore", detached: true});
     onTestFinished(() => killProcessGroup(shell.pid!));
 }
 
@@ -61,5 +66,18 @@ describe("the check that no sandbox process is left", () => {
         const kernel = await running("/usr/bin/python3 -I /"); // prlimit has exec'd it
         expect(isBelowThisTestProcess(kernel.pid)).toBe(false);
         expect(sandboxProcesses().filter((line) => line.startsWith(`${kernel.pid} `))).toHaveLength(1);
+    });
+
+    it("ignores the sandboxes of a Kotae from this folder running outside this test run (npm start)", async () => {
+        assertBuilt();
+        const directory = temporaryDirectory("kotae-other-serve-");
+        startOrphan([process.execPath, kotaeCommand, "serve"], {
+            PATH: process.env["PATH"] ?? "", HOME: directory, KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_WEB_PORT: "0"
+        }, directory);
+        const serve = await running(`${process.execPath} ${kotaeCommand} serve`);
+        // Its warm interpreters: bubblewrap launchers whose parent is that kotae.
+        const launcher = await waitFor(() => [...hostProcesses().values()].find((candidate) => candidate.parent === serve.pid && candidate.commandLine.includes("kernel.py")), 30_000);
+        expect(isBelowThisTestProcess(serve.pid)).toBe(false);
+        expect(sandboxProcesses().filter((line) => line.startsWith(`${launcher.pid} `))).toEqual([]);
     });
 });

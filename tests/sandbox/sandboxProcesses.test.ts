@@ -63,7 +63,7 @@ describe("the check that no sandbox process is left", () => {
         // waits for a block on a pipe kept open by `sleep`, adopted by init like the kernel.
         const command = resolveInterpreterCommand({python: "/usr/bin/python3", limits: defaultSandboxLimits, unsafeUnsandboxedPython: true});
         startOrphan(["/bin/sh", "-c", `/bin/sleep 86406 | "$@"`, "sh", command.file, ...command.args], command.env);
-        const kernel = await running("/usr/bin/python3 -I /"); // prlimit has exec'd it
+        const kernel = await running(`/usr/bin/python3 -I ${command.args.at(-1)!}`); // prlimit has exec'd it
         expect(isBelowThisTestProcess(kernel.pid)).toBe(false);
         expect(sandboxProcesses().filter((line) => line.startsWith(`${kernel.pid} `))).toHaveLength(1);
     });

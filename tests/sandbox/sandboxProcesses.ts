@@ -20,8 +20,10 @@ export type HostProcess = {readonly pid: number, readonly parent: number, readon
  * Counted, so the scan cannot be fooled by the host and still catches leaks:
  * - every process inside a sandbox of this checkout: it or an ancestor names this checkout's kernel.py
  *   (see above). A sandbox whose launcher was orphaned (its Kotae or test process gone, so init or a
- *   subreaper adopted it) is still found this way, whatever its parent now is. Left out: a sandbox whose
- *   launcher's parent is a Kotae that is not part of this test run (`npm start` in this folder);
+ *   subreaper adopted it) is still found this way, whatever its parent now is: bwrap's --die-with-parent
+ *   should prevent that, an unsandboxed kernel has nothing that does. (Beyond reach: what an unsandboxed
+ *   block daemonizes and execs, which carries no mark.) Left out: a sandbox whose launcher's parent is a
+ *   Kotae that is not part of this test run (`npm start` in this folder);
  * - any process below this test process (the vitest worker) that runs as the sandbox user.
  * Not counted: anything else on the host, e.g. a `nobody` daemon, or another checkout's or Kotae's sandboxes.
  */

@@ -1,24 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
-import {afterEach, beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {KotaeStore, type NewEvalItem} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
-import {startKotae, type RunningKotae} from "../support/spawnKotae.js";
+import {startKotae} from "../support/spawnKotae.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 beforeAll(assertBuilt);
 
 const secret = "eval-cli-secret-0123456789";
-const folders: string[] = [];
-const children: RunningKotae[] = [];
-
-afterEach(() => {
-    for (const child of children.splice(0))
-        child.stop("SIGKILL");
-    for (const folder of folders.splice(0))
-        fs.rmSync(folder, {recursive: true, force: true});
-});
 
 /**
  * A folder with a config whose profile fits the tiny real model (stories260K writes stories, not answers:
@@ -26,7 +17,6 @@ afterEach(() => {
  */
 function evalFolder(): {cwd: string, db: string, env: Record<string, string>} {
     const cwd = temporaryDirectory("kotae-eval-");
-    folders.push(cwd);
     fs.writeFileSync(path.join(cwd, "kotae.config.json"), JSON.stringify({
         profiles: {tiny: {extends: "llmjp-math-tir", sampling: {maxTokens: 24}}}
     }));
@@ -83,7 +73,6 @@ describe("kotae eval on the real tiny model", () => {
     it("resumes a run killed with SIGKILL without solving its graded problems again", async () => {
         const {cwd, db, env} = evalFolder();
         const child = startKotae(["eval", "--limit", "8", "--mode", "cot", "--sequences", "1"], {cwd, env});
-        children.push(child);
         await child.printed("eval 1/8");
         child.stop("SIGKILL");
         await child.exited;

@@ -81,6 +81,9 @@ describe("kotae solve (real model, temporary database)", () => {
         const result = run(["solve", "  "], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
         expect(result.status).toBe(1);
         expect(result.stderr).toContain("問題文が空のようです");
+        const database = new Database(db, {readonly: true});
+        expect(database.prepare("SELECT status, error_code FROM interactions").get()).toEqual({status: "rejected", error_code: "problem_empty"});
+        database.close();
     });
 
     it("fails fast on an invalid setting, naming it", () => {
@@ -132,18 +135,16 @@ describe("kotae serve", () => {
     it("checks the database and model, serves the playground, and stops on SIGTERM with exit 0", async () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off", KOTAE_WEB_PORT: "0"}});
-        try {
-            const url = (await kotae.printed(/http:\/\/127\.0\.0\.1:\d+/));
-            expect(kotae.output()).toMatch(/Model: llama loaded on cpu/);
-            expect(kotae.output()).toContain("No chat platform is configured");
-            const playground = await fetch(`${url}/`);
-            expect(playground.status).toBe(200);
-            expect(await playground.text()).toContain("<form id=\"solve\">");
-            kotae.stop();
-            expect(await kotae.exited).toBe(0);
-        } finally {
-            kotae.stop("SIGKILL");
-        }
+        const url = (await kotae.printed(/http:\/\/127\.0\.0\.1:\d+/));
+        expect(kotae.output()).toMatch(/Model: llama loaded on cpu/);
+        await kotae.printed("No chat platform is configured"); // printed after the web line, so maybe not yet
+        const playground = await fetch(`${url}/`);
+        expect(playground.status).toBe(200);
+        expect(await playground.text()).toContain("<form id=\"solve\">");
+
+        kotae.stop();
+        expect(await kotae.exited).toBe(0);
+        expect(kotae.output()).toContain("Kotae: stopping");
     });
 
     it("exits 1 at once when the configured model cannot be loaded", async () => {
@@ -152,6 +153,15 @@ describe("kotae serve", () => {
         }});
         expect(await kotae.exited).toBe(1);
         expect(kotae.output()).toContain("/nowhere/model.gguf");
+        expect(kotae.output()).not.toContain("Web: the playground is at");
+    });
+
+    it("refuses a web host beyond loopback without the admin token, naming the setting, before serving anything", () => {
+        const result = run(["serve"], {KOTAE_WEB_HOST: "0.0.0.0", KOTAE_WEB_PORT: "0", KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite")});
+        // Exit 2: an invalid setting, as for every command (README, "The command line").
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain(`KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on 0.0.0.0 (beyond loopback)`);
+        expect(result.stdout).not.toContain("Web: the playground is at");
     });
 });
 
@@ -176,12 +186,8 @@ describe("a chat profile without a chat template (stories260K carries none, the 
 
     it("kotae serve exits 1 at start with the same line", async () => {
         const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: {...env(), KOTAE_WEB_PORT: "0"}});
-        try {
-            expect(await kotae.exited).toBe(1);
-            expect(kotae.output()).toContain(key);
-        } finally {
-            kotae.stop("SIGKILL");
-        }
+        expect(await kotae.exited).toBe(1);
+        expect(kotae.output()).toContain(key);
     });
 
     it("works once the config file gives the template", () => {

@@ -5,6 +5,7 @@ import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {BubblewrapSandbox} from "../../src/sandbox/BubblewrapSandbox.js";
 import type {CodeSession, ExecutionResult} from "../../src/sandbox/CodeSandbox.js";
+import {waitFor} from "../support/waitFor.js";
 import {sandboxProcesses} from "./sandboxProcesses.js";
 
 // Model-written code is hostile input: each attack must be contained, leave the sandbox serving, and
@@ -190,7 +191,8 @@ describe("resource exhaustion", () => {
         // Every copy keeps forking; they nap when refused so the 2-core test host stays responsive
         // (no cgroup limits CPU: up to `processes` copies may spin for the block's time).
         const bomb = bomber.execute("import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.01)");
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // Only once the bomb has filled its interpreter's process limit does the next check mean anything.
+        await waitFor(() => sandboxProcesses().length >= sandbox.limits.processes ? true : undefined);
         // Meanwhile another interpreter can still start processes: the limit counts per interpreter.
         const other = await run("import subprocess\nsubprocess.run(['/bin/echo', 'forked fine'], capture_output=True, text=True).stdout");
         expect(other).toMatchObject({status: "ok", output: "'forked fine\\n'\n"});

@@ -1,11 +1,11 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
+import {temporaryDirectory} from "../support/testRuntime.js";
 import {sandboxProcesses} from "./sandboxProcesses.js";
 
-const workDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "kotae-sandbox-cli-"));
+const workDirectory = temporaryDirectory("kotae-sandbox-cli-");
 
 /** The compiled CLI, run from dist/ (so kernel.py is found from there too), in a folder of its own. */
 function run(args: string[], input?: string, env: Record<string, string> = {}) {
@@ -13,8 +13,6 @@ function run(args: string[], input?: string, env: Record<string, string> = {}) {
 }
 
 beforeAll(assertBuilt);
-
-afterAll(() => fs.rmSync(workDirectory, {recursive: true, force: true}));
 
 describe("kotae sandbox exec", () => {
     it("runs standard input as a model's block and exits 0", () => {

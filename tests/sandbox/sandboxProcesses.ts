@@ -1,21 +1,70 @@
 import fs from "node:fs";
+import {fileURLToPath} from "node:url";
 
 /**
- * Host processes that belong to a Python sandbox: any process running as "nobody" (the sandbox user
- * when tests run as root) or whose command line names the kernel (bwrap, setpriv, prlimit, python).
+ * This checkout's kernel.py as the host sees it. Every sandbox Kotae starts names it on its launcher's
+ * command line (bwrap's `--ro-bind <it> /kotae/kernel.py`, or prlimit's `python <it>` unsandboxed), and
+ * that launcher is an ancestor of everything inside the sandbox: the kernel is the init of the sandbox's
+ * pid namespace, so nothing in it is ever reparented past it, and its host PPid is the launcher.
+ */
+const kernelOfThisCheckout = fileURLToPath(new URL("../../src/sandbox/kernel.py", import.meta.url));
+
+/** The sandbox user when tests run as root (src/sandbox/interpreterCommand.ts). */
+const sandboxUid = "65534";
+
+export type HostProcess = {readonly pid: number, readonly parent: number, readonly uid: string, readonly state: string, readonly name: string, readonly commandLine: string};
+
+/**
+ * Host processes left over from this test run's Python sandboxes, described one a line (empty: none).
+ *
+ * Counted, so the scan cannot be fooled by the host and still catches leaks:
+ * - every process inside a sandbox of this checkout: it or an ancestor names this checkout's kernel.py
+ *   (see above). A sandbox whose launcher was orphaned (its Kotae or test process gone, so init or a
+ *   subreaper adopted it) is still found this way, whatever its parent now is: bwrap's --die-with-parent
+ *   should prevent that, an unsandboxed kernel has nothing that does. (Beyond reach: what an unsandboxed
+ *   block daemonizes and execs, which carries no mark.) Left out: a sandbox whose launcher's parent is a
+ *   Kotae that is not part of this test run (`npm start` in this folder);
+ * - any process below this test process (the vitest worker) that runs as the sandbox user.
+ * Not counted: anything else on the host, e.g. a `nobody` daemon, or another checkout's or Kotae's sandboxes.
  */
 export function sandboxProcesses(): string[] {
-    const found: string[] = [];
+    const processes = hostProcesses();
+    const ancestry = (start: HostProcess): HostProcess[] => {
+        const chain: HostProcess[] = [];
+        for (let current: HostProcess | undefined = start; current != null && !chain.includes(current); current = processes.get(current.parent))
+            chain.push(current);
+        return chain;
+    };
+    const inThisTestRun = (chain: readonly HostProcess[]): boolean => chain.some((member) => member.pid === process.pid);
+    return [...processes.values()].filter((candidate) => {
+        const chain = ancestry(candidate);
+        const launcher = chain.findLast((member) => member.commandLine.includes(kernelOfThisCheckout));
+        if (launcher != null) {
+            const launchedBy = processes.get(launcher.parent);
+            const byAnotherKotae = launchedBy != null && isKotae(launchedBy) && !inThisTestRun(ancestry(launchedBy));
+            return !byAnotherKotae;
+        }
+        return candidate.uid === sandboxUid && inThisTestRun(chain);
+    }).map((found) => `${found.pid} (uid ${found.uid}, state ${found.state}, parent ${found.parent}, ${found.name}): ${found.commandLine.slice(0, 100)}`);
+}
+
+/** `kotae …` (bin/kotae.js, as `npm start`, pm2 and the CLI run it, or an installed `kotae`). */
+function isKotae(candidate: HostProcess): boolean {
+    return candidate.commandLine.split(" ").some((word) => /(^|\/)kotae(\.js)?$/.test(word));
+}
+
+/** Every process on the host, by pid, as /proc shows it now. */
+export function hostProcesses(): Map<number, HostProcess> {
+    const processes = new Map<number, HostProcess>();
     for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
         try {
             const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-            const field = (name: string): string | undefined => new RegExp(`^${name}:\\s+(\\S+)`, "m").exec(status)?.[1];
+            const field = (name: string): string => new RegExp(`^${name}:\\s+(\\S+)`, "m").exec(status)?.[1] ?? "?";
             const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-            if (field("Uid") === "65534" || commandLine.includes("kernel.py"))
-                found.push(`${pid} (uid ${field("Uid")}, state ${field("State")}, parent ${field("PPid")}, ${field("Name")}): ${commandLine.slice(0, 100)}`);
+            processes.set(Number(pid), {pid: Number(pid), parent: Number(field("PPid")), uid: field("Uid"), state: field("State"), name: field("Name"), commandLine});
         } catch {
             // it exited while being looked at
         }
     }
-    return found;
+    return processes;
 }

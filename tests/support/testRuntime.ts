@@ -12,8 +12,22 @@ import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 
 export const sharedModels = fileURLToPath(new URL("../../../shared/models", import.meta.url));
 
+/** Folders made by temporaryDirectory() in this test file (each file has its own module instance). */
+const temporaryDirectories = new Set<string>();
+
+/** A fresh folder under the OS's temporary directory, removed after the test file (see removeTemporaryDirectories). */
 export function temporaryDirectory(prefix = "kotae-test-"): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    temporaryDirectories.add(directory);
+    return directory;
+}
+
+/** Removes every folder this test file made; the vitest setup file `removeTemporaryDirectories.ts` runs it after each file. */
+export function removeTemporaryDirectories(): void {
+    for (const directory of temporaryDirectories) {
+        fs.rmSync(directory, {recursive: true, force: true});
+        temporaryDirectories.delete(directory);
+    }
 }
 
 /** A real SQLite file in a fresh temporary folder. */

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {chromium, type Browser} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
@@ -17,22 +17,15 @@ const hostile = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2<
 const adminToken = "audit-admin-token-0123456789";
 
 let browser: Browser;
-let runtime: KotaeRuntime;
-let web: WebServer;
 let backend: LlamaCppBackend;
+/** The web app each test gets to itself: its own database, so no test sees another's interactions. */
+let web: WebServer;
+let runtime: KotaeRuntime;
 
 beforeAll(async () => {
-    const directory = temporaryDirectory("kotae-web-");
-    const config = loadConfig({env: {
-        KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-test-key-0123456789",
-        KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", KOTAE_MODE: "cot", KOTAE_PROFILE: "generic-chatml", KOTAE_MAX_TOKENS: "400"
-    }, cwd: directory});
     backend = await LlamaCppBackend.create({
-        model: path.join(sharedModels, "stories260K.gguf"), modelsDirectory: directory, gpu: "off", threads: 1, contextSize: 512, sequences: 1
+        model: path.join(sharedModels, "stories260K.gguf"), modelsDirectory: temporaryDirectory("kotae-web-"), gpu: "off", threads: 1, contextSize: 512, sequences: 1
     });
-    const answerGrammar = `root ::= ${JSON.stringify(`両端を組にします。${hostile} よって \\boxed{5050}`)}`;
-    runtime = KotaeRuntime.start(config, {backend: steeredBy(backend, [], answerGrammar)});
-    web = await WebServer.start(runtime, config);
     browser = await chromium.launch({
         executablePath: "/usr/bin/chromium",
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -41,9 +34,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await browser?.close();
+    await backend?.dispose();
+});
+
+beforeEach(async () => {
+    const directory = temporaryDirectory("kotae-web-");
+    const config = loadConfig({env: {
+        KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-test-key-0123456789",
+        KOTAE_WEB_PORT: "0", KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", KOTAE_MODE: "cot", KOTAE_PROFILE: "generic-chatml", KOTAE_MAX_TOKENS: "400"
+    }, cwd: directory});
+    const answerGrammar = `root ::= ${JSON.stringify(`両端を組にします。${hostile} よって \\boxed{5050}`)}`;
+    runtime = KotaeRuntime.start(config, {backend: steeredBy(backend, [], answerGrammar)});
+    web = await WebServer.start(runtime, config);
+});
+
+afterEach(async () => {
     await web?.close();
     await runtime?.close();
-    await backend?.dispose();
 });
 
 describe("the local web app in headless Chromium", () => {
@@ -120,7 +127,10 @@ describe("the local web app in headless Chromium", () => {
     });
 
     it("keeps other browsers out of a problem, and refuses forged or token-less requests", async () => {
-        const stranger = await fetch(`${web.url}/api/interactions/1/answer.png`);
+        const {interactionId, browserCookie} = await solveAsABrowser("1から100までの自然数の和を求めてください");
+        const ownAnswer = await fetch(`${web.url}/api/interactions/${interactionId}/answer.png`, {headers: {cookie: browserCookie}});
+        expect(ownAnswer.status).toBe(200);
+        const stranger = await fetch(`${web.url}/api/interactions/${interactionId}/answer.png`);
         expect(stranger.status).toBe(404);
         const forged = await fetch(`${web.url}/api/solve`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({problem: "1+1"})});
         expect(forged.status).toBe(403);
@@ -136,6 +146,24 @@ describe("the local web app in headless Chromium", () => {
         expect(headers.get("content-security-policy")).toContain("script-src 'self'");
     });
 });
+
+/**
+ * Solves `problem` through the playground's API as a browser does: the page hands out the browser's
+ * cookie, which is what makes the problem its own.
+ */
+async function solveAsABrowser(problem: string): Promise<{interactionId: number, browserCookie: string}> {
+    const playground = await fetch(`${web.url}/`);
+    const browserCookie = /kotae_user=[0-9a-f]{32}/.exec(playground.headers.get("set-cookie") ?? "")?.[0];
+    expect(browserCookie).toBeDefined();
+    const response = await fetch(`${web.url}/api/solve`, {
+        method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie: browserCookie!}, body: JSON.stringify({problem, mode: "cot"})
+    });
+    expect(response.status).toBe(200);
+    const events = (await response.text()).split("\n\n").filter((chunk) => chunk.startsWith("data: ")).map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, interactionId?: number});
+    const interactionId = events.find((event) => event.type === "started")?.interactionId;
+    expect(events.at(-1)?.type).toBe("done");
+    return {interactionId: interactionId!, browserCookie: browserCookie!};
+}
 
 /** The page's globals as these tests use them (the test compiles without the DOM library; the casts vanish in the page). */
 type PageElement = {textContent: string | null, complete?: boolean, naturalWidth?: number};

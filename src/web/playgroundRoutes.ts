@@ -135,7 +135,10 @@ async function stream<Event>(reply: FastifyReply, start: (signal: AbortSignal) =
     reply.raw.on("close", () => {
         if (!reply.raw.writableFinished) gone.abort();
     });
+    // A new browser's cookie is set on the reply, which a hijacked reply no longer sends: it would own nothing.
+    const cookie = reply.getHeader("set-cookie");
     reply.hijack();
+    if (cookie != null) reply.raw.setHeader("set-cookie", cookie);
     reply.raw.writeHead(200, {
         "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache",
         "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff"

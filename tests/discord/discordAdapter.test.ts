@@ -1,6 +1,6 @@
 import path from "node:path";
 import {InteractionResponseType, Locale, MessageFlags, type APIGuildInteraction} from "discord.js";
-import {afterEach, describe, expect, it} from "vitest";
+import {describe, expect, it} from "vitest";
 import {DiscordAdapter, deployCommands} from "../../src/adapters/discord/DiscordAdapter.js";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
@@ -8,6 +8,7 @@ import type {KotaeConfig} from "../../src/config/KotaeConfig.js";
 import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDiscord.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {waitFor} from "../support/waitFor.js";
+import {stoppedAfterEachTest} from "../support/stoppedAfterEachTest.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 // The real Discord adapter (discord.js, the engine, SQLite, the renderer) against the fake Discord on
@@ -18,7 +19,7 @@ const solution = "<think>\n組にします。\n</think>\n両端を組にする�
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 type World = {fake: FakeDiscord, runtime: KotaeRuntime, adapter: DiscordAdapter, backend: ScriptedBackend, config: KotaeConfig};
-const worlds: World[] = [];
+const stopAfterTest = stoppedAfterEachTest<World>();
 
 /** A port nothing listens on (the discard port): where the fake's API points a client behind a gateway proxy. */
 const unreachableGateway = "ws://127.0.0.1:9/unreachable";
@@ -39,18 +40,8 @@ async function world(scripts: Script[], options: {env?: Record<string, string>, 
     const backend = new ScriptedBackend(scripts, 1, {chunkDelayMs: options.chunkDelayMs ?? 0, ...(options.failWith != null ? {failWith: options.failWith} : {})});
     const runtime = KotaeRuntime.start(config, {backend});
     const adapter = await DiscordAdapter.start(runtime, config);
-    const created = {fake, runtime, adapter, backend, config};
-    worlds.push(created);
-    return created;
+    return stopAfterTest({fake, runtime, adapter, backend, config});
 }
-
-afterEach(async () => {
-    for (const {adapter, runtime, fake} of worlds.splice(0)) {
-        await adapter.close();
-        await runtime.close();
-        await fake.close();
-    }
-});
 
 function solve(fake: FakeDiscord, text: string, user = fake.student, locale: Locale = Locale.Japanese) {
     return fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: text}], user, locale});

@@ -4,6 +4,7 @@ import {App, LogLevel, webApi, type BlockAction, type types} from "@slack/bolt";
 import sharp from "sharp";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {FakeSlack, type Delivery, type RecordedSlackMessage} from "../support/fakeSlack/FakeSlack.js";
+import {fakeSlackWithClient} from "../support/fakeSlack/fakeSlackWithClient.js";
 import {waitFor} from "../support/waitFor.js";
 
 // The real @slack/bolt 4 app, in HTTP mode and in Socket Mode, and the real @slack/web-api client,
@@ -254,15 +255,8 @@ describe("the fake Slack's Web API, called with the real @slack/web-api client",
     let fake: FakeSlack;
     let client: webApi.WebClient;
 
-    beforeAll(async () => {
-        // Many posts to one channel in a row: without rate limits here (they have their own tests).
-        fake = await FakeSlack.start({rateLimits: {}});
-        client = new webApi.WebClient(fake.botToken, {slackApiUrl: fake.apiUrl, retryConfig: {retries: 0}, logLevel: webApi.LogLevel.ERROR});
-    });
-
-    afterAll(async () => {
-        await fake.close();
-    });
+    beforeAll(async () => ({fake, client} = await fakeSlackWithClient()));
+    afterAll(() => fake.close());
 
     it("answers users.info with is_admin / is_owner, and the locale only with include_locale", async () => {
         const admin = await client.users.info({user: fake.admin.id, include_locale: true});

@@ -1,6 +1,7 @@
 import {webApi, type types} from "@slack/bolt";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {FakeSlack} from "../support/fakeSlack/FakeSlack.js";
+import type {FakeSlack} from "../support/fakeSlack/FakeSlack.js";
+import {fakeSlackWithClient} from "../support/fakeSlack/fakeSlackWithClient.js";
 
 // The fake reads what a bot posts as Slack reads mrkdwn (https://api.slack.com/reference/surfaces/formatting),
 // so that tests can say what people saw and who was notified.
@@ -9,15 +10,8 @@ describe("the fake Slack reads posted text as Slack's mrkdwn", () => {
     let fake: FakeSlack;
     let client: webApi.WebClient;
 
-    beforeAll(async () => {
-        // Many posts to one channel in a row: without rate limits here (they have their own tests).
-        fake = await FakeSlack.start({rateLimits: {}});
-        client = new webApi.WebClient(fake.botToken, {slackApiUrl: fake.apiUrl, retryConfig: {retries: 0}, logLevel: webApi.LogLevel.ERROR});
-    });
-
-    afterAll(async () => {
-        await fake.close();
-    });
+    beforeAll(async () => ({fake, client} = await fakeSlackWithClient()));
+    afterAll(() => fake.close());
 
     async function post(args: {text: string, blocks?: types.KnownBlock[], link_names?: boolean, parse?: "full" | "none"}) {
         const posted = await client.chat.postMessage({channel: fake.channel.id, ...args});

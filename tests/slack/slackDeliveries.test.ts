@@ -30,28 +30,18 @@ function expectAnsweredOnce({fake, runtime, backend}: World, threadTs: string, q
 }
 
 describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack adapter and Slack's deliveries (%s)", (_mode, socketMode) => {
-    it("answers a thread reply whose first delivery never reached Kotae, once, when Slack retries it", async () => {
+    it.each([
+        {failure: "connection_failed", what: "whose first delivery never reached Kotae, once,", reachedKotae: undefined},
+        {failure: "http_timeout", what: "whose ack Slack missed once, and not again", reachedKotae: {inTime: true}}
+    ] as const)("answers a thread reply $what when Slack retries it ($failure)", async ({failure, reachedKotae}) => {
         const kotae = await world([solution, why, sure], {socketMode});
         const {fake} = kotae;
         const answer = await solved(fake);
-        fake.failNextDelivery("connection_failed");
+        fake.failNextDelivery(failure);
         const {event} = await fake.message({text: "なぜ50組？", threadTs: answer.ts});
-        expect(event.failure).toBe("connection_failed");
+        expect(event.failure).toBe(failure);
         const retried = await fake.waitForDelivery((delivery) => delivery.eventId === event.eventId && delivery.retry !== undefined);
-        expect(retried).toMatchObject({retry: {num: 1, reason: "connection_failed"}, failure: undefined});
-        await askLater(fake, answer.ts);
-        expectAnsweredOnce(kotae, answer.ts, "なぜ50組？");
-    });
-
-    it("answers a thread reply whose ack Slack missed once, and not again when Slack retries it", async () => {
-        const kotae = await world([solution, why, sure], {socketMode});
-        const {fake} = kotae;
-        const answer = await solved(fake);
-        fake.failNextDelivery("http_timeout");
-        const {event} = await fake.message({text: "なぜ50組？", threadTs: answer.ts});
-        expect(event.failure).toBe("http_timeout");
-        const retried = await fake.waitForDelivery((delivery) => delivery.eventId === event.eventId && delivery.retry !== undefined);
-        expect(retried).toMatchObject({retry: {num: 1, reason: "http_timeout"}, failure: undefined, inTime: true});
+        expect(retried).toMatchObject({retry: {num: 1, reason: failure}, failure: undefined, ...reachedKotae});
         await askLater(fake, answer.ts);
         expectAnsweredOnce(kotae, answer.ts, "なぜ50組？");
     });

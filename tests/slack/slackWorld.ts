@@ -1,10 +1,10 @@
 import path from "node:path";
-import {afterEach} from "vitest";
 import {SlackAdapter} from "../../src/adapters/slack/SlackAdapter.js";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {FakeSlack, type FakeSlackOptions, type RecordedSlackMessage} from "../support/fakeSlack/FakeSlack.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {stoppedAfterEachTest} from "../support/stoppedAfterEachTest.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 import {waitFor} from "../support/waitFor.js";
 
@@ -25,7 +25,7 @@ export type WorldOptions = {
     fake?: FakeSlackOptions
 };
 
-const worlds: World[] = [];
+const stopAfterTest = stoppedAfterEachTest<World>();
 
 /** Kotae on Slack (HTTP mode unless `socketMode`), connected to a fresh fake Slack; stopped after each test. */
 export async function world(scripts: Script[], options: WorldOptions = {}): Promise<World> {
@@ -45,18 +45,8 @@ export async function world(scripts: Script[], options: WorldOptions = {}): Prom
     const adapter = await SlackAdapter.start(runtime, config);
     if (adapter.port != null) fake.connectHttp(`http://127.0.0.1:${adapter.port}/slack/events`);
     else await fake.socketConnected();
-    const created = {fake, runtime, adapter, backend};
-    worlds.push(created);
-    return created;
+    return stopAfterTest({fake, runtime, adapter, backend});
 }
-
-afterEach(async () => {
-    for (const {adapter, runtime, fake} of worlds.splice(0)) {
-        await adapter.close();
-        await runtime.close();
-        await fake.close();
-    }
-});
 
 /** The bot's answer message in the channel, once it carries the answer buttons. */
 export function answerMessage(fake: FakeSlack): Promise<RecordedSlackMessage> {

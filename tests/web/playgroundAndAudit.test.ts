@@ -145,6 +145,13 @@ describe("the local web app in headless Chromium", () => {
         const headers = (await fetch(`${web.url}/`)).headers;
         expect(headers.get("content-security-policy")).toContain("script-src 'self'");
     });
+
+    it("hands a client without a cookie its browser cookie with the answer stream, so the problem it solved is its own", async () => {
+        const {interactionId, setCookie} = await solveThroughApi("1から100までの自然数の和を求めてください");
+        const browserCookie = /kotae_user=[0-9a-f]{32}/.exec(setCookie ?? "")?.[0];
+        expect(browserCookie).toMatch(/^kotae_user=/);
+        expect((await fetch(`${web.url}/api/interactions/${interactionId}/answer.png`, {headers: {cookie: browserCookie!}})).status).toBe(200);
+    });
 });
 
 /**
@@ -154,15 +161,20 @@ describe("the local web app in headless Chromium", () => {
 async function solveAsABrowser(problem: string): Promise<{interactionId: number, browserCookie: string}> {
     const playground = await fetch(`${web.url}/`);
     const browserCookie = /kotae_user=[0-9a-f]{32}/.exec(playground.headers.get("set-cookie") ?? "")?.[0];
-    expect(browserCookie).toBeDefined();
+    expect(browserCookie).toMatch(/^kotae_user=/);
+    return {interactionId: (await solveThroughApi(problem, browserCookie!)).interactionId, browserCookie: browserCookie!};
+}
+
+/** POSTs `problem` to /api/solve (with `cookie` if given) and reads the event stream to its end. */
+async function solveThroughApi(problem: string, cookie?: string): Promise<{interactionId: number, setCookie: string | null}> {
     const response = await fetch(`${web.url}/api/solve`, {
-        method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie: browserCookie!}, body: JSON.stringify({problem, mode: "cot"})
+        method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", ...(cookie != null ? {cookie} : {})}, body: JSON.stringify({problem, mode: "cot"})
     });
     expect(response.status).toBe(200);
     const events = (await response.text()).split("\n\n").filter((chunk) => chunk.startsWith("data: ")).map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, interactionId?: number});
     const interactionId = events.find((event) => event.type === "started")?.interactionId;
     expect(events.at(-1)?.type).toBe("done");
-    return {interactionId: interactionId!, browserCookie: browserCookie!};
+    return {interactionId: interactionId!, setCookie: response.headers.get("set-cookie")};
 }
 
 /** The page's globals as these tests use them (the test compiles without the DOM library; the casts vanish in the page). */

@@ -481,6 +481,15 @@ export const mutations = [
         tests: ["tests/web/playgroundAndAudit.test.ts"]
     },
     {
+        name: "playground-stream-drops-cookie",
+        breaks: "a client's first /api/solve hands it the browser cookie that makes the problem its own",
+        file: "src/web/playgroundRoutes.ts",
+        search: "    if (cookie != null) reply.raw.setHeader(\"set-cookie\", cookie);\n",
+        replace: "",
+        project: "web",
+        tests: ["tests/web/playgroundAndAudit.test.ts"]
+    },
+    {
         name: "serve-ignores-sigterm",
         breaks: "kotae serve stops cleanly on SIGTERM",
         file: "src/cli/serveCommandLine.ts",

@@ -1,0 +1,71 @@
+import {spawn, type ChildProcess} from "node:child_process";
+import fs from "node:fs";
+import {fileURLToPath} from "node:url";
+
+const kotae = fileURLToPath(new URL("../../../bin/kotae.js", import.meta.url));
+
+/**
+ * One compiled `kotae` process (as operators run it) for the soak suite: its output kept, waited on by
+ * what it prints, stopped by a signal, measured by its resident memory. Owns the child: `kill()` it when
+ * done (a soak that fails half-way must not leave a Kotae running).
+ */
+export class KotaeProcess {
+    private output = "";
+    public readonly exited: Promise<number | null>;
+
+    private constructor(private readonly child: ChildProcess) {
+        child.stdout?.on("data", (chunk: Buffer) => { this.output += chunk.toString("utf8"); });
+        child.stderr?.on("data", (chunk: Buffer) => { this.output += chunk.toString("utf8"); });
+        this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    }
+
+    /** Starts `kotae <args>` with a minimal environment plus `env`, in its own process group. */
+    public static start(args: readonly string[], env: Record<string, string>): KotaeProcess {
+        return new KotaeProcess(spawn(process.execPath, [kotae, ...args], {
+            env: {PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env},
+            stdio: ["ignore", "pipe", "pipe"], detached: true
+        }));
+    }
+
+    public get pid(): number {
+        return this.child.pid!;
+    }
+
+    public printed(): string {
+        return this.output;
+    }
+
+    /** Resolves with the first match of `pattern` in the output; rejects (with the output) after `timeoutMs` or when the process exits. */
+    public async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+        const deadline = performance.now() + timeoutMs;
+        for (;;) {
+            const match = pattern.exec(this.output)?.[0];
+            if (match != null) return match;
+            if (performance.now() > deadline || this.child.exitCode != null || this.child.signalCode != null)
+                throw new Error(`${String(pattern)} never appeared in the output of kotae:\n${this.output}`);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+    }
+
+    public signal(signal: NodeJS.Signals): void {
+        this.child.kill(signal);
+    }
+
+    /** Resident memory in KiB, from /proc. */
+    public residentKiB(): number {
+        const status = fs.readFileSync(`/proc/${this.pid}/status`, "utf8");
+        return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
+    }
+
+    /** SIGKILLs the whole process group (kotae and anything it started) and waits for it to go. */
+    public async kill(): Promise<void> {
+        if (this.child.exitCode == null && this.child.signalCode == null) {
+            try {
+                process.kill(-this.pid, "SIGKILL");
+            } catch {
+                // already gone
+            }
+        }
+        await this.exited;
+    }
+}

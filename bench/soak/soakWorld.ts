@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+import Database from "better-sqlite3";
+import {KotaeProcess} from "./KotaeProcess.js";
+
+export const root = fileURLToPath(new URL("../../..", import.meta.url));
+const tinyModel = path.resolve(root, "../shared/models/stories260K.gguf");
+
+/** One line of the soak table. `rowsLost`: requests without exactly one database row in a final state. */
+export type SoakRow = {
+    readonly scenario: string,
+    readonly kind: "load" | "fault" | "bad input",
+    readonly outcome: "held" | "survived" | "refused cleanly" | "skipped" | "FAILED",
+    readonly detail: string,
+    readonly rowsLost: number
+};
+
+/** A fresh folder for one scenario's database; removed by `removeAll()`. */
+const folders: string[] = [];
+export function scenarioFolder(): string {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "kotae-soak-"));
+    folders.push(folder);
+    return folder;
+}
+export function removeScenarioFolders(): void {
+    for (const folder of folders.splice(0))
+        fs.rmSync(folder, {recursive: true, force: true});
+}
+
+/** `kotae serve` on the tiny real model, the web app on a free loopback port, everything else default. */
+export function serveEnv(database: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        KOTAE_MODEL: tinyModel, KOTAE_DB: database, KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_CONTEXT_SIZE: "512",
+        KOTAE_MODE: "cot", KOTAE_WEB_PORT: "0", KOTAE_PSEUDONYM_KEY: "soak-pseudonym-key-0123456789", ...extra
+    };
+}
+
+/** Starts `kotae serve` and waits for the playground's address. */
+export async function startServe(env: Record<string, string>): Promise<{kotae: KotaeProcess, url: string}> {
+    const kotae = KotaeProcess.start(["serve"], env);
+    try {
+        return {kotae, url: await kotae.waitFor(/http:\/\/127\.0\.0\.1:\d+/)};
+    } catch (error) {
+        await kotae.kill();
+        throw error;
+    }
+}
+
+/** The interactions table, read-only, as a curator would see it after the fact. */
+export function interactionStatuses(database: string): {id: number, status: string, error_code: string | null}[] {
+    using db = openReadOnly(database);
+    return db.prepare("SELECT id, status, error_code FROM interactions ORDER BY id").all() as {id: number, status: string, error_code: string | null}[];
+}
+
+export function integrityCheck(database: string): string {
+    using db = openReadOnly(database);
+    return (db.prepare("PRAGMA integrity_check").pluck().get() as string);
+}
+
+function openReadOnly(database: string): Database.Database & Disposable {
+    const db = new Database(database, {readonly: true, fileMustExist: true});
+    return Object.assign(db, {[Symbol.dispose]: () => db.close()});
+}
+
+/** Waits until `check` returns a value (polling the database or a process), or fails after `timeoutMs`. */
+export async function until<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+        const value = check();
+        if (value !== undefined) return value;
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
+/** A browser of the playground: its cookie from the page, then solves through the API. */
+export async function browserCookie(url: string): Promise<string> {
+    const page = await fetch(`${url}/`);
+    await page.text();
+    const cookie = /kotae_user=[^;]+/.exec(page.headers.get("set-cookie") ?? "")?.[0];
+    if (cookie == null) throw new Error("the playground handed out no browser cookie");
+    return cookie;
+}
+
+export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string} | undefined, millis: number};
+
+/** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end. */
+export async function solveThroughWeb(url: string, cookie: string, problem: string, mode = "cot"): Promise<SolveOutcome> {
+    const started = performance.now();
+    const response = await fetch(`${url}/api/solve`, {
+        method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie, origin: url},
+        body: JSON.stringify({problem, mode})
+    });
+    const body = await response.text();
+    const events = body.split("\n\n").filter((chunk) => chunk.startsWith("data: "))
+        .map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, code?: string, message?: string});
+    return {status: response.status, last: events.at(-1), millis: performance.now() - started};
+}

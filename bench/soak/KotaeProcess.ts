@@ -41,10 +41,14 @@ export class KotaeProcess {
         for (;;) {
             const match = pattern.exec(this.output)?.[0];
             if (match != null) return match;
-            if (performance.now() > deadline || this.child.exitCode != null || this.child.signalCode != null)
+            if (performance.now() > deadline || this.hasExited())
                 throw new Error(`${String(pattern)} never appeared in the output of kotae:\n${this.output}`);
             await new Promise((resolve) => setTimeout(resolve, 25));
         }
+    }
+
+    public hasExited(): boolean {
+        return this.child.exitCode != null || this.child.signalCode != null;
     }
 
     public signal(signal: NodeJS.Signals): void {
@@ -59,7 +63,7 @@ export class KotaeProcess {
 
     /** SIGKILLs the whole process group (kotae and anything it started) and waits for it to go. */
     public async kill(): Promise<void> {
-        if (this.child.exitCode == null && this.child.signalCode == null) {
+        if (!this.hasExited()) {
             try {
                 process.kill(-this.pid, "SIGKILL");
             } catch {

@@ -3,6 +3,7 @@
 // faults survived, bad inputs refused, rows lost (must be 0). `--short` is the form CI runs.
 // Exit status 1 when a scenario failed or a row was lost.
 import {corruptedDatabase, killAndRestart, sigtermWithSamples, twoProcessesOneDatabase} from "./shutdownFaults.js";
+import {fullDisk} from "./fullDisk.js";
 import {removeScenarioFolders, type SoakRow} from "./soakWorld.js";
 import {webBurst} from "./webBurst.js";
 
@@ -14,7 +15,8 @@ const scenarios: readonly {readonly name: string, readonly kind: SoakRow["kind"]
     {name: "kill -9 mid-solve (cot), then restart", kind: "fault", run: () => killAndRestart("cot")},
     {name: "kill -9 mid-solve (tir), then restart", kind: "fault", run: () => killAndRestart("tir")},
     {name: "two kotae serve on one database", kind: "fault", run: twoProcessesOneDatabase},
-    {name: "a corrupted database file", kind: "bad input", run: corruptedDatabase}
+    {name: "a corrupted database file", kind: "bad input", run: corruptedDatabase},
+    {name: "the database's disk full during writes", kind: "fault", run: fullDisk}
 ];
 
 const rows: SoakRow[] = [];

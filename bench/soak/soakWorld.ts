@@ -84,17 +84,22 @@ export async function browserCookie(url: string): Promise<string> {
     return cookie;
 }
 
+/** How one solve through the web ended: HTTP status (0: the connection failed), the last event, the time. */
 export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string} | undefined, millis: number};
 
 /** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end. */
 export async function solveThroughWeb(url: string, cookie: string, problem: string, mode = "cot"): Promise<SolveOutcome> {
     const started = performance.now();
-    const response = await fetch(`${url}/api/solve`, {
-        method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie, origin: url},
-        body: JSON.stringify({problem, mode})
-    });
-    const body = await response.text();
-    const events = body.split("\n\n").filter((chunk) => chunk.startsWith("data: "))
-        .map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, code?: string, message?: string});
-    return {status: response.status, last: events.at(-1), millis: performance.now() - started};
+    try {
+        const response = await fetch(`${url}/api/solve`, {
+            method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie, origin: url},
+            body: JSON.stringify({problem, mode})
+        });
+        const body = await response.text();
+        const events = body.split("\n\n").filter((chunk) => chunk.startsWith("data: "))
+            .map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, code?: string, message?: string});
+        return {status: response.status, last: events.at(-1), millis: performance.now() - started};
+    } catch {
+        return {status: 0, last: undefined, millis: performance.now() - started};
+    }
 }

@@ -6,13 +6,13 @@ import {browserCookie, integrityCheck, scenarioFolder, serveEnv, solveThroughWeb
 /**
  * The database's disk fills up while Kotae serves: solves then must fail kindly (no crash, no stack
  * trace), Kotae must answer again once space is back, and the database must stay intact. The disk is a
- * 4 MiB tmpfs, which needs root (skipped otherwise).
+ * 16 MiB tmpfs (room for the write-ahead log, 4 MiB before a checkpoint), which needs root (skipped otherwise).
  */
 export async function fullDisk(): Promise<SoakRow> {
     const scenario = "the database's disk full during writes";
     const disk = path.join(scenarioFolder(), "disk");
     fs.mkdirSync(disk);
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk], {stdio: "ignore"}).status !== 0)
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], {stdio: "ignore"}).status !== 0)
         return {scenario, kind: "fault", outcome: "skipped", detail: "mounting a small tmpfs needs root", rowsLost: 0};
     try {
         const database = path.join(disk, "kotae.sqlite");

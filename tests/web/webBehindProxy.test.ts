@@ -204,18 +204,19 @@ describe("admission on /api/solve, as on the chat platforms", () => {
     });
 
     it("keeps a client to solvesPerHour across cookie resets, and a browser to it by its cookie", async () => {
-        const world = await start({KOTAE_SOLVES_PER_HOUR: "2"});
+        const world = await start({KOTAE_SOLVES_PER_HOUR: "2", KOTAE_WEB_TRUST_PROXY: "true"});
         const solve = (headers: Record<string, string> = {}) => send(world, "/api/solve", {method: "POST", headers: {...json, ...headers}, body: JSON.stringify({problem: "1+1"})});
         const accepted = await solve();
         expect(accepted.body).toContain(`"type":"done"`);
         const cookie = /kotae_user=[0-9a-f]{32}/.exec(accepted.headers["set-cookie"]?.[0] ?? "")![0];
         expect((await solve({cookie})).body).toContain(`"type":"done"`);
-        for (const headers of [{}, {cookie}] as Record<string, string>[]) {
+        // Without its cookie, from the same address; with it, even from another address (the browser moved).
+        for (const headers of [{}, {cookie}, {cookie, "x-forwarded-for": "198.51.100.9"}] as Record<string, string>[]) {
             const refused = await solve(headers);
             expect(refused.body).toContain(`"code":"rate_limited"`);
             expect(refused.body).toMatch(/あと\d+秒ほど/);
         }
-        // Both refusals are logged: the new browser's by the per-client limit, the known one's by its own.
+        // The refusals are logged: a new browser's by the per-client limit, the known one's by its own.
         const withoutCookie = Number(/"interactionId":(\d+)/.exec((await solve()).body)?.[1]);
         expect(world.runtime.store.getInteraction(withoutCookie)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
         expect(world.runtime.store.getInteraction(withoutCookie - 1)).toMatchObject({status: "rejected", errorCode: "rate_limited"});

@@ -1,6 +1,8 @@
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 
 const hour = 60 * 60 * 1000;
+/** Clients remembered before quiet ones are swept out. */
+const pruneAbove = 10_000;
 
 /**
  * The web's own admission per client address, besides the per-browser rules the chat platforms share:
@@ -20,6 +22,10 @@ export class ClientGate {
         if (pending >= this.limits.maxPending)
             return {refusal: new KotaeError(ErrorCode.TooManyPending, `${pending} solves already pending from ${client}`)};
         const now = this.now();
+        // Ever new addresses must not grow the map without end: forget those quiet for an hour now and then.
+        if (this.accepted.size >= pruneAbove)
+            for (const [known, times] of this.accepted)
+                if ((times.at(-1) ?? 0) <= now - hour) this.accepted.delete(known);
         const recent = (this.accepted.get(client) ?? []).filter((time) => time > now - hour);
         if (recent.length >= this.limits.perHour) {
             const seconds = Math.max(1, Math.ceil((recent[0]! + hour - now) / 1000));

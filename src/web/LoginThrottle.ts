@@ -1,3 +1,6 @@
+/** Clients remembered before stale ones are swept out. */
+const pruneAbove = 10_000;
+
 /** Options of {@link LoginThrottle}; the defaults are what `kotae serve` uses. */
 export type LoginThrottleOptions = {
     /** Wrong tokens one client may send within `windowMs` before it is refused (default 5). */
@@ -37,6 +40,9 @@ export class LoginThrottle {
 
     /** Records a wrong guess; returns how long to wait before answering it. */
     public fail(client: string): number {
+        // Guesses from ever new addresses must not grow the map without end: forget the stale ones now and then.
+        if (this.failures.size >= pruneAbove)
+            for (const known of [...this.failures.keys()]) this.recent(known);
         const recent = [...this.recent(client), this.now()];
         this.failures.set(client, recent);
         return recent.length * this.stepDelayMs;

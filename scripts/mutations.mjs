@@ -571,6 +571,15 @@ export const mutations = [
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
     {
+        name: "web-no-request-rate-limit",
+        breaks: "a client beyond its requests per minute gets 429",
+        file: "src/web/WebServer.ts",
+        search: "            if (retryAfter != null)\n                return reply.code(429)",
+        replace: "            if (retryAfter == null && retryAfter != null)\n                return reply.code(429)",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
         name: "web-logger-off",
         breaks: "server errors reach the operator as one line on stderr",
         file: "src/web/WebServer.ts",

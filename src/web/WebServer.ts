@@ -11,6 +11,7 @@ import {registerAudit} from "./auditRoutes.js";
 import {ClientGate} from "./ClientGate.js";
 import {cookie} from "./cookies.js";
 import {registerPlayground} from "./playgroundRoutes.js";
+import {defaultRequestsPerMinute, RequestRateLimit} from "./RequestRateLimit.js";
 import {webErrorLogger, type LogSink} from "./webErrorLogger.js";
 
 /** What the route modules share. */
@@ -30,7 +31,9 @@ export type WebContext = {
 export type WebServerOptions = {
     /** Where error lines go (default: stderr, beside the rest of Kotae's operator output). */
     readonly log?: LogSink,
-    readonly admin?: AdminAuth
+    readonly admin?: AdminAuth,
+    /** Requests one client address may make per minute before 429 (default {@link defaultRequestsPerMinute}). */
+    readonly requestsPerMinute?: number
 };
 
 const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -78,6 +81,13 @@ export class WebServer implements AsyncDisposable {
         app.addHook("onRequest", async (request, reply) => {
             if (allowed == null || !allowed.hosts.has((request.headers.host ?? "").toLowerCase()))
                 return reply.code(421).type("text/plain; charset=utf-8").send("This address is not served by Kotae (see webPublicUrl).");
+            return undefined;
+        });
+        const rateLimit = new RequestRateLimit(options.requestsPerMinute ?? defaultRequestsPerMinute);
+        app.addHook("onRequest", async (request, reply) => {
+            const retryAfter = rateLimit.take(request.ip);
+            if (retryAfter != null)
+                return reply.code(429).header("retry-after", String(retryAfter)).type("text/plain; charset=utf-8").send("Too many requests. Please wait a moment.");
             return undefined;
         });
         // Cross-site request forgery: a browser sends a custom header, or a cross-origin Origin, only with CORS, which Kotae never grants.

@@ -223,6 +223,20 @@ describe("admission on /api/solve, as on the chat platforms", () => {
     });
 });
 
+describe("the per-client request limit", () => {
+    it("answers a client beyond requestsPerMinute with 429 and Retry-After, and no other client", async () => {
+        const world = await start({KOTAE_WEB_TRUST_PROXY: "true"}, {requestsPerMinute: 5});
+        const hammer = {"x-forwarded-for": "203.0.113.50"};
+        for (let request = 0; request < 5; request++)
+            expect((await send(world, "/static/style.css", {headers: hammer})).status).toBe(200);
+        const refused = await send(world, "/", {headers: hammer});
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+        expect(refused.body).toBe("Too many requests. Please wait a moment.");
+        expect((await send(world, "/", {headers: {"x-forwarded-for": "203.0.113.51"}})).status).toBe(200);
+    });
+});
+
 describe("the operator's log", () => {
     it("writes one plain line per server error, without a stack, and nothing for client errors", async () => {
         const lines: string[] = [];

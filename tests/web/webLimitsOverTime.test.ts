@@ -3,6 +3,7 @@ import {ErrorCode} from "../../src/errors/ErrorCode.js";
 import {AdminSessions} from "../../src/web/AdminSessions.js";
 import {ClientGate} from "../../src/web/ClientGate.js";
 import {LoginThrottle} from "../../src/web/LoginThrottle.js";
+import {RequestRateLimit} from "../../src/web/RequestRateLimit.js";
 
 // The web app's limits as time passes, on a hand-moved clock (webBehindProxy.test.ts drives them over HTTP).
 
@@ -67,5 +68,17 @@ describe("AdminSessions", () => {
         expect(sessions.isOpen(id)).toBe(true);
         time.advance(1);
         expect(sessions.isOpen(id)).toBe(false);
+    });
+});
+
+describe("RequestRateLimit", () => {
+    it("allows perMinute requests per client in each one-minute window", () => {
+        const time = clock();
+        const limit = new RequestRateLimit(2, time.now);
+        expect([limit.take("a"), limit.take("a"), limit.take("b")]).toEqual([undefined, undefined, undefined]);
+        time.advance(20_000);
+        expect(limit.take("a")).toBe(40);
+        time.advance(40_000);
+        expect(limit.take("a")).toBeUndefined();
     });
 });

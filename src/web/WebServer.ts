@@ -5,6 +5,8 @@ import Fastify, {type FastifyInstance, type FastifyReply, type FastifyRequest} f
 import type {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {packageRoot} from "../app/packageRoot.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {ErrorCode} from "../errors/ErrorCode.js";
+import {localize} from "../i18n/messages.js";
 import {AdminAuth} from "./AdminAuth.js";
 import {allowedAddresses, type AllowedAddresses} from "./allowedAddresses.js";
 import {registerAudit} from "./auditRoutes.js";
@@ -35,6 +37,9 @@ export type WebServerOptions = {
     /** Requests one client address may make per minute before 429 (default {@link defaultRequestsPerMinute}). */
     readonly requestsPerMinute?: number
 };
+
+/** For a browser that reached Kotae under a name it does not serve: both languages, as the page's own language is unknown. */
+export const unservedHostMessage = "このアドレスでは Kotae を開けません。 / This address is not served by Kotae (see webPublicUrl).";
 
 const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -80,14 +85,15 @@ export class WebServer implements AsyncDisposable {
         // DNS rebinding: a hostile name resolving to this address still arrives with its own Host.
         app.addHook("onRequest", async (request, reply) => {
             if (allowed == null || !allowed.hosts.has((request.headers.host ?? "").toLowerCase()))
-                return reply.code(421).type("text/plain; charset=utf-8").send("This address is not served by Kotae (see webPublicUrl).");
+                return reply.code(421).type("text/plain; charset=utf-8").send(unservedHostMessage);
             return undefined;
         });
         const rateLimit = new RequestRateLimit(options.requestsPerMinute ?? defaultRequestsPerMinute);
         app.addHook("onRequest", async (request, reply) => {
             const retryAfter = rateLimit.take(request.ip);
             if (retryAfter != null)
-                return reply.code(429).header("retry-after", String(retryAfter)).type("text/plain; charset=utf-8").send("Too many requests. Please wait a moment.");
+                return reply.code(429).header("retry-after", String(retryAfter)).type("text/plain; charset=utf-8")
+                    .send(localize(ErrorCode.RateLimited, request.headers["accept-language"], {seconds: retryAfter}));
             return undefined;
         });
         // Cross-site request forgery: a browser sends a custom header, or a cross-origin Origin, only with CORS, which Kotae never grants.

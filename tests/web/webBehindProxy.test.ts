@@ -5,7 +5,7 @@ import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {AdminAuth} from "../../src/web/AdminAuth.js";
 import {LoginThrottle} from "../../src/web/LoginThrottle.js";
-import {WebServer, type WebServerOptions} from "../../src/web/WebServer.js";
+import {unservedHostMessage, WebServer, type WebServerOptions} from "../../src/web/WebServer.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 
@@ -96,7 +96,8 @@ describe("Host and Origin", () => {
         for (const host of [`rebind.attacker.example:${world.port}`, "127.0.0.1", `127.0.0.1:${world.port + 1}`, "kotae.example.org"]) {
             const page = await send(world, "/", {headers: {host}});
             expect(page.status).toBe(421);
-            expect(page.body).toBe("This address is not served by Kotae (see webPublicUrl).");
+            expect(page.body).toBe(unservedHostMessage);
+            expect(page.body).toContain("このアドレスでは Kotae を開けません。");
             expect((await send(world, "/api/solve", {method: "POST", headers: {host, ...json}, body: JSON.stringify({problem: "1+1"})})).status).toBe(421);
         }
         for (const host of [`localhost:${world.port}`, `[::1]:${world.port}`, `LOCALHOST:${world.port}`])
@@ -231,8 +232,11 @@ describe("the per-client request limit", () => {
             expect((await send(world, "/static/style.css", {headers: hammer})).status).toBe(200);
         const refused = await send(world, "/", {headers: hammer});
         expect(refused.status).toBe(429);
-        expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-        expect(refused.body).toBe("Too many requests. Please wait a moment.");
+        const seconds = Number(refused.headers["retry-after"]);
+        expect(seconds).toBeGreaterThanOrEqual(1);
+        expect(refused.body).toBe(`少し時間をおいてください。あと${seconds}秒ほどで、また質問できます。`);
+        const inEnglish = await send(world, "/", {headers: {...hammer, "accept-language": "en-US,en;q=0.9"}});
+        expect(inEnglish.body).toMatch(/^Please slow down a little: you can ask again in about \d+ seconds\.$/);
         expect((await send(world, "/", {headers: {"x-forwarded-for": "203.0.113.51"}})).status).toBe(200);
     });
 });

@@ -580,6 +580,15 @@ export const mutations = [
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
     {
+        name: "playground-hides-early-refusal",
+        breaks: "a refusal before any stream (429) is shown in the playground",
+        file: "src/web/public/app.js",
+        search: "    if (!response.ok) {\n        onEvent(",
+        replace: "    if (false) {\n        onEvent(",
+        project: "web",
+        tests: ["tests/web/playgroundAndAudit.test.ts"]
+    },
+    {
         name: "web-logger-off",
         breaks: "server errors reach the operator as one line on stderr",
         file: "src/web/WebServer.ts",

@@ -447,9 +447,9 @@ export const mutations = [
     {
         name: "web-admin-without-token",
         breaks: "audit pages need the admin token",
-        file: "src/web/WebServer.ts",
-        search: "isAdmin: (request) => adminToken != null && [",
-        replace: "isAdmin: (request) => adminToken != null || [",
+        file: "src/web/AdminAuth.ts",
+        search: "if (sameSecret(header.slice(7), this.token)) return true;",
+        replace: "if (header.length > 7) return true;",
         project: "web",
         tests: ["tests/web/webBeyondLoopback.test.ts"]
     },
@@ -465,9 +465,9 @@ export const mutations = [
     {
         name: "audit-login-accepts-any-token",
         breaks: "the audit login checks the token",
-        file: "src/web/auditRoutes.ts",
-        search: "if (token == null || typeof given !== \"string\" || given !== token)",
-        replace: "if (token == null || typeof given !== \"string\")",
+        file: "src/web/AdminAuth.ts",
+        search: "if (this.token != null && sameSecret(given, this.token)) return {session: this.sessions.open()};",
+        replace: "if (this.token != null) return {session: this.sessions.open()};",
         project: "web",
         tests: ["tests/web/webBeyondLoopback.test.ts"]
     },
@@ -488,6 +488,114 @@ export const mutations = [
         replace: "",
         project: "web",
         tests: ["tests/web/playgroundAndAudit.test.ts"]
+    },
+    {
+        name: "web-admin-any-session-cookie",
+        breaks: "only a session the login opened lets one into the audit pages",
+        file: "src/web/AdminAuth.ts",
+        search: "if (this.sessions.isOpen(cookie(request, adminCookieName))) return true;",
+        replace: "if (cookie(request, adminCookieName) != null) return true;",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-login-no-delay",
+        breaks: "each wrong admin token is answered later than the last",
+        file: "src/web/AdminAuth.ts",
+        search: "await sleep(this.throttle.fail(request.ip));",
+        replace: "this.throttle.fail(request.ip);",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-login-no-lockout",
+        breaks: "a client that guessed wrong too often is refused with 429",
+        file: "src/web/AdminAuth.ts",
+        search: "        if (retryAfterSeconds != null) return {retryAfterSeconds};\n",
+        replace: "",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-cookie-bad-escape-throws",
+        breaks: "a cookie with a bad %-escape is ignored, not a 500",
+        file: "src/web/cookies.ts",
+        search: "        } catch {\n            return undefined;\n        }",
+        replace: "        } finally {\n            // nothing\n        }",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-url-number-loose",
+        breaks: "ids and offsets in URLs are strict whole numbers",
+        file: "src/web/wholeNumber.ts",
+        search: "if (text == null || !/^\\d{1,15}$/.test(text)) return undefined;",
+        replace: "if (text == null || Number.isNaN(Number(text))) return undefined;",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-origin-hard-coded-http",
+        breaks: "behind a TLS proxy the public https origin may POST",
+        file: "src/web/allowedAddresses.ts",
+        search: "...publicUrls.map((url) => url.origin)",
+        replace: "...publicUrls.map((url) => `http://${url.host}`)",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-host-not-checked",
+        breaks: "a Host Kotae does not serve is refused (DNS rebinding)",
+        file: "src/web/WebServer.ts",
+        search: "if (allowed == null || !allowed.hosts.has((request.headers.host ?? \"\").toLowerCase()))",
+        replace: "if (allowed == null)",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-admission-per-client-skipped",
+        breaks: "a client dropping its cookie still meets the pending and hourly limits",
+        file: "src/web/playgroundRoutes.ts",
+        search: "const gate = context.clientGate.admit(client);",
+        replace: "const gate = {release: () => {}};",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-admission-chat-rules-skipped",
+        breaks: "a browser meets the chat platforms' hourly limit by its cookie",
+        file: "src/web/playgroundRoutes.ts",
+        search: "    if (\"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
+        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "web-no-request-rate-limit",
+        breaks: "a client beyond its requests per minute gets 429",
+        file: "src/web/WebServer.ts",
+        search: "            if (retryAfter != null)\n                return reply.code(429)",
+        replace: "            if (retryAfter == null && retryAfter != null)\n                return reply.code(429)",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "playground-hides-early-refusal",
+        breaks: "a refusal before any stream (429) is shown in the playground",
+        file: "src/web/public/app.js",
+        search: "    if (!response.ok) {\n        onEvent(",
+        replace: "    if (false) {\n        onEvent(",
+        project: "web",
+        tests: ["tests/web/playgroundAndAudit.test.ts"]
+    },
+    {
+        name: "web-logger-off",
+        breaks: "server errors reach the operator as one line on stderr",
+        file: "src/web/WebServer.ts",
+        search: "logger: webErrorLogger(options.log ?? process.stderr)",
+        replace: "logger: false",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
     },
     {
         name: "serve-ignores-sigterm",

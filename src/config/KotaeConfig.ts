@@ -10,6 +10,18 @@ const booleanSetting = z.union([
     z.enum(["true", "1", "yes", "false", "0", "no"]).transform((text) => ["true", "1", "yes"].includes(text))
 ]);
 
+/** Whether `text` lists http(s) origins (scheme, host and port only), separated by commas. */
+function isOriginList(text: string): boolean {
+    return text.split(",").every((entry) => {
+        try {
+            const url = new URL(entry.trim());
+            return ["http:", "https:"].includes(url.protocol) && url.origin === entry.trim().replace(/\/$/, "");
+        } catch {
+            return false;
+        }
+    });
+}
+
 /**
  * Every setting, its default and meaning. Sources, lowest priority first: defaults, the config file
  * (JSON), `KOTAE_*` environment variables, command-line flags. The README's table mirrors this one.
@@ -95,6 +107,10 @@ export const settings = {
         help: "Port of the local web app."},
     webAdminToken: {env: "KOTAE_WEB_ADMIN_TOKEN", secret: true, schema: z.string().min(16).optional(),
         help: "Token for the web app's audit pages (and for any bind beyond loopback); without it the audit pages stay closed."},
+    webPublicUrl: {env: "KOTAE_WEB_PUBLIC_URL", schema: z.string().refine(isOriginList, "must be one or more http(s) origins separated by commas, like https://kotae.example.org").optional(),
+        help: "Public address(es) of the web app behind a reverse proxy (https://kotae.example.org, comma-separated): their hosts and origins are accepted besides loopback. Unset: loopback only."},
+    webTrustProxy: {env: "KOTAE_WEB_TRUST_PROXY", schema: booleanSetting.default(false),
+        help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy): set it only behind a reverse proxy, which then decides the client address and scheme."},
     retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: positiveInteger.optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),

@@ -1,47 +1,76 @@
-import {randomBytes, timingSafeEqual} from "node:crypto";
+import {randomBytes} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Fastify, {type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
 import type {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {packageRoot} from "../app/packageRoot.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {ErrorCode} from "../errors/ErrorCode.js";
+import {localize} from "../i18n/messages.js";
+import {AdminAuth} from "./AdminAuth.js";
+import {allowedAddresses, type AllowedAddresses} from "./allowedAddresses.js";
 import {registerAudit} from "./auditRoutes.js";
+import {ClientGate} from "./ClientGate.js";
+import {cookie} from "./cookies.js";
 import {registerPlayground} from "./playgroundRoutes.js";
+import {defaultRequestsPerMinute, RequestRateLimit} from "./RequestRateLimit.js";
+import {webErrorLogger, type LogSink} from "./webErrorLogger.js";
 
 /** What the route modules share. */
 export type WebContext = {
     readonly runtime: KotaeRuntime,
     readonly config: KotaeConfig,
-    /** Whether the request carries the admin token (cookie or bearer). */
+    readonly admin: AdminAuth,
+    /** Whether the request carries an admin session or the admin token as a bearer. */
     readonly isAdmin: (request: FastifyRequest) => boolean,
     /** The browser's own pseudonymous user id (a random cookie), so the playground's history is per browser. */
-    readonly browserUser: (request: FastifyRequest, reply: FastifyReply) => string
+    readonly browserUser: (request: FastifyRequest, reply: FastifyReply) => string,
+    /** Per client address, so dropping the cookie does not dodge the pending and hourly limits. */
+    readonly clientGate: ClientGate
 };
+
+/** Options of {@link WebServer.start}, for tests; the defaults are what `kotae serve` uses. */
+export type WebServerOptions = {
+    /** Where error lines go (default: stderr, beside the rest of Kotae's operator output). */
+    readonly log?: LogSink,
+    readonly admin?: AdminAuth,
+    /** Requests one client address may make per minute before 429 (default {@link defaultRequestsPerMinute}). */
+    readonly requestsPerMinute?: number
+};
+
+/** For a browser that reached Kotae under a name it does not serve: both languages, as the page's own language is unknown. */
+export const unservedHostMessage = "このアドレスでは Kotae を開けません。 / This address is not served by Kotae (see webPublicUrl).";
 
 const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The local web app (`kotae serve`, 127.0.0.1:8787 by default): the playground, where anyone at this
  * computer can try Kotae, and the audit pages for operators (admin token). Model output and user text
- * are escaped everywhere, scripts run only from /static under a strict CSP, and every state-changing
- * request must come from this origin with Kotae's own header (so another site cannot forge one).
+ * are escaped everywhere, scripts run only from /static under a strict CSP, every request must name a
+ * host Kotae serves (loopback or `webPublicUrl`), and every state-changing request must come from such
+ * an origin with Kotae's own header (so another site cannot forge one).
  */
 export class WebServer implements AsyncDisposable {
     private constructor(private readonly app: FastifyInstance, public readonly url: string) {}
 
-    public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<WebServer> {
-        const app = Fastify({bodyLimit: 64 * 1024, logger: false});
-        const adminToken = config.webAdminToken;
+    public static async start(runtime: KotaeRuntime, config: KotaeConfig, options: WebServerOptions = {}): Promise<WebServer> {
+        const app = Fastify({
+            bodyLimit: 64 * 1024, trustProxy: config.webTrustProxy,
+            // Client errors (4xx) are answered, not logged; only server faults reach the operator.
+            logger: webErrorLogger(options.log ?? process.stderr)
+        });
         const context: WebContext = {
             runtime, config,
-            isAdmin: (request) => adminToken != null && [cookie(request, "kotae_admin"), bearer(request)].some((given) => given != null && sameSecret(given, adminToken)),
+            admin: options.admin ?? new AdminAuth(config.webAdminToken),
+            isAdmin: (request) => context.admin.isAdmin(request),
             browserUser: (request, reply) => {
                 const known = cookie(request, "kotae_user");
                 if (known != null && /^[0-9a-f]{32}$/.test(known)) return known;
                 const fresh = randomBytes(16).toString("hex");
                 void reply.header("set-cookie", `kotae_user=${fresh}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000`);
                 return fresh;
-            }
+            },
+            clientGate: new ClientGate({maxPending: config.maxPendingPerUser, perHour: config.solvesPerHour})
         };
 
         app.addHook("onSend", async (_request, reply, payload) => {
@@ -51,15 +80,31 @@ export class WebServer implements AsyncDisposable {
             void reply.header("referrer-policy", "same-origin");
             return payload;
         });
+        // Known once listening (the port may be 0 = any free one).
+        let allowed: AllowedAddresses | undefined;
+        // DNS rebinding: a hostile name resolving to this address still arrives with its own Host.
+        app.addHook("onRequest", async (request, reply) => {
+            if (allowed == null || !allowed.hosts.has((request.headers.host ?? "").toLowerCase()))
+                return reply.code(421).type("text/plain; charset=utf-8").send(unservedHostMessage);
+            return undefined;
+        });
+        const rateLimit = new RequestRateLimit(options.requestsPerMinute ?? defaultRequestsPerMinute);
+        app.addHook("onRequest", async (request, reply) => {
+            const retryAfter = rateLimit.take(request.ip);
+            if (retryAfter != null)
+                return reply.code(429).header("retry-after", String(retryAfter)).type("text/plain; charset=utf-8")
+                    .send(localize(ErrorCode.RateLimited, request.headers["accept-language"], {seconds: retryAfter}));
+            return undefined;
+        });
         // Cross-site request forgery: a browser sends a custom header, or a cross-origin Origin, only with CORS, which Kotae never grants.
         app.addHook("onRequest", async (request, reply) => {
             if (request.method === "GET" || request.method === "HEAD")
-                return;
+                return undefined;
             const origin = request.headers.origin;
-            const ownOrigin = `http://${request.headers.host ?? ""}`;
             const fromForm = request.headers["content-type"]?.startsWith("application/x-www-form-urlencoded") === true;
-            if ((origin != null && origin !== ownOrigin) || (!fromForm && request.headers["x-kotae"] !== "1"))
-                await reply.code(403).send({error: "forbidden"});
+            if ((origin != null && allowed?.origins.has(origin.toLowerCase()) !== true) || (!fromForm && request.headers["x-kotae"] !== "1"))
+                return reply.code(403).send({error: "forbidden"});
+            return undefined;
         });
         app.addContentTypeParser("application/x-www-form-urlencoded", {parseAs: "string"}, (_request, body, done) => {
             done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -76,6 +121,7 @@ export class WebServer implements AsyncDisposable {
         registerAudit(app, context);
 
         const address = await app.listen({host: config.webHost, port: config.webPort});
+        allowed = allowedAddresses(config, Number(new URL(address).port));
         return new WebServer(app, address.replace("[::1]", "localhost"));
     }
 
@@ -86,24 +132,6 @@ export class WebServer implements AsyncDisposable {
     public async [Symbol.asyncDispose](): Promise<void> {
         await this.close();
     }
-}
-
-function cookie(request: FastifyRequest, name: string): string | undefined {
-    for (const part of (request.headers.cookie ?? "").split(";")) {
-        const [key, ...value] = part.trim().split("=");
-        if (key === name) return decodeURIComponent(value.join("="));
-    }
-    return undefined;
-}
-
-function bearer(request: FastifyRequest): string | undefined {
-    const header = request.headers.authorization;
-    return header?.startsWith("Bearer ") === true ? header.slice(7) : undefined;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-    const [a, b] = [Buffer.from(given), Buffer.from(expected)];
-    return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The front end: plain files, no build step, read once at start. */

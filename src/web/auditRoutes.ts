@@ -4,7 +4,9 @@ import {answersEqual} from "../answers/answersEqual.js";
 import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
 import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
 import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
+import {adminCookieName} from "./AdminAuth.js";
 import {html, page} from "./html.js";
+import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
 import type {WebContext} from "./WebServer.js";
 
 const pageSize = 50;
@@ -24,9 +26,15 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
 
     app.post("/audit/login", async (request, reply) => {
         const given = (request.body as {token?: unknown}).token;
-        if (token == null || typeof given !== "string" || given !== token)
+        const outcome = token != null && typeof given === "string" ? await context.admin.logIn(request, given) : {wrong: true as const};
+        if ("retryAfterSeconds" in outcome)
+            return reply.code(429).header("retry-after", String(outcome.retryAfterSeconds)).type("text/html; charset=utf-8")
+                .send(page("Kotae audit", html`<main><p>Too many wrong tokens. Try again in ${outcome.retryAfterSeconds} s.</p></main>`));
+        if ("wrong" in outcome)
             return reply.code(401).type("text/html; charset=utf-8").send(page("Kotae audit", html`<main><p>Wrong token.</p><a href="/audit/login">Back</a></main>`));
-        return reply.header("set-cookie", `kotae_admin=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`).redirect("/audit", 303);
+        // Secure whenever the browser reached Kotae over https (through a proxy with webTrustProxy).
+        const secure = request.protocol === "https" ? "; Secure" : "";
+        return reply.header("set-cookie", `${adminCookieName}=${outcome.session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${context.admin.sessions.maxAgeSeconds}${secure}`).redirect("/audit", 303);
     });
 
     const guard = (request: FastifyRequest, reply: FastifyReply): boolean => {
@@ -39,7 +47,8 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         if (!guard(request, reply)) return reply;
         const query = request.query as Record<string, string | undefined>;
         const filter = filterOf(query);
-        const offset = Math.max(0, Number(query["offset"] ?? 0) || 0);
+        const offset = query["offset"] == null ? 0 : wholeNumber(query["offset"], maxUrlNumber);
+        if (offset == null) return reply.code(400).type("text/plain; charset=utf-8").send(`offset must be a whole number from 0 to ${maxUrlNumber}`);
         const reports = runtime.store.reportQueue(filter, {limit: pageSize, offset});
         const total = runtime.store.countReports(filter);
         return reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
@@ -64,9 +73,9 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
 
     app.get("/audit/:id", async (request, reply) => {
         if (!guard(request, reply)) return reply;
-        const id = Number((request.params as {id: string}).id);
-        const interaction = Number.isInteger(id) ? runtime.store.getInteraction(id) : undefined;
-        if (interaction == null) return reply.code(404).send("not found");
+        const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
+        const interaction = id != null ? runtime.store.getInteraction(id) : undefined;
+        if (id == null || interaction == null) return reply.code(404).send("not found");
         const feedback = runtime.store.listFeedback(id);
         const executions = runtime.store.listExecutions(id);
         const reviews = runtime.store.listReviews(id);
@@ -115,11 +124,11 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
 
     app.post("/audit/:id/fresh-samples", async (request, reply) => {
         if (!guard(request, reply)) return reply;
-        const id = Number((request.params as {id: string}).id);
+        const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
         const body = request.body as Record<string, string | undefined>;
         const samples = Number(body["samples"] ?? defaultFreshSamples);
         const reviewer = (body["reviewer"] ?? "").trim();
-        if (body["form"] !== formToken || runtime.store.getInteraction(id) == null || reviewer === "" || !isFreshSampleCount(samples))
+        if (body["form"] !== formToken || id == null || runtime.store.getInteraction(id) == null || reviewer === "" || !isFreshSampleCount(samples))
             return reply.code(400).send("invalid request");
         if (runtime.modelState !== "ready")
             return reply.code(409).send("no model is loaded");
@@ -130,10 +139,10 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
 
     app.post("/audit/:id/resolve", async (request, reply) => {
         if (!guard(request, reply)) return reply;
-        const id = Number((request.params as {id: string}).id);
+        const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
         const body = request.body as Record<string, string | undefined>;
         const status = body["status"] as ReviewStatus;
-        if (body["form"] !== formToken || !reviewStatuses.includes(status) || runtime.store.getInteraction(id) == null || (body["reviewer"] ?? "").trim() === "")
+        if (body["form"] !== formToken || !reviewStatuses.includes(status) || id == null || runtime.store.getInteraction(id) == null || (body["reviewer"] ?? "").trim() === "")
             return reply.code(400).send("invalid review");
         runtime.store.addReview({
             interactionId: id, reviewer: body["reviewer"]!.trim(), status,

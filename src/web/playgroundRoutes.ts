@@ -5,7 +5,13 @@ import {isThemeName} from "../render/RenderTheme.js";
 import type {Requester} from "../../storage/KotaeStore.js";
 import {recordReport} from "../adapters/shared/recordReport.js";
 import {solutionSource} from "../adapters/shared/solutionSource.js";
+import {admitSolve} from "../adapters/shared/admitSolve.js";
+import {effectiveSettings} from "../adapters/shared/effectiveSettings.js";
+import type {SolveRequest} from "../engine/Engine.js";
+import type {EngineEvent} from "../engine/EngineEvent.js";
+import {ErrorCode} from "../errors/ErrorCode.js";
 import {html, page} from "./html.js";
+import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
 import type {WebContext} from "./WebServer.js";
 
 export const webPlatform = "web";
@@ -55,9 +61,15 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     app.post("/api/solve", async (request, reply) => {
         const body = request.body as {problem?: unknown, mode?: unknown, style?: unknown};
         const values = {problem: text(body.problem), mode: optionalText(body.mode), style: optionalText(body.style)};
-        const solveRequest = solveCommand.toRequest(values);
         const requester = requesterOf(context, request, reply);
-        await stream(reply, (signal) => runtime.engine.solve({...solveRequest, requester, signal}));
+        const admitted = admitWebSolve(context, request.ip, solveCommand.toRequest(values), requester);
+        if ("refusal" in admitted)
+            return stream(reply, () => once(admitted.refusal));
+        try {
+            await stream(reply, (signal) => runtime.engine.solve({...admitted.request, signal}));
+        } finally {
+            admitted.release();
+        }
     });
 
     app.post("/api/interactions/:id/followup", async (request, reply) => {
@@ -113,10 +125,34 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     }
 }
 
+/**
+ * The chat platforms' admission (hourly limit per user, logged refusals) for this browser, and the same
+ * limits per client address, which a browser dropping its cookie cannot dodge.
+ */
+function admitWebSolve(context: WebContext, client: string, request: Omit<SolveRequest, "requester" | "signal">, requester: Requester):
+    {request: SolveRequest, release: () => void} | {refusal: EngineEvent} {
+    const {runtime, config} = context;
+    const settings = effectiveSettings(runtime.store, config, {platform: webPlatform, workspaceId: undefined, mentionByDefault: false});
+    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: undefined, isModerator: false});
+    // The web has no channels, so the hourly limit is the only rule that can refuse here (admitSolve logged it).
+    if ("refusal" in admitted)
+        return {refusal: {type: "failed", code: ErrorCode.RateLimited, message: admitted.refusal, detail: "hourly limit"}};
+    const gate = context.clientGate.admit(client);
+    if ("refusal" in gate) {
+        const {interactionId, message} = runtime.engine.refuse(admitted.request, gate.refusal);
+        return {refusal: {type: "failed", interactionId, code: gate.refusal.code, message, detail: gate.refusal.message}};
+    }
+    return {request: admitted.request, release: gate.release};
+}
+
+async function* once<Event>(event: Event): AsyncIterable<Event> {
+    yield event;
+}
+
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
 function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
-    const id = Number((request.params as {id: string}).id);
-    const interaction = Number.isInteger(id) ? context.runtime.store.getInteraction(id) : undefined;
+    const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
+    const interaction = id != null ? context.runtime.store.getInteraction(id) : undefined;
     if (interaction == null) return undefined;
     if (context.isAdmin(request)) return interaction;
     const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));

@@ -146,6 +146,26 @@ describe("the local web app in headless Chromium", () => {
         expect(headers.get("content-security-policy")).toContain("script-src 'self'");
     });
 
+    it("shows a refusal that comes before any stream (too many requests) in the page, kindly", async () => {
+        // A second server on this test's runtime; its config only serves for the web settings.
+        const directory = temporaryDirectory("kotae-web-");
+        const webConfig = loadConfig({env: {KOTAE_DB: path.join(directory, "unused.sqlite"), KOTAE_WEB_PORT: "0"}, cwd: directory});
+        const limited = await WebServer.start(runtime, webConfig, {requestsPerMinute: 3});
+        try {
+            const context = await browser.newContext({locale: "ja-JP"});
+            const page = await context.newPage();
+            // The page, its stylesheet and its script are the three requests; the favicon never reaches Kotae.
+            await page.route("**/favicon.ico", (route) => route.abort());
+            await page.goto(`${limited.url}/`);
+            await page.fill("#problem", "1+1");
+            await page.click("#solve button[type=submit]");
+            await page.waitForSelector("#status:has-text('少し時間をおいてください')");
+            await context.close();
+        } finally {
+            await limited.close();
+        }
+    });
+
     it("hands a client without a cookie its browser cookie with the answer stream, so the problem it solved is its own", async () => {
         const {interactionId, setCookie} = await solveThroughApi("1から100までの自然数の和を求めてください");
         const browserCookie = /kotae_user=[0-9a-f]{32}/.exec(setCookie ?? "")?.[0];

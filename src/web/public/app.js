@@ -6,6 +6,11 @@ let interactionId;
 /** POSTs JSON with Kotae's header (the server refuses state changes without it) and reads server-sent events. */
 async function streamEvents(url, body, onEvent) {
     const response = await fetch(url, {method: "POST", headers: {"content-type": "application/json", "x-kotae": "1"}, body: JSON.stringify(body)});
+    // A refusal before any stream (e.g. 429, too many requests) carries its kind message as plain text.
+    if (!response.ok) {
+        onEvent({type: "failed", message: await response.text()});
+        return;
+    }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
     for (;;) {

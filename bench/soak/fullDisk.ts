@@ -1,7 +1,7 @@
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import {browserCookie, integrityCheck, scenarioFolder, serveEnv, solveThroughWeb, startServe, type SoakRow} from "./soakWorld.js";
+import {openBrowser, integrityCheck, scenarioFolder, serveEnv, solveThroughWeb, startServe, type SoakRow} from "./soakWorld.js";
 
 /**
  * The database's disk fills up while Kotae serves: solves then must fail kindly (no crash, no stack
@@ -18,13 +18,13 @@ export async function fullDisk(): Promise<SoakRow> {
         const database = path.join(disk, "kotae.sqlite");
         const {kotae, url} = await startServe(serveEnv(database, {KOTAE_MAX_TOKENS: "24"}));
         try {
-            const cookie = await browserCookie(url);
-            const before = await solveThroughWeb(url, cookie, "Once upon a time, before the disk filled up.");
+            const browser = await openBrowser(url);
+            const before = await solveThroughWeb(url, browser, "Once upon a time, before the disk filled up.");
             const filler = path.join(disk, "filler");
             fillUp(filler);
-            const whileFull = await Promise.all(Array.from({length: 3}, (_unused, index) => solveThroughWeb(url, cookie, `Once upon a time, on a full disk (${index}).`)));
+            const whileFull = await Promise.all(Array.from({length: 3}, (_unused, index) => solveThroughWeb(url, browser, `Once upon a time, on a full disk (${index}).`)));
             fs.rmSync(filler);
-            const after = await solveThroughWeb(url, cookie, "Once upon a time, after the disk was freed.");
+            const after = await solveThroughWeb(url, browser, "Once upon a time, after the disk was freed.");
             kotae.signal("SIGTERM");
             const code = await Promise.race([kotae.exited, new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 30_000))]);
             const integrity = integrityCheck(database);

@@ -2,15 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import {hostProcesses} from "../../tests/sandbox/sandboxProcesses.js";
 import {KotaeProcess} from "./KotaeProcess.js";
-import {browserCookie, integrityCheck, interactionStatuses, root, scenarioFolder, serveEnv, solveThroughWeb, startServe, until, type SoakRow} from "./soakWorld.js";
+import {openBrowser, integrityCheck, interactionStatuses, root, scenarioFolder, serveEnv, solveThroughWeb, startServe, until, type SoakRow} from "./soakWorld.js";
 
 /** The goal for SIGTERM to exit with 8 samples running (issue 13). */
 const shutdownGoalSeconds = 5;
 
 /** A long solve (8 samples of 400 tokens) through the web, waited for until its row is running. */
 async function longSolve(url: string, database: string, mode: string): Promise<void> {
-    const cookie = await browserCookie(url);
-    void solveThroughWeb(url, cookie, "Once upon a time there was a long story.", mode).catch(() => undefined);
+    const browser = await openBrowser(url);
+    void solveThroughWeb(url, browser, "Once upon a time there was a long story.", mode).catch(() => undefined);
     await until("a running row", () => interactionStatuses(database).find((row) => row.status === "running"));
 }
 

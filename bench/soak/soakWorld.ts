@@ -75,24 +75,31 @@ export async function until<T>(what: string, check: () => T | undefined, timeout
     }
 }
 
-/** A browser of the playground: its cookie from the page, then solves through the API. */
-export async function browserCookie(url: string): Promise<string> {
-    const page = await fetch(`${url}/`);
+/**
+ * A browser of the playground: its cookie from the page, then solves through the API. Web admission is
+ * per client address; `forwardedFor` (with `KOTAE_WEB_TRUST_PROXY=true`) makes each browser a client of
+ * its own, as a reverse proxy in front of Kotae reports them.
+ */
+export type Browser = {readonly cookie: string, readonly forwardedFor?: string};
+
+export async function openBrowser(url: string, forwardedFor?: string): Promise<Browser> {
+    const page = await fetch(`${url}/`, {headers: forwardedFor != null ? {"x-forwarded-for": forwardedFor} : {}});
     await page.text();
     const cookie = /kotae_user=[^;]+/.exec(page.headers.get("set-cookie") ?? "")?.[0];
     if (cookie == null) throw new Error("the playground handed out no browser cookie");
-    return cookie;
+    return {cookie, ...(forwardedFor != null ? {forwardedFor} : {})};
 }
 
 /** How one solve through the web ended: HTTP status (0: the connection failed), the last event, the time. */
 export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string} | undefined, millis: number};
 
 /** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end. */
-export async function solveThroughWeb(url: string, cookie: string, problem: string, mode = "cot"): Promise<SolveOutcome> {
+export async function solveThroughWeb(url: string, browser: Browser, problem: string, mode = "cot"): Promise<SolveOutcome> {
     const started = performance.now();
     try {
         const response = await fetch(`${url}/api/solve`, {
-            method: "POST", headers: {"content-type": "application/json", "x-kotae": "1", cookie, origin: url},
+            method: "POST",
+            headers: {"content-type": "application/json", "x-kotae": "1", cookie: browser.cookie, origin: url, ...(browser.forwardedFor != null ? {"x-forwarded-for": browser.forwardedFor} : {})},
             body: JSON.stringify({problem, mode})
         });
         const body = await response.text();

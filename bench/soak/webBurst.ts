@@ -1,6 +1,6 @@
 import path from "node:path";
 import {percentile} from "../statistics.js";
-import {browserCookie, interactionStatuses, scenarioFolder, serveEnv, solveThroughWeb, startServe, type SoakRow} from "./soakWorld.js";
+import {openBrowser, interactionStatuses, scenarioFolder, serveEnv, solveThroughWeb, startServe, type SoakRow} from "./soakWorld.js";
 
 /**
  * `users` browsers each send `perUser` problems at once through the web API to one `kotae serve` on the
@@ -10,12 +10,13 @@ import {browserCookie, interactionStatuses, scenarioFolder, serveEnv, solveThrou
  */
 export async function webBurst(users: number, perUser: number, maxGrowth = 1.5): Promise<SoakRow> {
     const database = path.join(scenarioFolder(), "kotae.sqlite");
-    const {kotae, url} = await startServe(serveEnv(database, {KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2"}));
+    // Behind a (pretend) reverse proxy that names each browser's address: web admission is per address.
+    const {kotae, url} = await startServe(serveEnv(database, {KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2", KOTAE_WEB_TRUST_PROXY: "true"}));
     try {
-        const cookies = await Promise.all(Array.from({length: users}, () => browserCookie(url)));
+        const browsers = await Promise.all(Array.from({length: users}, (_unused, user) => openBrowser(url, `192.0.2.${user + 1}`)));
         const before = kotae.residentKiB();
-        const outcomes = await Promise.all(cookies.flatMap((cookie, user) =>
-            Array.from({length: perUser}, (_unused, index) => solveThroughWeb(url, cookie, `Once upon a time, user ${user} asked question ${index}.`))));
+        const outcomes = await Promise.all(browsers.flatMap((browser, user) =>
+            Array.from({length: perUser}, (_unused, index) => solveThroughWeb(url, browser, `Once upon a time, user ${user} asked question ${index}.`))));
         const after = kotae.residentKiB();
 
         const answered = outcomes.filter((outcome) => outcome.status === 200 && outcome.last?.type === "done").length;

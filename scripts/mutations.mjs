@@ -563,6 +563,15 @@ export const mutations = [
         tests: ["tests/unit/seccompProgram.test.ts"]
     },
     {
+        name: "seccomp-allows-namespace-clone",
+        breaks: "clone(2) cannot start new namespaces",
+        file: "src/sandbox/seccompProgram.ts",
+        search: "jump(jumpIfAnyBit, namespaceCloneFlags, \"deny\", \"allow\")",
+        replace: "jump(jumpIfAnyBit, namespaceCloneFlags, \"allow\", \"allow\")",
+        project: "standalone",
+        tests: ["tests/unit/seccompProgram.test.ts"]
+    },
+    {
         name: "cli-empty-problem-logged-as-failure",
         breaks: "an empty problem is a rejection (exit 1), logged as rejected",
         file: "src/engine/Engine.ts",

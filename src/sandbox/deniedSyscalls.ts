@@ -75,3 +75,12 @@ export const deniedSyscalls: ReadonlyArray<{readonly name: string, readonly x64:
  * other personas turn off address-space randomisation (ADDR_NO_RANDOMIZE) or map page zero (MMAP_PAGE_ZERO).
  */
 export const personalitySyscall = {x64: 135, arm64: 92} as const;
+
+/**
+ * clone(2) may start processes and threads but not new namespaces (the flags of unshare(2), in its first
+ * argument's low word on both CPUs): CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET.
+ * clone3(2) passes its flags in memory a filter cannot read, so it fails with ENOSYS, on which glibc
+ * falls back to clone(2) (as under Docker's and Flatpak's filters).
+ */
+export const cloneSyscalls = {clone: {x64: 56, arm64: 220}, clone3: {x64: 435, arm64: 435}} as const;
+export const namespaceCloneFlags = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;

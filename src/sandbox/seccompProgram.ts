@@ -1,4 +1,4 @@
-import {deniedSyscalls, personalitySyscall} from "./deniedSyscalls.js";
+import {cloneSyscalls, deniedSyscalls, namespaceCloneFlags, personalitySyscall} from "./deniedSyscalls.js";
 
 /**
  * The audit architecture each CPU's syscalls carry (linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE)
@@ -28,8 +28,9 @@ const firstArgumentLowOffset = 16;
 const seccompAllow = 0x7FFF0000;
 const seccompErrno = 0x00050000;
 const EPERM = 1;
+const ENOSYS = 38;
 
-type Target = number | "allow" | "deny";
+type Target = number | "allow" | "deny" | "unsupported";
 type Instruction = {readonly code: number, readonly k: number, readonly whenTrue: Target, readonly whenFalse: Target};
 
 const load = (offset: number): Instruction => ({code: loadWord, k: offset, whenTrue: 0, whenFalse: 0});
@@ -38,8 +39,9 @@ const jump = (code: number, k: number, whenTrue: Target, whenFalse: Target): Ins
 /**
  * The seccomp filter bubblewrap loads (`--seccomp FD`) just before it starts the interpreter: a classic
  * BPF program, as the kernel's `struct sock_filter` array, that fails every syscall in `deniedSyscalls`,
- * personality(2) except the default persona, and every syscall of a foreign ABI with EPERM (code sees a
- * PermissionError, the interpreter lives on), and allows the rest.
+ * personality(2) except the default persona, clone(2) of new namespaces and every syscall of a foreign
+ * ABI with EPERM (code sees a PermissionError, the interpreter lives on), clone3(2) with ENOSYS, and
+ * allows the rest.
  */
 export function seccompProgram(arch: SeccompArchitecture): Buffer {
     const {auditArch, table, x32Bit} = architectures[arch];
@@ -50,6 +52,10 @@ export function seccompProgram(arch: SeccompArchitecture): Buffer {
         load(syscallNumberOffset),
         ...(x32Bit !== undefined ? [jump(jumpIfAnyBit, x32Bit, "deny", 0)] : []),
         ...numbers.map((number) => jump(jumpIfEqual, number, "deny", 0)),
+        jump(jumpIfEqual, cloneSyscalls.clone3[table], "unsupported", 0),
+        jump(jumpIfEqual, cloneSyscalls.clone[table], 0, 2),
+        load(firstArgumentLowOffset),
+        jump(jumpIfAnyBit, namespaceCloneFlags, "deny", "allow"),
         jump(jumpIfEqual, personalitySyscall[table], 0, "allow"),
         load(firstArgumentLowOffset),
         jump(jumpIfEqual, 0, "allow", 0), // PER_LINUX
@@ -57,12 +63,14 @@ export function seccompProgram(arch: SeccompArchitecture): Buffer {
     ];
     const allow = instructions.length;
     const deny = allow + 1;
+    const unsupported = allow + 2;
     instructions.push({code: returnValue, k: seccompAllow, whenTrue: 0, whenFalse: 0});
     instructions.push({code: returnValue, k: seccompErrno | EPERM, whenTrue: 0, whenFalse: 0});
+    instructions.push({code: returnValue, k: seccompErrno | ENOSYS, whenTrue: 0, whenFalse: 0});
 
     // Jumps are relative to the next instruction and only forward, at most 255 (a u8).
     const offset = (from: number, target: Target): number => {
-        const to = target === "allow" ? allow : target === "deny" ? deny : from + 1 + target;
+        const to = target === "allow" ? allow : target === "deny" ? deny : target === "unsupported" ? unsupported : from + 1 + target;
         const distance = to - from - 1;
         if (distance < 0 || distance > 255)
             throw new Error(`seccomp jump of ${distance} from instruction ${from}`);

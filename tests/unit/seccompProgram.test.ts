@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {deniedSyscalls, personalitySyscall} from "../../src/sandbox/deniedSyscalls.js";
+import {cloneSyscalls, deniedSyscalls, personalitySyscall} from "../../src/sandbox/deniedSyscalls.js";
 import {seccompArchitectures, seccompProgram, type SeccompArchitecture} from "../../src/sandbox/seccompProgram.js";
 
 // The filter is checked here on every architecture Kotae knows, whatever CPU runs the tests, by running
@@ -7,6 +7,7 @@ import {seccompArchitectures, seccompProgram, type SeccompArchitecture} from "..
 
 const allow = 0x7FFF0000;
 const eperm = 0x00050001;
+const enosys = 0x00050026;
 /** linux/audit.h; i386 is what `int 0x80` from a 64-bit process reports. */
 const auditArch = {x64: 0xC000003E, arm64: 0xC00000B7, i386: 0x40000003} as const;
 /** read, write, getpid, clone, execve, openat, mmap (syscall_64.tbl and asm-generic/unistd.h). */
@@ -58,6 +59,15 @@ describe.each(seccompArchitectures)("the seccomp program for %s", (arch) => {
         expect(verdict(program, {arch: native, nr, firstArgument: 0})).toBe(allow);
         expect(verdict(program, {arch: native, nr, firstArgument: 0xFFFFFFFF})).toBe(allow);
         expect(verdict(program, {arch: native, nr, firstArgument: 0x0040000})).toBe(eperm); // ADDR_NO_RANDOMIZE
+    });
+
+    it("lets clone(2) start processes and threads but not namespaces, and sends clone3(2) back to clone(2)", () => {
+        const clone = cloneSyscalls.clone[arch];
+        expect(verdict(program, {arch: native, nr: clone, firstArgument: 0x01200011})).toBe(allow); // fork(): CHILD_SETTID|CHILD_CLEARTID|SIGCHLD
+        expect(verdict(program, {arch: native, nr: clone, firstArgument: 0x003D0F00})).toBe(allow); // pthread_create()
+        for (const namespace of [0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000])
+            expect(verdict(program, {arch: native, nr: clone, firstArgument: namespace | 0x11}), `flag 0x${namespace.toString(16)}`).toBe(eperm);
+        expect(verdict(program, {arch: native, nr: cloneSyscalls.clone3[arch]})).toBe(enosys);
     });
 
     it("refuses every syscall of a foreign ABI", () => {

@@ -53,7 +53,7 @@ export function seccompProgram(arch: SeccompArchitecture): Buffer {
         ...(x32Bit !== undefined ? [jump(jumpIfAnyBit, x32Bit, "deny", 0)] : []),
         ...numbers.map((number) => jump(jumpIfEqual, number, "deny", 0)),
         jump(jumpIfEqual, cloneSyscalls.clone3[table], "unsupported", 0),
-        jump(jumpIfEqual, cloneSyscalls.clone[table], 0, 2),
+        jump(jumpIfEqual, cloneSyscalls.clone[table], 0, 2), // not clone: on to personality
         load(firstArgumentLowOffset),
         jump(jumpIfAnyBit, namespaceCloneFlags, "deny", "allow"),
         jump(jumpIfEqual, personalitySyscall[table], 0, "allow"),
@@ -76,6 +76,7 @@ export function seccompProgram(arch: SeccompArchitecture): Buffer {
             throw new Error(`seccomp jump of ${distance} from instruction ${from}`);
         return distance;
     };
+    // struct sock_filter {u16 code; u8 jt; u8 jf; u32 k} in the CPU's byte order: little-endian on both.
     const program = Buffer.alloc(instructions.length * 8);
     instructions.forEach((instruction, index) => {
         program.writeUInt16LE(instruction.code, index * 8);

@@ -617,6 +617,69 @@ export const mutations = [
         tests: ["tests/sandbox/attacks.test.ts"]
     },
     {
+        name: "sandbox-without-seccomp",
+        breaks: "bubblewrap loads the seccomp filter that refuses keyrings, ptrace, bpf, ...",
+        file: "src/sandbox/interpreterCommand.ts",
+        search: "        \"--seccomp\", String(seccompFd),\n",
+        replace: "",
+        project: "sandbox",
+        tests: ["tests/sandbox/attacks.test.ts"]
+    },
+    {
+        name: "seccomp-allows-keyctl",
+        breaks: "keyctl is on the seccomp deny list",
+        file: "src/sandbox/deniedSyscalls.ts",
+        search: "    {name: \"keyctl\", x64: 250, arm64: 219},\n",
+        replace: "",
+        project: "sandbox",
+        tests: ["tests/sandbox/attacks.test.ts"]
+    },
+    {
+        name: "sandbox-kernel-bound-from-host",
+        breaks: "no host path of the Kotae folder shows in the sandbox's /proc/self/mountinfo",
+        file: "src/sandbox/interpreterCommand.ts",
+        search: "\"--perms\", \"0444\", \"--ro-bind-data\", String(kernelFd), kernelInSandbox,",
+        replace: "\"--ro-bind\", path.join(packageRoot(), \"src\", \"sandbox\", \"kernel.py\"), kernelInSandbox,",
+        project: "sandbox",
+        tests: ["tests/sandbox/attacks.test.ts"]
+    },
+    {
+        name: "seccomp-allows-foreign-abi",
+        breaks: "syscalls of another ABI (i386 via int 0x80) are refused",
+        file: "src/sandbox/seccompProgram.ts",
+        search: "jump(jumpIfEqual, auditArch, 0, \"deny\"),",
+        replace: "jump(jumpIfEqual, auditArch, 0, 0),",
+        project: "standalone",
+        tests: ["tests/unit/seccompProgram.test.ts"]
+    },
+    {
+        name: "seccomp-allows-x32",
+        breaks: "x32 syscalls (bit 30 of the number) are refused on x86_64",
+        file: "src/sandbox/seccompProgram.ts",
+        search: "jump(jumpIfAnyBit, x32Bit, \"deny\", 0)",
+        replace: "jump(jumpIfAnyBit, x32Bit, 0, 0)",
+        project: "standalone",
+        tests: ["tests/unit/seccompProgram.test.ts"]
+    },
+    {
+        name: "seccomp-allows-any-persona",
+        breaks: "personality(2) may only query or keep the default persona",
+        file: "src/sandbox/seccompProgram.ts",
+        search: "jump(jumpIfEqual, 0xFFFFFFFF, \"allow\", \"deny\")",
+        replace: "jump(jumpIfEqual, 0xFFFFFFFF, \"allow\", \"allow\")",
+        project: "standalone",
+        tests: ["tests/unit/seccompProgram.test.ts"]
+    },
+    {
+        name: "seccomp-allows-namespace-clone",
+        breaks: "clone(2) cannot start new namespaces",
+        file: "src/sandbox/seccompProgram.ts",
+        search: "jump(jumpIfAnyBit, namespaceCloneFlags, \"deny\", \"allow\")",
+        replace: "jump(jumpIfAnyBit, namespaceCloneFlags, \"allow\", \"allow\")",
+        project: "standalone",
+        tests: ["tests/unit/seccompProgram.test.ts"]
+    },
+    {
         name: "cli-empty-problem-logged-as-failure",
         breaks: "an empty problem is a rejection (exit 1), logged as rejected",
         file: "src/engine/Engine.ts",

@@ -5,6 +5,7 @@ import path from "node:path";
 import {packageRoot} from "../app/packageRoot.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import type {SandboxLimits} from "./CodeSandbox.js";
+import {seccompArchitectures, seccompProgram} from "./seccompProgram.js";
 
 /** How to start one kernel process. */
 export type InterpreterCommand = {
@@ -16,8 +17,12 @@ export type InterpreterCommand = {
      * bubblewrap writes `{"child-pid": N}` on fd 3: the kernel, which is the init of the sandbox's pid
      * namespace, as the host sees it. Killing it tears the whole namespace down before bwrap exits.
      */
-    readonly reportsInitPid: boolean
+    readonly reportsInitPid: boolean,
+    /** Bytes to write to the child's file descriptor `fd` (then closed): what bwrap reads from `--ro-bind-data` and `--seccomp`. */
+    readonly feeds: readonly Feed[]
 };
+
+export type Feed = {readonly fd: number, readonly bytes: Uint8Array};
 
 export type InterpreterOptions = {
     readonly python: string,
@@ -29,6 +34,15 @@ export type InterpreterOptions = {
 /** When Kotae runs as root, sandboxed code runs as "nobody" instead (Kotae's own uid otherwise). */
 const sandboxUid = 65534;
 const kernelInSandbox = "/kotae/kernel.py";
+/** fd 3 is bwrap's --info-fd; these carry the kernel's source and the seccomp program in, so no host path is mounted. */
+const kernelFd = 4;
+const seccompFd = 5;
+/**
+ * Names the host's kernel.py in the environment of the launcher (setpriv and bwrap) only, where `ps e`
+ * and the test suite's leak scan can tell which Kotae folder a sandbox belongs to; `--clearenv` keeps
+ * it from the sandbox.
+ */
+export const launcherMark = "KOTAE_SANDBOX_KERNEL";
 
 /** The whole environment code sees: nothing from Kotae's (no tokens, no keys). */
 const kernelEnvironment: Readonly<Record<string, string>> = {
@@ -71,6 +85,10 @@ export function resolveInterpreterCommand(options: InterpreterOptions, script?: 
             `set "python" (KOTAE_PYTHON) to /usr/bin/python3 and apt-get install python3-sympy python3-numpy`);
     const prlimit = findExecutable("prlimit") ?? need("prlimit", "apt-get install util-linux");
     const bwrap = sandboxed ? findExecutable("bwrap") ?? need("bubblewrap (bwrap)", "apt-get install bubblewrap") : undefined;
+    const arch = seccompArchitectures.find((known) => known === process.arch);
+    const seccomp = !sandboxed ? undefined : arch != null ? seccompProgram(arch)
+        : need(`a seccomp filter for this CPU (${process.arch}; Kotae has syscall tables for ${seccompArchitectures.join(" and ")})`,
+            "run Kotae on an x86_64 or aarch64 host");
     const setpriv = sandboxed && process.getuid?.() === 0
         ? findExecutable("setpriv") ?? need("setpriv", "apt-get install util-linux")
         : undefined;
@@ -82,15 +100,19 @@ export function resolveInterpreterCommand(options: InterpreterOptions, script?: 
 
     const limited = [prlimit, ...prlimitArgs(options.limits), "--", options.python, "-I"];
     const program = (kernelPath: string, ...flags: string[]): string[] => script != null ? ["-c", script] : [kernelPath, ...flags];
-    if (bwrap == null)
+    // Past the check above, a sandboxed command has both.
+    if (bwrap == null || seccomp == null)
         return {
             file: prlimit, args: [...limited.slice(1), ...program(kernel)], env: kernelEnvironment, cwd: os.tmpdir(),
-            reportsInitPid: false
+            reportsInitPid: false, feeds: []
         };
 
     // --pid-namespace: the kernel may kill every other process it sees after a block (all of them the block's).
-    const inBwrap = [...bwrapArgs(bwrap, kernel, options.limits), "--", ...limited, ...program(kernelInSandbox, "--pid-namespace")];
-    const common = {env: {}, cwd: "/", reportsInitPid: true};
+    const inBwrap = [...bwrapArgs(bwrap, options.limits), "--", ...limited, ...program(kernelInSandbox, "--pid-namespace")];
+    const common = {
+        env: {[launcherMark]: kernel}, cwd: "/", reportsInitPid: true,
+        feeds: [{fd: kernelFd, bytes: fs.readFileSync(kernel)}, {fd: seccompFd, bytes: seccomp}]
+    };
     // setpriv drops root before bwrap starts, so bwrap runs unprivileged and must make a user namespace:
     // then the code's processes count against RLIMIT_NPROC in that namespace only, i.e. per interpreter.
     return setpriv != null
@@ -116,7 +138,7 @@ function setprivArgs(): string[] {
     ];
 }
 
-function bwrapArgs(bwrap: string, kernel: string, limits: SandboxLimits): string[] {
+function bwrapArgs(bwrap: string, limits: SandboxLimits): string[] {
     return [
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         ...(supportsDisableUserns(bwrap) ? ["--disable-userns"] : []),
@@ -137,10 +159,13 @@ function bwrapArgs(bwrap: string, kernel: string, limits: SandboxLimits): string
         // The only writable place, sized so files cannot eat the host's memory (tmpfs is RAM).
         "--perms", "1777", "--size", String(limits.fileSizeMiB * 4 * 2 ** 20), "--tmpfs", "/tmp",
         "--perms", "0755", "--dir", path.posix.dirname(kernelInSandbox),
-        "--ro-bind", kernel, kernelInSandbox,
+        // A copy on bwrap's own tmpfs: a bind of the host file would show the Kotae folder in /proc/self/mountinfo.
+        "--perms", "0444", "--ro-bind-data", String(kernelFd), kernelInSandbox,
         // Without these the root and /dev tmpfs, owned by the sandbox user, would be writable and unbounded.
         "--remount-ro", "/dev", "--remount-ro", "/",
         "--chdir", "/tmp",
+        // Loaded last, just before the interpreter starts: bwrap itself needs mount and friends up to here.
+        "--seccomp", String(seccompFd),
         "--clearenv", ...Object.entries(kernelEnvironment).flatMap(([name, value]) => ["--setenv", name, value])
     ];
 }

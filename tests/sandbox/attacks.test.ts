@@ -5,6 +5,7 @@ import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {BubblewrapSandbox} from "../../src/sandbox/BubblewrapSandbox.js";
 import type {CodeSession, ExecutionResult} from "../../src/sandbox/CodeSandbox.js";
+import {deniedSyscalls} from "../../src/sandbox/deniedSyscalls.js";
 import {waitFor} from "../support/waitFor.js";
 import {sandboxProcesses} from "./sandboxProcesses.js";
 
@@ -147,6 +148,117 @@ open("/tmp/ok").read()`);
             expect(fs.existsSync(target)).toBe(false);
     });
 });
+
+describe("nothing of the host shows through /proc", () => {
+    it("names no host path of the Kotae folder in mountinfo, cmdline, environ or maps, and the kernel sits at /kotae/kernel.py", async () => {
+        const hostPaths = [...new Set([repository.replace(/\/$/, ""), process.cwd()])];
+        const result = await run(`
+import glob
+host_paths = ${JSON.stringify(hostPaths)}
+files = ["/proc/self/mountinfo", "/proc/self/cmdline", "/proc/self/environ", "/proc/self/maps", *glob.glob("/proc/[0-9]*/mountinfo")]
+texts = {path: open(path, "rb").read().decode("utf-8", "replace") for path in files}
+print("mentions", [(path, host) for path, text in texts.items() for host in host_paths if host in text])
+print("kernel mount", [line.split()[4] for line in texts["/proc/self/mountinfo"].splitlines() if "kernel.py" in line])`);
+        expect(result.status).toBe("ok");
+        expect(result.output).toContain("mentions []\n");
+        expect(result.output).toContain("kernel mount ['/kotae/kernel.py']\n");
+        for (const host of hostPaths)
+            expect(result.output).not.toContain(host);
+    });
+});
+
+describe("dangerous syscalls are refused by the seccomp filter", () => {
+    // Each is called with zero arguments: harmless whatever happens, and the filter answers before the
+    // kernel looks at them.
+    const syscalls = deniedSyscalls.flatMap(({name, x64, arm64}) => {
+        const number = process.arch === "arm64" ? arm64 : x64;
+        return number === undefined ? [] : [[name, number] as const];
+    });
+    const callSyscall = `
+import ctypes, errno, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def call(number, *args):
+    result = libc.syscall(ctypes.c_long(number), *[ctypes.c_long(argument) for argument in args])
+    return "ok" if result >= 0 else errno.errorcode[ctypes.get_errno()]`;
+
+    it(`fails all ${syscalls.length} denied syscalls with EPERM, and the session survives`, async () => {
+        expect(syscalls.length).toBeGreaterThan(40);
+        const result = await runAndSurvive(`${callSyscall}
+outcomes = {name: call(number) for name, number in ${JSON.stringify(syscalls)}}
+print(len(outcomes), "EPERM" if set(outcomes.values()) == {"EPERM"} else {name: outcome for name, outcome in outcomes.items() if outcome != "EPERM"})`);
+        expect(result).toMatchObject({status: "ok", output: `${syscalls.length} EPERM\n`});
+    });
+
+    it("refuses what would otherwise succeed: keyrings, ptrace, reading its own memory, io_uring, odd personas, x32 syscalls", async () => {
+        const result = await runAndSurvive(`${callSyscall}
+buffer = ctypes.create_string_buffer(8)
+local = (ctypes.c_void_p * 2)(ctypes.addressof(buffer), 8)
+params = ctypes.create_string_buffer(120)
+key_type, key_name = ctypes.create_string_buffer(b"user"), ctypes.create_string_buffer(b"kotae")
+outcomes = {
+    "add_key": call(${syscallNumber("add_key")}, ctypes.addressof(key_type), ctypes.addressof(key_name), ctypes.addressof(key_name), 5, -2),
+    "keyctl": call(${syscallNumber("keyctl")}, 0, -3, 1),
+    "ptrace": call(${syscallNumber("ptrace")}, 0, 0, 0, 0),
+    "process_vm_readv": call(${syscallNumber("process_vm_readv")}, os.getpid(), ctypes.addressof(local), 1, ctypes.addressof(local), 1, 0),
+    "io_uring_setup": call(${syscallNumber("io_uring_setup")}, 1, ctypes.addressof(params)),
+    "personality ADDR_NO_RANDOMIZE": call(${syscallNumber("personality")}, 0x0040000),
+    "personality query": call(${syscallNumber("personality")}, 0xffffffff),
+    "personality PER_LINUX": call(${syscallNumber("personality")}, 0),
+}
+if os.uname().machine == "x86_64":
+    outcomes["x32 getpid"] = call(0x40000000 | 39)
+outcomes`);
+        expect(result.status).toBe("ok");
+        const refused = ["add_key", "keyctl", "ptrace", "process_vm_readv", "io_uring_setup", "personality ADDR_NO_RANDOMIZE"]
+            .map((name) => `'${name}': 'EPERM'`);
+        const x32 = process.arch === "x64" ? ["'x32 getpid': 'EPERM'"] : [];
+        expect(result.output).toBe(`{${[...refused, "'personality query': 'ok'", "'personality PER_LINUX': 'ok'", ...x32].join(", ")}}\n`);
+    });
+
+    it("refuses namespaces, mounts, bpf and perf, and still starts threads and processes", async () => {
+        const result = await runAndSurvive(`${callSyscall}
+attempts = {
+    "unshare": lambda: os.unshare(os.CLONE_NEWUSER) if hasattr(os, "unshare") else call(${syscallNumber("unshare")}, 0x10000000),
+    "mount": lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0 or errno.errorcode[ctypes.get_errno()],
+    "bpf": lambda: call(${syscallNumber("bpf")}, 0, 0, 0),
+    "perf_event_open": lambda: call(${syscallNumber("perf_event_open")}, 0, 0, -1, -1, 0),
+    "clone into a new user namespace": lambda: call(${syscallNumber("clone")}, 0x10000000 | 0x11, 0, 0, 0, 0),
+    "clone3": lambda: call(${syscallNumber("clone3")}, 0, 0),
+}
+outcomes = {}
+for name, attempt in attempts.items():
+    try:
+        outcomes[name] = attempt()
+    except PermissionError:
+        outcomes[name] = "EPERM"
+print(outcomes)
+# Threads and processes still start: glibc falls back from clone3 to clone.
+import subprocess, threading
+seen = []
+thread = threading.Thread(target=lambda: seen.append("thread ran"))
+thread.start()
+thread.join()
+print(seen, subprocess.run(["/bin/echo", "process ran"], capture_output=True, text=True).stdout.strip())`);
+        expect(result).toMatchObject({status: "ok", output: "{'unshare': 'EPERM', 'mount': 'EPERM', 'bpf': 'EPERM', 'perf_event_open': 'EPERM', " +
+            "'clone into a new user namespace': 'EPERM', 'clone3': 'ENOSYS'}\n['thread ran'] process ran\n"});
+    });
+});
+
+/**
+ * The syscalls the attacks below make, numbered independently of src/sandbox/deniedSyscalls.ts so a
+ * wrong or missing entry there shows: x86_64 from arch/x86/entry/syscalls/syscall_64.tbl, arm64 from
+ * include/uapi/asm-generic/unistd.h.
+ */
+const attackedSyscalls = {
+    add_key: [248, 217], keyctl: [250, 219], ptrace: [101, 117], process_vm_readv: [310, 270], io_uring_setup: [425, 425],
+    personality: [135, 92], unshare: [272, 97], bpf: [321, 280], perf_event_open: [298, 241], clone: [56, 220], clone3: [435, 435]
+} as const;
+
+function syscallNumber(name: keyof typeof attackedSyscalls): number {
+    const [x64, arm64] = attackedSyscalls[name];
+    return process.arch === "arm64" ? arm64 : x64;
+}
 
 describe("privileges", () => {
     it("runs without capabilities, as an unprivileged user, and cannot regain either", async () => {

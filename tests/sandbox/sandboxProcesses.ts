@@ -1,18 +1,26 @@
 import fs from "node:fs";
 import {fileURLToPath} from "node:url";
+import {launcherMark} from "../../src/sandbox/interpreterCommand.js";
 
 /**
- * This checkout's kernel.py as the host sees it. Every sandbox Kotae starts names it on its launcher's
- * command line (bwrap's `--ro-bind <it> /kotae/kernel.py`, or prlimit's `python <it>` unsandboxed), and
- * that launcher is an ancestor of everything inside the sandbox: the kernel is the init of the sandbox's
- * pid namespace, so nothing in it is ever reparented past it, and its host PPid is the launcher.
+ * This checkout's kernel.py as the host sees it. Every sandbox Kotae starts names it in its launcher's
+ * environment (bwrap's, as `KOTAE_SANDBOX_KERNEL=<it>`) or command line (prlimit's `python <it>`
+ * unsandboxed), and that launcher is an ancestor of everything inside the sandbox: the kernel is the
+ * init of the sandbox's pid namespace, so nothing in it is ever reparented past it, and its host PPid
+ * is the launcher.
  */
 const kernelOfThisCheckout = fileURLToPath(new URL("../../src/sandbox/kernel.py", import.meta.url));
+const markOfThisCheckout = `${launcherMark}=${kernelOfThisCheckout}`;
 
 /** The sandbox user when tests run as root (src/sandbox/interpreterCommand.ts). */
 const sandboxUid = "65534";
 
-export type HostProcess = {readonly pid: number, readonly parent: number, readonly uid: string, readonly state: string, readonly name: string, readonly commandLine: string};
+export type HostProcess = {
+    readonly pid: number, readonly parent: number, readonly uid: string, readonly state: string, readonly name: string,
+    readonly commandLine: string,
+    /** Its environment variables (none when it is not readable). */
+    readonly environment: readonly string[]
+};
 
 /**
  * Host processes left over from this test run's Python sandboxes, described one a line (empty: none).
@@ -38,7 +46,7 @@ export function sandboxProcesses(): string[] {
     const inThisTestRun = (chain: readonly HostProcess[]): boolean => chain.some((member) => member.pid === process.pid);
     return [...processes.values()].filter((candidate) => {
         const chain = ancestry(candidate);
-        const launcher = chain.findLast((member) => member.commandLine.includes(kernelOfThisCheckout));
+        const launcher = chain.findLast((member) => member.commandLine.includes(kernelOfThisCheckout) || member.environment.includes(markOfThisCheckout));
         if (launcher != null) {
             const launchedBy = processes.get(launcher.parent);
             const byAnotherKotae = launchedBy != null && isKotae(launchedBy) && !inThisTestRun(ancestry(launchedBy));
@@ -61,10 +69,21 @@ export function hostProcesses(): Map<number, HostProcess> {
             const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
             const field = (name: string): string => new RegExp(`^${name}:\\s+(\\S+)`, "m").exec(status)?.[1] ?? "?";
             const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-            processes.set(Number(pid), {pid: Number(pid), parent: Number(field("PPid")), uid: field("Uid"), state: field("State"), name: field("Name"), commandLine});
+            processes.set(Number(pid), {
+                pid: Number(pid), parent: Number(field("PPid")), uid: field("Uid"), state: field("State"), name: field("Name"),
+                commandLine, environment: readEnvironment(pid)
+            });
         } catch {
             // it exited while being looked at
         }
     }
     return processes;
+}
+
+function readEnvironment(pid: string): string[] {
+    try {
+        return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    } catch {
+        return [];
+    }
 }

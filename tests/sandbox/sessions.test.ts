@@ -142,6 +142,18 @@ describe("creating the sandbox", () => {
         expect((error as Error).message).toContain("Python at /usr/bin/no-such-python3");
     });
 
+    it("throws tir_unavailable on a CPU it has no seccomp filter for, rather than run code unfiltered", async () => {
+        const arch = Object.getOwnPropertyDescriptor(process, "arch")!;
+        Object.defineProperty(process, "arch", {...arch, value: "riscv64"});
+        try {
+            const error = await BubblewrapSandbox.create({poolSize: 0}).catch((caught: unknown) => caught);
+            expect(error).toMatchObject({code: ErrorCode.TirUnavailable, params: {fix: "run Kotae on an x86_64 or aarch64 host"}});
+            expect((error as Error).message).toContain("missing a seccomp filter for this CPU (riscv64; Kotae has syscall tables for x64 and arm64)");
+        } finally {
+            Object.defineProperty(process, "arch", arch);
+        }
+    });
+
     it("throws tir_unavailable when the interpreter cannot start the kernel", async () => {
         const error = await BubblewrapSandbox.create({poolSize: 0, python: "/usr/bin/false"}).catch((caught: unknown) => caught);
         expect(error).toMatchObject({code: ErrorCode.TirUnavailable});

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import {hostProcesses} from "../../tests/sandbox/sandboxProcesses.js";
+import {hostProcesses, isKotae, launchesSandboxOfThisCheckout} from "../../tests/sandbox/sandboxProcesses.js";
 import {KotaeProcess} from "./KotaeProcess.js";
-import {openBrowser, integrityCheck, interactionStatuses, root, scenarioFolder, serveEnv, solveThroughWeb, startServe, until, type SoakRow} from "./soakWorld.js";
+import {openBrowser, integrityCheck, interactionStatuses, scenarioFolder, serveEnv, solveThroughWeb, startServe, until, type SoakRow} from "./soakWorld.js";
 
 /** The goal for SIGTERM to exit with 8 samples running (issue 13). */
 const shutdownGoalSeconds = 5;
@@ -114,11 +114,11 @@ export async function corruptedDatabase(): Promise<SoakRow> {
     };
 }
 
-/** Sandboxes of this checkout whose Kotae is gone: launchers naming its kernel, whose parent is no Kotae. */
+/** Sandboxes of this checkout whose Kotae is gone: launchers whose parent is neither a Kotae nor another launcher. */
 function sandboxLeftovers(): number {
-    const kernel = path.join(root, "src", "sandbox", "kernel.py");
     const processes = hostProcesses();
-    return [...processes.values()].filter((candidate) => candidate.commandLine.includes(kernel)
-        && !/(^|\/)kotae(\.js)?( |$)/.test(processes.get(candidate.parent)?.commandLine ?? "")
-        && !processes.get(candidate.parent)?.commandLine.includes(kernel)).length;
+    return [...processes.values()].filter((candidate) => {
+        const parent = processes.get(candidate.parent);
+        return launchesSandboxOfThisCheckout(candidate) && !(parent != null && (isKotae(parent) || launchesSandboxOfThisCheckout(parent)));
+    }).length;
 }

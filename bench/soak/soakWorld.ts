@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import Database from "better-sqlite3";
+import {packageRoot} from "../../src/app/packageRoot.js";
 import {KotaeProcess} from "./KotaeProcess.js";
 
-export const root = fileURLToPath(new URL("../../..", import.meta.url));
-const tinyModel = path.resolve(root, "../shared/models/stories260K.gguf");
+const tinyModel = path.resolve(packageRoot(), "../shared/models/stories260K.gguf");
 
 /** One line of the soak table. `rowsLost`: requests without exactly one database row in a final state. */
 export type SoakRow = {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import {fileURLToPath} from "node:url";
+import path from "node:path";
+import {packageRoot} from "../../src/app/packageRoot.js";
 import {launcherMark} from "../../src/sandbox/interpreterCommand.js";
 
 /**
@@ -9,7 +10,7 @@ import {launcherMark} from "../../src/sandbox/interpreterCommand.js";
  * init of the sandbox's pid namespace, so nothing in it is ever reparented past it, and its host PPid
  * is the launcher.
  */
-const kernelOfThisCheckout = fileURLToPath(new URL("../../src/sandbox/kernel.py", import.meta.url));
+const kernelOfThisCheckout = path.join(packageRoot(), "src", "sandbox", "kernel.py"); // also when compiled (the soak suite)
 const markOfThisCheckout = `${launcherMark}=${kernelOfThisCheckout}`;
 
 /** The sandbox user when tests run as root (src/sandbox/interpreterCommand.ts). */
@@ -46,7 +47,7 @@ export function sandboxProcesses(): string[] {
     const inThisTestRun = (chain: readonly HostProcess[]): boolean => chain.some((member) => member.pid === process.pid);
     return [...processes.values()].filter((candidate) => {
         const chain = ancestry(candidate);
-        const launcher = chain.findLast((member) => member.commandLine.includes(kernelOfThisCheckout) || member.environment.includes(markOfThisCheckout));
+        const launcher = chain.findLast(launchesSandboxOfThisCheckout);
         if (launcher != null) {
             const launchedBy = processes.get(launcher.parent);
             const byAnotherKotae = launchedBy != null && isKotae(launchedBy) && !inThisTestRun(ancestry(launchedBy));
@@ -56,8 +57,13 @@ export function sandboxProcesses(): string[] {
     }).map((found) => `${found.pid} (uid ${found.uid}, state ${found.state}, parent ${found.parent}, ${found.name}): ${found.commandLine.slice(0, 100)}`);
 }
 
+/** Whether a process is the launcher of a sandbox of this checkout (its mark, see above). */
+export function launchesSandboxOfThisCheckout(candidate: HostProcess): boolean {
+    return candidate.commandLine.includes(kernelOfThisCheckout) || candidate.environment.includes(markOfThisCheckout);
+}
+
 /** `kotae …` (bin/kotae.js, as `npm start`, pm2 and the CLI run it, or an installed `kotae`). */
-function isKotae(candidate: HostProcess): boolean {
+export function isKotae(candidate: HostProcess): boolean {
     return candidate.commandLine.split(" ").some((word) => /(^|\/)kotae(\.js)?$/.test(word));
 }
 

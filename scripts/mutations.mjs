@@ -146,7 +146,7 @@ export const mutations = [
         breaks: "kotae doctor warns about a database, folder or key other users can open",
         file: "src/doctor/runDoctorChecks.ts",
         search: "if (mode == null || (mode & 0o077) === 0)",
-        replace: "if (mode == null || (mode & 0o077) !== 0 || true)",
+        replace: "if (mode == null || (mode & 0o000) === 0)",
         project: "model",
         tests: ["tests/cli/edgeErrorsCli.test.ts"],
         build: true

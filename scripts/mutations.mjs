@@ -59,6 +59,99 @@ export const mutations = [
         tests: ["tests/unit/voteAnswers.test.ts"]
     },
     {
+        name: "config-numbers-coerced",
+        breaks: "numeric settings are decimal numerals only (0x10, \" \" and 1e1 are refused)",
+        file: "src/config/strictNumber.ts",
+        search: "text != null && numeral.test(text) ? Number(text) : Number.NaN",
+        replace: "text != null ? Number(text) : Number.NaN",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "config-threads-unbounded",
+        breaks: "threads are at most twice the cores",
+        file: "src/config/KotaeConfig.ts",
+        search: "export const maxThreads = os.availableParallelism() * 2;",
+        replace: "export const maxThreads = os.availableParallelism() * 1000;",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "config-first-problem-only",
+        breaks: "every configuration problem is reported at once",
+        file: "src/config/loadConfig.ts",
+        search: "        throw invalid(problems);\n    return values as KotaeConfig;",
+        replace: "        throw invalid(problems.slice(0, 1));\n    return values as KotaeConfig;",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "store-database-world-readable",
+        breaks: "a database Kotae creates is mode 600 (its -wal and -shm too)",
+        file: "storage/KotaeStore.ts",
+        search: "fs.closeSync(fs.openSync(file, \"wx\", 0o600));",
+        replace: "fs.closeSync(fs.openSync(file, \"wx\", 0o644));",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "store-folder-world-readable",
+        breaks: "the database folder Kotae creates is mode 700",
+        file: "storage/Pseudonymizer.ts",
+        search: "fs.mkdirSync(path.dirname(keyFile), {recursive: true, mode: 0o700});",
+        replace: "fs.mkdirSync(path.dirname(keyFile), {recursive: true});",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "store-touches-newer-database",
+        breaks: "a database from a newer Kotae is refused before anything writes to it",
+        file: "storage/KotaeStore.ts",
+        search: "            assertSchemaKnown(this.database);\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "db-path-allows-proc",
+        breaks: "KOTAE_DB under /proc, /sys or /dev is refused in one line",
+        file: "src/app/checkDatabasePath.ts",
+        search: "const systemRoots = [\"/proc\", \"/sys\", \"/dev\"];",
+        replace: "const systemRoots: string[] = [];",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "cli-prints-stack-traces",
+        breaks: "a failing command prints one line, the stack trace only with --debug",
+        file: "src/cli/main.ts",
+        search: "if (debug && error instanceof Error)",
+        replace: "if (error instanceof Error)",
+        project: "model",
+        tests: ["tests/cli/edgeErrorsCli.test.ts"],
+        build: true
+    },
+    {
+        name: "cli-bad-database-path-exit-1",
+        breaks: "a database path that can never work is an invalid setting (exit 2)",
+        file: "src/cli/main.ts",
+        search: "process.exitCode = error.isSetting ? ExitCode.Usage : ExitCode.Failed;",
+        replace: "process.exitCode = ExitCode.Failed;",
+        project: "model",
+        tests: ["tests/cli/edgeErrorsCli.test.ts"],
+        build: true
+    },
+    {
+        name: "doctor-ignores-loose-modes",
+        breaks: "kotae doctor warns about a database, folder or key other users can open",
+        file: "src/doctor/runDoctorChecks.ts",
+        search: "if (mode == null || (mode & 0o077) === 0)",
+        replace: "if (mode == null || (mode & 0o000) === 0)",
+        project: "model",
+        tests: ["tests/cli/edgeErrorsCli.test.ts"],
+        build: true
+    },
+    {
         name: "vote-tie-latest-sample",
         breaks: "a full tie goes to the earliest sample's answer",
         file: "src/answers/voteAnswers.ts",

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import {migrate} from "./migrations.js";
+import {assertSchemaKnown, migrate} from "./migrations.js";
 import type {Pseudonymizer} from "./Pseudonymizer.js";
 
 export type InteractionStatus = "queued" | "running" | "answered" | "no_answer" | "failed" | "cancelled" | "rejected";
@@ -342,13 +342,20 @@ export class KotaeStore implements Disposable {
 
     public constructor(file: string, private readonly pseudonymizer: Pseudonymizer) {
         if (file !== ":memory:")
-            fs.mkdirSync(path.dirname(path.resolve(file)), {recursive: true});
+            createPrivately(file);
 
         this.database = new Database(file, {timeout: 5000});
-        this.database.pragma("journal_mode = WAL");
-        this.database.pragma("synchronous = NORMAL");
-        this.database.pragma("foreign_keys = ON");
-        migrate(this.database);
+        try {
+            // Before anything that could write: a database from a newer Kotae is left exactly as it was.
+            assertSchemaKnown(this.database);
+            this.database.pragma("journal_mode = WAL");
+            this.database.pragma("synchronous = NORMAL");
+            this.database.pragma("foreign_keys = ON");
+            migrate(this.database);
+        } catch (error) {
+            this.database.close();
+            throw error;
+        }
 
         const db = this.database;
         this.statements = {
@@ -823,4 +830,19 @@ function camelize(row: Row): Row {
         key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase()),
         value
     ]));
+}
+
+/**
+ * Creates the database's folder (0700) and an empty database file (0600) when they do not exist yet, so
+ * other users of the host cannot read the questions: SQLite would create the file 0644, and gives its
+ * -wal and -shm files the database file's mode. Existing files keep theirs (`kotae doctor` warns).
+ */
+function createPrivately(file: string): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), {recursive: true, mode: 0o700});
+    try {
+        fs.closeSync(fs.openSync(file, "wx", 0o600)); // an empty file is a new database to SQLite
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+            throw error;
+    }
 }

@@ -24,7 +24,7 @@ export class Pseudonymizer {
                 throw error;
         }
 
-        fs.mkdirSync(path.dirname(keyFile), {recursive: true});
+        fs.mkdirSync(path.dirname(keyFile), {recursive: true, mode: 0o700}); // the database's folder: private, as the key
         const secret = randomBytes(32).toString("base64url");
         try {
             fs.writeFileSync(keyFile, secret + "\n", {mode: 0o600, flag: "wx"});

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import {SchemaTooNewError} from "./SchemaTooNewError.js";
 
 export type Migration = {
     readonly version: number,
@@ -245,10 +246,8 @@ export const migrations: readonly Migration[] = [{
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */
 export function migrate(database: Database.Database, available: readonly Migration[] = migrations): number {
-    const current = database.pragma("user_version", {simple: true}) as number;
+    const current = assertSchemaKnown(database, available);
     const newest = available.at(-1)?.version ?? 0;
-    if (current > newest)
-        throw new Error(`The database schema is version ${current}, newer than this Kotae (${newest}). Upgrade Kotae or use another KOTAE_DB.`);
 
     for (const migration of available.filter((candidate) => candidate.version > current)) {
         database.transaction(() => {
@@ -257,4 +256,13 @@ export function migrate(database: Database.Database, available: readonly Migrati
         }).immediate();
     }
     return newest;
+}
+
+/** The schema version, refusing (without writing anything) a database a newer Kotae wrote. */
+export function assertSchemaKnown(database: Database.Database, available: readonly Migration[] = migrations): number {
+    const current = database.pragma("user_version", {simple: true}) as number;
+    const newest = available.at(-1)?.version ?? 0;
+    if (current > newest)
+        throw new SchemaTooNewError(current, newest);
+    return current;
 }

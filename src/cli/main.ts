@@ -5,6 +5,7 @@ import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
 import {loadConfig} from "../config/loadConfig.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
+import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
 import {deployCommands} from "../adapters/discord/DiscordAdapter.js";
 import {slackManifest} from "../adapters/slack/slackManifest.js";
@@ -75,8 +76,8 @@ function parseDate(value: string): Date {
     return date;
 }
 
-function configFrom(flags: EngineFlags): KotaeConfig {
-    const {config, ...values} = flags;
+function configFrom(flags: EngineFlags & {debug?: boolean}): KotaeConfig {
+    const {config, debug: _debug, ...values} = flags; // --debug is read by main, not a setting
     return loadConfig({
         flags: values as Partial<Record<SettingName, unknown>>,
         ...(config != null ? {configFile: config} : {})
@@ -327,9 +328,24 @@ export function buildProgram(): Command {
             process.stdout.write(`Registered ${names.map((name) => `/${name}`).join(", ")} for ${scope}.\n`);
         });
 
+    withDebugFlag(program);
     return program;
 }
 
+/** Every command takes --debug, where an operator would type it (`kotae serve --debug`). */
+function withDebugFlag(command: Command): void {
+    for (const subcommand of command.commands) {
+        if (subcommand.commands.length === 0 || subcommand.name() === "eval")
+            subcommand.option("--debug", "on an unexpected error, print its stack trace (also KOTAE_DEBUG=1)");
+        withDebugFlag(subcommand);
+    }
+}
+
+/**
+ * Runs the command line. Every failure ends as one line on stderr and a non-zero exit (2 for invalid
+ * settings): a stack trace tells an operator nothing they can fix, so it is printed only with --debug
+ * or KOTAE_DEBUG=1.
+ */
 export async function main(argv: readonly string[]): Promise<void> {
     try {
         await buildProgram().parseAsync([...argv], {from: "user"});
@@ -338,13 +354,27 @@ export async function main(argv: readonly string[]): Promise<void> {
             process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
             return;
         }
+        const debug = wantsDebug(argv);
         if (isKotaeError(error)) {
             process.stderr.write(`kotae: ${error.message}\n`);
             process.exitCode = error.code === "config_invalid" ? ExitCode.Usage : ExitCode.Failed;
-            return;
+        } else if (error instanceof DatabaseProblem) {
+            process.stderr.write(`kotae: ${error.message}\n`);
+            process.exitCode = error.isSetting ? ExitCode.Usage : ExitCode.Failed;
+        } else {
+            const message = error instanceof Error ? error.message : String(error);
+            process.stderr.write(`kotae: unexpected error: ${message.split("\n")[0]}${debug ? "" : " (run again with --debug to see where)"}\n`);
+            process.exitCode = ExitCode.Failed;
         }
-        throw error;
+        if (debug && error instanceof Error)
+            process.stderr.write(`${error.stack ?? ""}\n`);
     }
+}
+
+/** --debug anywhere before a `--` (where commander reads options too), or KOTAE_DEBUG=1. */
+function wantsDebug(argv: readonly string[]): boolean {
+    const end = argv.indexOf("--");
+    return process.env["KOTAE_DEBUG"] === "1" || (end < 0 ? argv : argv.slice(0, end)).includes("--debug");
 }
 
 function isCommanderExit(error: unknown): error is {exitCode: number} {

@@ -2,8 +2,12 @@ import os from "node:os";
 import {z} from "zod";
 import {solveModes} from "../solver/SolveMode.js";
 import {userProfileSchema} from "../profiles/ModelProfile.js";
+import {strictNumber} from "./strictNumber.js";
 
-const positiveInteger = z.coerce.number().int().positive();
+/** More threads than twice the cores only make the threads wait on each other: a solve crawled for minutes. */
+export const maxThreads = os.availableParallelism() * 2;
+/** Tokens per sequence: above any open model's training context (capped to the model's own at load). */
+const maxContextTokens = 1_048_576;
 /** true/false in JSON; "true"/"1"/"yes" or "false"/"0"/"no" in the environment. */
 const booleanSetting = z.union([
     z.boolean(),
@@ -35,49 +39,49 @@ export const settings = {
         help: "Model profile (prompt format, tags, sampling): a built-in or one from the config file."},
     mode: {env: "KOTAE_MODE", schema: z.enum(solveModes).default("auto"),
         help: "Default solving mode: auto (Python tool use when the profile has it, falling back to text reasoning), tir or cot."},
-    samples: {env: "KOTAE_SAMPLES", schema: z.coerce.number().int().min(1).max(64).default(1),
+    samples: {env: "KOTAE_SAMPLES", schema: strictNumber({min: 1, max: 64}).default(1),
         help: "Self-consistency: solutions sampled per problem (in parallel sequences) and voted on; raise it for evaluation."},
     gpu: {env: "KOTAE_GPU", schema: z.enum(["auto", "cuda", "vulkan", "metal", "off"]).default("auto"),
         help: "Compute backend: auto picks CUDA/Vulkan/Metal when present, else CPU; off forces CPU."},
-    threads: {env: "KOTAE_THREADS", schema: positiveInteger.default(Math.max(1, Math.min(os.availableParallelism(), 16))),
-        help: "CPU threads for generation (default: the number of cores, at most 16)."},
-    contextSize: {env: "KOTAE_CONTEXT_SIZE", schema: positiveInteger.default(4096),
+    threads: {env: "KOTAE_THREADS", schema: strictNumber({min: 1, max: maxThreads}).default(Math.max(1, Math.min(os.availableParallelism(), 16))),
+        help: "CPU threads for generation (default: the number of cores, at most 16; at most twice the cores)."},
+    contextSize: {env: "KOTAE_CONTEXT_SIZE", schema: strictNumber({min: 1, max: maxContextTokens}).default(4096),
         help: "Context tokens per parallel sequence (prompt + solution); capped at the model's training context."},
-    sequences: {env: "KOTAE_SEQUENCES", schema: positiveInteger.default(2),
+    sequences: {env: "KOTAE_SEQUENCES", schema: strictNumber({min: 1, max: 64}).default(2),
         help: "Parallel generations (context sequences); KV memory grows with contextSize × sequences."},
-    maxTokens: {env: "KOTAE_MAX_TOKENS", schema: positiveInteger.optional(),
+    maxTokens: {env: "KOTAE_MAX_TOKENS", schema: strictNumber({min: 1, max: maxContextTokens}).optional(),
         help: "Token budget per solution (default: the profile's)."},
-    queueCapacity: {env: "KOTAE_QUEUE_CAPACITY", schema: z.coerce.number().int().min(0).default(32),
+    queueCapacity: {env: "KOTAE_QUEUE_CAPACITY", schema: strictNumber({min: 0, max: 10_000}).default(32),
         help: "Requests that may wait for a free sequence; more are told the bot is busy."},
-    maxPendingPerUser: {env: "KOTAE_MAX_PENDING_PER_USER", schema: positiveInteger.default(2),
+    maxPendingPerUser: {env: "KOTAE_MAX_PENDING_PER_USER", schema: strictNumber({min: 1, max: 1000}).default(2),
         help: "Requests one user may have waiting or running at once."},
-    maxProblemChars: {env: "KOTAE_MAX_PROBLEM_CHARS", schema: positiveInteger.default(2000),
+    maxProblemChars: {env: "KOTAE_MAX_PROBLEM_CHARS", schema: strictNumber({min: 1, max: 100_000}).default(2000),
         help: "Longest accepted problem text, in characters."},
-    tirMaxExecutions: {env: "KOTAE_TIR_MAX_EXECUTIONS", schema: z.coerce.number().int().min(1).max(64).default(8),
+    tirMaxExecutions: {env: "KOTAE_TIR_MAX_EXECUTIONS", schema: strictNumber({min: 1, max: 64}).default(8),
         help: "Code executions per solution; after the last one the model is told to finish in text."},
-    tirExecutionSeconds: {env: "KOTAE_TIR_EXECUTION_SECONDS", schema: z.coerce.number().positive().max(600).default(10),
+    tirExecutionSeconds: {env: "KOTAE_TIR_EXECUTION_SECONDS", schema: strictNumber({min: 0, exclusiveMin: true, max: 600, integer: false}).default(10),
         help: "Wall-clock seconds per code execution; past it the interpreter is killed."},
-    tirOutputChars: {env: "KOTAE_TIR_OUTPUT_CHARS", schema: positiveInteger.default(1000),
+    tirOutputChars: {env: "KOTAE_TIR_OUTPUT_CHARS", schema: strictNumber({min: 1, max: 100_000}).default(1000),
         help: "Characters of a code execution's output shown to the model; the rest is cut with a marker."},
-    tirMaxSeconds: {env: "KOTAE_TIR_MAX_SECONDS", schema: z.coerce.number().positive().default(300),
+    tirMaxSeconds: {env: "KOTAE_TIR_MAX_SECONDS", schema: strictNumber({min: 0, exclusiveMin: true, max: 3600, integer: false}).default(300),
         help: "Wall-clock seconds for one tool-using solution (generation and executions together)."},
-    tirFailuresBeforeFallback: {env: "KOTAE_TIR_FAILURES_BEFORE_FALLBACK", schema: positiveInteger.default(3),
+    tirFailuresBeforeFallback: {env: "KOTAE_TIR_FAILURES_BEFORE_FALLBACK", schema: strictNumber({min: 1, max: 64}).default(3),
         help: "In auto mode, consecutive failed executions after which the solution switches to text reasoning."},
     python: {env: "KOTAE_PYTHON", schema: z.string().min(1).default("/usr/bin/python3"),
         help: "Python interpreter run inside the sandbox (needs sympy and numpy; a system path, not one under /root or /home)."},
-    sandboxMemoryMiB: {env: "KOTAE_SANDBOX_MEMORY_MIB", schema: z.coerce.number().int().min(128).default(1024),
+    sandboxMemoryMiB: {env: "KOTAE_SANDBOX_MEMORY_MIB", schema: strictNumber({min: 128, max: 65_536}).default(1024),
         help: "Address-space limit per Python interpreter, MiB (numpy needs at least 128)."},
-    sandboxProcesses: {env: "KOTAE_SANDBOX_PROCESSES", schema: positiveInteger.default(32),
+    sandboxProcesses: {env: "KOTAE_SANDBOX_PROCESSES", schema: strictNumber({min: 1, max: 4096}).default(32),
         help: "Processes the sandbox user may run at once (stops fork bombs)."},
-    sandboxFileSizeMiB: {env: "KOTAE_SANDBOX_FILE_SIZE_MIB", schema: positiveInteger.default(16),
+    sandboxFileSizeMiB: {env: "KOTAE_SANDBOX_FILE_SIZE_MIB", schema: strictNumber({min: 1, max: 4096}).default(16),
         help: "Largest file sandboxed code may write (in its private /tmp), MiB."},
-    sandboxOpenFiles: {env: "KOTAE_SANDBOX_OPEN_FILES", schema: z.coerce.number().int().min(16).default(64),
+    sandboxOpenFiles: {env: "KOTAE_SANDBOX_OPEN_FILES", schema: strictNumber({min: 16, max: 65_536}).default(64),
         help: "Open file descriptors per sandboxed interpreter."},
     unsafeUnsandboxedPython: {env: "KOTAE_UNSAFE_UNSANDBOXED_PYTHON", schema: booleanSetting.default(false),
         help: "UNSAFE: run model-written Python without bubblewrap (only resource limits) where bubblewrap cannot run. Never on a shared host."},
     theme: {env: "KOTAE_THEME", schema: z.enum(["light", "dark"]).default("light"),
         help: "Default colours of answer images (a community can change it with /kotae settings)."},
-    solvesPerHour: {env: "KOTAE_SOLVES_PER_HOUR", schema: positiveInteger.default(20),
+    solvesPerHour: {env: "KOTAE_SOLVES_PER_HOUR", schema: strictNumber({min: 1, max: 10_000}).default(20),
         help: "Default problems one user may send per hour in a community (moderators can change it; they are not limited)."},
     discordToken: {env: "KOTAE_DISCORD_TOKEN", secret: true, schema: z.string().regex(/^[\w-]{20,}\.[\w-]+\.[\w-]+$/, "does not look like a Discord bot token").optional(),
         help: "Discord bot token (Developer Portal → Bot → Reset Token). Starts the Discord adapter in `kotae serve`."},
@@ -97,13 +101,13 @@ export const settings = {
         help: "Slack signing secret (Basic Information): HTTP mode, where Slack calls Kotae's port."},
     slackAppToken: {env: "KOTAE_SLACK_APP_TOKEN", secret: true, schema: z.string().regex(/^xapp-[\w-]+$/, "must be an app-level token (xapp-…)").optional(),
         help: "Slack app-level token with connections:write: Socket Mode (no public URL needed); used instead of HTTP mode when set."},
-    slackPort: {env: "KOTAE_SLACK_PORT", schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    slackPort: {env: "KOTAE_SLACK_PORT", schema: strictNumber({min: 0, max: 65_535}).default(3000),
         help: "Port Slack's HTTP requests arrive on (HTTP mode; route /slack/events)."},
     slackApiUrl: {env: "KOTAE_SLACK_API_URL", schema: z.url().optional(),
         help: "Slack Web API base (…/api/) for a proxy; default Slack's own."},
     webHost: {env: "KOTAE_WEB_HOST", schema: z.string().min(1).default("127.0.0.1"),
         help: "Address of the local web app (playground and audit). Anything but loopback needs webAdminToken."},
-    webPort: {env: "KOTAE_WEB_PORT", schema: z.coerce.number().int().min(0).max(65535).default(8787),
+    webPort: {env: "KOTAE_WEB_PORT", schema: strictNumber({min: 0, max: 65_535}).default(8787),
         help: "Port of the local web app."},
     webAdminToken: {env: "KOTAE_WEB_ADMIN_TOKEN", secret: true, schema: z.string().min(16).optional(),
         help: "Token for the web app's audit pages (and for any bind beyond loopback); without it the audit pages stay closed."},
@@ -111,7 +115,7 @@ export const settings = {
         help: "Public address(es) of the web app behind a reverse proxy (https://kotae.example.org, comma-separated): their hosts and origins are accepted besides loopback. Unset: loopback only."},
     webTrustProxy: {env: "KOTAE_WEB_TRUST_PROXY", schema: booleanSetting.default(false),
         help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy): set it only behind a reverse proxy, which then decides the client address and scheme."},
-    retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: positiveInteger.optional(),
+    retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: strictNumber({min: 1, max: 36_500}).optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
@@ -123,6 +127,7 @@ export const settings = {
 
 export type SettingName = keyof typeof settings;
 
+/** The configuration's shape; `loadConfig` checks each setting's schema on its own, to report every problem at once. */
 export const configSchema = z.object(
     Object.fromEntries(Object.entries(settings).map(([name, setting]) => [name, setting.schema])) as {
         [Name in SettingName]: typeof settings[Name]["schema"]
@@ -131,7 +136,7 @@ export const configSchema = z.object(
 
 export type KotaeConfig = z.infer<typeof configSchema>;
 
-/** Settings that only make sense together, checked after each one is valid on its own. */
+/** Settings that only make sense together; they ask only whether a setting is given, so an invalid value still counts as given. */
 export function crossCheck(config: KotaeConfig): string[] {
     const problems: string[] = [];
     if (config.discordToken != null && config.discordApplicationId == null)

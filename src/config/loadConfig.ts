@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
-import {configSchema, crossCheck, settings, type KotaeConfig, type SettingName} from "./KotaeConfig.js";
+import {crossCheck, settings, type KotaeConfig, type SettingName} from "./KotaeConfig.js";
 
 export type ConfigSources = {
     readonly env?: NodeJS.ProcessEnv,
@@ -29,25 +29,32 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
             merged[name] = value;
     }
 
-    const parsed = configSchema.safeParse(merged);
-    if (parsed.success) {
-        const problems = crossCheck(parsed.data);
-        if (problems.length === 0)
-            return parsed.data;
-        throw invalid(problems);
+    // Each setting is checked on its own and every problem is listed, so an operator fixes them in one go
+    // (one failing setting must not hide an unknown key, or the other way round).
+    const problems: string[] = Object.keys(merged).filter((key) => !(key in settings))
+        .map((key) => `"${key}" in ${fileValues.file ?? "the configuration"} is not a Kotae setting`);
+    const values: Record<string, unknown> = {};
+    for (const [name, setting] of Object.entries(settings)) {
+        const parsed = setting.schema.safeParse(merged[name]);
+        if (parsed.success)
+            values[name] = parsed.data;
+        else
+            problems.push(...parsed.error.issues.map((issue) => describeIssue(name as SettingName, issue.path, issue.message, merged)));
     }
+    // The combinations only ask whether a setting is given, which a value invalid on its own still answers.
+    problems.push(...crossCheck({...merged, ...values} as KotaeConfig));
+    if (problems.length > 0)
+        throw invalid(problems);
+    return values as KotaeConfig;
+}
 
-    const problems = parsed.error.issues.map((issue) => {
-        if (issue.code === "unrecognized_keys")
-            return issue.keys.map((key) => `"${key}" in ${fileValues.file ?? "the configuration"} is not a Kotae setting`).join("; ");
-        const name = String(issue.path[0] ?? "");
-        const setting = settings[name as SettingName];
-        const where = [setting.env, `"${issue.path.join(".")}" in the config file`].filter(Boolean).join(" / ");
-        const secret = "secret" in setting && setting.secret;
-        const got = issue.path.length === 1 && name in merged && !secret ? ` (got ${JSON.stringify(merged[name])})` : "";
-        return `${where}: ${issue.message}${got}`;
-    });
-    throw invalid(problems);
+function describeIssue(name: SettingName, issuePath: readonly PropertyKey[], message: string, merged: Record<string, unknown>): string {
+    const setting = settings[name];
+    const key = [name, ...issuePath.map(String)].join(".");
+    const where = [setting.env, `"${key}" in the config file`].filter(Boolean).join(" / ");
+    const secret = "secret" in setting && setting.secret;
+    const got = issuePath.length === 0 && name in merged && !secret ? ` (got ${JSON.stringify(merged[name])})` : "";
+    return `${where}: ${message}${got}`;
 }
 
 function invalid(problems: readonly string[]): KotaeError {

@@ -9,7 +9,8 @@ import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {chatTemplateProblem, renderPrompt} from "../profiles/renderPrompt.js";
 import {findFontFile, textFontFamily} from "../render/FontMetrics.js";
 import {Renderer, type RenderResult} from "../render/Renderer.js";
-import {openStore} from "../app/openStore.js";
+import {openStore, pseudonymKeyFile} from "../app/openStore.js";
+import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {startOneOffSandbox} from "../sandbox/startOneOffSandbox.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -23,15 +24,15 @@ export type CheckResult = {
 
 /** Everything `kotae doctor` looks at; each check is independent, so one failure never hides another. */
 export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[]> {
-    const checks: Array<() => Promise<CheckResult>> = [
+    const checks: Array<() => Promise<CheckResult | CheckResult[]>> = [
         checkNode, () => checkCompute(config), () => checkModel(config), () => checkProfile(config),
-        checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config)
+        checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config), async () => checkDatabaseFileModes(config)
     ];
     const results: CheckResult[] = [];
     for (const check of checks)
-        results.push(await check().catch((error: unknown) => ({
+        results.push(...[await check().catch((error: unknown) => ({
             name: check.name || "check", status: "fail" as const, detail: String(error)
-        })));
+        }))].flat());
     return results;
 }
 
@@ -200,12 +201,44 @@ async function checkSandbox(config: KotaeConfig): Promise<CheckResult> {
 }
 
 async function checkDatabase(config: KotaeConfig): Promise<CheckResult> {
-    using store = openStore(config);
-    const [counts] = store.query<{interactions: number, feedback: number}>(
-        "SELECT (SELECT count(*) FROM interactions) AS interactions, (SELECT count(*) FROM feedback) AS feedback");
-    return {
-        name: "Database",
-        status: "ok",
-        detail: `${path.resolve(config.db)}: ${counts?.interactions ?? 0} interactions, ${counts?.feedback ?? 0} reports`
-    };
+    try {
+        using store = openStore(config);
+        const [counts] = store.query<{interactions: number, feedback: number}>(
+            "SELECT (SELECT count(*) FROM interactions) AS interactions, (SELECT count(*) FROM feedback) AS feedback");
+        return {
+            name: "Database",
+            status: "ok",
+            detail: `${path.resolve(config.db)}: ${counts?.interactions ?? 0} interactions, ${counts?.feedback ?? 0} reports`
+        };
+    } catch (error) {
+        if (error instanceof DatabaseProblem) // the same line as every command prints, split into what and how to fix
+            return {name: "Database", status: "fail", detail: error.problem, fix: `${error.fix}.`};
+        throw error;
+    }
+}
+
+/**
+ * The database, its -wal/-shm files, its folder and the pseudonym key must be the service user's alone:
+ * one warning for each that group or others can open, with the chmod that fixes it.
+ */
+function checkDatabaseFileModes(config: KotaeConfig): CheckResult[] {
+    if (config.db === ":memory:")
+        return [];
+    const file = path.resolve(config.db);
+    const candidates: Array<{path: string, folder: boolean}> = [
+        {path: path.dirname(file), folder: true},
+        ...[file, `${file}-wal`, `${file}-shm`].map((candidate) => ({path: candidate, folder: false})),
+        ...(config.pseudonymKey == null ? [{path: pseudonymKeyFile(config), folder: false}] : [])
+    ];
+    return candidates.flatMap(({path: candidate, folder}) => {
+        const mode = fs.statSync(candidate, {throwIfNoEntry: false})?.mode;
+        if (mode == null || (mode & 0o077) === 0)
+            return [];
+        const octal = (mode & 0o777).toString(8).padStart(3, "0");
+        return [{
+            name: "File permissions", status: "warn" as const,
+            detail: `${candidate} is open to other users of this host (mode ${octal})`,
+            fix: `chmod ${folder ? "700" : "600"} ${candidate}`
+        }];
+    });
 }

@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {describe, expect, it} from "vitest";
+import {openStore} from "../../src/app/openStore.js";
+import {DatabaseProblem} from "../../src/app/DatabaseProblem.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {migrate, migrations} from "../../storage/migrations.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
@@ -141,5 +143,82 @@ describe("KotaeStore", () => {
             {kind: "button:show_solution", userPseudonym: store.pseudonymOf(bob), detail: null},
             {kind: "delivery_failed", platform: "discord", workspaceId: "g1", detail: {status: 500}}
         ]);
+    });
+});
+
+describe("openStore: the database's files and what goes wrong opening them", () => {
+    const modeOf = (file: string): string => (fs.statSync(file).mode & 0o777).toString(8);
+
+    function openingFails(db: string): DatabaseProblem {
+        try {
+            openStore({db}).close();
+        } catch (error) {
+            if (error instanceof DatabaseProblem)
+                return error;
+            throw error;
+        }
+        throw new Error(`${db} opened`);
+    }
+
+    it("creates the folder 0700 and the database, its -wal and -shm files and the pseudonym key 0600", () => {
+        const folder = path.join(temporaryDirectory(), "data");
+        const db = path.join(folder, "kotae.sqlite");
+        using store = openStore({db});
+        store.createInteraction({requester: alice, ...question}); // writes the -wal (and -shm) files
+        expect(Object.fromEntries([folder, db, `${db}-wal`, `${db}-shm`, path.join(folder, "pseudonym.key")].map((file) => [path.basename(file), modeOf(file)])))
+            .toEqual({"data": "700", "kotae.sqlite": "600", "kotae.sqlite-wal": "600", "kotae.sqlite-shm": "600", "pseudonym.key": "600"});
+    });
+
+    it("keeps the mode of a database the operator made (doctor warns about it instead)", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        fs.writeFileSync(db, "", {mode: 0o640});
+        fs.chmodSync(db, 0o640);
+        openStore({db}).close();
+        expect(modeOf(db)).toBe("640");
+    });
+
+    it("names a file that is not a database and the fix, leaving its bytes as they were", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const bytes = Buffer.from("this is not a database, but someone's notes ".repeat(200));
+        fs.writeFileSync(db, bytes);
+        const problem = openingFails(db);
+        expect(problem.message).toBe(`KOTAE_DB: ${db} is not a SQLite database or is damaged (file is not a database). ` +
+            "Restore it from a backup, or move it away so Kotae creates a new one; it was left unchanged");
+        expect(problem.isSetting).toBe(false);
+        expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+        expect(fs.existsSync(`${db}-wal`)).toBe(false);
+    });
+
+    it("refuses a database from a newer Kotae before writing anything to it", () => {
+        const db = path.join(temporaryDirectory(), "kotae.sqlite");
+        const newer = new Database(db); // a rollback-journal file: switching it to WAL would rewrite its header
+        newer.exec("CREATE TABLE future (x); INSERT INTO future VALUES (1);");
+        newer.pragma(`user_version = ${migrations.at(-1)!.version + 1}`);
+        newer.close();
+        const bytes = fs.readFileSync(db);
+        expect(openingFails(db).message).toBe(`KOTAE_DB: ${db} was written by a newer Kotae (schema version ${migrations.at(-1)!.version + 1}; ` +
+            `this one knows up to ${migrations.at(-1)!.version}). Upgrade Kotae, or set KOTAE_DB to another file; the database was left unchanged`);
+        expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+    });
+
+    it("refuses, as an invalid setting, a folder, a path under a file and anything under /proc, /sys or /dev", () => {
+        const dir = temporaryDirectory();
+        fs.writeFileSync(path.join(dir, "notes.txt"), "x");
+        fs.symlinkSync("/proc/self", path.join(dir, "link"));
+        const cases: Array<[string, string]> = [
+            [dir, `KOTAE_DB: ${dir} is a folder. Set KOTAE_DB to a file in it, e.g. ${path.join(dir, "kotae.sqlite")}`],
+            [path.join(dir, "notes.txt", "kotae.sqlite"), `KOTAE_DB: ${path.join(dir, "notes.txt", "kotae.sqlite")} is under ${path.join(dir, "notes.txt")}, which is a file, not a folder. Set KOTAE_DB to a path whose folders are folders, e.g. ./data/kotae.sqlite`],
+            ["/proc/kotae.sqlite", "KOTAE_DB: /proc/kotae.sqlite is under /proc, which holds no real files. Set KOTAE_DB to a file on a disk, e.g. ./data/kotae.sqlite"],
+            ["/sys/kernel/kotae.sqlite", "KOTAE_DB: /sys/kernel/kotae.sqlite is under /sys, which holds no real files. Set KOTAE_DB to a file on a disk, e.g. ./data/kotae.sqlite"],
+            ["/dev/shm/x/kotae.sqlite", "KOTAE_DB: /dev/shm/x/kotae.sqlite is under /dev, which holds no real files. Set KOTAE_DB to a file on a disk, e.g. ./data/kotae.sqlite"],
+            [path.join(dir, "link", "kotae.sqlite"), `KOTAE_DB: ${path.join(dir, "link", "kotae.sqlite")} is under /proc, which holds no real files. Set KOTAE_DB to a file on a disk, e.g. ./data/kotae.sqlite`]
+        ];
+        for (const [db, line] of cases) {
+            const problem = openingFails(db);
+            expect(problem.message, db).toBe(line);
+            expect(problem.isSetting, db).toBe(true);
+        }
+        expect(fs.existsSync("/dev/shm/x")).toBe(false);
+        expect(fs.readdirSync(dir).sort()).toEqual(["link", "notes.txt"]);
     });
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {describe, expect, it} from "vitest";
+import os from "node:os";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 
@@ -20,9 +21,10 @@ describe("loadConfig", () => {
     });
 
     it("layers the config file, then KOTAE_* variables, then flags", () => {
-        const cwd = configDir({model: "file.gguf", threads: 3, sequences: 4, profile: "sansu"});
-        const config = loadConfig({env: {KOTAE_THREADS: "5", KOTAE_MODEL: "env.gguf"}, flags: {model: "flag.gguf", profile: undefined}, cwd});
-        expect(config).toMatchObject({model: "flag.gguf", threads: 5, sequences: 4, profile: "sansu"});
+        // Threads stay within twice the cores, so 1 and 2 are valid on any machine.
+        const cwd = configDir({model: "file.gguf", threads: 1, sequences: 4, profile: "sansu"});
+        const config = loadConfig({env: {KOTAE_THREADS: "2", KOTAE_MODEL: "env.gguf"}, flags: {model: "flag.gguf", profile: undefined}, cwd});
+        expect(config).toMatchObject({model: "flag.gguf", threads: 2, sequences: 4, profile: "sansu"});
     });
 
     it("reads an explicit file from KOTAE_CONFIG", () => {
@@ -79,5 +81,49 @@ describe("loadConfig", () => {
         expect(malformed).toMatch(/KOTAE_DISCORD_TOKEN.*does not look like a Discord bot token/);
         expect(malformed).not.toContain("not a token at all");
         expect(() => loadConfig({env: {KOTAE_DISCORD_API_URL: "localhost"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_API_URL/);
+    });
+
+    it("parses numeric settings strictly: decimal numerals only, trimmed", () => {
+        expect(loadConfig({env: {KOTAE_QUEUE_CAPACITY: " 5 ", KOTAE_TIR_MAX_SECONDS: "2.5", KOTAE_WEB_PORT: "0"}, cwd: configDir()}))
+            .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, webPort: 0});
+        for (const [variable, value] of [["KOTAE_MAX_TOKENS", "0x10"], ["KOTAE_QUEUE_CAPACITY", " "], ["KOTAE_SEQUENCES", "1e1"],
+            ["KOTAE_SAMPLES", "2.0"], ["KOTAE_CONTEXT_SIZE", "4096tokens"], ["KOTAE_TIR_MAX_SECONDS", "Infinity"], ["KOTAE_WEB_PORT", "-1"]] as const)
+            expect(() => loadConfig({env: {[variable]: value}, cwd: configDir()}), `${variable}=${JSON.stringify(value)}`)
+                .toThrow(new RegExp(`${variable} / "\\w+" in the config file: must be (a whole number|a number above) .*\\(got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\)`));
+        // JSON values: only numbers, never a boolean or a fraction where a whole number is meant.
+        expect(() => loadConfig({env: {}, cwd: configDir({samples: true})})).toThrow(/"samples" in the config file: must be a whole number from 1 to 64 \(got true\)/);
+        expect(() => loadConfig({env: {}, cwd: configDir({threads: 1.5})})).toThrow(/"threads" in the config file: must be a whole number/);
+    });
+
+    it("bounds every numeric setting, threads at twice the cores", () => {
+        const maxThreads = os.availableParallelism() * 2;
+        expect(loadConfig({env: {KOTAE_THREADS: String(maxThreads)}, cwd: configDir()}).threads).toBe(maxThreads);
+        expect(() => loadConfig({env: {KOTAE_THREADS: String(maxThreads + 1)}, cwd: configDir()}))
+            .toThrow(`KOTAE_THREADS / "threads" in the config file: must be a whole number from 1 to ${maxThreads} (got "${maxThreads + 1}")`);
+        const upperBounds = {
+            KOTAE_SAMPLES: 64, KOTAE_CONTEXT_SIZE: 1_048_576, KOTAE_SEQUENCES: 64, KOTAE_MAX_TOKENS: 1_048_576, KOTAE_QUEUE_CAPACITY: 10_000,
+            KOTAE_MAX_PENDING_PER_USER: 1000, KOTAE_MAX_PROBLEM_CHARS: 100_000, KOTAE_TIR_MAX_EXECUTIONS: 64, KOTAE_TIR_EXECUTION_SECONDS: 600,
+            KOTAE_TIR_OUTPUT_CHARS: 100_000, KOTAE_TIR_MAX_SECONDS: 3600, KOTAE_TIR_FAILURES_BEFORE_FALLBACK: 64, KOTAE_SANDBOX_MEMORY_MIB: 65_536,
+            KOTAE_SANDBOX_PROCESSES: 4096, KOTAE_SANDBOX_FILE_SIZE_MIB: 4096, KOTAE_SANDBOX_OPEN_FILES: 65_536, KOTAE_SOLVES_PER_HOUR: 10_000,
+            KOTAE_SLACK_PORT: 65_535, KOTAE_WEB_PORT: 65_535, KOTAE_RETENTION_DAYS: 36_500
+        };
+        for (const [variable, max] of Object.entries(upperBounds)) {
+            expect(() => loadConfig({env: {[variable]: String(max)}, cwd: configDir()}), variable).not.toThrow();
+            expect(() => loadConfig({env: {[variable]: String(max + 1)}, cwd: configDir()}), variable).toThrow(new RegExp(`${variable} .* to ${max} \\(got`));
+        }
+    });
+
+    it("reports every problem at once: a wrong type, an unknown key and a missing companion setting", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        let message = "";
+        try {
+            loadConfig({env: {KOTAE_DISCORD_TOKEN: token}, cwd: configDir({threads: true, modle: "x.gguf"})});
+        } catch (error) {
+            message = (error as Error).message;
+        }
+        expect(message).toMatch(/"modle" in .*kotae\.config\.json is not a Kotae setting/);
+        expect(message).toMatch(/KOTAE_THREADS \/ "threads" in the config file: must be a whole number .*\(got true\)/);
+        expect(message).toMatch(/KOTAE_DISCORD_APPLICATION_ID .*required with the Discord token/);
+        expect(message.split("\n")).toHaveLength(4);
     });
 });

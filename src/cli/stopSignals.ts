@@ -32,7 +32,7 @@ export function untilStopped({out, graceSeconds}: StopSignalOptions): Promise<No
             resolve(signal);
         };
         const second = (signal: NodeJS.Signals): void => {
-            out(`Kotae: ${signal} again, exiting now without waiting; unfinished requests are marked interrupted at the next start.`);
+            out(`Kotae: ${signal} during the shutdown, exiting now without waiting; unfinished requests are marked interrupted at the next start.`);
             process.exit(ExitCode.Interrupted);
         };
         process.once("SIGTERM", first);

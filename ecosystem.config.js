@@ -7,8 +7,9 @@ export const apps = [{
     args: "serve",
     exec_mode: "fork",
     instances: 1,
-    // Give in-flight solves time to finish and be logged on `pm2 stop` (SIGTERM) before SIGKILL.
-    kill_timeout: 30000,
+    // `pm2 stop` sends SIGTERM: Kotae cancels and logs every request at once and exits within its own
+    // bound (shutdownGraceSeconds in src/cli/serveCommandLine.ts, 8 s); SIGKILL only after that plus a margin.
+    kill_timeout: 10000,
     // `kotae serve` exits 0 when there is nothing to serve; only restart it after a crash.
     stop_exit_codes: [0],
     max_restarts: 10,

@@ -182,8 +182,8 @@ export const mutations = [
         name: "store-crash-leaves-running",
         breaks: "a request running at a crash is marked unfinished",
         file: "storage/KotaeStore.ts",
-        search: "WHERE status IN ('queued', 'running')`)",
-        replace: "WHERE status IN ('queued')`)",
+        search: "WHERE status IN ('queued', 'running') AND ${ownedBy}`)",
+        replace: "WHERE status IN ('queued') AND ${ownedBy}`)",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
     },
@@ -693,12 +693,40 @@ export const mutations = [
     {
         name: "serve-ignores-sigterm",
         breaks: "kotae serve stops cleanly on SIGTERM",
-        file: "src/cli/serveCommandLine.ts",
-        search: "process.once(\"SIGTERM\", stop);",
+        file: "src/cli/stopSignals.ts",
+        search: "process.once(\"SIGTERM\", first);",
         replace: "",
         project: "model",
         tests: ["tests/cli/kotaeCli.test.ts"],
         build: true
+    },
+    {
+        name: "serve-closes-services-first",
+        breaks: "SIGTERM cancels running samples at once instead of waiting for the solve to finish",
+        file: "src/cli/serveCommandLine.ts",
+        search: "            await runtime.engine.close();\n",
+        replace: "",
+        project: "model",
+        tests: ["tests/cli/kotaeCli.test.ts"],
+        build: true
+    },
+    {
+        name: "store-start-marks-live-rows",
+        breaks: "a start leaves the rows of another live process alone",
+        file: "storage/ProcessOwner.ts",
+        search: ": startMarkOf(owner.pid) === owner.startMark;",
+        replace: ": false;",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "store-finish-overwrites-interrupted",
+        breaks: "a process believed gone never overwrites a row another process marked interrupted",
+        file: "storage/KotaeStore.ts",
+        search: "representative_sample = @representativeSample\n                WHERE id = @id AND ${stillOwned}`)",
+        replace: "representative_sample = @representativeSample\n                WHERE id = @id`)",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
     },
     {
         name: "kernel-keeps-block-leftovers",

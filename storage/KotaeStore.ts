@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {assertSchemaKnown, migrate} from "./migrations.js";
+import {currentProcessOwner, isProcessAlive, type ProcessOwner} from "./ProcessOwner.js";
 import type {Pseudonymizer} from "./Pseudonymizer.js";
 
 export type InteractionStatus = "queued" | "running" | "answered" | "no_answer" | "failed" | "cancelled" | "rejected";
@@ -340,7 +341,11 @@ export class KotaeStore implements Disposable {
     private readonly database: Database.Database;
     private readonly statements;
 
-    public constructor(file: string, private readonly pseudonymizer: Pseudonymizer) {
+    /**
+     * @param owner the process this store writes for: its queued and running rows carry it, and no other
+     *   process marks them interrupted while it lives (default: this process; tests pretend to be another).
+     */
+    public constructor(file: string, private readonly pseudonymizer: Pseudonymizer, private readonly owner: ProcessOwner = currentProcessOwner) {
         if (file !== ":memory:")
             createPrivately(file);
 
@@ -361,13 +366,13 @@ export class KotaeStore implements Disposable {
         this.statements = {
             insertInteraction: db.prepare(`
                 INSERT INTO interactions (created_at, updated_at, platform, workspace_id, channel_id, thread_id,
-                    user_pseudonym, locale, question, mode, profile, style, parent_id, status)
+                    user_pseudonym, locale, question, mode, profile, style, parent_id, status, owner_pid, owner_start_mark)
                 VALUES (@now, @now, @platform, @workspaceId, @channelId, @threadId,
-                    @userPseudonym, @locale, @question, @mode, @profile, @style, @parentId, 'queued')`),
+                    @userPseudonym, @locale, @question, @mode, @profile, @style, @parentId, 'queued', @ownerPid, @ownerStartMark)`),
             markRunning: db.prepare(`
                 UPDATE interactions SET status = 'running', updated_at = @now, model_name = @modelName,
                     model_file = @modelFile, model_sha256 = @modelSha256, prompt = @prompt, queue_ms = @queueMs
-                WHERE id = @id`),
+                WHERE id = @id AND ${stillOwned}`),
             finish: db.prepare(`
                 UPDATE interactions SET status = @status, updated_at = @now, raw_output = @rawOutput,
                     thinking = @thinking, shown_solution = @shownSolution, answer = @answer,
@@ -376,7 +381,7 @@ export class KotaeStore implements Disposable {
                     completion_tokens = @completionTokens, generation_ms = @generationMs, total_ms = @totalMs,
                     solve_path = @solvePath, sample_count = @sampleCount, agreement_votes = @agreementVotes,
                     representative_sample = @representativeSample
-                WHERE id = @id`),
+                WHERE id = @id AND ${stillOwned}`),
             insertSolution: db.prepare(`
                 INSERT INTO solutions (interaction_id, sample_index, attempt, created_at, mode, seed, prompt, raw_output,
                     thinking, shown_solution, answer, answer_canonical, answer_method, stop_reason, fallback_reason,
@@ -451,12 +456,15 @@ export class KotaeStore implements Disposable {
             abandonEvalRun: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'kotae eval stopped before this problem finished; resuming the run solves it again'
-                WHERE status IN ('queued', 'running') AND id IN (
+                WHERE status IN ('queued', 'running') AND ${ownedBy} AND id IN (
                     SELECT interaction_id FROM interaction_events WHERE kind = '${evalItemEvent}' AND json_extract(detail, '$.runId') = @runId)`),
+            unfinishedOwners: db.prepare(`
+                SELECT DISTINCT owner_pid AS pid, owner_start_mark AS startMark FROM interactions
+                WHERE status IN ('queued', 'running')`),
             abandonUnfinished: db.prepare(`
                 UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
                     error_message = 'Kotae stopped before this request finished'
-                WHERE status IN ('queued', 'running')`)
+                WHERE status IN ('queued', 'running') AND ${ownedBy}`)
         };
     }
 
@@ -478,19 +486,26 @@ export class KotaeStore implements Disposable {
             mode: input.mode,
             profile: input.profile,
             style: input.style ?? null,
-            parentId: input.parentId ?? null
+            parentId: input.parentId ?? null,
+            ...this.ownerColumns()
         });
         return Number(result.lastInsertRowid);
     }
 
+    /** Marks this process's queued request running; a row another process already marked interrupted is left alone. */
     public markRunning(id: number, start: InteractionStart): void {
-        this.statements.markRunning.run({id, now: now(), ...start});
+        this.statements.markRunning.run({id, now: now(), ...start, ...this.ownerColumns()});
     }
 
-    public finishInteraction(id: number, outcome: InteractionOutcome): void {
-        this.statements.finish.run({
+    /**
+     * Records how this process's request ended. Returns false, changing nothing, when the row is no longer
+     * this process's to finish (another process marked it interrupted, believing this one gone).
+     */
+    public finishInteraction(id: number, outcome: InteractionOutcome): boolean {
+        return this.statements.finish.run({
             id,
             now: now(),
+            ...this.ownerColumns(),
             status: outcome.status,
             rawOutput: outcome.rawOutput ?? null,
             thinking: outcome.thinking ?? null,
@@ -509,7 +524,7 @@ export class KotaeStore implements Disposable {
             sampleCount: outcome.sampleCount ?? null,
             agreementVotes: outcome.agreementVotes ?? null,
             representativeSample: outcome.representativeSample ?? null
-        });
+        }).changes > 0;
     }
 
     public addSolution(solution: NewSolution): void {
@@ -751,7 +766,7 @@ export class KotaeStore implements Disposable {
 
     /** Marks a run's problems left queued or running by a killed `kotae eval` (the resume solves them again), so their status is never a lie. */
     public abandonEvalRun(runId: number): number {
-        return this.statements.abandonEvalRun.run({now: now(), runId}).changes;
+        return this.abandonGoneOwners((owner) => this.statements.abandonEvalRun.run({now: now(), runId, ...owner}).changes);
     }
 
     /** Streams rows for exports without loading them all (100 000 interactions fit in little memory). */
@@ -759,9 +774,27 @@ export class KotaeStore implements Disposable {
         return this.readOnly(sql, "iterate").iterate(...parameters) as IterableIterator<T>;
     }
 
-    /** Marks requests left queued or running by a crash or kill, so their status is never a lie. */
+    /**
+     * Marks requests left queued or running by a process that crashed or was killed, so their status is
+     * never a lie. Rows of a process that still runs (another `kotae solve`, a second `serve`) are left alone.
+     */
     public abandonUnfinished(): number {
-        return this.statements.abandonUnfinished.run({now: now()}).changes;
+        return this.abandonGoneOwners((owner) => this.statements.abandonUnfinished.run({now: now(), ...owner}).changes);
+    }
+
+    /** Runs `abandon` for each owner of unfinished rows whose process is gone (or unknown: rows from before owners were kept). */
+    private abandonGoneOwners(abandon: (owner: {ownerPid: number | null, ownerStartMark: string | null}) => number): number {
+        return this.database.transaction(() => {
+            let abandoned = 0;
+            for (const {pid, startMark} of this.statements.unfinishedOwners.all() as Array<{pid: number | null, startMark: string | null}>)
+                if (pid == null || startMark == null || !isProcessAlive({pid, startMark}))
+                    abandoned += abandon({ownerPid: pid, ownerStartMark: startMark});
+            return abandoned;
+        }).immediate();
+    }
+
+    private ownerColumns(): {ownerPid: number, ownerStartMark: string} {
+        return {ownerPid: this.owner.pid, ownerStartMark: this.owner.startMark};
     }
 
     /** Runs a read-only query, for operators' tools and tests. */
@@ -788,6 +821,11 @@ export class KotaeStore implements Disposable {
 }
 
 /** Every reported interaction with its report count, first correction and newest review status. */
+/** The row belongs to the owner given as @ownerPid and @ownerStartMark (IS: rows from before owners have nulls). */
+const ownedBy = "owner_pid IS @ownerPid AND owner_start_mark IS @ownerStartMark";
+/** The row is still this process's to change: unfinished, and not marked interrupted by another process meanwhile. */
+const stillOwned = `status IN ('queued', 'running') AND ${ownedBy}`;
+
 const reportQuery = `
     SELECT i.id AS interaction_id, i.created_at, i.platform, i.profile, i.question, i.answer,
         f.reports, f.last_report_at,

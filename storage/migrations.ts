@@ -242,6 +242,13 @@ export const migrations: readonly Migration[] = [{
     sql: `
         ALTER TABLE interactions ADD COLUMN style TEXT;
     `
+}, {
+    version: 7,
+    description: "the process that owns a queued or running request (pid and start mark), so a start marks only a gone process's rows",
+    sql: `
+        ALTER TABLE interactions ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE interactions ADD COLUMN owner_start_mark TEXT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

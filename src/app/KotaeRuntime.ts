@@ -91,7 +91,7 @@ export class KotaeRuntime implements AsyncDisposable {
         return days == null ? 0 : this.store.purgeBefore(new Date(now.getTime() - days * 24 * 60 * 60 * 1000));
     }
 
-    /** Stops the engine (requests finish and are logged), then the renderer, the sandbox, the model and the database. */
+    /** Stops the engine (running and queued requests are cancelled and logged), then the renderer, the sandbox, the model and the database. */
     public async close(): Promise<void> {
         await this.engine.close();
         await this.renderer.close();

@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import {beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it, onTestFinished} from "vitest";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {startKotae} from "../support/spawnKotae.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
+import {waitFor} from "../support/waitFor.js";
 
 const stories = path.join(sharedModels, "stories260K.gguf");
 
@@ -145,6 +146,84 @@ describe("kotae serve", () => {
         kotae.stop();
         expect(await kotae.exited).toBe(0);
         expect(kotae.output()).toContain("Kotae: stopping");
+    });
+
+    describe("shutdown with a solve of 8 samples running", () => {
+        const db = () => path.join(temporaryDirectory(), "kotae.sqlite");
+        /** 8 samples in 8 sequences, each long enough to outlast the test (~1900 tokens). */
+        const eightSamples = (file: string) => ({
+            KOTAE_MODEL: stories, KOTAE_DB: file, KOTAE_GPU: "off", KOTAE_WEB_PORT: "0", KOTAE_THREADS: "1",
+            KOTAE_SAMPLES: "8", KOTAE_SEQUENCES: "8", KOTAE_CONTEXT_SIZE: "2048", KOTAE_MAX_TOKENS: "1900", KOTAE_MODE: "cot"
+        });
+
+        /** Starts a solve through the playground and resolves once every sample is generating; the stream keeps being read. */
+        async function solveUnderWay(url: string): Promise<{events: () => string}> {
+            const response = await fetch(`${url}/api/solve`, {
+                method: "POST", headers: {"content-type": "application/json", "x-kotae": "1"}, body: JSON.stringify({problem: "Once upon a time"})
+            });
+            let events = "";
+            const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+            void (async () => {
+                for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) events += chunk.value;
+            })().catch(() => {}); // the stream ends, or breaks when kotae exits
+            await waitFor(() => Array.from({length: 8}, (_unused, sample) => events.includes(`"type":"text","sample":${sample},`)).every(Boolean) || undefined, 30_000);
+            return {events: () => events};
+        }
+
+        it("SIGTERM cancels every sample, tells the user Kotae is restarting, logs the request cancelled, and exits 0 within 5 s", async () => {
+            const file = db();
+            const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: eightSamples(file)});
+            const url = await kotae.printed(/http:\/\/127\.0\.0\.1:\d+/);
+            await kotae.printed("No chat platform is configured");
+            const solve = await solveUnderWay(url);
+
+            const signalled = performance.now();
+            kotae.stop("SIGTERM");
+            const exit = await Promise.race([kotae.exited, new Promise((resolve) => setTimeout(resolve, 5000, "still running after 5 s"))]);
+            expect(exit).toBe(0);
+            expect(performance.now() - signalled).toBeLessThan(5000);
+            expect(kotae.output()).toContain("Kotae: stopping on SIGTERM");
+            expect(solve.events()).toContain('"type":"failed","interactionId":1,"code":"shutting_down"');
+            expect(solve.events()).not.toContain('"type":"done"');
+            const database = new Database(file, {readonly: true});
+            expect(database.prepare("SELECT status, error_code FROM interactions").all()).toEqual([{status: "cancelled", error_code: "shutting_down"}]);
+            database.close();
+        });
+
+        it("a second signal during the shutdown exits at once with 130, saying so", async () => {
+            const kotae = startKotae(["serve"], {cwd: temporaryDirectory("kotae-cli-"), env: eightSamples(db())});
+            const url = await kotae.printed(/http:\/\/127\.0\.0\.1:\d+/);
+            await kotae.printed("No chat platform is configured");
+            await solveUnderWay(url);
+            kotae.stop("SIGTERM");
+            kotae.stop("SIGINT"); // another signal, so the kernel cannot merge the two (either may be handled first)
+            expect(await kotae.exited).toBe(130);
+            expect(kotae.output()).toMatch(/Kotae: SIG(INT|TERM) during the shutdown, exiting now without waiting/);
+        });
+    });
+
+    it("leaves the running request of a kotae solve beside it alone, and marks a killed process's", async () => {
+        const file = path.join(temporaryDirectory(), "kotae.sqlite");
+        const cwd = temporaryDirectory("kotae-cli-");
+        const env = {KOTAE_MODEL: stories, KOTAE_DB: file, KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_CONTEXT_SIZE: "2048"};
+        const solve = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
+        const killed = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
+        await waitFor(() => fs.existsSync(file) || undefined, 30_000);
+        const database = new Database(file, {readonly: true, timeout: 5000});
+        onTestFinished(() => { database.close(); });
+        const statuses = () => database.prepare("SELECT status FROM interactions ORDER BY id").all().map((row) => (row as {status: string}).status);
+        await waitFor(() => { try { return statuses().join() === "running,running" || undefined; } catch { return undefined; } }, 30_000);
+        killed.stop("SIGKILL");
+        await killed.exited;
+
+        const serve = startKotae(["serve"], {cwd, env: {...env, KOTAE_WEB_PORT: "0"}});
+        expect(await serve.printed(/database .* is ready.*/)).toContain("(1 request(s) left unfinished by the last run were marked failed)");
+        expect(statuses()).toEqual(expect.arrayContaining(["running", "failed"]));
+        expect(database.prepare("SELECT error_code FROM interactions WHERE status = 'failed'").get()).toEqual({error_code: "interrupted"});
+
+        solve.stop("SIGINT"); // the solve beside it still owns its row and finishes it
+        expect(await solve.exited).toBe(130);
+        expect(statuses().sort()).toEqual(["cancelled", "failed"]);
     });
 
     it("exits 1 at once when the configured model cannot be loaded", async () => {

@@ -7,6 +7,7 @@ import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {LlmBackend} from "../../src/llm/LlmBackend.js";
 import {ProfileRegistry} from "../../src/profiles/ProfileRegistry.js";
+import type {ProcessOwner} from "../../storage/ProcessOwner.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 
@@ -30,10 +31,13 @@ export function removeTemporaryDirectories(): void {
     }
 }
 
-/** A real SQLite file in a fresh temporary folder. */
-export function temporaryStore(): KotaeStore {
-    return new KotaeStore(path.join(temporaryDirectory(), "kotae.sqlite"), Pseudonymizer.fromSecret("test-secret-key-0123456789"));
+/** A real SQLite file in a fresh temporary folder (or `file`), written as this process or as `owner`. */
+export function temporaryStore(file = path.join(temporaryDirectory(), "kotae.sqlite"), owner?: ProcessOwner): KotaeStore {
+    return new KotaeStore(file, Pseudonymizer.fromSecret("test-secret-key-0123456789"), owner);
 }
+
+/** An earlier process that had this pid: killed, its number since reused (by this test process). */
+export const goneProcess: ProcessOwner = {pid: process.pid, startMark: "a process that has since exited"};
 
 export function testEngine(backend: LlmBackend | Promise<LlmBackend>, overrides: Partial<EngineOptions> = {}): {engine: Engine, store: KotaeStore} {
     const store = overrides.store ?? temporaryStore();

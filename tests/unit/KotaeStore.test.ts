@@ -1,13 +1,15 @@
+import {spawn} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import {describe, expect, it} from "vitest";
+import {describe, expect, it, onTestFinished} from "vitest";
 import {openStore} from "../../src/app/openStore.js";
 import {DatabaseProblem} from "../../src/app/DatabaseProblem.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {migrate, migrations} from "../../storage/migrations.js";
+import {startMarkOf} from "../../storage/ProcessOwner.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
-import {alice, bob, temporaryDirectory, temporaryStore} from "../support/testRuntime.js";
+import {alice, bob, goneProcess, temporaryDirectory, temporaryStore} from "../support/testRuntime.js";
 
 const question = {question: "1から100までの自然数の和を求めてください", mode: "cot", profile: "llmjp-math-cot"};
 
@@ -85,17 +87,65 @@ describe("KotaeStore", () => {
         expect(() => store.addFeedback({interactionId: 999, requester: bob, kind: "other"})).toThrow(/FOREIGN KEY/);
     });
 
-    it("marks requests left unfinished by a crash", () => {
-        using store = temporaryStore();
-        const queued = store.createInteraction({requester: alice, ...question});
-        const running = store.createInteraction({requester: alice, ...question});
-        store.markRunning(running, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "P", queueMs: 1});
-        const done = store.createInteraction({requester: alice, ...question});
-        store.finishInteraction(done, {status: "no_answer", totalMs: 1});
-        expect(store.abandonUnfinished()).toBe(2);
-        expect(store.getInteraction(queued)).toMatchObject({status: "failed", errorCode: "interrupted"});
-        expect(store.getInteraction(running)).toMatchObject({status: "failed", errorCode: "interrupted", prompt: "P"});
-        expect(store.getInteraction(done)!.status).toBe("no_answer");
+    it("marks requests left unfinished by a crashed process", () => {
+        const file = path.join(temporaryDirectory(), "kotae.sqlite");
+        using crashed = temporaryStore(file, goneProcess);
+        const queued = crashed.createInteraction({requester: alice, ...question});
+        const running = crashed.createInteraction({requester: alice, ...question});
+        crashed.markRunning(running, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "P", queueMs: 1});
+        const done = crashed.createInteraction({requester: alice, ...question});
+        crashed.finishInteraction(done, {status: "no_answer", totalMs: 1});
+
+        using restarted = temporaryStore(file);
+        expect(restarted.abandonUnfinished()).toBe(2);
+        expect(restarted.getInteraction(queued)).toMatchObject({status: "failed", errorCode: "interrupted"});
+        expect(restarted.getInteraction(running)).toMatchObject({status: "failed", errorCode: "interrupted", prompt: "P"});
+        expect(restarted.getInteraction(done)!.status).toBe("no_answer");
+    });
+
+    describe("two processes on one database", () => {
+        it("a start leaves the rows of a process that still runs alone", async () => {
+            const file = path.join(temporaryDirectory(), "kotae.sqlite");
+            // Another live process: a real child, whose pid and start time the store records as /proc shows them.
+            const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {stdio: "ignore"});
+            onTestFinished(() => { child.kill("SIGKILL"); });
+            await new Promise((resolve) => child.once("spawn", resolve));
+            const other = {pid: child.pid!, startMark: startMarkOf(child.pid!)!};
+            using beside = temporaryStore(file, other);
+            const live = beside.createInteraction({requester: alice, ...question});
+            using crashed = temporaryStore(file, goneProcess);
+            const orphan = crashed.createInteraction({requester: alice, ...question});
+            const legacy = new Database(file); // a row from before rows had owners
+            legacy.prepare("UPDATE interactions SET owner_pid = NULL, owner_start_mark = NULL WHERE id = ?").run(crashed.createInteraction({requester: alice, ...question}));
+            legacy.close();
+
+            using starting = temporaryStore(file);
+            expect(starting.abandonUnfinished()).toBe(2);
+            expect(starting.getInteraction(live)!.status).toBe("queued");
+            expect(starting.getInteraction(orphan)).toMatchObject({status: "failed", errorCode: "interrupted"});
+
+            // Once it is gone, its rows are marked by the next start.
+            const exited = new Promise((resolve) => child.once("exit", resolve));
+            child.kill("SIGKILL");
+            await exited;
+            expect(starting.abandonUnfinished()).toBe(1);
+            expect(starting.getInteraction(live)).toMatchObject({status: "failed", errorCode: "interrupted"});
+        });
+
+        it("a process believed gone never overwrites the row another process marked interrupted", () => {
+            const file = path.join(temporaryDirectory(), "kotae.sqlite");
+            using old = temporaryStore(file, goneProcess);
+            const id = old.createInteraction({requester: alice, ...question});
+            using restarted = temporaryStore(file);
+            expect(restarted.abandonUnfinished()).toBe(1);
+
+            old.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "P", queueMs: 1});
+            expect(old.finishInteraction(id, {status: "answered", answer: "5050", totalMs: 9})).toBe(false);
+            expect(restarted.getInteraction(id)).toMatchObject({status: "failed", errorCode: "interrupted", answer: null, prompt: null});
+            // Its own rows it finishes as ever.
+            const own = restarted.createInteraction({requester: alice, ...question});
+            expect(restarted.finishInteraction(own, {status: "no_answer", totalMs: 1})).toBe(true);
+        });
     });
 
     it("caches model digests by path, size and mtime", () => {

@@ -10,7 +10,7 @@ import {evalReport, formatReport} from "../../src/eval/EvalReport.js";
 import {evalPlatform, runEval} from "../../src/eval/EvalRun.js";
 import {evalItemEvent, type EvalItemRecord, type KotaeStore} from "../../storage/KotaeStore.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
-import {temporaryDirectory, temporaryStore, testEngine} from "../support/testRuntime.js";
+import {goneProcess, temporaryDirectory, temporaryStore, testEngine} from "../support/testRuntime.js";
 
 const problems = [
     {question: "1は？", answer: "1"},
@@ -93,14 +93,16 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
 
     it("resumes without solving graded problems again, and stops a run that cannot work instead of grading it all wrong", async () => {
         const backend = scriptedModel();
-        const {engine, store} = testEngine(backend, {concurrency: 1});
+        const file = path.join(temporaryDirectory(), "kotae.sqlite");
+        const {engine, store} = testEngine(backend, {concurrency: 1, store: temporaryStore(file)});
+        using killedSession = temporaryStore(file, goneProcess);
         const run = newRun(store);
         const interrupt = new AbortController();
         const first = await runEval({engine, store}, run, problems, {concurrency: 1, signal: interrupt.signal, onProgress: () => interrupt.abort()});
         expect(first).toEqual({status: "interrupted"});
         expect(store.listEvalItems(run.id)).toHaveLength(1);
         // A problem a killed session left running (linked to the run when queued) is marked when the run resumes.
-        const orphan = store.createInteraction({requester: {platform: evalPlatform, userId: "eval"}, question: problems[1]!.question, mode: "cot", profile: "llmjp-math-cot"});
+        const orphan = killedSession.createInteraction({requester: {platform: evalPlatform, userId: "eval"}, question: problems[1]!.question, mode: "cot", profile: "llmjp-math-cot"});
         store.recordEvent({interactionId: orphan, requester: {platform: evalPlatform, userId: "eval"}, kind: evalItemEvent, detail: {runId: run.id, itemIndex: 1, mode: "cot"}});
         const requestsBefore = backend.requests.length;
         expect(await runEval({engine, store}, run, problems, {concurrency: 1})).toEqual({status: "finished"});

@@ -14,6 +14,15 @@ export const mutations = [
         tests: ["tests/unit/Engine.test.ts"]
     },
     {
+        name: "engine-silent-on-storage-failure",
+        breaks: "a request the database cannot record is answered with a kind message, not dropped",
+        file: "src/engine/Engine.ts",
+        search: "            channel.push({type: \"failed\", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/Engine.test.ts"]
+    },
+    {
         name: "engine-close-keeps-running",
         breaks: "close() cancels queued and running work",
         file: "src/engine/Engine.ts",

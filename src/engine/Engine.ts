@@ -18,6 +18,8 @@ import type {InteractionOutcome, InteractionRecord, KotaeStore, Requester, TurnR
 import {EventChannel} from "./EventChannel.js";
 import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
 
+type FailedEvent = Extract<EngineEvent, {type: "failed"}>;
+
 export type SolveRequest = {
     readonly problem: string,
     readonly requester: Requester,
@@ -109,7 +111,7 @@ export class Engine {
 
     /** Solves a problem, reporting progress as events. Breaking out of the loop cancels the solve. */
     public solve(request: SolveRequest): AsyncIterable<EngineEvent> {
-        return this.stream<EngineEvent>(request.signal, (signal, channel) => this.run(request, signal, channel));
+        return this.stream<EngineEvent>(request.requester.locale, request.signal, (signal, channel) => this.run(request, signal, channel));
     }
 
     /**
@@ -117,7 +119,7 @@ export class Engine {
      * solution and the earlier turns as context. Both turns are logged with the interaction.
      */
     public followUp(request: FollowUpRequest): AsyncIterable<FollowUpEvent> {
-        return this.stream<FollowUpEvent>(request.signal, (signal, channel) => this.runFollowUp(request, signal, channel));
+        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel));
     }
 
     /**
@@ -144,12 +146,20 @@ export class Engine {
         await Promise.allSettled([...this.running]);
     }
 
-    /** An event stream whose work is cancelled by the caller's signal, by the consumer leaving, or by close(). */
-    private stream<Event>(callerSignal: AbortSignal | undefined, work: (signal: AbortSignal, channel: EventChannel<Event>) => Promise<void>): AsyncIterable<Event> {
+    /**
+     * An event stream whose work is cancelled by the caller's signal, by the consumer leaving, or by close().
+     * Work reports its own failures; what escapes it is the database refusing a write (a full disk), which
+     * must not take the process down with everyone's requests: the user is told, the operator gets a line.
+     */
+    private stream<Event>(locale: string | undefined, callerSignal: AbortSignal | undefined, work: (signal: AbortSignal, channel: EventChannel<Event | FailedEvent>) => Promise<void>): AsyncIterable<Event | FailedEvent> {
         const cancel = new AbortController();
         const signals = [cancel.signal, this.shutdown.signal, ...(callerSignal != null ? [callerSignal] : [])];
-        const channel = new EventChannel<Event>(() => cancel.abort());
-        const run = work(AbortSignal.any(signals), channel).finally(() => {
+        const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort());
+        const run = work(AbortSignal.any(signals), channel).catch((error: unknown) => {
+            const detail = error instanceof Error ? error.message : String(error);
+            process.stderr.write(`kotae: the database could not record a request (${detail}): free space on its disk, or check KOTAE_DB\n`);
+            channel.push({type: "failed", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});
+        }).finally(() => {
             channel.close();
             this.running.delete(run);
         });

@@ -29,7 +29,9 @@ export enum ErrorCode {
     /** The chat template does not parse, fails to render, or rewrites message contents. */
     ChatTemplateInvalid = "chat_template_invalid",
     /** The profile does not offer the explanation style asked for; `styles` lists those it does. */
-    StyleUnsupported = "style_unsupported"
+    StyleUnsupported = "style_unsupported",
+    /** The database refused a write (its disk is full, it became read-only): the request could not be recorded. */
+    StorageFailed = "storage_failed"
 }
 
 export class KotaeError extends Error {

@@ -1,10 +1,15 @@
-import {describe, expect, it} from "vitest";
+import {spawnSync} from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import {describe, expect, it, onTestFinished, vi} from "vitest";
 import {solveAgain} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import {acroBoxedRequest, acroCardPromptFor, sansuCardSystem} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
-import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
+import {KotaeStore} from "../../storage/KotaeStore.js";
+import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
+import {alice, bob, collect, temporaryDirectory, testEngine} from "../support/testRuntime.js";
 import {waitFor} from "../support/waitFor.js";
 
 const solution = "<think>\n1から100まで、端から組にすると 101 が 50 組。\n</think>\n\n両端を組にすると 101 × 50 = 5050 です。\n\n\\boxed{5050}";
@@ -300,5 +305,34 @@ describe("Engine (scripted backend)", () => {
         const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
         expect(events.find((event) => event.type === "answer")).toMatchObject({answer: "5050", agreement: {votes: 2, samples: 3}});
         expect(store.listEvents(1)).toMatchObject([{kind: "sample_failed", detail: {sample: 1, code: "generation_failed", message: "llama_decode failed"}}]);
+    });
+});
+
+describe("a database that refuses writes", () => {
+    // A real full disk: a small tmpfs (mounting one needs root, as CI and the sandbox suite run).
+    it.runIf(process.getuid?.() === 0)("tells the user and the operator, and keeps serving, when the database's disk is full", async () => {
+        const disk = temporaryDirectory("kotae-full-disk-");
+        expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", disk]).status).toBe(0);
+        onTestFinished(() => { spawnSync("umount", ["-l", disk]); });
+        const store = new KotaeStore(path.join(disk, "kotae.sqlite"), Pseudonymizer.fromSecret("test-secret-key-0123456789"));
+        onTestFinished(() => store.close());
+        const {engine} = testEngine(new ScriptedBackend([solution]), {store});
+        const filler = fs.openSync(path.join(disk, "filler"), "w");
+        try {
+            for (;;) fs.writeSync(filler, Buffer.alloc(64 * 1024));
+        } catch (error) {
+            expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
+        } finally {
+            fs.closeSync(filler);
+        }
+        const operator = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+        onTestFinished(() => operator.mockRestore());
+        // A problem larger than the free pages of the database file: its row needs pages the disk cannot give.
+        const events = await collect(engine.solve({problem: problem.repeat(2000), requester: alice}));
+        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.StorageFailed, message: "いまは記録ができないため、問題を解けません。管理者にお知らせください。"});
+        expect(operator).toHaveBeenCalledWith(expect.stringMatching(/^kotae: the database could not record a request \(database or disk is full\): free space on its disk, or check KOTAE_DB\n$/));
+        fs.rmSync(path.join(disk, "filler"));
+        expect((await collect(engine.solve({problem, requester: alice}))).at(-1)).toMatchObject({type: "done", result: {answer: "5050"}});
+        await engine.close();
     });
 });

@@ -69,7 +69,8 @@ export async function killAndRestart(mode: "cot" | "tir"): Promise<SoakRow> {
 /** A second `kotae serve` on the database of a live one must not touch the live one's running row. */
 export async function twoProcessesOneDatabase(): Promise<SoakRow> {
     const database = path.join(scenarioFolder(), "kotae.sqlite");
-    const first = await startServe(serveEnv(database, {KOTAE_SAMPLES: "8", KOTAE_MAX_TOKENS: "400", KOTAE_SEQUENCES: "1"}));
+    // A solve that outlasts the second process's start (its model load): 64 samples, one after the other.
+    const first = await startServe(serveEnv(database, {KOTAE_SAMPLES: "64", KOTAE_MAX_TOKENS: "480", KOTAE_SEQUENCES: "1"}));
     let second: KotaeProcess | undefined;
     try {
         await longSolve(first.url, database, "cot");

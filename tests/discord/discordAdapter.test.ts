@@ -194,6 +194,38 @@ describe("Discord adapter against the fake Discord", () => {
         await finalEdit(english); // another member is not limited by the first one's problems
     });
 
+    it("a burst of refusals (too long, blank, still solving the previous one) is answered privately and leaves nothing public", async () => {
+        const {fake, runtime} = await world([solution.repeat(30)], {chunkDelayMs: 40, env: {KOTAE_MAX_PROBLEM_CHARS: "50", KOTAE_MAX_PENDING_PER_USER: "1"}});
+        const asked = solve(fake, problem);
+        await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:1"), 10_000);
+        const publicBefore = fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id).length;
+        const refused = [solve(fake, "x".repeat(51)), solve(fake, "   "), ...Array.from({length: 6}, (_, index) => solve(fake, `${index}+1は？`))];
+        for (const refusal of refused)
+            expect(await refusal.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        expect(fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id)).toHaveLength(publicBefore);
+        expect(refused.every((refusal) => refusal.edits.length === 0)).toBe(true);
+        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
+        expect(runtime.store.getInteraction(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
+    });
+
+    it("answers a command left registered after a rename and buttons Kotae no longer has, privately and kindly, and logs them", async () => {
+        const {fake, runtime} = await world([solution]);
+        const unknownAction = "このボタンやコマンドは今は使えません。問題は /solve で送ってください。";
+        const renamed = fake.slashCommand({name: "kaitou", options: [{type: 3, name: "problem", value: problem}]});
+        expect(await renamed.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {content: unknownAction, flags: MessageFlags.Ephemeral}});
+        const asked = solve(fake, problem);
+        await finalEdit(asked);
+        // An old message's buttons: another app's custom id, and one of Kotae's that no longer exists.
+        const oldMessage = {...asked.original()!, id: "1", components: [{type: 1, components: [
+            {type: 2, style: 1, label: "?", custom_id: "other-app:explain"}, {type: 2, style: 1, label: "?", custom_id: "kotae:explain:1"}
+        ]}]} as NonNullable<ReturnType<typeof asked.original>>;
+        for (const customId of ["other-app:explain", "kotae:explain:1"])
+            expect(await fake.button({customId, message: oldMessage}).callback()).toMatchObject({
+                type: InteractionResponseType.ChannelMessageWithSource, data: {content: unknownAction, flags: MessageFlags.Ephemeral}
+            });
+        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:explain"]);
+    });
+
     it("tells the user kindly when the engine fails, and logs it", async () => {
         const {fake, runtime} = await world([solution], {failWith: new Error("llama_decode returned -1")});
         const asked = solve(fake, problem);

@@ -4,6 +4,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
+import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {RunningSolve} from "../shared/watchSolve.js";
 
 export const platform = "slack";
@@ -17,9 +18,16 @@ export type SlackContext = {
     readonly app: App,
     /** Running solves by interaction id, for cancel buttons. */
     readonly running: Map<number, RunningSolve>,
+    /** Solves still answering (their final update, a restart notice), which a shutdown lets finish. */
+    readonly answering: RepliesUnderWay,
     /** users.info answers (locale, admin), cached: every command needs them and the API is rate-limited. */
     readonly users: Map<string, Promise<UserFacts>>
 };
+
+/** A handler that threw (Slack unreachable mid-reply, a bug): one line for the operator; the request itself is already logged. */
+export function logFailure(what: string, error: unknown): void {
+    process.stderr.write(`[slack] ${what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+}
 
 /** A user's Slack locale and whether they administer the workspace (cached). */
 export function userFacts(context: SlackContext, client: webApi.WebClient, userId: string): Promise<UserFacts> {

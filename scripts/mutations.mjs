@@ -401,6 +401,51 @@ export const mutations = [
         tests: ["tests/slack/slackUnknownInteractions.test.ts"]
     },
     {
+        name: "slack-progress-budget-ignored",
+        breaks: "20 students' status edits share the workspace's chat.update budget (Tier 3), answers still all delivered",
+        file: "src/adapters/slack/solveFeature.ts",
+        search: "        budget: progressBudget(context, requester.workspaceId),\n",
+        replace: "",
+        project: "slack",
+        tests: ["tests/slack/slackProgressBudget.test.ts"]
+    },
+    {
+        name: "throttle-budget-ignored",
+        breaks: "throttled status lines wait for a token of the shared budget (coalescing), never exceeding it",
+        file: "src/adapters/shared/ProgressThrottle.ts",
+        search: "            if (this.budget != null && !this.budget.take()) {",
+        replace: "            if (this.budget == null) {",
+        project: "standalone",
+        tests: ["tests/unit/progressBudget.test.ts"]
+    },
+    {
+        name: "slack-stray-mention-ignored",
+        breaks: "an @mention outside an answer's thread gets a private hint on how to use /solve",
+        file: "src/adapters/slack/followUpFeature.ts",
+        search: "        hinted.add(key);\n",
+        replace: "        hinted.add(key);\n        return;\n",
+        project: "slack",
+        tests: ["tests/slack/slackStrayMentions.test.ts"]
+    },
+    {
+        name: "slack-stray-mention-hinted-twice",
+        breaks: "a redelivered stray @mention is hinted once",
+        file: "src/adapters/slack/followUpFeature.ts",
+        search: "mention.bot_id != null || hinted.has(key))",
+        replace: "mention.bot_id != null)",
+        project: "slack",
+        tests: ["tests/slack/slackStrayMentions.test.ts"]
+    },
+    {
+        name: "discord-stray-mention-ignored",
+        breaks: "an @mention outside an answer's thread gets a short hint on how to use /solve",
+        file: "src/adapters/discord/followUpFeature.ts",
+        search: "        if (mentioned)\n            await message.reply(",
+        replace: "        if (mentioned && false)\n            await message.reply(",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
         name: "slack-model-text-unescaped",
         breaks: "model text (<!channel>, <@U…>, a < b & c) is shown, never interpreted",
         file: "src/adapters/slack/slackBlocks.ts",

@@ -112,6 +112,21 @@ describe("Discord adapter against the fake Discord", () => {
         expect(backend.requests).toHaveLength(3);
     });
 
+    it("answers a stray @mention outside an answer's thread with a short hint, once, without the model and pinging nobody", async () => {
+        const {fake, backend} = await world([solution]);
+        const stray = fake.message({content: "これ解いて 2+3", mentionsBot: true});
+        const hint = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("/solve")));
+        expect(hint.content).toBe("数学の問題は /solve で送ってください（例: /solve 1から100までの和は？）。答えのスレッドでは続けて質問できます。");
+        expect(hint.message_reference?.message_id).toBe(stray.id);
+        expect(hint.mentions).toEqual([]);
+        fake.message({content: "ふつうの会話"});
+        // The next mention's hint proves the unmentioned message before it was passed over.
+        const second = fake.message({content: "もう一回", mentionsBot: true});
+        await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.message_reference?.message_id === second.id));
+        expect(fake.messagesIn(fake.textChannel.id)).toHaveLength(2);
+        expect(backend.requests).toHaveLength(0);
+    });
+
     it("/ask in the thread answers a follow-up; elsewhere it says there is no problem to follow", async () => {
         const {fake, runtime} = await world([solution, "公式 n(n+1)/2 を使います。"]);
         await finalEdit(solve(fake, problem));

@@ -2,6 +2,7 @@ import type {Engine, SolveRequest} from "../../engine/Engine.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
+import type {ProgressBudget} from "./ProgressBudget.js";
 import {ProgressThrottle} from "./ProgressThrottle.js";
 import {phaseAfter, samePhase, type SolvePhase} from "./SolveProgress.js";
 
@@ -68,6 +69,8 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
 export async function watchWithProgress(engine: Engine, request: Omit<SolveRequest, "signal">, options: {
     readonly running: Map<number, RunningSolve>,
     readonly intervalMs: number,
+    /** What this solve's edits share with the account's other solves (default: no shared limit). */
+    readonly budget?: ProgressBudget,
     readonly acknowledge: () => Promise<void>,
     readonly show: (phase: SolvePhase, interactionId: number | undefined) => Promise<void>
 }): Promise<WatchedSolve> {
@@ -81,7 +84,7 @@ export async function watchWithProgress(engine: Engine, request: Omit<SolveReque
     let accepting: NodeJS.Immediate | undefined;
     const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
         if (await acknowledged) await options.show(phase, interactionId);
-    }, options.intervalMs, samePhase);
+    }, options.intervalMs, samePhase, options.budget);
     try {
         const watched = await watchSolve(engine, {...request, signal: cancel.signal}, {
             onEvent: (refused) => {

@@ -40,7 +40,7 @@ export class SlackAdapter implements AsyncDisposable {
                 retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), users: new Map()};
+        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), users: new Map()};
 
         let botUserId: string;
         try {

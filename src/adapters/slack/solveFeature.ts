@@ -13,7 +13,7 @@ import {solutionSource} from "../shared/solutionSource.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {postText} from "./postText.js";
 import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
-import {logFailure, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+import {logFailure, progressBudget, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
 const progressIntervalMs = 1200;
@@ -140,6 +140,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
         running: context.running,
         intervalMs: progressIntervalMs,
+        budget: progressBudget(context, requester.workspaceId),
         acknowledge: async () => {
             const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
             ts = posted.ts!;

@@ -396,8 +396,8 @@ export const mutations = [
         name: "discord-late-acknowledgement",
         breaks: "/solve is acknowledged within Discord's 3 seconds",
         file: "src/adapters/discord/solveFlow.ts",
-        search: "    await interaction.deferReply();",
-        replace: "    await new Promise((resolve) => setTimeout(resolve, 3500));\n    await interaction.deferReply();",
+        search: "        acknowledge: async () => { await interaction.deferReply(); },",
+        replace: "        acknowledge: async () => { await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply(); },",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -441,11 +441,111 @@ export const mutations = [
         name: "discord-shutdown-drops-replies",
         breaks: "on SIGTERM, replies on their way are delivered before disconnecting",
         file: "src/adapters/discord/DiscordAdapter.ts",
-        search: "await Promise.race([Promise.allSettled(this.context.answering), graceOver]);",
-        replace: "await Promise.race([Promise.resolve(), graceOver]);",
+        search: "        await this.context.answering.settle();\n        await this.context.client.destroy();",
+        replace: "        await this.context.client.destroy();",
         project: "discord",
         tests: ["tests/discord/serveWithDiscord.test.ts"],
         build: true
+    },
+    {
+        name: "discord-shutdown-says-cancelled",
+        breaks: "on SIGTERM, students are told Kotae is restarting (shutting_down), never that they cancelled",
+        file: "src/adapters/discord/DiscordAdapter.ts",
+        search: "        await this.context.runtime.engine.close();\n        await this.context.answering.settle();",
+        replace: "        for (const running of this.context.running.values()) running.cancel.abort();\n        await this.context.answering.settle();",
+        project: "discord",
+        tests: ["tests/discord/serveWithDiscord.test.ts"],
+        build: true
+    },
+    {
+        name: "discord-engine-refusal-public",
+        breaks: "a problem the engine refuses (too long, blank, still solving) is answered privately, nothing public",
+        file: "src/adapters/shared/watchSolve.ts",
+        search: "        if (refused) refusal = event.message;",
+        replace: "",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "slack-refusal-public",
+        breaks: "a problem the engine refuses is told to the asker ephemerally, nothing posted in the channel",
+        file: "src/adapters/slack/solveFeature.ts",
+        search: "    if (refusal != null) {\n        await reply.refuse(refusal);\n        return;\n    }",
+        replace: "    if (refusal != null) {\n        await client.chat.postMessage({channel, text: refusal});\n        return;\n    }",
+        project: "slack",
+        tests: ["tests/slack/slackRefusals.test.ts"]
+    },
+    {
+        name: "slack-shutdown-says-cancelled",
+        breaks: "on shutdown, students are told Kotae is restarting (shutting_down), never that they cancelled",
+        file: "src/adapters/slack/SlackAdapter.ts",
+        search: "            await this.context.runtime.engine.close();",
+        replace: "            for (const running of this.context.running.values()) running.cancel.abort();",
+        project: "slack",
+        tests: ["tests/slack/slackShutdown.test.ts"]
+    },
+    {
+        name: "discord-unknown-command-unanswered",
+        breaks: "a command left registered after a rename gets a kind private reply, not \"did not respond\"",
+        file: "src/adapters/discord/DiscordAdapter.ts",
+        search: "        registerUnknown(context);\n",
+        replace: "",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "slack-unknown-action-not-acked",
+        breaks: "a click on a button Kotae does not know is acknowledged within 3 s and answered kindly",
+        file: "src/adapters/slack/unknownFeature.ts",
+        search: "        if (action.action_id.startsWith(actionIdPrefix))\n            return;\n        await ack();",
+        replace: "        if (action.action_id.startsWith(actionIdPrefix))\n            return;",
+        project: "slack",
+        tests: ["tests/slack/slackUnknownInteractions.test.ts"]
+    },
+    {
+        name: "slack-progress-budget-ignored",
+        breaks: "20 students' status edits share the workspace's chat.update budget (Tier 3), answers still all delivered",
+        file: "src/adapters/slack/solveFeature.ts",
+        search: "        budget: progressBudget(context, requester.workspaceId),\n",
+        replace: "",
+        project: "slack",
+        tests: ["tests/slack/slackProgressBudget.test.ts"]
+    },
+    {
+        name: "throttle-budget-ignored",
+        breaks: "throttled status lines wait for a token of the shared budget (coalescing), never exceeding it",
+        file: "src/adapters/shared/ProgressThrottle.ts",
+        search: "            if (this.budget != null && !this.budget.take()) {",
+        replace: "            if (this.budget == null) {",
+        project: "standalone",
+        tests: ["tests/unit/progressBudget.test.ts"]
+    },
+    {
+        name: "slack-stray-mention-ignored",
+        breaks: "an @mention outside an answer's thread gets a private hint on how to use /solve",
+        file: "src/adapters/slack/followUpFeature.ts",
+        search: "        hinted.add(key);\n",
+        replace: "        hinted.add(key);\n        return;\n",
+        project: "slack",
+        tests: ["tests/slack/slackStrayMentions.test.ts"]
+    },
+    {
+        name: "slack-stray-mention-hinted-twice",
+        breaks: "a redelivered stray @mention is hinted once",
+        file: "src/adapters/slack/followUpFeature.ts",
+        search: "mention.bot_id != null || hinted.has(key))",
+        replace: "mention.bot_id != null)",
+        project: "slack",
+        tests: ["tests/slack/slackStrayMentions.test.ts"]
+    },
+    {
+        name: "discord-stray-mention-ignored",
+        breaks: "an @mention outside an answer's thread gets a short hint on how to use /solve",
+        file: "src/adapters/discord/followUpFeature.ts",
+        search: "        if (mentioned)\n            await message.reply(",
+        replace: "        if (mentioned && false)\n            await message.reply(",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
     },
     {
         name: "slack-model-text-unescaped",

@@ -21,6 +21,10 @@ export type UiTexts = {
     readonly reportMatchesModel: string,
     readonly cancelled: string,
     readonly notYours: string,
+    /** For a command, button or form Kotae no longer has (left registered after a rename, an old message). */
+    readonly unknownAction: string,
+    /** For an @mention outside an answer's thread: how to ask instead. */
+    readonly mentionHint: string,
     readonly threadName: (problem: string) => string,
     readonly followUpHint: (needsMention: boolean) => string,
     readonly settingsSaved: string,
@@ -50,6 +54,8 @@ const texts: Readonly<Record<Locale, UiTexts>> = {
         reportMatchesModel: "（入力された答えは、Kotae の答えと同じ値のようです。）",
         cancelled: "キャンセルしました。",
         notYours: "このボタンは質問した人だけが使えます。",
+        unknownAction: "このボタンやコマンドは今は使えません。問題は /solve で送ってください。",
+        mentionHint: "数学の問題は /solve で送ってください（例: /solve 1から100までの和は？）。答えのスレッドでは続けて質問できます。",
         threadName: (problem) => `質問: ${problem}`,
         followUpHint: (needsMention) => needsMention
             ? "続けて質問するときは、このスレッドで Kotae にメンションするか /ask を使ってください。"
@@ -80,6 +86,8 @@ const texts: Readonly<Record<Locale, UiTexts>> = {
         reportMatchesModel: "(The answer you entered seems to equal Kotae's answer.)",
         cancelled: "Cancelled.",
         notYours: "Only the person who asked can use this button.",
+        unknownAction: "That button or command is no longer available. Send a problem with /solve.",
+        mentionHint: "Send a math problem with /solve (for example: /solve What is 1+2+…+100?). In an answer's thread you can ask follow-ups.",
         threadName: (problem) => `Q: ${problem}`,
         followUpHint: (needsMention) => needsMention
             ? "To ask a follow-up, mention Kotae in this thread or use /ask."

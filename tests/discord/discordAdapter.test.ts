@@ -112,6 +112,21 @@ describe("Discord adapter against the fake Discord", () => {
         expect(backend.requests).toHaveLength(3);
     });
 
+    it("answers a stray @mention outside an answer's thread with a short hint, once, without the model and pinging nobody", async () => {
+        const {fake, backend} = await world([solution]);
+        const stray = fake.message({content: "これ解いて 2+3", mentionsBot: true});
+        const hint = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("/solve")));
+        expect(hint.content).toBe("数学の問題は /solve で送ってください（例: /solve 1から100までの和は？）。答えのスレッドでは続けて質問できます。");
+        expect(hint.message_reference?.message_id).toBe(stray.id);
+        expect(hint.mentions).toEqual([]);
+        fake.message({content: "ふつうの会話"});
+        // The next mention's hint proves the unmentioned message before it was passed over.
+        const second = fake.message({content: "もう一回", mentionsBot: true});
+        await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.message_reference?.message_id === second.id));
+        expect(fake.messagesIn(fake.textChannel.id)).toHaveLength(2);
+        expect(backend.requests).toHaveLength(0);
+    });
+
     it("/ask in the thread answers a follow-up; elsewhere it says there is no problem to follow", async () => {
         const {fake, runtime} = await world([solution, "公式 n(n+1)/2 を使います。"]);
         await finalEdit(solve(fake, problem));
@@ -192,6 +207,38 @@ describe("Discord adapter against the fake Discord", () => {
         expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: "2+2は？"});
         const english = solve(fake, "3+3?", fake.otherStudent, Locale.EnglishUS);
         await finalEdit(english); // another member is not limited by the first one's problems
+    });
+
+    it("a burst of refusals (too long, blank, still solving the previous one) is answered privately and leaves nothing public", async () => {
+        const {fake, runtime} = await world([solution.repeat(30)], {chunkDelayMs: 40, env: {KOTAE_MAX_PROBLEM_CHARS: "50", KOTAE_MAX_PENDING_PER_USER: "1"}});
+        const asked = solve(fake, problem);
+        await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:1"), 10_000);
+        const publicBefore = fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id).length;
+        const refused = [solve(fake, "x".repeat(51)), solve(fake, "   "), ...Array.from({length: 6}, (_, index) => solve(fake, `${index}+1は？`))];
+        for (const refusal of refused)
+            expect(await refusal.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        expect(fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id)).toHaveLength(publicBefore);
+        expect(refused.every((refusal) => refusal.edits.length === 0)).toBe(true);
+        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
+        expect(runtime.store.getInteraction(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
+    });
+
+    it("answers a command left registered after a rename and buttons Kotae no longer has, privately and kindly, and logs them", async () => {
+        const {fake, runtime} = await world([solution]);
+        const unknownAction = "このボタンやコマンドは今は使えません。問題は /solve で送ってください。";
+        const renamed = fake.slashCommand({name: "kaitou", options: [{type: 3, name: "problem", value: problem}]});
+        expect(await renamed.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {content: unknownAction, flags: MessageFlags.Ephemeral}});
+        const asked = solve(fake, problem);
+        await finalEdit(asked);
+        // An old message's buttons: another app's custom id, and one of Kotae's that no longer exists.
+        const oldMessage = {...asked.original()!, id: "1", components: [{type: 1, components: [
+            {type: 2, style: 1, label: "?", custom_id: "other-app:explain"}, {type: 2, style: 1, label: "?", custom_id: "kotae:explain:1"}
+        ]}]} as NonNullable<ReturnType<typeof asked.original>>;
+        for (const customId of ["other-app:explain", "kotae:explain:1"])
+            expect(await fake.button({customId, message: oldMessage}).callback()).toMatchObject({
+                type: InteractionResponseType.ChannelMessageWithSource, data: {content: unknownAction, flags: MessageFlags.Ephemeral}
+            });
+        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:explain"]);
     });
 
     it("tells the user kindly when the engine fails, and logs it", async () => {

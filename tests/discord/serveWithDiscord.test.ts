@@ -48,7 +48,7 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
         }
     });
 
-    it("on SIGTERM during a solve, tells the asker Kotae is restarting (even when Discord rate-limits that reply), logs it cancelled, and exits 0", async () => {
+    it("on SIGTERM during a solve, tells the asker Kotae is restarting, never that they cancelled (even when Discord rate-limits that reply), logs it, and exits 0", async () => {
         const fake = await FakeDiscord.start();
         // The real tiny model, asked for many long samples: a solve that is still running when SIGTERM comes.
         const {kotae, db} = await serveWithDiscord(fake, {...tinyModel, KOTAE_MAX_TOKENS: "400", KOTAE_SAMPLES: "64"});
@@ -58,14 +58,15 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
             await asked.waitForEdit((edit) => JSON.stringify(edit.body).includes("kotae:cancel:"), 20_000);
             // A slow Discord at shutdown: the restart notice's edit waits out a 429 before discord.js retries it.
             const restarting = "ただいま再起動中です。少し待ってから、もう一度お試しください。";
-            const isCancellation = (body: unknown): boolean => (body as {content?: string} | undefined)?.content?.includes(restarting) === true;
-            fake.failNext({method: "PATCH", path: /\/messages\/@original$/, body: isCancellation, status: 429, retryAfterSeconds: 1});
+            const isRestartNotice = (body: unknown): boolean => (body as {content?: string} | undefined)?.content === restarting;
+            fake.failNext({method: "PATCH", path: /\/messages\/@original$/, body: isRestartNotice, status: 429, retryAfterSeconds: 1});
             kotae.stop();
             expect(await kotae.exited).toBe(0);
-            expect(fake.requests.filter((request) => isCancellation(request.body)).map((request) => request.status)).toEqual([429, 200]);
-            expect(asked.original()?.content).toContain(restarting);
+            expect(fake.requests.filter((request) => isRestartNotice(request.body)).map((request) => request.status)).toEqual([429, 200]);
+            expect(asked.original()?.content).toBe(restarting);
+            expect(fake.requests.some((request) => JSON.stringify(request.body ?? {}).includes("キャンセルしました"))).toBe(false);
             using store = new KotaeStore(db, Pseudonymizer.fromSecret(pseudonymKey));
-            expect(store.getInteraction(1)).toMatchObject({platform: "discord", status: "cancelled", question: "Once upon a time"});
+            expect(store.getInteraction(1)).toMatchObject({platform: "discord", status: "cancelled", errorCode: "shutting_down", question: "Once upon a time"});
         } finally {
             kotae.stop("SIGKILL");
             await fake.close();

@@ -2,14 +2,13 @@ import {Client, Events, GatewayIntentBits, Partials, REST, Routes, type ClientOp
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
+import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {DiscordContext} from "./DiscordContext.js";
 import {discordCommands} from "./discordCommands.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import {registerSolve} from "./solveFeature.js";
-
-/** How long a shutdown waits for replies under way: well within pm2's kill_timeout (30 s in ecosystem.config.js). */
-const shutdownGraceMs = 5_000;
+import {registerUnknown} from "./unknownFeature.js";
 
 /**
  * Kotae on Discord: one discord.js client whose events are translated into engine calls by the features
@@ -22,10 +21,11 @@ export class DiscordAdapter implements AsyncDisposable {
     public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<DiscordAdapter> {
         const {discordToken: token} = requireDiscord(config);
         const client = new Client(clientOptions(config));
-        const context: DiscordContext = {runtime, config, client, running: new Map(), answering: new Set()};
+        const context: DiscordContext = {runtime, config, client, running: new Map(), answering: new RepliesUnderWay()};
         registerSolve(context);
         registerFollowUps(context);
         registerSettings(context);
+        registerUnknown(context);
 
         const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
         try {
@@ -45,16 +45,13 @@ export class DiscordAdapter implements AsyncDisposable {
     }
 
     /**
-     * Cancels running solves (the engine logs them), lets their askers be told so and replies already
-     * under way go out (for at most a few seconds), then disconnects.
+     * Shuts the engine down, so running solves end as shutting_down (their askers are told Kotae is
+     * restarting, never that they cancelled; the runtime's own close later finds nothing left), lets
+     * those notices and replies already under way go out (for at most a few seconds), then disconnects.
      */
     public async close(): Promise<void> {
-        for (const running of this.context.running.values())
-            running.cancel.abort();
-        let timer: NodeJS.Timeout | undefined;
-        const graceOver = new Promise<void>((resolve) => { timer = setTimeout(resolve, shutdownGraceMs); });
-        await Promise.race([Promise.allSettled(this.context.answering), graceOver]);
-        clearTimeout(timer);
+        await this.context.runtime.engine.close();
+        await this.context.answering.settle();
         await this.context.client.destroy();
     }
 

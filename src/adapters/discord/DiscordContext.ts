@@ -3,6 +3,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
+import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {RunningSolve} from "../shared/watchSolve.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
@@ -13,16 +14,14 @@ export type DiscordContext = {
     /** Running solves by interaction id (the database row), for cancel buttons. */
     readonly running: Map<number, RunningSolve>,
     /** Handlers still answering (a solve's final reply, a follow-up), which a shutdown lets finish. */
-    readonly answering: Set<Promise<void>>
+    readonly answering: RepliesUnderWay
 };
 
 export const platform = "discord";
 
 /** Runs an event's handler so that a shutdown waits for its reply; a failure is logged, as `logFailure` does. */
 export function trackReply(context: DiscordContext, discordId: string, handler: Promise<void>): void {
-    const work = handler.catch((error: unknown) => logFailure(discordId, error));
-    context.answering.add(work);
-    void work.finally(() => context.answering.delete(work));
+    void context.answering.track(handler, (error) => logFailure(discordId, error));
 }
 
 /** A handler that threw (Discord unreachable mid-reply, a bug): reported for the operator; the request itself is already logged. */

@@ -2,6 +2,7 @@ import {AttachmentBuilder, type ChatInputCommandInteraction, type Message} from 
 import {askCommand} from "../../../commands/ask.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
+import {uiTexts} from "../../i18n/uiTexts.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
@@ -12,6 +13,7 @@ const messageLimit = 2000;
 /**
  * Follow-up questions in a solution's thread: plain messages when the community lets Kotae read them
  * (MessageContent intent, mentions not required), else messages that @mention Kotae, and `/ask` always.
+ * An @mention outside an answer's thread gets a short hint on how to ask.
  */
 export function registerFollowUps(context: DiscordContext): void {
     context.client.on("messageCreate", (message) => {
@@ -25,21 +27,26 @@ export function registerFollowUps(context: DiscordContext): void {
 
 async function onMessage(context: DiscordContext, message: Message): Promise<void> {
     const botUser = context.client.user;
-    if (message.author.bot || !message.channel.isThread() || botUser == null)
-        return;
-    const original = context.runtime.store.findByThread(platform, message.channelId);
-    if (original == null)
+    if (message.author.bot || botUser == null)
         return;
     const mentioned = message.mentions.users.has(botUser.id);
+    const thread = message.channel.isThread() ? message.channel : undefined;
+    const original = thread != null ? context.runtime.store.findByThread(platform, thread.id) : undefined;
+    if (thread == null || original == null) {
+        // A stray @mention (outside an answer's thread): how to ask, without the model.
+        if (mentioned)
+            await message.reply({content: uiTexts(requesterOf(message).locale).mentionHint, allowedMentions: {repliedUser: false}});
+        return;
+    }
     if (settingsFor(context, message.guildId).followUpsNeedMention && !mentioned)
         return;
     const question = message.content.replace(new RegExp(`<@!?${botUser.id}>`, "g"), "").trim();
-    await message.channel.sendTyping().catch(() => {});
+    await thread.sendTyping().catch(() => {});
     const answer = await followUpMessage(context, original.id, original.profile, question, requesterOf(message));
     const [first, ...rest] = answer.parts;
     await message.reply({content: first ?? "", files: answer.files, allowedMentions: {repliedUser: false}});
     for (const part of rest)
-        await message.channel.send(part);
+        await thread.send(part);
 }
 
 async function onAsk(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {

@@ -13,14 +13,14 @@ import {solutionSource} from "../shared/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
-import {customIds, solveFlow} from "./solveFlow.js";
+import {customIdPrefixes, customIds, solveFlow} from "./solveFlow.js";
 
 /** /solve, the answer's buttons (show, report, retry, cancel) and the report form. */
 export function registerSolve(context: DiscordContext): void {
     context.client.on("interactionCreate", (interaction) => {
         const handled = interaction.isChatInputCommand() && interaction.commandName === solveCommand.name ? onSolve(context, interaction)
-            : interaction.isButton() && interaction.customId.startsWith("kotae:") ? onButton(context, interaction)
-            : interaction.isModalSubmit() && interaction.customId.startsWith("kotae:report-form:") ? onReport(context, interaction)
+            : interaction.isButton() && interaction.customId.startsWith(customIdPrefixes.button) ? onButton(context, interaction)
+            : interaction.isModalSubmit() && interaction.customId.startsWith(customIdPrefixes.reportForm) ? onReport(context, interaction)
             : undefined;
         if (handled != null)
             trackReply(context, interaction.id, handled);
@@ -85,8 +85,8 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             await interaction.editReply({content: files.length > 0 ? "" : first, files});
             return;
         }
-        default:
-            await interaction.reply({content: texts.cancelled, ephemeral: true});
+        default: // a button of an older Kotae
+            await interaction.reply({content: texts.unknownAction, ephemeral: true});
     }
 }
 

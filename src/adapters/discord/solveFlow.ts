@@ -19,12 +19,15 @@ export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 const tokenLifetimeMs = 14 * 60 * 1000;
 const messageLimit = 2000;
 
+/** How Kotae's buttons and report forms name themselves, so interactions Kotae never made can be told apart. */
+export const customIdPrefixes = {button: "kotae:", reportForm: "kotae:report-form:"} as const;
+
 export const customIds = {
     show: (id: number) => `kotae:show:${id}`,
     report: (id: number) => `kotae:report:${id}`,
     retry: (id: number) => `kotae:retry:${id}`,
     cancel: (id: number) => `kotae:cancel:${id}`,
-    reportForm: (id: number) => `kotae:report-form:${id}`
+    reportForm: (id: number) => `${customIdPrefixes.reportForm}${id}`
 };
 
 /**
@@ -46,15 +49,19 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     }
     const solveRequest = admitted.request;
 
-    await interaction.deferReply();
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
         running: context.running,
         intervalMs: 1000,
+        acknowledge: async () => { await interaction.deferReply(); },
         show: async (phase, interactionId) => {
             await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
         }
     });
-    const {result, failure, notices} = watched;
+    const {result, failure, refusal, notices} = watched;
+    if (refusal != null) {
+        await interaction.reply({content: refusal, ephemeral: true});
+        return;
+    }
 
     const reply = result != null
         ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)

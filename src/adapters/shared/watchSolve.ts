@@ -1,6 +1,8 @@
 import type {Engine, SolveRequest} from "../../engine/Engine.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
+import type {ProgressBudget} from "./ProgressBudget.js";
 import {ProgressThrottle} from "./ProgressThrottle.js";
 import {phaseAfter, samePhase, type SolvePhase} from "./SolveProgress.js";
 
@@ -13,9 +15,17 @@ export type WatchedSolve = {
     readonly result: SolveResult | undefined,
     /** The localised message of a failure (or cancellation). */
     readonly failure: string | undefined,
+    /** The localised message when the engine refused the request before anything was shown (told privately). */
+    readonly refusal: string | undefined,
     /** Localised notices for the solution the user watches (sample 0), e.g. the fallback to text reasoning. */
     readonly notices: readonly string[]
 };
+
+/** What the engine refuses outright (empty, too long, still solving, queue full, …): the person is told privately. */
+const refusalCodes = new Set<string>([
+    ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
+    ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
+]);
 
 /**
  * Runs a solve and reduces its events to what a chat reply shows: the phases as they change (for a
@@ -23,13 +33,19 @@ export type WatchedSolve = {
  */
 export async function watchSolve(engine: Engine, request: SolveRequest, listener: {
     onInteraction?: (interactionId: number) => void,
-    onPhase?: (phase: SolvePhase) => void
+    onPhase?: (phase: SolvePhase) => void,
+    /** Told of every event first, and whether it is a refusal (the engine's last event then). */
+    onEvent?: (refused: boolean) => void
 }): Promise<WatchedSolve> {
     let interactionId: number | undefined;
     let result: SolveResult | undefined;
     let failure: string | undefined;
+    let refusal: string | undefined;
     const notices: string[] = [];
     for await (const event of engine.solve(request)) {
+        const refused = event.type === "failed" && refusalCodes.has(event.code);
+        listener.onEvent?.(refused);
+        if (refused) refusal = event.message;
         if (interactionId == null && "interactionId" in event && event.interactionId != null) {
             interactionId = event.interactionId;
             listener.onInteraction?.(interactionId);
@@ -38,32 +54,55 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
         if (phase != null) listener.onPhase?.(phase);
         if (event.type === "notice" && event.sample === 0) notices.push(event.message);
         if (event.type === "done") result = event.result;
-        if (event.type === "failed") failure = event.message;
+        if (event.type === "failed" && !refused) failure = event.message;
     }
-    return {interactionId, result, failure, notices};
+    return {interactionId, result, failure, refusal, notices};
 }
 
 /**
- * Runs a solve with a live status message: `show` gets each new phase (at most once per interval, never
- * two at once, with the interaction id once known, for a cancel button), and the solve can be cancelled
- * through `running` while it runs.
+ * Runs a solve with a live status message: `acknowledge` makes it (a deferred reply, a posted message)
+ * once the engine has accepted the request, so a refusal can be told privately instead, leaving nothing
+ * public; `show` gets each new phase (at most once per interval, never two at once, with the interaction
+ * id once known, for a cancel button), and the solve can be cancelled through `running` while it runs.
+ * After a refusal neither is called; otherwise the message exists when this returns.
  */
 export async function watchWithProgress(engine: Engine, request: Omit<SolveRequest, "signal">, options: {
     readonly running: Map<number, RunningSolve>,
     readonly intervalMs: number,
+    /** What this solve's edits share with the account's other solves (default: no shared limit). */
+    readonly budget?: ProgressBudget,
+    readonly acknowledge: () => Promise<void>,
     readonly show: (phase: SolvePhase, interactionId: number | undefined) => Promise<void>
 }): Promise<WatchedSolve> {
     const cancel = new AbortController();
     let interactionId: number | undefined;
-    const progress = new ProgressThrottle<SolvePhase>((phase) => options.show(phase, interactionId), options.intervalMs, samePhase);
+    let decide!: (accepted: boolean) => void;
+    const acknowledged = new Promise<boolean>((resolve) => { decide = resolve; })
+        .then(async (accepted) => { if (accepted) await options.acknowledge(); return accepted; });
+    // The engine refuses within the microtasks after its first event (the queue answers at once), so one
+    // turn of the event loop without a refusal means accepted.
+    let accepting: NodeJS.Immediate | undefined;
+    const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
+        if (await acknowledged) await options.show(phase, interactionId);
+    }, options.intervalMs, samePhase, options.budget);
     try {
-        return await watchSolve(engine, {...request, signal: cancel.signal}, {
+        const watched = await watchSolve(engine, {...request, signal: cancel.signal}, {
+            onEvent: (refused) => {
+                if (refused) {
+                    clearImmediate(accepting);
+                    decide(false);
+                } else accepting ??= setImmediate(() => decide(true));
+            },
             onInteraction: (id) => {
                 interactionId = id;
                 options.running.set(id, {cancel, userId: request.requester.userId});
             },
             onPhase: (phase) => progress.update(phase)
         });
+        clearImmediate(accepting);
+        decide(watched.refusal == null);
+        await acknowledged;
+        return watched;
     } finally {
         await progress.stop();
         if (interactionId != null) options.running.delete(interactionId);

@@ -4,16 +4,20 @@ import type {Server} from "node:http";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
+import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
 import {registerSolve} from "./solveFeature.js";
+import {registerUnknown} from "./unknownFeature.js";
 
 /**
  * Kotae on Slack: one Bolt app, over HTTP (Slack calls `/slack/events`, signatures verified) or Socket Mode
  * (an app-level token, no public URL), with the same engine, storage and renderer as every adapter.
  */
 export class SlackAdapter implements AsyncDisposable {
+    private closed: Promise<void> | undefined;
+
     private constructor(
         private readonly context: SlackContext,
         /** The HTTP port Slack's requests arrive on (undefined in Socket Mode). */
@@ -36,7 +40,7 @@ export class SlackAdapter implements AsyncDisposable {
                 retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), users: new Map()};
+        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), users: new Map()};
 
         let botUserId: string;
         try {
@@ -50,6 +54,7 @@ export class SlackAdapter implements AsyncDisposable {
         registerSolve(context);
         registerFollowUps(context, botUserId);
         registerSettings(context);
+        registerUnknown(context);
 
         if (socketMode) {
             await app.start();
@@ -59,11 +64,18 @@ export class SlackAdapter implements AsyncDisposable {
         return new SlackAdapter(context, (server.address() as AddressInfo).port);
     }
 
-    /** Cancels running solves (the engine logs them) and stops receiving. */
-    public async close(): Promise<void> {
-        for (const running of this.context.running.values())
-            running.cancel.abort();
-        await this.context.app.stop();
+    /**
+     * Shuts the engine down, so running solves end as shutting_down (their askers are told Kotae is
+     * restarting, never that they cancelled), lets those notices go out (for at most a few seconds), then
+     * stops receiving. Closing again waits for the first close (Bolt refuses to stop twice).
+     */
+    public close(): Promise<void> {
+        this.closed ??= (async () => {
+            await this.context.runtime.engine.close();
+            await this.context.answering.settle();
+            await this.context.app.stop();
+        })();
+        return this.closed;
     }
 
     public async [Symbol.asyncDispose](): Promise<void> {

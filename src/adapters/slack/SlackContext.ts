@@ -4,6 +4,8 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
+import {ProgressBudget} from "../shared/ProgressBudget.js";
+import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {RunningSolve} from "../shared/watchSolve.js";
 
 export const platform = "slack";
@@ -17,9 +19,18 @@ export type SlackContext = {
     readonly app: App,
     /** Running solves by interaction id, for cancel buttons. */
     readonly running: Map<number, RunningSolve>,
+    /** Solves still answering (their final update, a restart notice), which a shutdown lets finish. */
+    readonly answering: RepliesUnderWay,
+    /** Progress edits (chat.update) each workspace's solves share: Slack's Tier 3 allows about 50 a minute. */
+    readonly progressBudgets: Map<string, ProgressBudget>,
     /** users.info answers (locale, admin), cached: every command needs them and the API is rate-limited. */
     readonly users: Map<string, Promise<UserFacts>>
 };
+
+/** A handler that threw (Slack unreachable mid-reply, a bug): one line for the operator; the request itself is already logged. */
+export function logFailure(what: string, error: unknown): void {
+    process.stderr.write(`[slack] ${what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+}
 
 /** A user's Slack locale and whether they administer the workspace (cached). */
 export function userFacts(context: SlackContext, client: webApi.WebClient, userId: string): Promise<UserFacts> {
@@ -31,6 +42,20 @@ export function userFacts(context: SlackContext, client: webApi.WebClient, userI
         context.users.set(userId, facts);
     }
     return facts;
+}
+
+/** chat.update calls for progress per workspace and minute, leaving room under Tier 3's ~50 for final answers. */
+const progressUpdatesPerMinute = 40;
+
+/** The progress budget a workspace's solves share (one for a solve without a workspace id). */
+export function progressBudget(context: SlackContext, teamId: string | undefined): ProgressBudget {
+    const key = teamId ?? "";
+    let budget = context.progressBudgets.get(key);
+    if (budget == null) {
+        budget = new ProgressBudget(progressUpdatesPerMinute);
+        context.progressBudgets.set(key, budget);
+    }
+    return budget;
 }
 
 /** A thread is named by its channel and root message, since Slack's timestamps are unique per channel only. */

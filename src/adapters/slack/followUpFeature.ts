@@ -3,7 +3,8 @@ import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
-import {platform, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
+import {uiTexts} from "../../i18n/uiTexts.js";
+import {platform, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
 
@@ -11,10 +12,12 @@ type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: stri
  * Follow-ups in an answer's thread: replies there (or, when the workspace asks for it, only those that
  * @mention Kotae). Each message is answered once, by its channel and ts: a mention arrives as both a
  * message and an app_mention event, and Slack redelivers an event whose ack it missed (X-Slack-Retry-Num,
- * same event_id). A retry of a delivery that never reached Kotae is new to it, and answered.
+ * same event_id). A retry of a delivery that never reached Kotae is new to it, and answered. An @mention
+ * anywhere else gets a private hint on how to ask.
  */
 export function registerFollowUps(context: SlackContext, botUserId: string): void {
     const answered = new Set<string>();
+    const hinted = new Set<string>();
     const onThreadMessage = async (event: ThreadMessage, teamId: string | undefined, client: webApi.WebClient): Promise<void> => {
         if (event.bot_id != null || event.subtype != null || event.user == null || event.user === botUserId || event.thread_ts == null)
             return;
@@ -37,7 +40,23 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
         await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);
     });
     context.app.event("app_mention", async ({event, body, client}) => {
-        await onThreadMessage(event as unknown as ThreadMessage, body.team_id, client);
+        const mention = event as unknown as ThreadMessage;
+        const answerThread = mention.thread_ts != null && context.runtime.store.findByThread(platform, threadKey(mention.channel, mention.thread_ts)) != null;
+        if (answerThread) {
+            await onThreadMessage(mention, body.team_id, client);
+            return;
+        }
+        // A stray @mention (top level, or a thread that is no answer's): how to ask, once per message, no model.
+        const key = threadKey(mention.channel, mention.ts);
+        if (mention.user == null || mention.bot_id != null || hinted.has(key))
+            return;
+        hinted.add(key);
+        if (hinted.size > 10_000) hinted.clear(); // only recent duplicates matter
+        const {locale} = await userFacts(context, client, mention.user);
+        await client.chat.postEphemeral({
+            channel: mention.channel, user: mention.user, text: uiTexts(locale).mentionHint,
+            ...(mention.thread_ts != null ? {thread_ts: mention.thread_ts} : {})
+        });
     });
 }
 

@@ -9,6 +9,8 @@ const sectionLimit = 3000;
 /** Slack refuses a message with more than 50 blocks; longer text becomes several messages. */
 const blocksPerMessage = 50;
 
+/** What every action id of Kotae's buttons starts with, so clicks on buttons Kotae never made can be told apart. */
+export const actionIdPrefix = "kotae:";
 export const actionIds = {show: "kotae:show", report: "kotae:report", retry: "kotae:retry", cancel: "kotae:cancel"} as const;
 export const callbackIds = {report: "kotae:report", settings: "kotae:settings"} as const;
 

@@ -12,8 +12,8 @@ import {recordReport} from "../shared/recordReport.js";
 import {solutionSource} from "../shared/solutionSource.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {postText} from "./postText.js";
-import {actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
-import {requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
+import {logFailure, progressBudget, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
 const progressIntervalMs = 1200;
@@ -29,7 +29,7 @@ export function registerSolve(context: SlackContext): void {
         });
     });
 
-    app.action({type: "block_actions", action_id: /^kotae:/}, async ({ack, body, action, client}) => {
+    app.action({type: "block_actions", action_id: new RegExp(`^${actionIdPrefix}`)}, async ({ack, body, action, client}) => {
         await ack();
         if (action.type !== "button" || body.channel == null)
             return;
@@ -74,7 +74,10 @@ export function registerSolve(context: SlackContext): void {
                     channel_id: body.channel.id, ...(threadTs != null ? {thread_ts: threadTs} : {}),
                     file_uploads: rendered.images.map((image, index) => ({file: Buffer.from(image.png), filename: `solution-${index + 1}.png`}))
                 });
+                return;
             }
+            default: // a button of an older Kotae
+                await tellUser(texts.unknownAction);
         }
     });
 
@@ -109,7 +112,14 @@ export function parseSolveText(text: string): Pick<SolveRequest, "problem" | "mo
  * Posts a message in the channel that shows the solve's progress, then becomes the answer with its
  * buttons; the answer card goes into the message's thread, where follow-ups continue.
  */
-async function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+    /** Tells the asker privately (an ephemeral response or message) why the problem was refused. */
+    refuse: (message: string) => Promise<void>
+}): Promise<void> {
+    return context.answering.track(answerInChannel(context, client, requester, request, reply), (error) => logFailure("a solve", error));
+}
+
+async function answerInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
     const {runtime} = context;
@@ -126,17 +136,25 @@ async function solveInChannel(context: SlackContext, client: webApi.WebClient, r
     }
     const solveRequest = admitted.request;
 
-    const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
-    const ts = posted.ts!;
+    let ts = "";
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
         running: context.running,
         intervalMs: progressIntervalMs,
+        budget: progressBudget(context, requester.workspaceId),
+        acknowledge: async () => {
+            const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
+            ts = posted.ts!;
+        },
         show: async (phase, interactionId) => {
             const status = describePhase(phase, texts);
             await client.chat.update({channel, ts, text: status, blocks: progressBlocks(status, interactionId, texts)});
         }
     });
-    const {result, failure, notices} = watched;
+    const {result, failure, refusal, notices} = watched;
+    if (refusal != null) {
+        await reply.refuse(refusal);
+        return;
+    }
     if (result == null) {
         const blocks = textSections(failure ?? texts.cancelled);
         await client.chat.update({channel, ts, text: notificationText(blocks), blocks});

@@ -445,8 +445,11 @@ export class Engine {
     }
 }
 
-/** Failures caused by the request itself or by load, not by Kotae: logged as `rejected`. */
-const rejectionCodes = new Set<ErrorCode>([
+/**
+ * Failures caused by the request itself or by load, not by Kotae: logged as `rejected`, and refused before
+ * anything runs, so adapters tell the person privately.
+ */
+export const rejectionCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
     ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
     ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
 ]);

@@ -1,6 +1,5 @@
-import type {Engine, SolveRequest} from "../../engine/Engine.js";
+import {rejectionCodes, type Engine, type SolveRequest} from "../../engine/Engine.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
-import {ErrorCode} from "../../errors/ErrorCode.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
 import type {ProgressBudget} from "./ProgressBudget.js";
 import {ProgressThrottle} from "./ProgressThrottle.js";
@@ -21,11 +20,6 @@ export type WatchedSolve = {
     readonly notices: readonly string[]
 };
 
-/** What the engine refuses outright (empty, too long, still solving, queue full, …): the person is told privately. */
-const refusalCodes = new Set<string>([
-    ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
-    ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
-]);
 
 /**
  * Runs a solve and reduces its events to what a chat reply shows: the phases as they change (for a
@@ -43,7 +37,7 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
     let refusal: string | undefined;
     const notices: string[] = [];
     for await (const event of engine.solve(request)) {
-        const refused = event.type === "failed" && refusalCodes.has(event.code);
+        const refused = event.type === "failed" && rejectionCodes.has(event.code);
         listener.onEvent?.(refused);
         if (refused) refusal = event.message;
         if (interactionId == null && "interactionId" in event && event.interactionId != null) {

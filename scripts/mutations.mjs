@@ -8,8 +8,8 @@ export const mutations = [
         name: "engine-no-cancel-on-leave",
         breaks: "a solve keeps running after its consumer stops listening",
         file: "src/engine/Engine.ts",
-        search: "const channel = new EventChannel<Event>(() => cancel.abort());",
-        replace: "const channel = new EventChannel<Event>(() => {});",
+        search: "const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort());",
+        replace: "const channel = new EventChannel<Event | FailedEvent>(() => {});",
         project: "standalone",
         tests: ["tests/unit/Engine.test.ts"]
     },

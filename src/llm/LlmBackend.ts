@@ -43,6 +43,15 @@ export type ModelInfo = {
     readonly chatTemplate?: string
 };
 
+/** One inference server of a pool, as `doctor`, `serve` and the metrics report it. */
+export type EndpointStatus = {
+    /** The base URL, ending in `/v1`, never with credentials. */
+    readonly url: string,
+    /** The served model's name, once the endpoint has listed it. */
+    readonly model: string | undefined,
+    readonly state: "ready" | "loading" | "down"
+};
+
 /**
  * What the engine needs from a language model. The node-llama-cpp backend is the real one;
  * an OpenAI-compatible one can follow. At most `parallelism` completions may run at once.
@@ -58,5 +67,7 @@ export interface LlmBackend {
     formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt;
     countTokens(prompt: Prompt): number;
     complete(request: CompletionRequest): Promise<CompletionResult>;
+    /** The inference servers behind this backend and their health; absent for an in-process model. */
+    endpoints?(): readonly EndpointStatus[];
     dispose(): Promise<void>;
 }

@@ -918,5 +918,33 @@ export const mutations = [
         project: "model",
         tests: ["tests/cli/kotaeCli.test.ts"],
         build: true
+    },
+    {
+        name: "slack-writes-not-paced",
+        breaks: "a burst in one Slack channel stays within Slack's per-channel posting limit",
+        file: "src/adapters/slack/SlackAdapter.ts",
+        search: "requestInterceptor: pacer.interceptor",
+        replace: "requestInterceptor: (request: never) => request",
+        project: "slack",
+        tests: ["tests/slack/slackChannelPacing.test.ts"]
+    },
+    {
+        name: "pacer-ignores-burst-debt",
+        breaks: "a write after the burst waits for the next free turn",
+        file: "src/adapters/slack/ChannelPacer.ts",
+        search: "return bucket.tokens >= 0 ? 0 : Math.ceil(-bucket.tokens * this.rate.intervalMs);",
+        replace: "return 0;",
+        project: "standalone",
+        tests: ["tests/unit/channelPacer.test.ts"]
+    },
+    {
+        name: "new-key-beside-existing-data",
+        breaks: "no new pseudonym key is made for a database that already holds data",
+        file: "src/app/openStore.ts",
+        search: "    if (holdsData)\n        throw new DatabaseProblem(",
+        replace: "    if (holdsData && false)\n        throw new DatabaseProblem(",
+        project: "model",
+        tests: ["tests/cli/edgeErrorsCli.test.ts"],
+        build: true
     }
 ];

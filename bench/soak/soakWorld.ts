@@ -47,6 +47,13 @@ export async function startServe(env: Record<string, string>): Promise<{kotae: K
     }
 }
 
+/** SIGTERM, as pm2 and systemd stop it; SIGKILL for whatever is left after 10 s. */
+export async function stopServe(kotae: KotaeProcess): Promise<void> {
+    kotae.signal("SIGTERM");
+    await Promise.race([kotae.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await kotae.kill();
+}
+
 /** The interactions table, read-only, as a curator would see it after the fact. */
 export function interactionStatuses(database: string): {id: number, status: string, error_code: string | null}[] {
     using db = openReadOnly(database);

@@ -1,9 +1,11 @@
+import {randomBytes} from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 import {checkDatabasePath} from "./checkDatabasePath.js";
-import {describeOpenFailure} from "./DatabaseProblem.js";
+import {DatabaseProblem, describeOpenFailure} from "./DatabaseProblem.js";
 
 /** The setting an operator changes to point Kotae at another database. */
 const dbSetting = "KOTAE_DB";
@@ -21,16 +23,37 @@ export function openStore(config: Pick<KotaeConfig, "db" | "pseudonymKey">): Kot
     if (config.db !== ":memory:")
         checkDatabasePath(config.db, dbSetting);
 
-    let pseudonymizer: Pseudonymizer;
     const keyFile = pseudonymKeyFile(config);
+    if (config.pseudonymKey == null && !fs.existsSync(keyFile))
+        checkBeforeMakingKey(config.db, keyFile);
+    let pseudonymizer: Pseudonymizer;
     try {
         pseudonymizer = config.pseudonymKey != null ? Pseudonymizer.fromSecret(config.pseudonymKey) : Pseudonymizer.fromKeyFile(keyFile);
     } catch (error) {
         throw describeOpenFailure(keyFile, {label: "pseudonym key", elsewhere: "restore pseudonym.key from a backup, or set KOTAE_PSEUDONYM_KEY"}, error);
     }
+    return openDatabase(config.db, pseudonymizer);
+}
+
+function openDatabase(db: string, pseudonymizer: Pseudonymizer): KotaeStore {
     try {
-        return new KotaeStore(config.db, pseudonymizer);
+        return new KotaeStore(db, pseudonymizer);
     } catch (error) {
-        throw describeOpenFailure(path.resolve(config.db), {label: dbSetting, elsewhere: `set ${dbSetting} to another file`}, error);
+        throw describeOpenFailure(path.resolve(db), {label: dbSetting, elsewhere: `set ${dbSetting} to another file`}, error);
     }
+}
+
+/**
+ * A new pseudonym key is made only for a new database. A damaged or foreign file is reported as what it is
+ * (opened first with a throwaway key), with no key left beside it; a database that already holds data was
+ * pseudonymized with a key that is now missing, and a new one would split every user in two.
+ */
+function checkBeforeMakingKey(db: string, keyFile: string): void {
+    if (db === ":memory:")
+        return;
+    const holdsData = fs.existsSync(db) && fs.statSync(db).size > 0;
+    openDatabase(db, Pseudonymizer.fromSecret(randomBytes(32).toString("base64url"))).close();
+    if (holdsData)
+        throw new DatabaseProblem(`pseudonym key: ${keyFile} is missing, but ${path.resolve(db)} already holds data pseudonymized with it`,
+            "Restore pseudonym.key from a backup, or set KOTAE_PSEUDONYM_KEY to the key it was made with", false);
 }

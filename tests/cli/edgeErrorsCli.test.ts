@@ -34,6 +34,18 @@ describe("database problems: one line naming the file and the fix, and the file 
         expectOneLine(run(args, {KOTAE_DB: db, KOTAE_WEB_PORT: "0"}), 1, `KOTAE_DB: ${db} is not a SQLite database or is damaged (file is not a database). ` +
             "Restore it from a backup, or move it away so Kotae creates a new one; it was left unchanged");
         expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+        expect(fs.readdirSync(path.dirname(db))).toEqual(["kotae.sqlite"]); // no pseudonym key made beside a file that is not Kotae's
+    });
+
+    it("a database that holds data but lost its pseudonym key: exits 1 naming the key, and makes no new key (that would split every user in two)", () => {
+        const folder = temporaryDirectory();
+        const db = path.join(folder, "kotae.sqlite");
+        expect(run(["audit", "list"], {KOTAE_DB: db}).status).toBe(0);
+        fs.rmSync(path.join(folder, "pseudonym.key"));
+        expectOneLine(run(["audit", "list"], {KOTAE_DB: db}), 1, `pseudonym key: ${path.join(folder, "pseudonym.key")} is missing, but ${db} already holds data pseudonymized with it. ` +
+            "Restore pseudonym.key from a backup, or set KOTAE_PSEUDONYM_KEY to the key it was made with");
+        expect(fs.readdirSync(folder).sort()).toEqual(["kotae.sqlite"]);
+        expect(run(["audit", "list"], {KOTAE_DB: db, KOTAE_PSEUDONYM_KEY: "the-key-it-was-made-with-0123456789"}).status).toBe(0);
     });
 
     it.each([[["eval", "list"]], [["serve"]]])("a database from a newer Kotae: kotae %j exits 1, the file left byte for byte as it was", (args) => {

@@ -5,6 +5,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {ChannelPacer} from "./ChannelPacer.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
@@ -30,6 +31,7 @@ export class SlackAdapter implements AsyncDisposable {
                 params: {detail: "KOTAE_SLACK_BOT_TOKEN"}
             });
         const socketMode = config.slackAppToken != null;
+        const pacer = new ChannelPacer();
         const app = new App({
             token: config.slackBotToken,
             ...(socketMode ? {socketMode: true, appToken: config.slackAppToken} : {signingSecret: config.slackSigningSecret}),
@@ -37,10 +39,12 @@ export class SlackAdapter implements AsyncDisposable {
             clientOptions: {
                 ...(config.slackApiUrl != null ? {slackApiUrl: config.slackApiUrl} : {}),
                 // A few quick retries; a rate-limited call (429) still waits as long as Retry-After says.
-                retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}
+                retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000},
+                // Slack's per-channel posting limit, kept by Kotae instead of discovered through 429s.
+                requestInterceptor: pacer.interceptor
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), users: new Map()};
+        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), pacer, users: new Map()};
 
         let botUserId: string;
         try {

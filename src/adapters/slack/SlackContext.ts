@@ -1,3 +1,4 @@
+import type {ChannelPacer} from "./ChannelPacer.js";
 import type {App} from "@slack/bolt";
 import type {webApi} from "@slack/bolt";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
@@ -23,6 +24,8 @@ export type SlackContext = {
     readonly answering: RepliesUnderWay,
     /** Progress edits (chat.update) each workspace's solves share: Slack's Tier 3 allows about 50 a minute. */
     readonly progressBudgets: Map<string, ProgressBudget>,
+    /** Every message write's turn in its channel (Slack: about one a second per channel). */
+    readonly pacer: ChannelPacer,
     /** users.info answers (locale, admin), cached: every command needs them and the API is rate-limited. */
     readonly users: Map<string, Promise<UserFacts>>
 };

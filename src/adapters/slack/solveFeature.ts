@@ -146,6 +146,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
             ts = posted.ts!;
         },
         show: async (phase, interactionId) => {
+            if (context.pacer.isBusy(channel)) return; // a later phase, or the answer, shows soon enough
             const status = describePhase(phase, texts);
             await client.chat.update({channel, ts, text: status, blocks: progressBlocks(status, interactionId, texts)});
         }

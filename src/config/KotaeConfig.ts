@@ -1,3 +1,4 @@
+import {isIP} from "node:net";
 import os from "node:os";
 import {z} from "zod";
 import {solveModes} from "../solver/SolveMode.js";
@@ -25,6 +26,24 @@ function isOriginList(text: string): boolean {
         }
     });
 }
+
+/** Whether `entry` is an IPv4/IPv6 address, or one with a /prefix (a CIDR range). */
+function isAddressOrRange(entry: string): boolean {
+    const [address = "", prefix, ...rest] = entry.split("/");
+    const family = isIP(address);
+    return family !== 0 && rest.length === 0
+        && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+}
+
+/**
+ * Which reverse proxies may speak for the client: true (any peer: only when nothing but the proxy can
+ * reach Kotae), false, or the proxies' addresses and ranges, comma-separated (Fastify's `trustProxy`).
+ */
+const trustedProxies = z.union([
+    booleanSetting,
+    z.string().transform((text) => text.split(",").map((entry) => entry.trim()))
+        .refine((entries) => entries.every(isAddressOrRange), "must be true, false, or proxy addresses/CIDR ranges separated by commas, like 127.0.0.1,10.0.0.0/8")
+]);
 
 /**
  * Every setting, its default and meaning. Sources, lowest priority first: defaults, the config file
@@ -113,8 +132,8 @@ export const settings = {
         help: "Token for the web app's audit pages (and for any bind beyond loopback); without it the audit pages stay closed."},
     webPublicUrl: {env: "KOTAE_WEB_PUBLIC_URL", schema: z.string().refine(isOriginList, "must be one or more http(s) origins separated by commas, like https://kotae.example.org").optional(),
         help: "Public address(es) of the web app behind a reverse proxy (https://kotae.example.org, comma-separated): their hosts and origins are accepted besides loopback. Unset: loopback only."},
-    webTrustProxy: {env: "KOTAE_WEB_TRUST_PROXY", schema: booleanSetting.default(false),
-        help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy): set it only behind a reverse proxy, which then decides the client address and scheme."},
+    webTrustProxy: {env: "KOTAE_WEB_TRUST_PROXY", schema: trustedProxies.default(false),
+        help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy) from the reverse proxy's addresses (e.g. 127.0.0.1,10.0.0.0/8), or from any peer with true (only when nothing else can reach Kotae)."},
     retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: strictNumber({min: 1, max: 36_500}).optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),

@@ -95,6 +95,15 @@ describe("loadConfig", () => {
         expect(() => loadConfig({env: {}, cwd: configDir({threads: 1.5})})).toThrow(/"threads" in the config file: must be a whole number/);
     });
 
+    it("trusts a reverse proxy by its addresses, or any peer only when told true", () => {
+        const trust = (value: string) => loadConfig({env: {KOTAE_WEB_TRUST_PROXY: value}, cwd: configDir()}).webTrustProxy;
+        expect(trust("true")).toBe(true);
+        expect(trust("no")).toBe(false);
+        expect(trust("127.0.0.1, 10.0.0.0/8,::1,fd00::/8")).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"]);
+        for (const value of ["proxy.example.org", "10.0.0.0/33", "10.0.0.1/8/1", "::1/129", "127.0.0.1,", "maybe"])
+            expect(() => trust(value), value).toThrow(/KOTAE_WEB_TRUST_PROXY .*must be true, false, or proxy addresses\/CIDR ranges/);
+    });
+
     it("bounds every numeric setting, threads at twice the cores", () => {
         const maxThreads = os.availableParallelism() * 2;
         expect(loadConfig({env: {KOTAE_THREADS: String(maxThreads)}, cwd: configDir()}).threads).toBe(maxThreads);

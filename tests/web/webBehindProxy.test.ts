@@ -241,6 +241,19 @@ describe("the per-client request limit", () => {
     });
 });
 
+describe("trusting only the reverse proxy's addresses", () => {
+    it("believes X-Forwarded-For from a listed proxy, and ignores it from any other peer", async () => {
+        const hammer = (world: Started, request: number) => send(world, "/static/style.css", {headers: {"x-forwarded-for": `203.0.113.${request}`}});
+        // This test's requests come from 127.0.0.1: a listed proxy, so each forwarded address is a client of its own.
+        const behindProxy = await start({KOTAE_WEB_TRUST_PROXY: "127.0.0.0/8"}, {requestsPerMinute: 2});
+        for (let request = 0; request < 4; request++)
+            expect((await hammer(behindProxy, request)).status).toBe(200);
+        // 127.0.0.1 is not the listed proxy: the header is a client's claim, and all of it is one client, 127.0.0.1.
+        const elsewhere = await start({KOTAE_WEB_TRUST_PROXY: "10.0.0.1"}, {requestsPerMinute: 2});
+        expect([(await hammer(elsewhere, 0)).status, (await hammer(elsewhere, 1)).status, (await hammer(elsewhere, 2)).status]).toEqual([200, 200, 429]);
+    });
+});
+
 describe("the operator's log", () => {
     it("writes one plain line per server error, without a stack, and nothing for client errors", async () => {
         const lines: string[] = [];

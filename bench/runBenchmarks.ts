@@ -19,6 +19,7 @@ import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {answerCheckBenchmark} from "./answerCheckBenchmark.js";
+import {parallelThroughputBenchmark} from "./parallelThroughputBenchmark.js";
 import {renderBenchmark} from "./renderBenchmark.js";
 import {discordBenchmark} from "./discordBenchmark.js";
 import {exportBenchmark} from "./exportBenchmark.js";
@@ -163,6 +164,8 @@ async function queueOverhead(): Promise<void> {
 }
 
 await generationThroughput();
+console.log("");
+await parallelThroughputBenchmark({modelPath, threads, rounds: Math.max(3, Math.floor(rounds / 2)), maxTokens, problem});
 console.log("");
 await queueOverhead();
 console.log("");

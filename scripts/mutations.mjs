@@ -946,5 +946,14 @@ export const mutations = [
         project: "model",
         tests: ["tests/cli/edgeErrorsCli.test.ts"],
         build: true
+    },
+    {
+        name: "sse-writes-every-token",
+        breaks: "streamed text is written together, once per interval",
+        file: "src/web/EventStreamWriter.ts",
+        search: "if (!streamedTypes.has(event.type))",
+        replace: "if (streamedTypes.has(event.type) || true)",
+        project: "standalone",
+        tests: ["tests/unit/eventStreamWriter.test.ts"]
     }
 ];

@@ -12,6 +12,7 @@ import type {EngineEvent} from "../engine/EngineEvent.js";
 import {ErrorCode} from "../errors/ErrorCode.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
+import {EventStreamWriter} from "./EventStreamWriter.js";
 import type {WebContext} from "./WebServer.js";
 
 export const webPlatform = "web";
@@ -165,7 +166,7 @@ function requesterOf(context: WebContext, request: FastifyRequest, reply: Fastif
 }
 
 /** Engine events as server-sent events; the solve is cancelled when the browser goes away. */
-async function stream<Event>(reply: FastifyReply, start: (signal: AbortSignal) => AsyncIterable<Event>): Promise<void> {
+async function stream<Event extends {readonly type: string}>(reply: FastifyReply, start: (signal: AbortSignal) => AsyncIterable<Event>): Promise<void> {
     // The response closing before it ended means the browser went away ("close" on the request only says its body was read).
     const gone = new AbortController();
     reply.raw.on("close", () => {
@@ -179,9 +180,13 @@ async function stream<Event>(reply: FastifyReply, start: (signal: AbortSignal) =
         "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache",
         "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff"
     });
-    for await (const event of start(gone.signal))
-        reply.raw.write(`data: ${JSON.stringify(event)}\n\n`);
-    reply.raw.end();
+    const events = new EventStreamWriter(reply.raw);
+    try {
+        for await (const event of start(gone.signal))
+            events.write(event);
+    } finally {
+        events.end();
+    }
 }
 
 function image(reply: FastifyReply, png: Uint8Array | undefined) {

@@ -1,0 +1,50 @@
+import {Writable} from "node:stream";
+import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
+import {EventStreamWriter} from "../../src/web/EventStreamWriter.js";
+
+/** A response that records each write it was given. */
+function recordingResponse(): {response: Writable, writes: string[], ended: () => boolean} {
+    const writes: string[] = [];
+    const response = new Writable({write(chunk: Buffer, _encoding, done) { writes.push(chunk.toString("utf8")); done(); }});
+    return {response, writes, ended: () => response.writableEnded};
+}
+
+const sse = (event: object) => `data: ${JSON.stringify(event)}\n\n`;
+
+describe("EventStreamWriter", () => {
+    beforeEach(() => { vi.useFakeTimers({toFake: ["setTimeout", "clearTimeout"]}); });
+    afterEach(() => { vi.useRealTimers(); });
+
+    it("writes a burst of streamed text as one write after the interval, not one per token", () => {
+        const {response, writes} = recordingResponse();
+        const events = new EventStreamWriter(response, 25);
+        const tokens = Array.from({length: 100}, (_, index) => ({type: "text", sample: 0, text: `t${index}`}));
+        for (const token of tokens) events.write(token);
+        expect(writes).toEqual([]);
+        vi.advanceTimersByTime(25);
+        expect(writes).toEqual([tokens.map(sse).join("")]);
+    });
+
+    it("sends any other event at once, after the text held before it, in order", () => {
+        const {response, writes} = recordingResponse();
+        const events = new EventStreamWriter(response, 25);
+        events.write({type: "thinking", sample: 0, text: "a"});
+        events.write({type: "code", sample: 0, n: 1, max: 4, code: "print(1)"});
+        expect(writes).toEqual([sse({type: "thinking", sample: 0, text: "a"}) + sse({type: "code", sample: 0, n: 1, max: 4, code: "print(1)"})]);
+        events.write({type: "text", sample: 0, text: "b"});
+        vi.advanceTimersByTime(10);
+        events.write({type: "done", result: {}});
+        expect(writes.slice(1)).toEqual([sse({type: "text", sample: 0, text: "b"}) + sse({type: "done", result: {}})]);
+        vi.advanceTimersByTime(100);
+        expect(writes).toHaveLength(2); // the text's timer was cleared by the flush: nothing written twice
+    });
+
+    it("end() writes what is held and ends the response", () => {
+        const {response, writes, ended} = recordingResponse();
+        const events = new EventStreamWriter(response, 25);
+        events.write({type: "text", sample: 0, text: "last"});
+        events.end();
+        expect(writes).toEqual([sse({type: "text", sample: 0, text: "last"})]);
+        expect(ended()).toBe(true);
+    });
+});

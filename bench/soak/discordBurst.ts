@@ -2,7 +2,7 @@ import path from "node:path";
 import {InteractionResponseType, MessageFlags, type APIInteractionResponse} from "discord.js";
 import {FakeDiscord, type FakeInteraction} from "../../tests/support/fakeDiscord/FakeDiscord.js";
 import {burstVerdict, type BurstOutcome} from "./burstVerdict.js";
-import {interactionStatuses, scenarioFolder, serveEnv, startServe, stopServe, until, type SoakRow} from "./soakWorld.js";
+import {allRowsFinal, burstSettings, scenarioFolder, serveEnv, startServe, stopServe, until, type SoakRow} from "./soakWorld.js";
 
 /** Discord's 3 s to answer an interaction, and then up to this long for a deferred solve's final edit. */
 const finalEditTimeoutMs = 120_000;
@@ -18,7 +18,7 @@ export async function discordBurst(users: number, perUser: number, maxGrowth = 1
     const fake = await FakeDiscord.start();
     try {
         const {kotae} = await startServe(serveEnv(database, {
-            KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2",
+            ...burstSettings,
             KOTAE_DISCORD_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123",
             KOTAE_DISCORD_APPLICATION_ID: fake.applicationId, KOTAE_DISCORD_API_URL: fake.apiUrl
         }));
@@ -31,10 +31,8 @@ export async function discordBurst(users: number, perUser: number, maxGrowth = 1
                 started: performance.now(),
                 interaction: fake.slashCommand({name: "solve", user, options: [{type: 3, name: "problem", value: `Once upon a time, student ${member} asked question ${index}.`}]})
             })));
-            const allRowsFinal = until("every /solve's row to reach a final state",
-                () => { const rows = interactionStatuses(database); return rows.length >= sent.length && rows.every((row) => row.status !== "queued" && row.status !== "running") || undefined; },
-                finalEditTimeoutMs);
-            const outcomes = await Promise.all(sent.map(({started, interaction}) => howItEnded(interaction, started, allRowsFinal)));
+            const rowsFinal = allRowsFinal(database, sent.length, finalEditTimeoutMs);
+            const outcomes = await Promise.all(sent.map(({started, interaction}) => howItEnded(interaction, started, rowsFinal)));
             return burstVerdict({
                 scenario: `Discord burst: ${outcomes.length} /solve from ${users} members at once`, database, outcomes,
                 residentBefore, residentAfter: kotae.residentKiB(), maxGrowth,
@@ -48,7 +46,7 @@ export async function discordBurst(users: number, perUser: number, maxGrowth = 1
     }
 }
 
-async function howItEnded(interaction: FakeInteraction, started: number, allRowsFinal: Promise<unknown>): Promise<BurstOutcome> {
+async function howItEnded(interaction: FakeInteraction, started: number, rowsFinal: Promise<unknown>): Promise<BurstOutcome> {
     const ended = (ending: BurstOutcome["ending"]): BurstOutcome => ({ending, millis: performance.now() - started});
     let callback: APIInteractionResponse;
     try {
@@ -63,7 +61,7 @@ async function howItEnded(interaction: FakeInteraction, started: number, allRows
     // The answer replaces the status line, with its buttons (also when the model reached no final answer);
     // a solve that failed after it was accepted ends in a message without the cancel button.
     const isAnswer = (body: unknown) => JSON.stringify(body ?? {}).includes("kotae:show:");
-    await Promise.race([interaction.waitForEdit((edit) => isAnswer(edit.body), finalEditTimeoutMs), allRowsFinal]).catch(() => undefined);
+    await Promise.race([interaction.waitForEdit((edit) => isAnswer(edit.body), finalEditTimeoutMs), rowsFinal]).catch(() => undefined);
     await until("the solve's last message", () => endsTheSolve(interaction) || undefined, 10_000).catch(() => undefined);
     if (isAnswer(interaction.original())) return ended("answered");
     return ended(endsTheSolve(interaction) ? "refused" : "unanswered");

@@ -1,7 +1,7 @@
 import path from "node:path";
 import {FakeSlack, type FakeSlackChannel, type RecordedSlackCall} from "../../tests/support/fakeSlack/FakeSlack.js";
 import {burstVerdict, type BurstOutcome} from "./burstVerdict.js";
-import {interactionStatuses, scenarioFolder, serveEnv, startServe, stopServe, until, type SoakRow} from "./soakWorld.js";
+import {allRowsFinal, burstSettings, scenarioFolder, serveEnv, startServe, stopServe, until, type SoakRow} from "./soakWorld.js";
 
 /** A study workspace's channels that the students ask in (Slack limits posting per channel). */
 const channelCount = 4;
@@ -19,7 +19,7 @@ export async function slackBurst(users: number, perUser: number, maxGrowth = 1.5
     const fake = await FakeSlack.start();
     try {
         const {kotae} = await startServe(serveEnv(database, {
-            KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2",
+            ...burstSettings,
             KOTAE_SLACK_BOT_TOKEN: fake.botToken, KOTAE_SLACK_SIGNING_SECRET: fake.signingSecret, KOTAE_SLACK_API_URL: fake.apiUrl, KOTAE_SLACK_PORT: "0"
         }));
         try {
@@ -31,9 +31,7 @@ export async function slackBurst(users: number, perUser: number, maxGrowth = 1.5
             const started = performance.now();
             const deliveries = await Promise.all(members.flatMap((user, member) => Array.from({length: perUser}, (_unused, index) =>
                 fake.slashCommand({command: "/solve", user, channelId: channels[member % channelCount]!.id, text: `Once upon a time, student ${member} asked question ${index}.`}))));
-            await until("every /solve's row to reach a final state",
-                () => { const rows = interactionStatuses(database); return rows.length >= deliveries.length && rows.every((row) => row.status !== "queued" && row.status !== "running") || undefined; },
-                solvesTimeoutMs);
+            await allRowsFinal(database, deliveries.length, solvesTimeoutMs);
             // Rows are final before the last messages go out (through Slack's per-channel limits).
             await until("every /solve to be answered or refused", () => endings(fake, started).length >= deliveries.length || undefined, 30_000).catch(() => undefined);
             const told = endings(fake, started);

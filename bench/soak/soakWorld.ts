@@ -70,6 +70,17 @@ function openReadOnly(database: string): Database.Database & Disposable {
     return Object.assign(db, {[Symbol.dispose]: () => db.close()});
 }
 
+/** Short answers on two sequences: a burst measures admission, queueing and delivery, not the model. */
+export const burstSettings = {KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2"} as const;
+
+/** Waits until the database holds at least `count` rows, none of them queued or running. */
+export function allRowsFinal(database: string, count: number, timeoutMs: number): Promise<true> {
+    return until(`${count} rows in a final state`, () => {
+        const rows = interactionStatuses(database);
+        return rows.length >= count && rows.every((row) => row.status !== "queued" && row.status !== "running") || undefined;
+    }, timeoutMs);
+}
+
 /** Waits until `check` returns a value (polling the database or a process), or fails after `timeoutMs`. */
 export async function until<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
     const deadline = performance.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import {burstVerdict, type BurstOutcome} from "./burstVerdict.js";
-import {openBrowser, scenarioFolder, serveEnv, solveThroughWeb, startServe, stopServe, type SoakRow} from "./soakWorld.js";
+import {burstSettings, openBrowser, scenarioFolder, serveEnv, solveThroughWeb, startServe, stopServe, type SoakRow} from "./soakWorld.js";
 
 /**
  * `users` browsers each send `perUser` problems at once through the web API to one `kotae serve` on the
@@ -10,7 +10,7 @@ import {openBrowser, scenarioFolder, serveEnv, solveThroughWeb, startServe, stop
 export async function webBurst(users: number, perUser: number, maxGrowth = 1.5): Promise<SoakRow> {
     const database = path.join(scenarioFolder(), "kotae.sqlite");
     // Behind a (pretend) reverse proxy that names each browser's address: web admission is per address.
-    const {kotae, url} = await startServe(serveEnv(database, {KOTAE_MAX_TOKENS: "24", KOTAE_SEQUENCES: "2", KOTAE_WEB_TRUST_PROXY: "true"}));
+    const {kotae, url} = await startServe(serveEnv(database, {...burstSettings, KOTAE_WEB_TRUST_PROXY: "127.0.0.1"}));
     try {
         const browsers = await Promise.all(Array.from({length: users}, (_unused, user) => openBrowser(url, `192.0.2.${user + 1}`)));
         const residentBefore = kotae.residentKiB();

@@ -17,7 +17,7 @@ export class EventStreamWriter {
     /** @param flushMs how long streamed text may wait (default 25 ms: well under what a reader notices) */
     public constructor(private readonly response: Writable, private readonly flushMs = 25) {}
 
-    public write(event: {readonly type: string}): void {
+    public write<Event extends {readonly type: string}>(event: Event): void {
         this.held += `data: ${JSON.stringify(event)}\n\n`;
         if (!streamedTypes.has(event.type))
             this.flush();

@@ -224,6 +224,17 @@ describe("admission on /api/solve, as on the chat platforms", () => {
     });
 });
 
+describe("the operator in the playground", () => {
+    it("holds an admin to neither the hourly limit nor the per-client one, while others at the same address are held", async () => {
+        const world = await start({KOTAE_SOLVES_PER_HOUR: "1"});
+        const solve = (headers: Record<string, string>) => send(world, "/api/solve", {method: "POST", headers: {...json, ...headers}, body: JSON.stringify({problem: "1+1"})});
+        for (let attempt = 0; attempt < 3; attempt++)
+            expect((await solve(bearer)).body).toContain(`"type":"done"`);
+        expect((await solve({})).body).toContain(`"type":"done"`);
+        expect((await solve({})).body).toContain(`"code":"rate_limited"`);
+    });
+});
+
 describe("the per-client request limit", () => {
     it("answers a client beyond requestsPerMinute with 429 and Retry-After, and no other client", async () => {
         const world = await start({KOTAE_WEB_TRUST_PROXY: "true"}, {requestsPerMinute: 5});

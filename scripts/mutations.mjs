@@ -957,5 +957,15 @@ export const mutations = [
         project: "model",
         tests: ["tests/cli/kotaeCli.test.ts"],
         build: true
+    },
+    {
+        name: "container-sandbox-fix-generic",
+        breaks: "in a container, the sandbox's failure names the run options bubblewrap needs there",
+        file: "src/sandbox/BubblewrapSandbox.ts",
+        search: "    const container = detectContainer();\n    return container",
+        replace: "    const container = detectContainer(\"/no-such-root\");\n    return container",
+        project: "sandbox",
+        tests: ["tests/sandbox/containerDoctor.test.ts"],
+        build: true
     }
 ];

@@ -37,11 +37,12 @@ export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[
     return results;
 }
 
+/** 20.12 brought process.loadEnvFile, which reads .env at start. */
 async function checkNode(): Promise<CheckResult> {
-    const major = Number(process.versions.node.split(".")[0]);
-    return major >= 20
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    return major > 20 || (major === 20 && minor >= 12)
         ? {name: "Node.js", status: "ok", detail: process.version}
-        : {name: "Node.js", status: "fail", detail: process.version, fix: "Install Node.js 20 or newer."};
+        : {name: "Node.js", status: "fail", detail: process.version, fix: "Install Node.js 20.12 or newer."};
 }
 
 async function checkCompute(config: KotaeConfig): Promise<CheckResult> {

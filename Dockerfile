@@ -27,8 +27,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
-# The database (and pseudonym.key beside it) lives on a volume; the image's `node` user (uid 1000) owns it.
-RUN mkdir -p /data /models && chown node:node /data /models
+# The database (and pseudonym.key beside it) lives on a volume, which starts as a copy of this folder:
+# the image's `node` user (uid 1000) owns it, and nobody else may open it (as `kotae doctor` asks).
+RUN mkdir -p /data /models && chown node:node /data /models && chmod 700 /data
 VOLUME ["/data"]
 ENV NODE_ENV=production \
     KOTAE_DB=/data/kotae.sqlite \

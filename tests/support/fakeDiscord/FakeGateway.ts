@@ -22,8 +22,9 @@ export function shardOwnsGuild([shardId, shardCount]: readonly [number, number],
 /**
  * The gateway side: HELLO, heartbeat ACKs, IDENTIFY → READY and whatever the fake dispatches, in plain
  * JSON. Each connection is one shard, as its IDENTIFY says; the fake's events all belong to its one
- * guild, so they go only to the shard that owns that guild, as on Discord. discord.js would ask for zlib-stream if the optional `zlib-sync` package were installed; the
- * fake does not speak it, so such a connection fails `identified()` with the reason instead of hanging.
+ * guild, so they go only to the shard that owns that guild, as on Discord. discord.js would ask for
+ * zlib-stream if the optional `zlib-sync` package were installed; the fake does not speak it, so such a
+ * connection fails `identified()` with the reason instead of hanging.
  */
 export class FakeGateway {
     readonly #server: WebSocketServer;

@@ -758,7 +758,7 @@ export const mutations = [
         name: "web-admission-per-client-skipped",
         breaks: "a client dropping its cookie still meets the pending and hourly limits",
         file: "src/web/playgroundRoutes.ts",
-        search: "const gate = context.clientGate.admit(client);",
+        search: "const gate = context.clientGate.admit(who.client);",
         replace: "const gate = {release: () => {}};",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
@@ -955,5 +955,54 @@ export const mutations = [
         replace: "if (streamedTypes.has(event.type) || true)",
         project: "standalone",
         tests: ["tests/unit/eventStreamWriter.test.ts"]
+    },
+    {
+        name: "dotenv-overrides-environment",
+        breaks: "a real environment variable wins over the same one in .env",
+        file: "src/config/loadDotEnvFile.ts",
+        search: "    process.loadEnvFile(file);\n",
+        replace: "    Object.assign(process.env, Object.fromEntries(text.split(\"\\n\").map((line) => line.split(\"=\")) as [string, string][]));\n",
+        project: "model",
+        tests: ["tests/cli/dotEnvCli.test.ts"],
+        build: true
+    },
+    {
+        name: "dotenv-accepts-malformed-line",
+        breaks: "a .env line that is not NAME=value stops Kotae with one line naming the file and line",
+        file: "src/config/loadDotEnvFile.ts",
+        search: "    if (badLine !== undefined)\n",
+        replace: "    if (badLine === -1)\n",
+        project: "model",
+        tests: ["tests/cli/dotEnvCli.test.ts"],
+        build: true
+    },
+    {
+        name: "discord-single-shard",
+        breaks: "the Discord client shards internally as Discord recommends",
+        file: "src/adapters/discord/DiscordAdapter.ts",
+        search: "        shards: \"auto\",\n",
+        replace: "",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "sandbox-without-seccomp-unnoticed",
+        breaks: "kotae doctor reports whether the seccomp filter really applies to sandboxed code",
+        file: "src/sandbox/interpreterCommand.ts",
+        search: "        \"--seccomp\", String(seccompFd),\n",
+        replace: "",
+        project: "model",
+        tests: ["tests/cli/kotaeCli.test.ts"],
+        build: true
+    },
+    {
+        name: "container-sandbox-fix-generic",
+        breaks: "in a container, the sandbox's failure names the run options bubblewrap needs there",
+        file: "src/sandbox/BubblewrapSandbox.ts",
+        search: "    const container = detectContainer();\n    return container",
+        replace: "    const container = detectContainer(\"/no-such-root\");\n    return container",
+        project: "sandbox",
+        tests: ["tests/sandbox/containerDoctor.test.ts"],
+        build: true
     }
 ];

@@ -4,6 +4,7 @@ import {answersEqual} from "../answers/answersEqual.js";
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
 import {loadConfig} from "../config/loadConfig.js";
+import {loadDotEnvFile} from "../config/loadDotEnvFile.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
@@ -348,6 +349,8 @@ function withDebugFlag(command: Command): void {
  */
 export async function main(argv: readonly string[]): Promise<void> {
     try {
+        // First: .env may set KOTAE_DEBUG, and commander's defaults read the environment.
+        loadDotEnvFile();
         await buildProgram().parseAsync([...argv], {from: "user"});
     } catch (error) {
         if (isCommanderExit(error)) {

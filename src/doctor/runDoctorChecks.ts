@@ -12,6 +12,7 @@ import {Renderer, type RenderResult} from "../render/Renderer.js";
 import {openStore, pseudonymKeyFile} from "../app/openStore.js";
 import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {startOneOffSandbox} from "../sandbox/startOneOffSandbox.js";
+import {deniedSyscallNumbers, hostSeccompArchitecture} from "../sandbox/seccompProgram.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export type CheckResult = {
@@ -36,11 +37,12 @@ export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[
     return results;
 }
 
+/** 20.12 brought process.loadEnvFile, which reads .env at start. */
 async function checkNode(): Promise<CheckResult> {
-    const major = Number(process.versions.node.split(".")[0]);
-    return major >= 20
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    return major > 20 || (major === 20 && minor >= 12)
         ? {name: "Node.js", status: "ok", detail: process.version}
-        : {name: "Node.js", status: "fail", detail: process.version, fix: "Install Node.js 20 or newer."};
+        : {name: "Node.js", status: "fail", detail: process.version, fix: "Install Node.js 20.12 or newer."};
 }
 
 async function checkCompute(config: KotaeConfig): Promise<CheckResult> {
@@ -148,13 +150,15 @@ async function checkJapaneseFont(): Promise<CheckResult> {
             fix: "apt-get install fonts-noto-cjk fontconfig"};
 }
 
-/** Isolation as code sees it: its uid, effective capabilities and network interfaces (only lo when sandboxed). */
+/** Isolation as code sees it: its uid, effective capabilities, seccomp state and network interfaces (only lo when sandboxed). */
 const isolationProbe = `import json, os, socket, sympy, numpy
-caps = [line.split()[1] for line in open("/proc/self/status") if line.startswith("CapEff:")]
-print(json.dumps({"uid": os.getuid(), "capEff": int(caps[0], 16), "interfaces": [name for _, name in socket.if_nameindex()],
+status = dict((key, value.strip()) for key, value in (line.split(":", 1) for line in open("/proc/self/status")))
+print(json.dumps({"uid": os.getuid(), "capEff": int(status["CapEff"], 16), "seccompFilters": int(status.get("Seccomp_filters", "-1")),
+                  "interfaces": [name for _, name in socket.if_nameindex()],
                   "check": str(sympy.factor(sympy.Symbol("x")**2 - 1)) + " " + str(numpy.arange(4).sum())}))`;
 
-type ProbeReport = {readonly uid: number, readonly capEff: number, readonly interfaces: readonly string[], readonly check: string};
+/** `seccompFilters`: how many seccomp filters the code runs under (-1 on kernels before 5.9, which do not say). */
+type ProbeReport = {readonly uid: number, readonly capEff: number, readonly seccompFilters: number, readonly interfaces: readonly string[], readonly check: string};
 
 function parseProbe(output: string): ProbeReport | undefined {
     try {
@@ -164,8 +168,33 @@ function parseProbe(output: string): ProbeReport | undefined {
     }
 }
 
-/** Starts the real sandbox and runs a block in it, as the tool-using solver would. */
-async function checkSandbox(config: KotaeConfig): Promise<CheckResult> {
+/** Seccomp filters on Kotae's own process: a container engine's profile, say, which the sandbox inherits. */
+function ownSeccompFilters(): number {
+    const line = /^Seccomp_filters:\s*(\d+)$/m.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    return line != null ? Number(line[1]) : -1;
+}
+
+/**
+ * Whether Kotae's seccomp filter really applies to sandboxed code: the code must run under one filter
+ * more than Kotae itself (bubblewrap adds exactly ours; a container's own profile is already on Kotae).
+ */
+function checkHardening(seen: ProbeReport): CheckResult {
+    const name = "Sandbox hardening";
+    const arch = hostSeccompArchitecture();
+    const own = ownSeccompFilters();
+    if (arch == null || seen.seccompFilters < 0 || own < 0)
+        return {name, status: "warn", detail: `cannot tell whether the seccomp filter applies (${process.arch}, a kernel before 5.9 shows no filter count)`,
+            fix: "Run Kotae on an x86_64 or aarch64 host with Linux 5.9 or newer to have this checked."};
+    const filters = `seccomp filters: Kotae ${own}, sandboxed code ${seen.seccompFilters}`;
+    return seen.seccompFilters > own
+        ? {name, status: "ok", detail: `seccomp filter applied (${arch}: ${deniedSyscallNumbers(arch).length} syscalls denied, ` +
+            `plus namespace clones, personality changes and other ABIs; ${filters})`}
+        : {name, status: "fail", detail: `the seccomp filter is not applied to sandboxed code (${filters})`,
+            fix: "Report this: bubblewrap did not load Kotae's seccomp filter on this host."};
+}
+
+/** Starts the real sandbox and runs a block in it, as the tool-using solver would; then how it is hardened. */
+async function checkSandbox(config: KotaeConfig): Promise<CheckResult | CheckResult[]> {
     const name = "Python sandbox";
     const sandbox = await startOneOffSandbox(config);
     if (isKotaeError(sandbox)) {
@@ -192,9 +221,9 @@ async function checkSandbox(config: KotaeConfig): Promise<CheckResult> {
             ...(seen.capEff !== 0 ? ["has capabilities"] : []),
             ...(seen.interfaces.some((interfaceName) => interfaceName !== "lo") ? [`sees network interfaces ${seen.interfaces.join(", ")}`] : [])
         ];
-        return leaks.length > 0
+        return [leaks.length > 0
             ? {name, status: "fail", detail: `sandboxed code ${leaks.join(", ")}`, fix: "Report this: the bubblewrap isolation is not working on this host."}
-            : {name, status: "ok", detail: `bubblewrap: uid ${seen.uid}, no capabilities, no network; ${about}`};
+            : {name, status: "ok", detail: `bubblewrap: uid ${seen.uid}, no capabilities, no network; ${about}`}, checkHardening(seen)];
     } finally {
         await sandbox.close();
     }

@@ -1,4 +1,5 @@
 import {ErrorCode, isKotaeError, KotaeError} from "../errors/ErrorCode.js";
+import {containerSandboxFix, detectContainer} from "./detectContainer.js";
 import {defaultSandboxLimits, type CodeSandbox, type CodeSession, type SandboxLimits} from "./CodeSandbox.js";
 import {resolveInterpreterCommand, type InterpreterCommand} from "./interpreterCommand.js";
 import {PythonInterpreter, type KernelVersions} from "./PythonInterpreter.js";
@@ -27,7 +28,13 @@ const installHint = "apt-get install bubblewrap python3-sympy python3-numpy";
 
 const userNamespaceHint = "bubblewrap needs unprivileged user namespaces: enable them " +
     "(sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 and later an AppArmor profile for bwrap or " +
-    "sysctl kernel.apparmor_restrict_unprivileged_userns=0; in a container, a seccomp profile that allows unshare)";
+    "sysctl kernel.apparmor_restrict_unprivileged_userns=0)";
+
+/** In a container the host's settings are rarely the problem: the container's own confinement is. */
+function namespaceFix(): string {
+    const container = detectContainer();
+    return container != null ? containerSandboxFix(container) : userNamespaceHint;
+}
 
 /**
  * The Python sandbox for tool-integrated reasoning: each interpreter runs in bubblewrap (no network,
@@ -118,7 +125,7 @@ export class BubblewrapSandbox implements CodeSandbox {
 
 function unavailable(error: unknown): KotaeError {
     const detail = isKotaeError(error) ? String(error.params["detail"] ?? error.message) : String(error);
-    const fix = /namespace|uid map|Operation not permitted|No permissions/i.test(detail) ? userNamespaceHint
+    const fix = /namespace|uid map|Operation not permitted|Permission denied|No permissions/i.test(detail) ? namespaceFix()
         : /No module named/.test(detail) ? "apt-get install python3-sympy python3-numpy"
         : installHint;
     return new KotaeError(ErrorCode.TirUnavailable, `The Python sandbox is unavailable: ${detail}\n  → ${fix}`, {

@@ -5,7 +5,7 @@ import path from "node:path";
 import {packageRoot} from "../app/packageRoot.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import type {SandboxLimits} from "./CodeSandbox.js";
-import {seccompArchitectures, seccompProgram} from "./seccompProgram.js";
+import {hostSeccompArchitecture, seccompArchitectures, seccompProgram} from "./seccompProgram.js";
 
 /** How to start one kernel process. */
 export type InterpreterCommand = {
@@ -85,7 +85,7 @@ export function resolveInterpreterCommand(options: InterpreterOptions, script?: 
             `set "python" (KOTAE_PYTHON) to /usr/bin/python3 and apt-get install python3-sympy python3-numpy`);
     const prlimit = findExecutable("prlimit") ?? need("prlimit", "apt-get install util-linux");
     const bwrap = sandboxed ? findExecutable("bwrap") ?? need("bubblewrap (bwrap)", "apt-get install bubblewrap") : undefined;
-    const arch = seccompArchitectures.find((known) => known === process.arch);
+    const arch = hostSeccompArchitecture();
     const seccomp = !sandboxed ? undefined : arch != null ? seccompProgram(arch)
         : need(`a seccomp filter for this CPU (${process.arch}; Kotae has syscall tables for ${seccompArchitectures.join(" and ")})`,
             "run Kotae on an x86_64 or aarch64 host");

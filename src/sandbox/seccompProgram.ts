@@ -16,6 +16,17 @@ export type SeccompArchitecture = keyof typeof architectures;
 /** Node's names (`process.arch`) of the CPUs Kotae can filter syscalls on. */
 export const seccompArchitectures = Object.keys(architectures) as readonly SeccompArchitecture[];
 
+/** This CPU's architecture, or undefined where Kotae has no syscall table for it. */
+export function hostSeccompArchitecture(): SeccompArchitecture | undefined {
+    return seccompArchitectures.find((known) => known === process.arch);
+}
+
+/** The numbers of `deniedSyscalls` that exist on an architecture: what the filter fails by number alone. */
+export function deniedSyscallNumbers(arch: SeccompArchitecture): number[] {
+    const {table} = architectures[arch];
+    return deniedSyscalls.map((syscall) => syscall[table]).filter((number) => number !== undefined);
+}
+
 // Classic BPF (linux/bpf_common.h): BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_JMP|BPF_JSET|BPF_K, BPF_RET|BPF_K.
 const loadWord = 0x20;
 const jumpIfEqual = 0x15;
@@ -45,7 +56,7 @@ const jump = (code: number, k: number, whenTrue: Target, whenFalse: Target): Ins
  */
 export function seccompProgram(arch: SeccompArchitecture): Buffer {
     const {auditArch, table, x32Bit} = architectures[arch];
-    const numbers = deniedSyscalls.map((syscall) => syscall[table]).filter((number) => number !== undefined);
+    const numbers = deniedSyscallNumbers(arch);
     const instructions: Instruction[] = [
         load(architectureOffset),
         jump(jumpIfEqual, auditArch, 0, "deny"),

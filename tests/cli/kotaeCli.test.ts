@@ -114,7 +114,10 @@ describe("kotae doctor", () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         const result = run(["doctor", "--json"], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
         const checks = JSON.parse(result.stdout) as Array<{name: string, status: string, detail: string, fix?: string}>;
-        expect(checks.map((check) => check.name)).toEqual(["Node.js", "Compute", "Model", "Profile", "Japanese font", "Python sandbox", "Database"]);
+        expect(checks.map((check) => check.name)).toEqual(["Node.js", "Compute", "Model", "Profile", "Japanese font", "Python sandbox", "Sandbox hardening", "Database"]);
+        expect(checks.find((check) => check.name === "Sandbox hardening")).toMatchObject({
+            status: "ok", detail: expect.stringMatching(/^seccomp filter applied \(x64: \d+ syscalls denied, plus namespace clones, personality changes and other ABIs; seccomp filters: Kotae (\d+), sandboxed code (\d+)\)$/) as string
+        });
         expect(checks.find((check) => check.name === "Model")).toMatchObject({status: "ok", detail: expect.stringContaining("stories260K.gguf") as string});
         expect(checks.find((check) => check.name === "Compute")).toMatchObject({status: "ok", detail: expect.stringContaining("CPU") as string});
         expect(checks.find((check) => check.name === "Database")).toMatchObject({status: "ok"});

@@ -24,8 +24,12 @@ const stopAfterTest = stoppedAfterEachTest<World>();
 /** A port nothing listens on (the discard port): where the fake's API points a client behind a gateway proxy. */
 const unreachableGateway = "ws://127.0.0.1:9/unreachable";
 
-async function world(scripts: Script[], options: {env?: Record<string, string>, chunkDelayMs?: number, failWith?: Error, gatewayProxy?: boolean} = {}): Promise<World> {
-    const fake = await FakeDiscord.start(options.gatewayProxy === true ? {announcedGatewayUrl: unreachableGateway} : {});
+async function world(scripts: Script[], options: {env?: Record<string, string>, chunkDelayMs?: number, failWith?: Error, gatewayProxy?: boolean, shards?: number} = {}): Promise<World> {
+    const fake = await FakeDiscord.start({
+        ...(options.gatewayProxy === true ? {announcedGatewayUrl: unreachableGateway} : {}),
+        // Every shard in one 5-second identify window, so a sharded start takes no longer than one shard's.
+        ...(options.shards != null ? {shards: options.shards, maxConcurrency: options.shards} : {})
+    });
     const config = loadConfig({env: {
         KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite"),
         KOTAE_PSEUDONYM_KEY: "discord-test-key-0123456789",
@@ -91,6 +95,17 @@ describe("Discord adapter against the fake Discord", () => {
         const row = runtime.store.getInteraction(1)!;
         expect(row).toMatchObject({platform: "discord", status: "answered", answer: "5050", threadId: thread.id, workspaceId: fake.guild.id});
         expect(row.userPseudonym).not.toContain(fake.student.id);
+    });
+
+    it("shards internally: identifies once per shard Discord recommends, and the guild's shard answers /solve, once", async () => {
+        const {fake, runtime} = await world([solution], {shards: 2});
+        expect(fake.identifies.map((identify) => identify.shard).toSorted()).toEqual([[0, 2], [1, 2]]);
+
+        const interaction = solve(fake, problem);
+        expect((await interaction.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+        expect((await finalEdit(interaction)).body).toMatchObject({content: expect.stringContaining("**答え**：5050")});
+        expect(runtime.store.getInteraction(1)).toMatchObject({platform: "discord", status: "answered"});
+        expect(runtime.store.getInteraction(2)).toBeUndefined();
     });
 
     it("answers a follow-up @mention in the thread with the problem and solution as context, and skips one without a mention", async () => {

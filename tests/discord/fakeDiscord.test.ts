@@ -8,6 +8,7 @@ import {
     Client,
     DiscordAPIError,
     Events,
+    GatewayDispatchEvents,
     GatewayIntentBits,
     HTTPError,
     InteractionResponseType,
@@ -97,7 +98,7 @@ describe("the fake Discord, driven by the real discord.js client", () => {
 
     it("logs the client in: IDENTIFY with its intents, READY, then the guild with its text channel", async () => {
         const identified = await fake.identified();
-        expect(identified).toEqual({intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent, token: "fake-bot-token"});
+        expect(identified).toEqual({intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent, token: "fake-bot-token", shard: [0, 1]});
         expect(client.user?.id).toBe(fake.botUser.id);
         expect(client.application?.id).toBe(fake.applicationId);
         const guild = client.guilds.cache.get(fake.guild.id);
@@ -446,6 +447,30 @@ describe("the fake Discord, driven by the real discord.js client", () => {
         } finally {
             await bot.destroy();
             await strict.close();
+        }
+    });
+
+    it("recommends its shard count, and sends the guild and its events to the shard that owns it, (guild_id >> 22) % num_shards", async () => {
+        const sharded = await FakeDiscord.start({shards: 2, maxConcurrency: 2});
+        const bot = new Client({intents, shards: "auto", rest: {api: sharded.apiUrl}});
+        const owner = Number((BigInt(sharded.guild.id) >> 22n) % 2n);
+        const seen: Array<[string, number]> = [];
+        for (const event of [GatewayDispatchEvents.GuildCreate, GatewayDispatchEvents.MessageCreate])
+            bot.ws.on(event, (_data: unknown, shardId: number) => seen.push([event, shardId]));
+        try {
+            const ready = nextEvent(bot, Events.ClientReady);
+            await bot.login("fake-bot-token");
+            await ready;
+            expect(sharded.identifies.map((identify) => identify.shard).toSorted()).toEqual([[0, 2], [1, 2]]);
+            expect(bot.guilds.cache.get(sharded.guild.id)?.shardId).toBe(owner);
+
+            const received = nextEvent(bot, Events.MessageCreate);
+            const sent = sharded.message({content: "2+2は？"});
+            expect((await received)[0].id).toBe(sent.id);
+            expect(seen).toEqual([["GUILD_CREATE", owner], ["MESSAGE_CREATE", owner]]);
+        } finally {
+            await bot.destroy();
+            await sharded.close();
         }
     });
 

@@ -88,6 +88,10 @@ function clientOptions(config: KotaeConfig): ClientOptions {
     const gatewayUrl = config.discordGatewayUrl;
     return {
         intents,
+        // Internal sharding: discord.js asks GET /gateway/bot how many shards Discord recommends and runs
+        // them all in this process, so one Kotae serves any number of servers (Discord requires sharding
+        // from 2 500 servers on) without a ShardingManager or a second copy of the model.
+        shards: "auto",
         partials: [Partials.Channel],
         // Model text is untrusted: an "@everyone" or "<@&role>" in an answer must be shown, never ping.
         // A message that should ping someone names them in its own allowedMentions.

@@ -44,7 +44,7 @@ import {
 } from "discord.js";
 import {CommandRegistry} from "./CommandRegistry.js";
 import {DiscordHttpError} from "./DiscordHttpError.js";
-import {FakeGateway, type Identified} from "./FakeGateway.js";
+import {FakeGateway, shardOwnsGuild, type Identified} from "./FakeGateway.js";
 import {FakeInteraction} from "./FakeInteraction.js";
 import {GuildState, type Dispatch, type FakeGuild, type FakeThread, type FakeUser} from "./GuildState.js";
 import {Interactions, type ButtonOptions, type ModalSubmitOptions, type SlashCommandOptions} from "./Interactions.js";
@@ -80,7 +80,18 @@ export type FakeDiscordOptions = {
      */
     rateLimit?: RateLimit | false,
     /** How long after an interaction its callback is accepted. Default 3 000 ms, Discord's. */
-    interactionDeadlineMs?: number
+    interactionDeadlineMs?: number,
+    /**
+     * The shard count GET /gateway/bot recommends (`shards`). Default 1. A client sharding on its own
+     * identifies once per shard; READY, GUILD_CREATE and the guild's events go to the shard that owns the
+     * guild, "(guild_id >> 22) % num_shards" (https://discord.com/developers/docs/events/gateway#sharding).
+     */
+    shards?: number,
+    /**
+     * `session_start_limit.max_concurrency`: shards that may identify in the same 5 seconds (shard ids
+     * sharing `shard_id % max_concurrency` wait 5 s for each other). Default 1, most bots' value.
+     */
+    maxConcurrency?: number
 };
 
 export type MessageOptions = {
@@ -161,10 +172,12 @@ export class FakeDiscord {
         this.applicationId = options.applicationId ?? nextSnowflake();
         this.#gateway = new FakeGateway(server, {
             heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-            answerIdentify: ({intents}) => ({
+            // A shard that does not own the guild is told of no guild at all.
+            answerIdentify: ({intents, shard}) => shardOwnsGuild(shard, this.guild.id) ? {
                 ready: this.#state.readyPayload(),
                 then: (intents & GatewayIntentBits.Guilds) === 0 ? [] : [{event: "GUILD_CREATE", data: this.#state.guildCreatePayload()}]
-            })
+            } : {ready: {...this.#state.readyPayload(), guilds: []}, then: []},
+            guildId: () => this.guild.id
         });
         const dispatch: Dispatch = (event, payloadFor) => this.#gateway.dispatch(event, payloadFor);
         this.#state = new GuildState({applicationId: this.applicationId, baseUrl: this.#baseUrl, dispatch});
@@ -180,7 +193,8 @@ export class FakeDiscord {
             deadlineMs: options.interactionDeadlineMs ?? discordInteractionDeadlineMs
         });
         this.#rateLimits = new RateLimits(options.rateLimit === false ? undefined : options.rateLimit ?? discordMessageRateLimit, messageRoutes);
-        this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => options.announcedGatewayUrl ?? this.#gateway.url});
+        this.#routes = new RestRoutes({state: this.#state, commands: this.#commands, interactions: this.#interactions, gatewayUrl: () => options.announcedGatewayUrl ?? this.#gateway.url,
+            shards: options.shards ?? 1, maxConcurrency: options.maxConcurrency ?? 1});
         server.on("request", (request, response) => {
             this.#serve(request, response).catch((error: unknown) => {
                 console.error("The fake Discord failed to serve a request:", error);
@@ -197,6 +211,11 @@ export class FakeDiscord {
     /** Resolves once a client has identified and been sent READY (and GUILD_CREATE, with the Guilds intent). */
     identified(): Promise<Identified> {
         return this.#gateway.identified();
+    }
+
+    /** Every IDENTIFY so far, with its shard: one per shard a client runs. */
+    get identifies(): readonly Identified[] {
+        return this.#gateway.identifies;
     }
 
     slashCommand(options: SlashCommandOptions): FakeInteraction<APIChatInputApplicationCommandGuildInteraction> {

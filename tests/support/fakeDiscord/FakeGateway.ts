@@ -3,30 +3,44 @@ import {GatewayOpcodes, type GatewayIdentifyData} from "discord.js";
 import {WebSocketServer, type RawData, type WebSocket} from "ws";
 import {nextSnowflake} from "./snowflake.js";
 
-export type Identified = {readonly intents: number, readonly token: string};
+/** An IDENTIFY: its intents, token and shard `[shard_id, num_shards]` (`[0, 1]` when the client sent none). */
+export type Identified = {readonly intents: number, readonly token: string, readonly shard: readonly [number, number]};
 
 /** What a session is told on IDENTIFY: READY's data, then each dispatch that follows (GUILD_CREATE …). */
 export type IdentifyAnswer = {ready: object, then: readonly {event: string, data: object}[]};
 
-type Session = {readonly socket: WebSocket, readonly intents: number, sequence: number};
+type Session = {readonly socket: WebSocket, readonly intents: number, readonly shard: readonly [number, number], sequence: number};
+
+/**
+ * Whether a guild's events go to a shard: "shard_id = (guild_id >> 22) % num_shards"
+ * (https://discord.com/developers/docs/events/gateway#sharding).
+ */
+export function shardOwnsGuild([shardId, shardCount]: readonly [number, number], guildId: string): boolean {
+    return Number((BigInt(guildId) >> 22n) % BigInt(shardCount)) === shardId;
+}
 
 /**
  * The gateway side: HELLO, heartbeat ACKs, IDENTIFY → READY and whatever the fake dispatches, in plain
- * JSON. discord.js would ask for zlib-stream if the optional `zlib-sync` package were installed; the
- * fake does not speak it, so such a connection fails `identified()` with the reason instead of hanging.
+ * JSON. Each connection is one shard, as its IDENTIFY says; the fake's events all belong to its one
+ * guild, so they go only to the shard that owns that guild, as on Discord. discord.js would ask for
+ * zlib-stream if the optional `zlib-sync` package were installed; the fake does not speak it, so such a
+ * connection fails `identified()` with the reason instead of hanging.
  */
 export class FakeGateway {
     readonly #server: WebSocketServer;
     readonly #sessions = new Set<Session>();
     readonly #heartbeatIntervalMs: number;
     readonly #answerIdentify: (identify: Identified) => IdentifyAnswer;
+    readonly #guildId: () => string;
+    readonly #identifies: Identified[] = [];
     readonly #identified: Promise<Identified>;
     #resolveIdentified!: (identified: Identified) => void;
     #rejectIdentified!: (error: Error) => void;
 
-    constructor(server: Server, options: {heartbeatIntervalMs: number, answerIdentify: (identify: Identified) => IdentifyAnswer}) {
+    constructor(server: Server, options: {heartbeatIntervalMs: number, answerIdentify: (identify: Identified) => IdentifyAnswer, guildId: () => string}) {
         this.#heartbeatIntervalMs = options.heartbeatIntervalMs;
         this.#answerIdentify = options.answerIdentify;
+        this.#guildId = options.guildId;
         this.#identified = new Promise((resolve, reject) => {
             this.#resolveIdentified = resolve;
             this.#rejectIdentified = reject;
@@ -68,12 +82,19 @@ export class FakeGateway {
         return this.#identified;
     }
 
+    /** Every IDENTIFY so far, one per shard a client started (and again after a reconnect). */
+    get identifies(): readonly Identified[] {
+        return this.#identifies;
+    }
+
     /**
-     * Sends an event to every identified session; `payloadFor` gets the session's intents and returns
-     * undefined where Discord would not send the event (a missing intent).
+     * Sends a guild event to every identified session of the guild's shard; `payloadFor` gets the
+     * session's intents and returns undefined where Discord would not send the event (a missing intent).
      */
     dispatch(event: string, payloadFor: (intents: number) => object | undefined): void {
         for (const session of this.#sessions) {
+            if (!shardOwnsGuild(session.shard, this.#guildId()))
+                continue;
             const data = payloadFor(session.intents);
             if (data !== undefined)
                 this.#sendDispatch(session, event, data);
@@ -107,9 +128,10 @@ export class FakeGateway {
     }
 
     #identify(socket: WebSocket, identify: GatewayIdentifyData): void {
-        const identified = {intents: identify.intents, token: identify.token};
+        const identified: Identified = {intents: identify.intents, token: identify.token, shard: identify.shard ?? [0, 1]};
+        this.#identifies.push(identified);
         const answer = this.#answerIdentify(identified);
-        const session: Session = {socket, intents: identify.intents, sequence: 0};
+        const session: Session = {socket, intents: identify.intents, shard: identified.shard, sequence: 0};
         this.#sessions.add(session);
         this.#sendDispatch(session, "READY", {...answer.ready, session_id: nextSnowflake(), resume_gateway_url: this.url});
         for (const {event, data} of answer.then)

@@ -54,7 +54,7 @@ export class RestRoutes {
     readonly #routes: Route[];
     readonly #state: GuildState;
 
-    constructor(options: {state: GuildState, commands: CommandRegistry, interactions: Interactions, gatewayUrl: () => string}) {
+    constructor(options: {state: GuildState, commands: CommandRegistry, interactions: Interactions, gatewayUrl: () => string, shards: number, maxConcurrency: number}) {
         const {state, commands, interactions} = options;
         this.#state = state;
         const scope = ({param, params}: RouteRequest): string | undefined => {
@@ -80,8 +80,8 @@ export class RestRoutes {
             ["GET /gateway", () => json({url: options.gatewayUrl()})],
             ["GET /gateway/bot", () => json({
                 url: options.gatewayUrl(),
-                shards: 1,
-                session_start_limit: {total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1}
+                shards: options.shards,
+                session_start_limit: {total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: options.maxConcurrency}
             } satisfies RESTGetAPIGatewayBotResult)],
             ["GET /users/@me", () => json(state.bot.user)],
             ["GET /applications/@me", () => json(this.#application())],

@@ -1004,5 +1004,14 @@ export const mutations = [
         project: "sandbox",
         tests: ["tests/sandbox/containerDoctor.test.ts"],
         build: true
+    },
+    {
+        name: "web-admin-held-to-limits",
+        breaks: "an admin in the playground is held to no solve limit",
+        file: "src/web/playgroundRoutes.ts",
+        search: "isModerator: who.isAdmin});",
+        replace: "isModerator: false});",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
     }
 ];

@@ -48,7 +48,7 @@ export class ScriptedBackend implements LlmBackend {
 
     public async dispose(): Promise<void> {}
 
-    private async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
+    protected async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
         const stop = request.stopTriggers
             .map((trigger) => ({trigger, index: fullText.indexOf(trigger)}))
             .filter(({index}) => index >= 0)

@@ -1,7 +1,7 @@
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {JinjaChatTemplate} from "../JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, EndpointStatus, LlmBackend, ModelInfo, StopReason} from "../LlmBackend.js";
-import type {Prompt, PromptSegment} from "../Prompt.js";
+import {Prompt, type PromptSegment} from "../Prompt.js";
 import {EndpointFailure} from "./EndpointFailure.js";
 import {EndpointPool, noEndpoint} from "./EndpointPool.js";
 import {OpenAiEndpoint, type ServerFlavour} from "./OpenAiEndpoint.js";
@@ -95,10 +95,28 @@ export class OpenAiBackend implements LlmBackend {
         return new Map(this.pool.endpoints.flatMap((endpoint) => endpoint.problem != null ? [[endpoint.url, endpoint.problem] as const] : []));
     }
 
-    /** Servers that get the prompt as text, because they have no tokenizer route Kotae knows. */
-    public textPromptEndpoints(): readonly string[] {
-        return this.pool.endpoints.filter((endpoint) => endpoint.flavour === "other").map((endpoint) => endpoint.url);
+    /** One line per server for `doctor` and `serve`: its address, model, kind, slots and state (with why it is out). */
+    public describeEndpoints(): string[] {
+        return this.pool.endpoints.map((endpoint) => `${endpoint.url}: ${endpoint.model ?? "no model yet"}`
+            + ` (${endpoint.flavour ?? "server kind unknown"}, ${endpoint.slots} parallel) ${endpoint.state}`
+            + (endpoint.problem != null ? `: ${endpoint.problem}` : "")
+            + (endpoint.flavour === "other" ? "; no tokenizer route, so prompts go as text and typed special tokens are not kept apart" : ""));
     }
+
+    /**
+     * Sends one single-token completion with every sampling parameter to each ready server and returns what
+     * each refused (`doctor`): they are left out of later requests to that server.
+     */
+    public async probeSampling(): Promise<Array<{url: string, parameter: string, message: string}>> {
+        const probe: CompletionRequest = {prompt: Prompt.text("1+1="), maxTokens: 1, stopTriggers: ["\n\n"], temperature: 0.7, topP: 0.9, topK: 40, minP: 0.05, repeatPenalty: 1.1, seed: 1};
+        const ready = this.pool.endpoints.filter((endpoint) => endpoint.state === "ready");
+        await Promise.all(ready.map(async (endpoint) => {
+            const scanner = new StopTriggerScanner(probe.stopTriggers, () => {});
+            await this.streamFrom(endpoint, probe, scanner, {completionTokens: 0, promptTokens: 0}).catch(() => undefined);
+        }));
+        return ready.flatMap((endpoint) => [...endpoint.rejectedParameters].map(([parameter, message]) => ({url: endpoint.url, parameter, message})));
+    }
+
 
     /** The server's model carries no local file: the profile's template renders (bos/eos only as the template writes them). */
     public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {

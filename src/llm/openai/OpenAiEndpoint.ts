@@ -36,6 +36,8 @@ export class OpenAiEndpoint {
     public contextSize: number | undefined;
     /** Why the endpoint is not ready, for `doctor` and `serve`. */
     public problem: string | undefined;
+    /** Sampling parameters this server refused (400 naming them), left out of its requests from then on. */
+    public readonly rejectedParameters = new Map<string, string>();
     private readonly root: string;
     private readonly requestTimeoutMs: number;
 
@@ -113,18 +115,33 @@ export class OpenAiEndpoint {
         return tokens as number[];
     }
 
-    /** Opens a streamed `POST /v1/completions`; the response's body is the event stream. */
+    /**
+     * Opens a streamed `POST /v1/completions`; the response's body is the event stream. A server that refuses
+     * one of the optional sampling parameters (400 naming it) gets the request again without it, and never
+     * again after: `doctor` reports it once instead of every solve failing.
+     */
     public async openCompletion(body: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
-        let response: Response;
-        try {
-            response = await fetch(`${this.url}/completions`, {method: "POST", headers: this.headers(), body: JSON.stringify(body), signal});
-        } catch (error) {
-            if (signal.aborted)
-                throw error;
-            throw new EndpointFailure(this.url, "down", `${this.url}: the completion request failed (${causeText(error)})`, {cause: error});
+        for (;;) {
+            const sent = Object.fromEntries(Object.entries(body).filter(([name]) => !this.rejectedParameters.has(name)));
+            let response: Response;
+            try {
+                response = await fetch(`${this.url}/completions`, {method: "POST", headers: this.headers(), body: JSON.stringify(sent), signal});
+            } catch (error) {
+                if (signal.aborted)
+                    throw error;
+                throw new EndpointFailure(this.url, "down", `${this.url}: the completion request failed (${causeText(error)})`, {cause: error});
+            }
+            if (response.status === 400) {
+                const message = await errorText(response);
+                const refused = optionalParameters.find((name) => name in sent && message.includes(name));
+                if (refused == null)
+                    throw new KotaeError(ErrorCode.GenerationFailed, `${this.url}: POST /v1/completions answered 400: ${message}`);
+                this.rejectedParameters.set(refused, message);
+                continue;
+            }
+            await this.throwUnlessOk(response, "/v1/completions");
+            return response;
         }
-        await this.throwUnlessOk(response, "/v1/completions");
-        return response;
     }
 
     /** 503 (loading, overloaded) and 5xx move the request to another server; a refused request (4xx) is the request's fault. */
@@ -172,6 +189,9 @@ export class OpenAiEndpoint {
         };
     }
 }
+
+/** Sampling parameters beyond the OpenAI standard that a request can do without (OpenAI's own are never dropped). */
+const optionalParameters = ["top_k", "min_p", "repetition_penalty", "repeat_penalty", "cache_prompt", "stream_options", "seed"];
 
 /**
  * The message of an error body: OpenAI's and current vLLM's `{"error": {"message": …}}`, older vLLM's

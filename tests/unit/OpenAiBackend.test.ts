@@ -177,6 +177,7 @@ describe("OpenAiBackend over a pool of servers", () => {
         await backend.complete(request());
         await backend.complete(request());
         expect(servers.map((server) => server.completions.length)).toEqual([0, 2]);
+        expect(servers[0]!.refusedWhileLoading).toBe(0); // never tried while out of the pool
 
         servers[0]!.loading = false;
         await waitFor(() => backend.endpoints()[0]!.state === "ready" || undefined);

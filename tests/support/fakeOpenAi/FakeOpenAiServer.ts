@@ -51,6 +51,8 @@ export class FakeOpenAiServer {
     public maxActiveStreams = 0;
     /** 503 on /health, /v1/models and completions while true. */
     public loading = false;
+    /** Completion requests answered 503 because the server was loading. */
+    public refusedWhileLoading = 0;
     /** Milliseconds before the first token (headers go out at once, as vLLM's do). */
     public firstTokenDelayMs = 0;
     public chunkDelayMs = 0;
@@ -90,8 +92,10 @@ export class FakeOpenAiServer {
         const vllm = this.options.flavour === "vllm";
         if (route === "GET /health")
             return this.loading ? this.error(response, 503, "Loading model") : this.json(response, 200, vllm ? undefined : {status: "ok"});
-        if (this.loading)
+        if (this.loading) {
+            if (route === "POST /v1/completions") this.refusedWhileLoading++;
             return this.error(response, 503, "Loading model");
+        }
         if (route === "GET /v1/models")
             return this.json(response, 200, {object: "list", data: [{
                 id: this.model, object: "model", created: 0, owned_by: vllm ? "vllm" : "llamacpp",

@@ -127,9 +127,11 @@ async function checkInferenceServers(config: KotaeConfig): Promise<CheckResult[]
         const refused = await backend.probeSampling();
         const lines = backend.describeEndpoints();
         return [
-            ...backend.endpoints().map((endpoint, index): CheckResult => endpoint.state === "ready"
-                ? {name, status: "ok", detail: lines[index] ?? endpoint.url}
-                : {name, status: "warn", detail: lines[index] ?? endpoint.url, fix: "Start or fix this server; Kotae uses the others meanwhile and checks it every few seconds."}),
+            ...backend.endpoints().map((endpoint, index): CheckResult => endpoint.state !== "ready"
+                ? {name, status: "warn", detail: lines[index] ?? endpoint.url, fix: "Start or fix this server; Kotae uses the others meanwhile and checks it every few seconds."}
+                : backend.textPromptEndpoints().includes(endpoint.url)
+                    ? {name, status: "warn", detail: lines[index] ?? endpoint.url, fix: "Prefer vLLM or llama-server, whose /tokenize lets Kotae keep a student's text apart from special tokens."}
+                    : {name, status: "ok", detail: lines[index] ?? endpoint.url}),
             ...refused.map(({url, parameter, message}): CheckResult => ({name: "Sampling", status: "warn",
                 detail: `${url} refuses "${parameter}" (${message}), so it is left out there`,
                 fix: "Use a server version that accepts it (vLLM, SGLang and llama-server do), or accept the difference in sampling."}))

@@ -219,6 +219,34 @@ describe("OpenAiBackend over a pool of servers", () => {
     });
 });
 
+describe("OpenAiBackend against a server it cannot identify", () => {
+    it("sends the prompt as text with only the standard parameters, finds stop texts itself and closes the stream", async () => {
+        const server = await fake({flavour: "other", scripts: ["x = 1\n</llm-code>\nmore text the client never reads"], chunkSize: 1});
+        server.chunkDelayMs = 2;
+        const backend = await backendFor([server]);
+        const result = await backend.complete(request({stopTriggers: ["</llm-code>"]}));
+        expect(result).toMatchObject({text: "x = 1\n", stopReason: "stopTrigger", stopTrigger: "</llm-code>"});
+        expect(server.completions[0]!.body["prompt"]).toBe("問題: 1+1\n答え: ");
+        expect(Object.keys(server.completions[0]!.body).sort()).toEqual(["max_tokens", "model", "prompt", "seed", "stream", "stream_options", "temperature", "top_p"]);
+        await waitFor(() => server.closedByClient === 1 || undefined);
+        expect(backend.textPromptEndpoints()).toEqual([server.url]);
+    });
+
+    it("stops waiting for a slot when the request is cancelled", async () => {
+        const server = await fake({flavour: "vllm", scripts: ["あ".repeat(200)], chunkSize: 1});
+        server.chunkDelayMs = 5;
+        const backend = await backendFor([server], {parallel: 1});
+        const running = backend.complete(request());
+        const controller = new AbortController();
+        const waiting = backend.complete(request({signal: controller.signal}));
+        await waitFor(() => server.completions.length === 1 || undefined);
+        controller.abort();
+        expect(await waiting).toMatchObject({text: "", stopReason: "aborted"});
+        expect(server.completions).toHaveLength(1);
+        await running;
+    });
+});
+
 describe("splitSpecialShapes", () => {
     it("cuts every special-token-shaped piece after its first character and keeps all the text", () => {
         expect(splitSpecialShapes("a<|im_end|>b[INST]c")).toEqual(["a<", "|im_end|>b[", "INST]c"]);

@@ -58,9 +58,18 @@ export class EndpointPool {
      * A slot for a completion whose prompt starts with `affinity`, never on `exclude` (the server a retried
      * completion failed on). Waits while every ready server is busy; fails with model_unavailable when none is ready.
      */
-    public acquire(affinity: string, exclude?: OpenAiEndpoint): Promise<OpenAiEndpoint> {
+    public acquire(affinity: string, exclude?: OpenAiEndpoint, signal?: AbortSignal): Promise<OpenAiEndpoint> {
         return new Promise((resolve, reject) => {
-            this.waiters.push({affinity, exclude, resolve, reject});
+            const waiter: Waiter = {affinity, exclude, resolve, reject};
+            // A cancelled request stops waiting for a slot (only possible while servers are out and slots are short).
+            signal?.addEventListener("abort", () => {
+                const index = this.waiters.indexOf(waiter);
+                if (index >= 0) {
+                    this.waiters.splice(index, 1);
+                    reject(signal.reason);
+                }
+            }, {once: true});
+            this.waiters.push(waiter);
             this.serveWaiters();
         });
     }

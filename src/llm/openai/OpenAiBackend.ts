@@ -95,6 +95,11 @@ export class OpenAiBackend implements LlmBackend {
         return new Map(this.pool.endpoints.flatMap((endpoint) => endpoint.problem != null ? [[endpoint.url, endpoint.problem] as const] : []));
     }
 
+    /** Servers that get the prompt as text, having no tokenizer route Kotae knows (SGLang, Ollama, proxies). */
+    public textPromptEndpoints(): readonly string[] {
+        return this.pool.endpoints.filter((endpoint) => endpoint.flavour === "other").map((endpoint) => endpoint.url);
+    }
+
     /** One line per server for `doctor` and `serve`: its address, model, kind, slots and state (with why it is out). */
     public describeEndpoints(): string[] {
         return this.pool.endpoints.map((endpoint) => `${endpoint.url}: ${endpoint.model ?? "no model yet"}`
@@ -144,7 +149,15 @@ export class OpenAiBackend implements LlmBackend {
         const progress = {completionTokens: 0, promptTokens: 0};
         let failedOn: OpenAiEndpoint | undefined;
         for (;;) {
-            const endpoint = await this.pool.acquire(affinity, failedOn);
+            let endpoint: OpenAiEndpoint;
+            try {
+                endpoint = await this.pool.acquire(affinity, failedOn, request.signal);
+            } catch (error) {
+                if (request.signal?.aborted !== true)
+                    throw error;
+                scanner.flush();
+                return {text: scanner.received, stopReason: "aborted", promptTokens: progress.promptTokens, completionTokens: progress.completionTokens};
+            }
             try {
                 return await this.streamFrom(endpoint, request, scanner, progress);
             } catch (error) {

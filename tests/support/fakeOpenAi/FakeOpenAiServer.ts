@@ -16,9 +16,10 @@ import {fakeDetokenize, fakeTokenize} from "./FakeTokenizer.js";
  * - llama-server: https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md (`GET /health`
  *   answering 503 `{"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}}` while
  *   loading, `GET /props` with `default_generation_settings.n_ctx`, `POST /tokenize` with `content`,
- *   `add_special`, `parse_special`, error bodies `{"error": {"code", "message", "type"}}`).
+ *   `add_special`, `parse_special`, error bodies `{"error": {"code", "message", "type"}}`);
+ * - "other": only the OpenAI routes (as SGLang's or Ollama's OpenAI-compatible API look to Kotae), text prompts.
  */
-export type FakeFlavour = "vllm" | "llama-server";
+export type FakeFlavour = "vllm" | "llama-server" | "other";
 
 export type FakeCompletion = {
     /** The request body as sent. */
@@ -103,9 +104,9 @@ export class FakeOpenAiServer {
             }]});
         if (route === "GET /version" && vllm)
             return this.json(response, 200, {version: "0.11.0"});
-        if (route === "GET /props" && !vllm)
+        if (route === "GET /props" && this.options.flavour === "llama-server")
             return this.json(response, 200, {default_generation_settings: {n_ctx: this.contextSize}, total_slots: 8});
-        if (route === "POST /tokenize")
+        if (route === "POST /tokenize" && this.options.flavour !== "other")
             return this.tokenize(response, await readJson(request));
         if (route === "POST /v1/completions")
             return this.complete(response, await readJson(request));

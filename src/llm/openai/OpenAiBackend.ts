@@ -146,7 +146,7 @@ export class OpenAiBackend implements LlmBackend {
     public async complete(request: CompletionRequest): Promise<CompletionResult> {
         const affinity = request.prompt.toText();
         const scanner = new StopTriggerScanner(request.stopTriggers, (text) => request.onTextChunk?.(text));
-        const progress = {completionTokens: 0, promptTokens: 0};
+        const progress: Progress = {completionTokens: 0, promptTokens: 0};
         let failedOn: OpenAiEndpoint | undefined;
         for (;;) {
             let endpoint: OpenAiEndpoint;
@@ -155,8 +155,7 @@ export class OpenAiBackend implements LlmBackend {
             } catch (error) {
                 if (request.signal?.aborted !== true)
                     throw error;
-                scanner.flush();
-                return {text: scanner.received, stopReason: "aborted", promptTokens: progress.promptTokens, completionTokens: progress.completionTokens};
+                return resultOf(scanner, progress, "aborted");
             }
             try {
                 return await this.streamFrom(endpoint, request, scanner, progress);
@@ -179,15 +178,9 @@ export class OpenAiBackend implements LlmBackend {
 
     /** One streamed request: from the prompt, or (after a failed server) from the prompt plus what was received. */
     private async streamFrom(
-        endpoint: OpenAiEndpoint, request: CompletionRequest, scanner: StopTriggerScanner, progress: {completionTokens: number, promptTokens: number}
+        endpoint: OpenAiEndpoint, request: CompletionRequest, scanner: StopTriggerScanner, progress: Progress
     ): Promise<CompletionResult> {
-        const result = (stopReason: StopReason, stopTrigger?: string): CompletionResult => {
-            scanner.flush();
-            return {
-                text: scanner.received, stopReason, ...(stopTrigger != null ? {stopTrigger} : {}),
-                promptTokens: progress.promptTokens, completionTokens: progress.completionTokens
-            };
-        };
+        const result = (stopReason: StopReason, stopTrigger?: string): CompletionResult => resultOf(scanner, progress, stopReason, stopTrigger);
         const maxTokens = request.maxTokens - progress.completionTokens;
         if (maxTokens <= 0)
             return result("maxTokens");
@@ -299,6 +292,18 @@ export class OpenAiBackend implements LlmBackend {
         this.tokenCache.set(key, tokens);
         return tokens;
     }
+}
+
+/** Tokens counted so far for one completion, over every server it ran on. */
+type Progress = {completionTokens: number, promptTokens: number};
+
+/** The completion so far: what was held back in case it began a trigger is emitted first, as the text holds it. */
+function resultOf(scanner: StopTriggerScanner, progress: Progress, stopReason: StopReason, stopTrigger?: string): CompletionResult {
+    scanner.flush();
+    return {
+        text: scanner.received, stopReason, ...(stopTrigger != null ? {stopTrigger} : {}),
+        promptTokens: progress.promptTokens, completionTokens: progress.completionTokens
+    };
 }
 
 /** Every server of the pool serves the same model, so token ids are shared between them. */

@@ -923,8 +923,8 @@ export const mutations = [
         name: "openai-user-text-parsed-as-special",
         breaks: "text a student typed is tokenized without special tokens (llama-server parse_special: false)",
         file: "src/llm/openai/OpenAiBackend.ts",
-        search: "endpoint.tokenize(piece, {special: segment.kind === \"special\", addSpecial})",
-        replace: "endpoint.tokenize(piece, {special: true, addSpecial})",
+        search: "const special = segment.kind === \"special\";",
+        replace: "const special = true;",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]
     },
@@ -932,7 +932,7 @@ export const mutations = [
         name: "openai-vllm-special-shapes-not-split",
         breaks: "on vLLM, special-token-shaped user text is cut so its tokenizer cannot read it as a special token",
         file: "src/llm/openai/OpenAiBackend.ts",
-        search: "segment.kind === \"text\" && endpoint.flavour === \"vllm\" ? splitSpecialShapes(segment.text) : [segment.text]",
+        search: "!special && endpoint.flavour === \"vllm\" ? splitSpecialShapes(segment.text) : [segment.text]",
         replace: "[segment.text]",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]
@@ -987,6 +987,15 @@ export const mutations = [
         breaks: "each server runs at most KOTAE_BACKEND_PARALLEL completions at once",
         file: "src/llm/openai/EndpointPool.ts",
         search: "            if (endpoint.active >= endpoint.slots)\n                continue;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-space-prefix-per-segment",
+        breaks: "a SentencePiece tokenizer's space prefix is not added at every prompt segment (in-process parity)",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "            return afterNewline.slice(newline.length);\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]

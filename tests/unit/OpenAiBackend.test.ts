@@ -90,6 +90,14 @@ describe.each(["vllm", "llama-server"] as const)("OpenAiBackend against %s", (fl
         expect(sent.promptTokens!.filter(isSpecialToken)).toEqual([1, 3, 4, 3, 4, 3]);
     });
 
+    it("keeps a SentencePiece tokenizer's space prefix away from every segment, as in-process", async () => {
+        const server = await fake({flavour, spacePrefix: true});
+        const backend = await backendFor([server]);
+        const prompt = backend.formatChat([{role: "user", content: "1+1は？"}], chatmlChatTemplate).append("考えます。");
+        await backend.complete(request({prompt}));
+        expect(server.completions[0]!.promptText).toBe(`<s>${prompt.toText()}`);
+    });
+
     it("closes the stream when the request is cancelled, returning the text so far", async () => {
         const server = await fake({flavour, scripts: ["あ".repeat(300)], chunkSize: 1});
         server.chunkDelayMs = 5;

@@ -138,9 +138,9 @@ export class OpenAiBackend implements LlmBackend {
      * estimate of one token per 3 characters, since asking the server would make this synchronous call wait.
      */
     public countTokens(prompt: Prompt): number {
-        const beginning = this.tokenCache.get(tokenCacheKey({kind: "special", text: ""}, true))?.length ?? 0;
+        const beginning = this.tokenCache.get(beginningKey)?.length ?? 0;
         return prompt.segments.reduce((count, segment) => count
-            + (this.tokenCache.get(tokenCacheKey(segment, false))?.length ?? Math.ceil((segment.kind === "token" ? 3 : segment.text.length) / 3)), beginning);
+            + (this.tokenCache.get(tokenCacheKey(segment))?.length ?? Math.ceil((segment.kind === "token" ? 3 : segment.text.length) / 3)), beginning);
     }
 
     public async complete(request: CompletionRequest): Promise<CompletionResult> {
@@ -272,21 +272,44 @@ export class OpenAiBackend implements LlmBackend {
         const flavour = endpoint.flavour ?? "other";
         if (flavour === "other")
             return prompt.toText();
-        const beginning = await this.tokensOf(endpoint, {kind: "special", text: ""}, true);
-        const parts = await Promise.all(prompt.segments.map((segment) => this.tokensOf(endpoint, segment, false)));
+        const beginning = await this.cachedTokens(beginningKey, async () => await endpoint.tokenize("", {special: true, addSpecial: true}) ?? []);
+        const parts = await Promise.all(prompt.segments.map((segment) => this.tokensOf(endpoint, segment)));
         return [...beginning, ...parts.flat()];
     }
 
-    private async tokensOf(endpoint: OpenAiEndpoint, segment: PromptSegment, addSpecial: boolean): Promise<number[]> {
+    private tokensOf(endpoint: OpenAiEndpoint, segment: PromptSegment): Promise<number[]> {
         if (segment.kind === "token")
             throw new KotaeError(ErrorCode.GenerationFailed, `The openai backend cannot send the named token ${segment.name}; write it in the chat template instead`);
-        const key = tokenCacheKey(segment, addSpecial);
+        const special = segment.kind === "special";
+        return this.cachedTokens(tokenCacheKey(segment), async () => {
+            const pieces = !special && endpoint.flavour === "vllm" ? splitSpecialShapes(segment.text) : [segment.text];
+            return (await Promise.all(pieces.map((piece) => this.tokensWithoutSpacePrefix(endpoint, piece, special)))).flat();
+        });
+    }
+
+    /**
+     * The text's tokens the way the in-process backend gets them (node-llama-cpp's "trimLeadingSpace"):
+     * SentencePiece tokenizers put a space before the text of every call, which would land at every segment
+     * boundary. Tokenizing after a newline and dropping the newline's own tokens leaves the text's tokens
+     * without it; where the two do not line up (the newline merged with the text), the text goes as it is.
+     */
+    private async tokensWithoutSpacePrefix(endpoint: OpenAiEndpoint, text: string, special: boolean): Promise<number[]> {
+        if (text === "")
+            return [];
+        const [newline, afterNewline] = await Promise.all([
+            this.cachedTokens(`${special}\u0000newline`, async () => await endpoint.tokenize("\n", {special}) ?? []),
+            endpoint.tokenize(`\n${text}`, {special})
+        ]);
+        if (afterNewline != null && newline.length > 0 && newline.every((token, index) => afterNewline[index] === token))
+            return afterNewline.slice(newline.length);
+        return await endpoint.tokenize(text, {special}) ?? [];
+    }
+
+    private async cachedTokens(key: string, tokenize: () => Promise<number[]>): Promise<number[]> {
         const cached = this.tokenCache.get(key);
         if (cached != null)
             return cached;
-        const pieces = segment.kind === "text" && endpoint.flavour === "vllm" ? splitSpecialShapes(segment.text) : [segment.text];
-        const tokenized = await Promise.all(pieces.map((piece) => endpoint.tokenize(piece, {special: segment.kind === "special", addSpecial})));
-        const tokens = tokenized.flatMap((ids) => ids ?? []);
+        const tokens = await tokenize();
         if (this.tokenCache.size >= tokenCacheEntries)
             this.tokenCache.clear();
         this.tokenCache.set(key, tokens);
@@ -307,9 +330,12 @@ function resultOf(scanner: StopTriggerScanner, progress: Progress, stopReason: S
 }
 
 /** Every server of the pool serves the same model, so token ids are shared between them. */
-function tokenCacheKey(segment: PromptSegment, addSpecial: boolean): string {
-    return `${addSpecial}\u0000${segment.kind}\u0000${segment.kind === "token" ? segment.name : segment.text}`;
+function tokenCacheKey(segment: PromptSegment): string {
+    return `${segment.kind}\u0000${segment.kind === "token" ? segment.name : segment.text}`;
 }
+
+/** The cache key of the tokens the model starts a sequence with (BOS), which no segment's key can equal. */
+const beginningKey = "\u0000beginning";
 
 type StreamEvent = {
     readonly object?: string,

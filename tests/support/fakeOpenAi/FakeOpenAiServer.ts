@@ -40,7 +40,9 @@ export type FakeOpenAiOptions = {
     /** Characters per streamed chunk, one chunk = one token (default 3). */
     readonly chunkSize?: number,
     /** Required `Authorization: Bearer` key. */
-    readonly apiKey?: string
+    readonly apiKey?: string,
+    /** Tokenize like SentencePiece, a space before the text of every call (see fakeTokenize). */
+    readonly spacePrefix?: boolean
 };
 
 export class FakeOpenAiServer {
@@ -126,7 +128,8 @@ export class FakeOpenAiServer {
         // A Hugging Face tokenizer reads special-token text always; llama.cpp only with parse_special (default true there).
         const tokens = fakeTokenize(text, {
             parseSpecial: vllm || body["parse_special"] !== false,
-            addSpecial: vllm ? body["add_special_tokens"] !== false : body["add_special"] === true
+            addSpecial: vllm ? body["add_special_tokens"] !== false : body["add_special"] === true,
+            spacePrefix: this.options.spacePrefix ?? false
         });
         this.json(response, 200, vllm ? {count: tokens.length, max_model_len: this.contextSize, tokens} : {tokens});
     }

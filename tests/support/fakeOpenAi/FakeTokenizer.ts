@@ -7,8 +7,15 @@ export const fakeSpecialTokens: Readonly<Record<string, number>> = {"<s>": 1, "<
 const beginningOfSequence = 1;
 const characterBase = 1000;
 
-export function fakeTokenize(text: string, {parseSpecial, addSpecial}: {parseSpecial: boolean, addSpecial: boolean}): number[] {
+/**
+ * With `spacePrefix`, like a SentencePiece tokenizer with `add_space_prefix` (Llama 2, Mistral; llama.cpp's
+ * llm_tokenizer_spm and Hugging Face's legacy LlamaTokenizer): a space goes before text that starts a call.
+ */
+export function fakeTokenize(text: string, {parseSpecial, addSpecial, spacePrefix = false}: {parseSpecial: boolean, addSpecial: boolean, spacePrefix?: boolean}): number[] {
     const tokens = addSpecial ? [beginningOfSequence] : [];
+    const startsWithSpecial = parseSpecial && Object.keys(fakeSpecialTokens).some((token) => text.startsWith(token));
+    if (spacePrefix && text !== "" && !startsWithSpecial)
+        tokens.push(characterBase + 0x20);
     for (let position = 0; position < text.length;) {
         const special = parseSpecial ? Object.keys(fakeSpecialTokens).find((token) => text.startsWith(token, position)) : undefined;
         if (special != null) {

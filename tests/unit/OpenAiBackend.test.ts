@@ -7,6 +7,7 @@ import {chatmlChatTemplate} from "../../src/profiles/chatTemplates.js";
 import {FakeOpenAiServer, type FakeFlavour, type FakeOpenAiOptions} from "../support/fakeOpenAi/FakeOpenAiServer.js";
 import {isSpecialToken} from "../support/fakeOpenAi/FakeTokenizer.js";
 import {listenOnLoopback} from "../support/listenOnLoopback.js";
+import {alice, collect, testEngine} from "../support/testRuntime.js";
 import {waitFor} from "../support/waitFor.js";
 
 const started: Array<{close(): Promise<void>} | {dispose(): Promise<void>}> = [];
@@ -175,6 +176,17 @@ describe("OpenAiBackend over a pool of servers", () => {
         const backend = await backendFor([server]);
         server.resetAfterChunks = 1;
         await expect(backend.complete(request())).rejects.toMatchObject({code: ErrorCode.ModelUnavailable});
+    });
+
+    it("gives the user the kind model_unavailable message when the servers fail a solve, and logs the failure", async () => {
+        const server = await fake({flavour: "llama-server", chunkSize: 2});
+        const backend = await backendFor([server]);
+        server.resetAfterChunks = 2;
+        const {engine, store} = testEngine(backend);
+        const events = await collect(engine.solve({problem: "1+1は？", requester: alice}));
+        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModelUnavailable,
+            message: "いまは問題を解く準備ができていません。管理者にお知らせください。", detail: expect.stringContaining(server.url)});
+        expect(store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "model_unavailable", modelName: "fake/model"});
     });
 
     it("takes a loading server (503) out, and brings it back when its health check passes", async () => {

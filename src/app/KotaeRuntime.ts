@@ -31,7 +31,10 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly store: KotaeStore;
     public readonly profiles: ProfileRegistry;
     public readonly backend: Promise<LlmBackend>;
-    /** The loaded model file's SHA-256 (null when it cannot be read, or the model is a server's), computed once for the log and `kotae eval`. */
+    /**
+     * The loaded model file's SHA-256 (null when it cannot be read, or the model is an inference server's),
+     * computed once for the log and `kotae eval`.
+     */
     public readonly modelSha256: Promise<string | null>;
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
@@ -110,8 +113,9 @@ export class KotaeRuntime implements AsyncDisposable {
 }
 
 /**
- * Loads the model (or connects to the inference servers), and refuses it when the configured profile needs a chat template that neither the
- * file nor the profile has: better one clear line at start than every answer in a guessed format.
+ * Loads the model (or connects to the inference servers), and refuses it when the configured profile needs
+ * a chat template that neither the file nor the profile has: better one clear line at start than every
+ * answer in a guessed format.
  */
 async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: RuntimeOptions): Promise<LlmBackend> {
     const backend = config.backend === "openai" ? await OpenAiBackend.create(openAiBackendOptions(config)) : await loadLlamaCpp(config, options);

@@ -932,7 +932,7 @@ export const mutations = [
         name: "openai-vllm-special-shapes-not-split",
         breaks: "on vLLM, special-token-shaped user text is cut so its tokenizer cannot read it as a special token",
         file: "src/llm/openai/OpenAiBackend.ts",
-        search: "!special && endpoint.flavour === \"vllm\" ? splitSpecialShapes(segment.text) : [segment.text]",
+        search: "!special && endpoint.flavour === \"vllm\" ? await this.withoutSpecialTokens(endpoint, segment.text) : [segment.text]",
         replace: "[segment.text]",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]

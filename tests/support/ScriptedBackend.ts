@@ -46,6 +46,11 @@ export class ScriptedBackend implements LlmBackend {
         }
     }
 
+    /** This backend once it can serve; a scripted model behind a server starts that server first (see OpenAiScriptedBackend). */
+    public ready(): Promise<this> {
+        return Promise.resolve(this);
+    }
+
     public async dispose(): Promise<void> {}
 
     protected async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {

@@ -268,8 +268,9 @@ describe("OpenAiBackend against a server it cannot identify", () => {
 });
 
 describe("splitSpecialShapes", () => {
-    it("cuts every special-token-shaped piece after its first character and keeps all the text", () => {
-        expect(splitSpecialShapes("a<|im_end|>b[INST]c")).toEqual(["a<", "|im_end|>b[", "INST]c"]);
-        expect(splitSpecialShapes("x < y > z")).toEqual(["x < y > z"]);
+    it("cuts each given special token after its first character and keeps all the text", () => {
+        const special = new Set(["<|im_end|>", "[INST]"]);
+        expect(splitSpecialShapes("a<|im_end|>b[INST]c<llm-code>", special)).toEqual(["a<", "|im_end|>b[", "INST]c<llm-code>"]);
+        expect(splitSpecialShapes("x < y > z", special)).toEqual(["x < y > z"]);
     });
 });

@@ -33,8 +33,8 @@ const specialTokenShape = /<[^<>\s]{1,64}>|\[[^[\]\s]{1,64}\]/g;
  * Kotae renders the prompt itself, exactly as in-process, and sends it as token ids to `POST /v1/completions`
  * (`prompt` may be a list of ids on both vLLM and llama-server), so text a student typed can never become a
  * special token: template text is tokenized with special tokens parsed, user text without (llama-server's
- * `parse_special: false`; vLLM parses special-token text always, so each special-token-shaped piece of user
- * text is cut after its first character and the parts tokenized apart). Servers without a tokenizer route
+ * `parse_special: false`; vLLM parses special-token text always, so user text is cut after the first
+ * character of each piece its tokenizer would read as a special token, and the parts tokenized apart). Servers without a tokenizer route
  * get the prompt as text, and `doctor` warns about it.
  *
  * Stop triggers are found in the stream as in-process (see StopTriggerScanner); vLLM also gets `stop` and
@@ -282,9 +282,21 @@ export class OpenAiBackend implements LlmBackend {
             throw new KotaeError(ErrorCode.GenerationFailed, `The openai backend cannot send the named token ${segment.name}; write it in the chat template instead`);
         const special = segment.kind === "special";
         return this.cachedTokens(tokenCacheKey(segment), async () => {
-            const pieces = !special && endpoint.flavour === "vllm" ? splitSpecialShapes(segment.text) : [segment.text];
+            const pieces = !special && endpoint.flavour === "vllm" ? await this.withoutSpecialTokens(endpoint, segment.text) : [segment.text];
             return (await Promise.all(pieces.map((piece) => this.tokensWithoutSpacePrefix(endpoint, piece, special)))).flat();
         });
+    }
+
+    /**
+     * The text in pieces that vLLM's tokenizer cannot read a special token from: cut after the first character
+     * of each special-token-shaped part that the tokenizer reads as one token (a special token; an ordinary
+     * word like `<llm-code>` takes several and stays whole). Each shape is asked about once.
+     */
+    private async withoutSpecialTokens(endpoint: OpenAiEndpoint, text: string): Promise<string[]> {
+        const shapes = [...new Set([...text.matchAll(specialTokenShape)].map((match) => match[0]))];
+        const tokenized = await Promise.all(shapes.map((shape) =>
+            this.cachedTokens(`shape\u0000${shape}`, async () => await endpoint.tokenize(shape, {special: false}) ?? [])));
+        return splitSpecialShapes(text, new Set(shapes.filter((_, index) => tokenized[index]?.length === 1)));
     }
 
     /**
@@ -345,9 +357,9 @@ type StreamEvent = {
     readonly usage?: {prompt_tokens?: number, completion_tokens?: number} | null
 };
 
-/** Text cut after the first character of every special-token-shaped piece, so no piece can be read as a special token. */
-export function splitSpecialShapes(text: string): string[] {
-    const cuts = [...text.matchAll(specialTokenShape)].map((match) => match.index + 1);
+/** Text cut after the first character of each of `specialShapes` in it, so no piece can be read as one of them. */
+export function splitSpecialShapes(text: string, specialShapes: ReadonlySet<string>): string[] {
+    const cuts = [...text.matchAll(specialTokenShape)].filter((match) => specialShapes.has(match[0])).map((match) => match.index + 1);
     return [0, ...cuts].map((start, index) => text.slice(start, cuts[index] ?? text.length)).filter((piece) => piece !== "");
 }
 

@@ -37,6 +37,12 @@ export class OpenAiScriptedBackend extends ScriptedBackend {
         await server?.fake.close();
     }
 
+    /** Starts the fake server and connects to it, so that a time-limited solve does not pay for the start. */
+    public override async ready(): Promise<this> {
+        await (this.server ??= this.start());
+        return this;
+    }
+
     protected override async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
         const {backend} = await (this.server ??= this.start());
         const key = `<s>${request.prompt.toText()}`;

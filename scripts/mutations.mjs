@@ -1013,5 +1013,86 @@ export const mutations = [
         replace: "isModerator: false});",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "openai-user-text-parsed-as-special",
+        breaks: "text a student typed is tokenized without special tokens (llama-server parse_special: false)",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "const special = segment.kind === \"special\";",
+        replace: "const special = true;",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-vllm-special-shapes-not-split",
+        breaks: "on vLLM, special-token-shaped user text is cut so its tokenizer cannot read it as a special token",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "!special && endpoint.flavour === \"vllm\" ? await this.withoutSpecialTokens(endpoint, segment.text) : [segment.text]",
+        replace: "[segment.text]",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-no-second-server",
+        breaks: "a completion whose server dies mid-stream moves once to another server",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "                failedOn = endpoint;",
+        replace: "                throw error;",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-retry-starts-over",
+        breaks: "the second server continues from the text already streamed, so consumers get one seamless text",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "await this.promptFor(endpoint, request.prompt.append(scanner.received))",
+        replace: "await this.promptFor(endpoint, request.prompt)",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-cancel-keeps-streaming",
+        breaks: "cancelling a completion closes the server's stream",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "        request.signal?.addEventListener(\"abort\", abort, {once: true});\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "stop-scanner-leaks-trigger-start",
+        breaks: "no part of a stop trigger reaches the consumers (held back until it cannot be one)",
+        file: "src/llm/openai/StopTriggerScanner.ts",
+        search: "this.emitUpTo(this.received.length - this.heldBackLength());",
+        replace: "this.emitUpTo(this.received.length);",
+        project: "standalone",
+        tests: ["tests/unit/serverSentEvents.test.ts", "tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "pool-uses-unhealthy-server",
+        breaks: "a loading or dead server gets no completions until a health check finds it ready",
+        file: "src/llm/openai/EndpointPool.ts",
+        search: "(endpoint) => endpoint.state === \"ready\" && endpoint !== waiter.exclude",
+        replace: "(endpoint) => endpoint !== waiter.exclude",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "pool-ignores-slots",
+        breaks: "each server runs at most KOTAE_BACKEND_PARALLEL completions at once",
+        file: "src/llm/openai/EndpointPool.ts",
+        search: "            if (endpoint.active >= endpoint.slots)\n                continue;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "openai-space-prefix-per-segment",
+        breaks: "a SentencePiece tokenizer's space prefix is not added at every prompt segment (in-process parity)",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "            return afterNewline.slice(newline.length);\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/OpenAiBackend.test.ts"]
     }
 ];

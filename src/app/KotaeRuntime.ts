@@ -5,6 +5,7 @@ import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
+import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {chatTemplateProblem} from "../profiles/renderPrompt.js";
 import {Renderer} from "../render/Renderer.js";
@@ -12,6 +13,7 @@ import {BubblewrapSandbox} from "../sandbox/BubblewrapSandbox.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
 import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
+import {openAiBackendOptions, parallelCompletions} from "./backendSettings.js";
 import {openStore} from "./openStore.js";
 
 export type RuntimeOptions = {
@@ -29,7 +31,10 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly store: KotaeStore;
     public readonly profiles: ProfileRegistry;
     public readonly backend: Promise<LlmBackend>;
-    /** The loaded model file's SHA-256 (null when it cannot be read), computed once for the log and `kotae eval`. */
+    /**
+     * The loaded model file's SHA-256 (null when it cannot be read, or the model is an inference server's),
+     * computed once for the log and `kotae eval`.
+     */
     public readonly modelSha256: Promise<string | null>;
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
@@ -46,7 +51,7 @@ export class KotaeRuntime implements AsyncDisposable {
         this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
         this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
-        this.modelSha256 = this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null);
+        this.modelSha256 = this.backend.then((backend) => backend.endpoints != null ? null : fileSha256(backend.model.path, this.store)).catch(() => null);
 
         this.engine = new Engine({
             backend: this.backend,
@@ -56,7 +61,7 @@ export class KotaeRuntime implements AsyncDisposable {
             profiles: this.profiles,
             defaultProfile: config.profile,
             defaultMode: config.mode,
-            concurrency: config.sequences,
+            concurrency: parallelCompletions(config),
             queueCapacity: config.queueCapacity,
             maxPendingPerUser: config.maxPendingPerUser,
             maxProblemChars: config.maxProblemChars,
@@ -108,15 +113,26 @@ export class KotaeRuntime implements AsyncDisposable {
 }
 
 /**
- * Loads the model, and refuses it when the configured profile needs a chat template that neither the
- * file nor the profile has: better one clear line at start than every answer in a guessed format.
+ * Loads the model (or connects to the inference servers), and refuses it when the configured profile needs
+ * a chat template that neither the file nor the profile has: better one clear line at start than every
+ * answer in a guessed format.
  */
 async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: RuntimeOptions): Promise<LlmBackend> {
+    const backend = config.backend === "openai" ? await OpenAiBackend.create(openAiBackendOptions(config)) : await loadLlamaCpp(config, options);
+    const problem = chatTemplateProblem(profiles.get(config.profile), backend.model);
+    if (problem != null) {
+        await backend.dispose();
+        throw problem;
+    }
+    return backend;
+}
+
+async function loadLlamaCpp(config: KotaeConfig, options: RuntimeOptions): Promise<LlmBackend> {
     if (config.model == null)
         throw new KotaeError(ErrorCode.ModelUnavailable,
             "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI.");
 
-    const backend = await LlamaCppBackend.create({
+    return LlamaCppBackend.create({
         model: config.model,
         modelsDirectory: path.resolve(config.modelsDir),
         gpu: config.gpu,
@@ -125,10 +141,4 @@ async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, optio
         sequences: config.sequences,
         showDownloadProgress: options.showDownloadProgress ?? false
     });
-    const problem = chatTemplateProblem(profiles.get(config.profile), backend.model);
-    if (problem != null) {
-        await backend.dispose();
-        throw problem;
-    }
-    return backend;
 }

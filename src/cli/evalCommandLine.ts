@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import {parallelCompletions} from "../app/backendSettings.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
@@ -113,7 +114,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     let outcome: EvalOutcome;
     try {
         outcome = await runEval(runtime, run, runItems(dataset.items, run.itemLimit), {
-            concurrency: config.sequences, signal: interrupt.signal,
+            concurrency: parallelCompletions(config), signal: interrupt.signal,
             onProgress: (event) => {
                 addWallTime("running"); // kept current, so a killed run's time still counts
                 progress(event);

@@ -3,6 +3,7 @@ import {SlackAdapter} from "../adapters/slack/SlackAdapter.js";
 import {WebServer} from "../web/WebServer.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
 import {ExitCode} from "./cliSupport.js";
 import {untilStopped} from "./stopSignals.js";
 
@@ -27,15 +28,17 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
         const abandoned = runtime.store.abandonUnfinished();
         out(`Kotae: database ${config.db} is ready${abandoned > 0 ? ` (${abandoned} request(s) left unfinished by the last run were marked failed)` : ""}.`);
 
-        const model = await runtime.backend.then((backend) => backend.model, (error: unknown) => error as Error);
-        if (model instanceof Error && config.model != null) { // a configured model that cannot load is a setting to fix now
-            out(`Model: ${model.message}`);
+        const backend = await runtime.backend.catch((error: unknown) => error as Error);
+        if (backend instanceof Error && (config.model != null || config.backend === "openai")) { // a configured model that cannot load is a setting to fix now
+            out(`Model: ${backend.message}`);
             return ExitCode.Failed;
         }
-        if (model instanceof Error)
-            out(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${model.message}`);
+        if (backend instanceof Error)
+            out(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${backend.message}`);
+        else if (backend instanceof OpenAiBackend)
+            for (const line of backend.describeEndpoints()) out(`Inference server ${line}`);
         else
-            out(`Model: ${model.name} loaded on ${model.device} (${config.sequences} parallel sequences × ${model.contextSize} tokens).`);
+            out(`Model: ${backend.model.name} loaded on ${backend.model.device} (${config.sequences} parallel sequences × ${backend.model.contextSize} tokens).`);
 
         const sandbox = await runtime.startSandbox().then((started) => started, (error: unknown) => error as Error);
         out(sandbox instanceof Error

@@ -45,6 +45,19 @@ const trustedProxies = z.union([
         .refine((entries) => entries.every(isAddressOrRange), "must be true, false, or proxy addresses/CIDR ranges separated by commas, like 127.0.0.1,10.0.0.0/8")
 ]);
 
+/** Whether `text` lists http(s) base URLs of OpenAI-compatible APIs (each ending in `/v1`), separated by commas. */
+function isBackendUrlList(text: string): boolean {
+    return text.split(",").every((entry) => {
+        try {
+            const url = new URL(entry.trim());
+            return ["http:", "https:"].includes(url.protocol) && url.username === "" && url.password === ""
+                && url.search === "" && url.hash === "" && /\/v1\/?$/.test(url.pathname);
+        } catch {
+            return false;
+        }
+    });
+}
+
 /**
  * Every setting, its default and meaning. Sources, lowest priority first: defaults, the config file
  * (JSON), `KOTAE_*` environment variables, command-line flags. The README's table mirrors this one.
@@ -52,6 +65,16 @@ const trustedProxies = z.union([
 export const settings = {
     model: {env: "KOTAE_MODEL", schema: z.string().min(1).optional(),
         help: "GGUF model: a local file path or an hf: URI (hf:user/repo:Q4_K_M). Required to solve."},
+    backend: {env: "KOTAE_BACKEND", schema: z.enum(["llama-cpp", "openai"]).default("llama-cpp"),
+        help: "llama-cpp runs the GGUF of KOTAE_MODEL in this process; openai sends completions to the inference servers of KOTAE_BACKEND_URLS (vLLM, llama-server, SGLang)."},
+    backendUrls: {env: "KOTAE_BACKEND_URLS", schema: z.string().refine(isBackendUrlList, "must be one or more http(s) base URLs ending in /v1, separated by commas, like http://gpu1:8000/v1").optional(),
+        help: "With KOTAE_BACKEND=openai: the servers' OpenAI-compatible base URLs (http://gpu1:8000/v1,http://gpu2:8000/v1)."},
+    backendModel: {env: "KOTAE_BACKEND_MODEL", schema: z.string().min(1).optional(),
+        help: "With KOTAE_BACKEND=openai: the served model's name (default: the first one GET /v1/models lists)."},
+    backendApiKey: {env: "KOTAE_BACKEND_API_KEY", secret: true, schema: z.string().min(1).optional(),
+        help: "With KOTAE_BACKEND=openai: the servers' API key (sent as Authorization: Bearer; never printed)."},
+    backendParallel: {env: "KOTAE_BACKEND_PARALLEL", schema: strictNumber({min: 1, max: 256}).default(8),
+        help: "With KOTAE_BACKEND=openai: completions sent to each server at once (its batch share); the queue runs servers × this many."},
     modelsDir: {env: "KOTAE_MODELS_DIR", schema: z.string().min(1).default("./models"),
         help: "Where hf: models are looked up and downloaded to."},
     profile: {env: "KOTAE_PROFILE", schema: z.string().min(1).default("llmjp-math-cot"),
@@ -164,5 +187,7 @@ export function crossCheck(config: KotaeConfig): string[] {
         problems.push(`KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on ${config.webHost} (beyond loopback)`);
     if (config.slackBotToken != null && config.slackSigningSecret == null && config.slackAppToken == null)
         problems.push("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
+    if (config.backend === "openai" && config.backendUrls == null)
+        problems.push("KOTAE_BACKEND_URLS / \"backendUrls\" in the config file: required with KOTAE_BACKEND=openai (the servers' base URLs ending in /v1)");
     return problems;
 }

@@ -4,6 +4,8 @@ import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
+import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
+import {openAiBackendOptions} from "../app/backendSettings.js";
 import {JinjaChatTemplate} from "../llm/JinjaChatTemplate.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {chatTemplateProblem, renderPrompt} from "../profiles/renderPrompt.js";
@@ -26,7 +28,8 @@ export type CheckResult = {
 /** Everything `kotae doctor` looks at; each check is independent, so one failure never hides another. */
 export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[]> {
     const checks: Array<() => Promise<CheckResult | CheckResult[]>> = [
-        checkNode, () => checkCompute(config), () => checkModel(config), () => checkProfile(config),
+        checkNode, ...(config.backend === "openai" ? [() => checkInferenceServers(config)] : [() => checkCompute(config), () => checkModel(config)]),
+        () => checkProfile(config),
         checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config), async () => checkDatabaseFileModes(config)
     ];
     const results: CheckResult[] = [];
@@ -77,6 +80,16 @@ async function localModelFile(config: KotaeConfig): Promise<string | undefined> 
     }
 }
 
+/** The local model file and its own chat template, if it has one. */
+async function localModelTemplate(config: KotaeConfig): Promise<{path: string, chatTemplate?: string} | undefined> {
+    const file = await localModelFile(config);
+    if (file == null)
+        return undefined;
+    const info = await readGgufFileInfo(file, {readTensorInfo: false});
+    const fileTemplate = info.metadata.tokenizer?.chat_template;
+    return {path: file, ...(typeof fileTemplate === "string" && fileTemplate.trim() !== "" ? {chatTemplate: fileTemplate} : {})};
+}
+
 async function checkModel(config: KotaeConfig): Promise<CheckResult> {
     const fix = "Set KOTAE_MODEL to a local .gguf file or an hf: URI (see the README: Getting a model).";
     if (config.model == null)
@@ -99,18 +112,48 @@ async function checkModel(config: KotaeConfig): Promise<CheckResult> {
     };
 }
 
+/**
+ * Each server of KOTAE_BACKEND_URLS on one line with its model and state, and every sampling parameter a server
+ * refuses (found with one single-token completion each), reported here once rather than on every solve.
+ */
+async function checkInferenceServers(config: KotaeConfig): Promise<CheckResult[]> {
+    const name = "Inference server";
+    let backend: OpenAiBackend;
+    try {
+        backend = await OpenAiBackend.create(openAiBackendOptions(config));
+    } catch (error) {
+        return [{name, status: "fail", detail: error instanceof Error ? error.message : String(error),
+            fix: "Start the server(s), or correct KOTAE_BACKEND_URLS (base URLs ending in /v1), KOTAE_BACKEND_MODEL or KOTAE_BACKEND_API_KEY."}];
+    }
+    try {
+        const refused = await backend.probeSampling();
+        const lines = backend.describeEndpoints();
+        return [
+            ...backend.endpoints().map((endpoint, index): CheckResult => endpoint.state !== "ready"
+                ? {name, status: "warn", detail: lines[index] ?? endpoint.url, fix: "Start or fix this server; Kotae uses the others meanwhile and checks it every few seconds."}
+                : backend.textPromptEndpoints().includes(endpoint.url)
+                    ? {name, status: "warn", detail: lines[index] ?? endpoint.url, fix: "Prefer vLLM or llama-server, whose /tokenize lets Kotae keep a student's text apart from special tokens."}
+                    : {name, status: "ok", detail: lines[index] ?? endpoint.url}),
+            ...refused.map(({url, parameter, message}): CheckResult => ({name: "Sampling", status: "warn",
+                detail: `${url} refuses "${parameter}" (${message}), so it is left out there`,
+                fix: "Use a server version that accepts it (vLLM, SGLang and llama-server do), or accept the difference in sampling."}))
+        ];
+    } finally {
+        await backend.dispose();
+    }
+}
+
 /** The profile, and whether its chat prompts have a template that renders (the model file's or the profile's). */
 async function checkProfile(config: KotaeConfig): Promise<CheckResult> {
     const registry = new ProfileRegistry(config.profiles);
     const profile = registry.get(config.profile);
     const detail = `${profile.name}: ${profile.description}; styles ${Object.keys(profile.styles).join(", ")} (profiles: ${registry.names().join(", ")})`;
-    const file = await localModelFile(config);
-    if (file == null)
+    const model = config.backend === "openai"
+        ? {path: config.backendModel ?? "the served model"} // a server's model: the profile's template renders
+        : await localModelTemplate(config);
+    if (model == null)
         return {name: "Profile", status: "ok", detail};
 
-    const info = await readGgufFileInfo(file, {readTensorInfo: false});
-    const fileTemplate = info.metadata.tokenizer?.chat_template;
-    const model = {path: file, ...(typeof fileTemplate === "string" && fileTemplate.trim() !== "" ? {chatTemplate: fileTemplate} : {})};
     try {
         const problem = chatTemplateProblem(profile, model);
         if (problem != null)

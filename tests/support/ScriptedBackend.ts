@@ -46,9 +46,14 @@ export class ScriptedBackend implements LlmBackend {
         }
     }
 
+    /** This backend once it can serve; a scripted model behind a server starts that server first (see OpenAiScriptedBackend). */
+    public ready(): Promise<this> {
+        return Promise.resolve(this);
+    }
+
     public async dispose(): Promise<void> {}
 
-    private async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
+    protected async generate(fullText: string, request: CompletionRequest): Promise<CompletionResult> {
         const stop = request.stopTriggers
             .map((trigger) => ({trigger, index: fullText.indexOf(trigger)}))
             .filter(({index}) => index >= 0)

@@ -7,6 +7,7 @@ import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import {acroBoxedRequest, acroCardPromptFor, sansuCardSystem} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
+import {scriptedBackends} from "../support/scriptedBackends.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 import {alice, bob, collect, temporaryDirectory, testEngine} from "../support/testRuntime.js";
@@ -19,9 +20,9 @@ function textOf(events: EngineEvent[], type: "text" | "thinking"): string {
     return events.flatMap((event) => event.type === type ? [event.text] : []).join("");
 }
 
-describe("Engine (scripted backend)", () => {
+describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, ScriptedModel) => {
     it("streams queued → started → thinking/text → answer → done and logs the interaction", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend([solution]));
+        const {engine, store} = testEngine(new ScriptedModel([solution]));
         const events = await collect(engine.solve({problem, requester: alice}));
 
         const types = [...new Set(events.map((event) => event.type))];
@@ -43,14 +44,14 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("passes the profile's sampling, stop texts and budget to the backend", async () => {
-        const backend = new ScriptedBackend([solution]);
+        const backend = new ScriptedModel([solution]);
         const {engine} = testEngine(backend, {maxTokens: 77});
         await collect(engine.solve({problem, requester: alice, seed: 9}));
         expect(backend.requests[0]).toMatchObject({maxTokens: 77, stopTriggers: ["\n### 指示:"], temperature: 0.7, topP: 1, topK: 50, seed: 9});
     });
 
     it("uses the profile chosen by the request (a chat-template profile)", async () => {
-        const backend = new ScriptedBackend(["つるかめ算で考えます。\\boxed{7}"]);
+        const backend = new ScriptedModel(["つるかめ算で考えます。\\boxed{7}"]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, profile: "sansu"}));
         expect(store.getInteraction(1)).toMatchObject({profile: "sansu", answer: "7"});
@@ -58,7 +59,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("solves in a style the profile offers, keeping its format, and refuses one it does not offer (logged, localised)", async () => {
-        const backend = new ScriptedBackend(["<think>線分図で考えます。</think>\\boxed{7}"]);
+        const backend = new ScriptedModel(["<think>線分図で考えます。</think>\\boxed{7}"]);
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
         expect(events.at(-1)).toMatchObject({type: "done", result: {answer: "7"}});
@@ -71,7 +72,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("keeps the style for follow-ups and for solving the problem again", async () => {
-        const backend = new ScriptedBackend(["<think>線分図</think>\\boxed{7}", "線分図で説明します。", "\\boxed{7}"]);
+        const backend = new ScriptedModel(["<think>線分図</think>\\boxed{7}", "線分図で説明します。", "\\boxed{7}"]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
         expect(store.getInteraction(1)).toMatchObject({style: "sansu"});
@@ -85,21 +86,21 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("logs an output without an answer as no_answer, not as a failure", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend(["考えましたが、わかりませんでした。"]));
+        const {engine, store} = testEngine(new ScriptedModel(["考えましたが、わかりませんでした。"]));
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.at(-2)).toEqual({type: "answer", answer: null, canonical: null, agreement: {votes: 0, samples: 1}});
         expect(store.getInteraction(1)).toMatchObject({status: "no_answer", answer: null});
     });
 
     it("finds no answer when the budget runs out inside the thinking block", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend(["<think>\\boxed{1} かな? いや、もう少し考えると" + "…".repeat(100)]), {maxTokens: 10});
+        const {engine, store} = testEngine(new ScriptedModel(["<think>\\boxed{1} かな? いや、もう少し考えると" + "…".repeat(100)]), {maxTokens: 10});
         await collect(engine.solve({problem, requester: alice}));
         expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
     });
 
     it("stops a runaway loop early and still extracts an answer given before it", async () => {
         const loop = "\\boxed{5050}" + "したがって答えは5050です。".repeat(200);
-        const backend = new ScriptedBackend([loop]);
+        const backend = new ScriptedModel([loop]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem, requester: alice}));
         const row = store.getInteraction(1)!;
@@ -111,7 +112,7 @@ describe("Engine (scripted backend)", () => {
         ["", ErrorCode.ProblemEmpty, "問題文が空のようです"],
         ["x".repeat(201), ErrorCode.ProblemTooLong, "200文字まで"]
     ])("rejects %j with a kind message and still logs it", async (text, code, message) => {
-        const backend = new ScriptedBackend([solution]);
+        const backend = new ScriptedModel([solution]);
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: text, requester: alice}));
         expect(events).toEqual([expect.objectContaining({type: "failed", interactionId: 1, code, message: expect.stringContaining(message) as string})]);
@@ -120,13 +121,13 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("answers in English for an English locale", async () => {
-        const {engine} = testEngine(new ScriptedBackend([solution]));
+        const {engine} = testEngine(new ScriptedModel([solution]));
         const [event] = await collect(engine.solve({problem: " ", requester: bob}));
         expect(event).toMatchObject({type: "failed", message: "The problem looks empty. Please write the problem you want solved and send it again."});
     });
 
     it("rejects an unknown mode and an unknown profile", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend([solution]));
+        const {engine, store} = testEngine(new ScriptedModel([solution]));
         const [mode] = await collect(engine.solve({problem, requester: alice, mode: "magic"}));
         const [profile] = await collect(engine.solve({problem, requester: alice, profile: "gpt-9"}));
         expect(mode).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported});
@@ -144,7 +145,7 @@ describe("Engine (scripted backend)", () => {
 
     it("turns a backend crash into generation_failed and keeps serving", async () => {
         let crashed = false;
-        const backend = new ScriptedBackend([() => {
+        const backend = new ScriptedModel([() => {
             if (!crashed) {
                 crashed = true;
                 throw new Error("CUDA error: out of memory");
@@ -162,7 +163,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("cancels a running solve through its signal, keeping the partial output", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend([solution.repeat(20)], 1, {chunkDelayMs: 2}));
+        const {engine, store} = testEngine(new ScriptedModel([solution.repeat(20)], 1, {chunkDelayMs: 2}));
         const cancel = new AbortController();
         const events: EngineEvent[] = [];
         for await (const event of engine.solve({problem, requester: alice, signal: cancel.signal})) {
@@ -178,7 +179,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("cancels when the consumer stops listening", async () => {
-        const backend = new ScriptedBackend([solution.repeat(20)], 1, {chunkDelayMs: 2});
+        const backend = new ScriptedModel([solution.repeat(20)], 1, {chunkDelayMs: 2});
         const {engine, store} = testEngine(backend);
         for await (const event of engine.solve({problem, requester: alice}))
             if (event.type === "text") break;
@@ -193,7 +194,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("queues requests beyond the parallel sequences, reports positions, and runs at most N at once", async () => {
-        const backend = new ScriptedBackend([solution], 2, {chunkDelayMs: 1});
+        const backend = new ScriptedModel([solution], 2, {chunkDelayMs: 1});
         const {engine, store} = testEngine(backend, {concurrency: 2});
         const users = ["u1", "u2", "u3", "u4", "u5"].map((userId) => ({...alice, userId}));
         const runs = await Promise.all(users.map((requester) => collect(engine.solve({problem, requester}))));
@@ -207,7 +208,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("tells a user who floods the queue that it is busy, and logs the refusal", async () => {
-        const backend = new ScriptedBackend([solution], 1, {chunkDelayMs: 1});
+        const backend = new ScriptedModel([solution], 1, {chunkDelayMs: 1});
         const {engine, store} = testEngine(backend, {queueCapacity: 1, maxPendingPerUser: 10});
         const runs = await Promise.all([alice, bob, {...alice, userId: "3"}].map((requester) => collect(engine.solve({problem, requester}))));
         expect(runs[2]!.at(-1)).toMatchObject({type: "failed", code: ErrorCode.QueueFull, message: expect.stringContaining("混み合っています") as string});
@@ -215,7 +216,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("on close, cancels queued and running work and logs every request", async () => {
-        const backend = new ScriptedBackend([solution.repeat(50)], 1, {chunkDelayMs: 2});
+        const backend = new ScriptedModel([solution.repeat(50)], 1, {chunkDelayMs: 2});
         const {engine, store} = testEngine(backend);
         const first = collect(engine.solve({problem, requester: alice}));
         const second = collect(engine.solve({problem, requester: bob}));
@@ -229,7 +230,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("refuses tir for a profile without code tags, and tells a tir request when the sandbox is missing", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend([solution]));
+        const {engine, store} = testEngine(new ScriptedModel([solution]));
         const noTools = await collect(engine.solve({problem, requester: bob, mode: "tir"}));
         expect(noTools.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported, message: "The \"tir\" mode is not available for this model."});
         const noSandbox = await collect(engine.solve({problem, requester: alice, mode: "tir", profile: "llmjp-math-tir"}));
@@ -239,7 +240,7 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("in auto mode without a sandbox, says so and solves in text, recording the path", async () => {
-        const backend = new ScriptedBackend([solution]);
+        const backend = new ScriptedModel([solution]);
         const {engine, store} = testEngine(backend, {defaultMode: "auto", defaultProfile: "llmjp-math-tir"});
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.find((event) => event.type === "notice")).toEqual({
@@ -254,7 +255,7 @@ describe("Engine (scripted backend)", () => {
 
     it("votes over k samples, reports the agreement and shows a solution whose answer won", async () => {
         const answers = ["\\boxed{5050}", "\\boxed{5,050}", "\\boxed{5000}", "答えは 5050 です。", "\\boxed{4950}"];
-        const backend = new ScriptedBackend([(request) => `考えます。${answers[request.seed! - 100]!}`], 2);
+        const backend = new ScriptedModel([(request) => `考えます。${answers[request.seed! - 100]!}`], 2);
         const {engine, store} = testEngine(backend, {concurrency: 2, samples: 5});
         const events = await collect(engine.solve({problem, requester: alice, seed: 100}));
 
@@ -268,7 +269,7 @@ describe("Engine (scripted backend)", () => {
 
     it("counts equivalent answers as one in the vote, whatever their canonical keys", async () => {
         const answers = ["\\boxed{x^2+5x+5}", "\\boxed{(x+2)(x+3)}", "\\boxed{x^2+5x+6}", "\\boxed{(x+3)(x+2)}"];
-        const backend = new ScriptedBackend([(request) => answers[request.seed!]!]);
+        const backend = new ScriptedModel([(request) => answers[request.seed!]!]);
         const {engine} = testEngine(backend, {samples: 4});
         const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
         expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "(x+2)(x+3)", canonical: "(x+2)(x+3)", agreement: {votes: 3, samples: 4}});
@@ -276,7 +277,7 @@ describe("Engine (scripted backend)", () => {
 
     it("takes a later sample as the representative when the first one lost the vote", async () => {
         const answers = ["\\boxed{1}", "\\boxed{2}", "\\boxed{2}"];
-        const backend = new ScriptedBackend([(request) => answers[request.seed!]!]);
+        const backend = new ScriptedModel([(request) => answers[request.seed!]!]);
         const {engine, store} = testEngine(backend, {samples: 3});
         const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
         const done = events.at(-1);
@@ -285,19 +286,19 @@ describe("Engine (scripted backend)", () => {
     });
 
     it("answers nothing, not a failure, when no sample finds an answer; fails only when every sample fails", async () => {
-        const {engine, store} = testEngine(new ScriptedBackend(["考え中…"]), {samples: 3});
+        const {engine, store} = testEngine(new ScriptedModel(["考え中…"]), {samples: 3});
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.find((event) => event.type === "answer")).toMatchObject({answer: null, agreement: {votes: 0, samples: 3}});
         expect(store.getInteraction(1)).toMatchObject({status: "no_answer", sampleCount: 3, agreementVotes: 0});
 
-        const broken = testEngine(new ScriptedBackend([solution], 1, {failWith: new Error("llama_decode failed")}), {samples: 2});
+        const broken = testEngine(new ScriptedModel([solution], 1, {failWith: new Error("llama_decode failed")}), {samples: 2});
         const failed = await collect(broken.engine.solve({problem, requester: alice}));
         expect(failed.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "llama_decode failed"});
         expect(broken.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
     });
 
     it("votes without a sample that failed, and logs why it failed", async () => {
-        const backend = new ScriptedBackend([(request) => {
+        const backend = new ScriptedModel([(request) => {
             if (request.seed === 1) throw new Error("llama_decode failed");
             return "\\boxed{5050}";
         }]);

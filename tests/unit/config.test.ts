@@ -83,6 +83,33 @@ describe("loadConfig", () => {
         expect(() => loadConfig({env: {KOTAE_DISCORD_API_URL: "localhost"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_API_URL/);
     });
 
+    it("reads the openai backend's settings from the file and the environment, never printing the API key", () => {
+        const config = loadConfig({env: {KOTAE_BACKEND: "openai", KOTAE_BACKEND_URLS: "http://gpu1:8000/v1, https://gpu2.example.org/v1/", KOTAE_BACKEND_API_KEY: "sk-secret-1"},
+            cwd: configDir({backendModel: "llm-jp/llm-jp-3-13b-instruct", backendParallel: 16})});
+        expect(config).toMatchObject({backend: "openai", backendUrls: "http://gpu1:8000/v1, https://gpu2.example.org/v1/", backendModel: "llm-jp/llm-jp-3-13b-instruct", backendParallel: 16, backendApiKey: "sk-secret-1"});
+        expect(loadConfig({env: {}, cwd: configDir()})).toMatchObject({backend: "llama-cpp", backendParallel: 8});
+
+        const error = (() => {
+            try {
+                loadConfig({env: {KOTAE_BACKEND: "vllm", KOTAE_BACKEND_URLS: "http://gpu1:8000,http://user:pw@gpu2:8000/v1", KOTAE_BACKEND_PARALLEL: "1000", KOTAE_BACKEND_API_KEY: ""}, cwd: configDir({backendApiKey: 5})});
+            } catch (thrown) {
+                return thrown as Error;
+            }
+            throw new Error("expected the settings to be refused");
+        })();
+        expect(error.message).toContain('KOTAE_BACKEND / "backend" in the config file: Invalid option: expected one of "llama-cpp"|"openai" (got "vllm")');
+        expect(error.message).toContain('KOTAE_BACKEND_URLS / "backendUrls" in the config file: must be one or more http(s) base URLs ending in /v1');
+        expect(error.message).toContain('KOTAE_BACKEND_PARALLEL / "backendParallel" in the config file: must be a whole number from 1 to 256 (got "1000")');
+        expect(error.message).toMatch(/KOTAE_BACKEND_API_KEY \/ "backendApiKey" in the config file: [^\n]+$/m);
+        expect(error.message).not.toMatch(/got 5/);
+    });
+
+    it("requires KOTAE_BACKEND_URLS with the openai backend, and KOTAE_MODEL is not needed then", () => {
+        expect(() => loadConfig({env: {KOTAE_BACKEND: "openai"}, cwd: configDir()}))
+            .toThrow('KOTAE_BACKEND_URLS / "backendUrls" in the config file: required with KOTAE_BACKEND=openai');
+        expect(loadConfig({env: {KOTAE_BACKEND: "openai", KOTAE_BACKEND_URLS: "http://127.0.0.1:8080/v1"}, cwd: configDir()}).model).toBeUndefined();
+    });
+
     it("parses numeric settings strictly: decimal numerals only, trimmed", () => {
         expect(loadConfig({env: {KOTAE_QUEUE_CAPACITY: " 5 ", KOTAE_TIR_MAX_SECONDS: "2.5", KOTAE_WEB_PORT: "0"}, cwd: configDir()}))
             .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, webPort: 0});

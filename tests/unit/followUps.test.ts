@@ -5,23 +5,24 @@ import {channelAllowed, checkPreconditions, moderatorOnly, withinRateLimit} from
 import type {Requester} from "../../storage/KotaeStore.js";
 import {acroCardPromptFor, acroCardTurn} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
+import {scriptedBackends} from "../support/scriptedBackends.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
 const problem = "1から100までの自然数の和を求めてください";
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると 101 × 50 = 5050。\\boxed{5050}";
 
-async function solved(scripts: string[]) {
-    const backend = new ScriptedBackend([solution, ...scripts]);
-    const {engine, store} = testEngine(backend);
-    await collect(engine.solve({problem, requester: alice}));
-    return {backend, engine, store};
-}
-
 function followUp(engine: ReturnType<typeof testEngine>["engine"], question: string, requester: Requester = alice, interactionId = 1): Promise<FollowUpEvent[]> {
     return collect(engine.followUp({interactionId, question, requester}));
 }
 
-describe("follow-up questions in a thread", () => {
+describe.each(scriptedBackends)("follow-up questions in a thread (%s)", (_backendName, ScriptedModel) => {
+    async function solved(scripts: string[]) {
+        const backend = new ScriptedModel([solution, ...scripts]);
+        const {engine, store} = testEngine(backend);
+        await collect(engine.solve({problem, requester: alice}));
+        return {backend, engine, store};
+    }
+
     it("answers with the problem, the shown solution and earlier answered turns as context, in the profile's format", async () => {
         const {backend, engine, store} = await solved(["<think>考えます</think>\n101 が 50 組だからです。", "はい、等差数列の和の公式です。"]);
         const first = await followUp(engine, "なぜ50組なのですか？");
@@ -40,7 +41,7 @@ describe("follow-up questions in a thread", () => {
     });
 
     it("uses the chat template for a chat profile", async () => {
-        const backend = new ScriptedBackend(["つるかめ算で \\boxed{7}", "かめが7ひきです。"]);
+        const backend = new ScriptedModel(["つるかめ算で \\boxed{7}", "かめが7ひきです。"]);
         const {engine} = testEngine(backend);
         await collect(engine.solve({problem: "つるかめ算", requester: alice, profile: "sansu"}));
         await followUp(engine, "どうして？");

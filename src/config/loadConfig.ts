@@ -53,8 +53,13 @@ function describeIssue(name: SettingName, issuePath: readonly PropertyKey[], mes
     const key = [name, ...issuePath.map(String)].join(".");
     const where = [setting.env, `"${key}" in the config file`].filter(Boolean).join(" / ");
     const secret = "secret" in setting && setting.secret;
-    const got = issuePath.length === 0 && name in merged && !secret ? ` (got ${JSON.stringify(merged[name])})` : "";
+    const got = issuePath.length === 0 && name in merged && !secret ? ` (got ${withoutCredentials(JSON.stringify(merged[name]))})` : "";
     return `${where}: ${message}${got}`;
+}
+
+/** A value echoed in an error never shows a URL's `user:password@` (a refused backend URL may carry one). */
+function withoutCredentials(text: string): string {
+    return text.replace(/(\/\/)[^/@\s"]*@/g, "$1…@");
 }
 
 function invalid(problems: readonly string[]): KotaeError {

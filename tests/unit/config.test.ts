@@ -99,6 +99,8 @@ describe("loadConfig", () => {
         })();
         expect(error.message).toContain('KOTAE_BACKEND / "backend" in the config file: Invalid option: expected one of "llama-cpp"|"openai" (got "vllm")');
         expect(error.message).toContain('KOTAE_BACKEND_URLS / "backendUrls" in the config file: must be one or more http(s) base URLs ending in /v1');
+        expect(error.message).toContain('(got "http://gpu1:8000,http://…@gpu2:8000/v1")'); // the refused URL's password is not echoed
+        expect(error.message).not.toContain("user:pw");
         expect(error.message).toContain('KOTAE_BACKEND_PARALLEL / "backendParallel" in the config file: must be a whole number from 1 to 256 (got "1000")');
         expect(error.message).toMatch(/KOTAE_BACKEND_API_KEY \/ "backendApiKey" in the config file: [^\n]+$/m);
         expect(error.message).not.toMatch(/got 5/);

@@ -4,7 +4,9 @@ import {Engine} from "../engine/Engine.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
-import type {LlmBackend} from "../llm/LlmBackend.js";
+import type {EndpointStatus, LlmBackend} from "../llm/LlmBackend.js";
+import {createKotaeLogger, type KotaeLogger} from "../observability/KotaeLogger.js";
+import {KotaeMetrics} from "../observability/KotaeMetrics.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {chatTemplateProblem} from "../profiles/renderPrompt.js";
 import {Renderer} from "../render/Renderer.js";
@@ -18,8 +20,18 @@ export type RuntimeOptions = {
     /** Show node-llama-cpp's download progress bar for hf: models. */
     readonly showDownloadProgress?: boolean,
     /** A backend to use instead of loading `config.model` (tests, benchmarks). */
-    readonly backend?: LlmBackend
+    readonly backend?: LlmBackend,
+    /** The logger to use (tests); default: one made from `logFormat` (see createKotaeLogger). */
+    readonly logger?: KotaeLogger,
+    /** Logged errors carry their stack (`--debug`; default: KOTAE_DEBUG=1). */
+    readonly debug?: boolean
 };
+
+/** What `GET /readyz` answers: ready, or why not. */
+export type Readiness =
+    | {readonly ready: true}
+    /** `model_loading`, `model_unavailable`, `no_endpoint_ready`, `database_unwritable`. */
+    | {readonly ready: false, readonly reasons: readonly string[]};
 
 /**
  * Everything a running Kotae owns, created once at start and shut down in order: the engine first
@@ -33,11 +45,26 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly modelSha256: Promise<string | null>;
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
-    public readonly renderer = new Renderer();
+    public readonly renderer: Renderer;
+    /** The one logger of everything `serve` runs: Fastify, the adapters, the engine, the renderer. */
+    public readonly logger: KotaeLogger;
+    /** What `GET /metrics` reports, counted from the engine's events and the renderer's results. */
+    public readonly metrics: KotaeMetrics;
     private loadState: "loading" | "ready" | "unavailable" = "loading";
+    private loaded: LlmBackend | undefined;
     private sandbox: Promise<CodeSandbox> | undefined;
 
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
+        this.logger = options.logger ?? createKotaeLogger({
+            ...(config.logFormat != null ? {format: config.logFormat} : {}),
+            ...(options.debug != null ? {debug: options.debug} : {})
+        });
+        this.metrics = new KotaeMetrics({load: () => this.engine.load, endpoints: () => this.endpoints()});
+        const renderLog = this.logger.child({component: "render"});
+        this.renderer = new Renderer({
+            log: (message) => renderLog.warn(message),
+            onRendered: (kind, result) => this.metrics.observeRender(kind, result)
+        });
         this.profiles = new ProfileRegistry(config.profiles);
         this.profiles.get(config.profile);
 
@@ -45,7 +72,10 @@ export class KotaeRuntime implements AsyncDisposable {
 
         this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
-        this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
+        this.backend.then((backend) => {
+            this.loaded = backend;
+            this.loadState = "ready";
+        }, () => { this.loadState = "unavailable"; });
         this.modelSha256 = this.backend.then((backend) => fileSha256(backend.model.path, this.store)).catch(() => null);
 
         this.engine = new Engine({
@@ -63,6 +93,8 @@ export class KotaeRuntime implements AsyncDisposable {
             samples: config.samples,
             tirLimits: {maxExecutions: config.tirMaxExecutions, maxSeconds: config.tirMaxSeconds},
             failuresBeforeFallback: config.tirFailuresBeforeFallback,
+            logger: this.logger,
+            observer: this.metrics,
             ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
         });
     }
@@ -70,6 +102,25 @@ export class KotaeRuntime implements AsyncDisposable {
     /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */
     public get modelState(): "loading" | "ready" | "unavailable" {
         return this.loadState;
+    }
+
+    /** The backend's endpoints and their health: a server pool's own report, or the in-process model as one endpoint. */
+    public endpoints(): readonly EndpointStatus[] {
+        const pool = this.loaded?.endpoints?.();
+        if (pool != null) return pool;
+        return [{url: "in-process", model: this.loaded?.model.name, state: this.loadState === "unavailable" ? "down" : this.loadState}];
+    }
+
+    /** Ready to answer: the model (or at least one endpoint of the pool) is ready and the database takes a write. */
+    public readiness(): Readiness {
+        const reasons: string[] = [];
+        if (this.loadState !== "ready")
+            reasons.push(`model_${this.loadState}`);
+        else if (!this.endpoints().some((endpoint) => endpoint.state === "ready"))
+            reasons.push("no_endpoint_ready");
+        if (!this.store.canWrite())
+            reasons.push("database_unwritable");
+        return reasons.length === 0 ? {ready: true} : {ready: false, reasons};
     }
 
     public static start(config: KotaeConfig, options: RuntimeOptions = {}): KotaeRuntime {

@@ -18,9 +18,12 @@ export const shutdownGraceSeconds = 8;
  * sandbox, renderer), then serves the local web app and answers on Discord and/or Slack until SIGTERM
  * or SIGINT (exit 0). With no chat platform configured, the web playground is how to try Kotae.
  */
-export async function runServe(config: KotaeConfig): Promise<ExitCode> {
-    const out = (line: string): boolean => process.stdout.write(line + "\n");
-    const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY});
+export async function runServe(config: KotaeConfig, options: {readonly debug?: boolean} = {}): Promise<ExitCode> {
+    const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY, ...options});
+    // Status lines are sentences for the operator; what needs fixing is a warning, what stops serve an error.
+    const log = runtime.logger;
+    const out = (line: string): void => log.info(line);
+    const warn = (line: string): void => log.warn(line);
     try {
         const purged = runtime.applyRetention();
         if (purged > 0) out(`Retention: deleted ${purged} interaction(s) older than ${config.retentionDays} days.`);
@@ -29,32 +32,34 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
 
         const model = await runtime.backend.then((backend) => backend.model, (error: unknown) => error as Error);
         if (model instanceof Error && config.model != null) { // a configured model that cannot load is a setting to fix now
-            out(`Model: ${model.message}`);
+            log.error(`Model: ${model.message}`);
             return ExitCode.Failed;
         }
         if (model instanceof Error)
-            out(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${model.message}`);
+            warn(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${model.message}`);
         else
             out(`Model: ${model.name} loaded on ${model.device} (${config.sequences} parallel sequences × ${model.contextSize} tokens).`);
 
         const sandbox = await runtime.startSandbox().then((started) => started, (error: unknown) => error as Error);
-        out(sandbox instanceof Error
-            ? `Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`
-            : `Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
+        if (sandbox instanceof Error)
+            warn(`Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`);
+        else
+            out(`Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
 
         const warm = await runtime.renderer.warmUp();
-        out(warm.failure == null
-            ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
-            : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
+        if (warm.failure == null)
+            out(`Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`);
+        else
+            warn(`Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
         const services: AsyncDisposable[] = [];
         try {
             try {
                 const web = await WebServer.start(runtime, config);
                 services.push(web);
-                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}).`);
+                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}; health at /healthz and /readyz, metrics at /metrics).`);
             } catch (error) {
-                out(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
+                log.error(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
             }
             if (config.discordToken != null) {
                 const discord = await DiscordAdapter.start(runtime, config);
@@ -76,7 +81,7 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
                 return ExitCode.Failed;
             const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
             daily.unref();
-            const signal = await untilStopped({out, graceSeconds: shutdownGraceSeconds});
+            const signal = await untilStopped({out: warn, graceSeconds: shutdownGraceSeconds});
             clearInterval(daily);
             out(`Kotae: stopping on ${signal} (running and queued requests are cancelled and logged).`);
             // The engine first, while the services still run: each request ends at once with shutting_down,

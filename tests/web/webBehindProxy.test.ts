@@ -3,6 +3,7 @@ import path from "node:path";
 import {afterEach, describe, expect, it} from "vitest";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
+import {createKotaeLogger, type KotaeLogger} from "../../src/observability/KotaeLogger.js";
 import {AdminAuth} from "../../src/web/AdminAuth.js";
 import {LoginThrottle} from "../../src/web/LoginThrottle.js";
 import {unservedHostMessage, WebServer, type WebServerOptions} from "../../src/web/WebServer.js";
@@ -26,13 +27,16 @@ afterEach(async () => {
     }
 });
 
-async function start(env: Record<string, string> = {}, options: WebServerOptions & {chunkDelayMs?: number} = {}): Promise<Started> {
+async function start(env: Record<string, string> = {}, options: WebServerOptions & {chunkDelayMs?: number, logger?: KotaeLogger} = {}): Promise<Started> {
     const directory = temporaryDirectory("kotae-web-proxy-");
     const config = loadConfig({env: {
         KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-proxy-key-0123456789", KOTAE_WEB_PORT: "0",
         KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", ...env
     }, cwd: directory});
-    const runtime = KotaeRuntime.start(config, {backend: new ScriptedBackend([solution], 1, {chunkDelayMs: options.chunkDelayMs ?? 0})});
+    const runtime = KotaeRuntime.start(config, {
+        backend: new ScriptedBackend([solution], 1, {chunkDelayMs: options.chunkDelayMs ?? 0}),
+        ...(options.logger != null ? {logger: options.logger} : {})
+    });
     const web = await WebServer.start(runtime, config, options);
     const port = Number(new URL(web.url).port);
     const world = {web, runtime, port, local: `127.0.0.1:${port}`};
@@ -244,7 +248,7 @@ describe("the per-client request limit", () => {
 describe("the operator's log", () => {
     it("writes one plain line per server error, without a stack, and nothing for client errors", async () => {
         const lines: string[] = [];
-        const world = await start({}, {log: {write: (line) => lines.push(line)}});
+        const world = await start({}, {logger: createKotaeLogger({format: "pretty", debug: false, destination: {write: (line: string) => lines.push(line)}})});
         await send(world, "/audit?offset=1e309", {headers: bearer});
         await send(world, "/nowhere");
         await send(world, "/", {headers: {host: "attacker.example"}});
@@ -252,7 +256,7 @@ describe("the operator's log", () => {
         world.runtime.store.close();
         expect((await send(world, "/audit", {headers: bearer})).status).toBe(500);
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(/^kotae web: .*database.* \(GET \/audit\)\n$/);
+        expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d \[web\] error: .*database.* \(GET \/audit\)\n$/);
         expect(lines[0]).not.toMatch(/\n./);
         expect(lines[0]).not.toContain("    at ");
     });

@@ -5,6 +5,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {BoltLogger} from "./BoltLogger.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
@@ -30,9 +31,11 @@ export class SlackAdapter implements AsyncDisposable {
                 params: {detail: "KOTAE_SLACK_BOT_TOKEN"}
             });
         const socketMode = config.slackAppToken != null;
+        const log = runtime.logger.child({component: "slack"});
         const app = new App({
             token: config.slackBotToken,
             ...(socketMode ? {socketMode: true, appToken: config.slackAppToken} : {signingSecret: config.slackSigningSecret}),
+            logger: new BoltLogger(log),
             logLevel: LogLevel.ERROR,
             clientOptions: {
                 ...(config.slackApiUrl != null ? {slackApiUrl: config.slackApiUrl} : {}),
@@ -40,7 +43,7 @@ export class SlackAdapter implements AsyncDisposable {
                 retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), users: new Map()};
+        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), users: new Map(), log};
 
         let botUserId: string;
         try {

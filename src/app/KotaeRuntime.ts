@@ -19,8 +19,8 @@ import {openStore} from "./openStore.js";
 export type RuntimeOptions = {
     /** Show node-llama-cpp's download progress bar for hf: models. */
     readonly showDownloadProgress?: boolean,
-    /** A backend to use instead of loading `config.model` (tests, benchmarks). */
-    readonly backend?: LlmBackend,
+    /** A backend to use instead of loading `config.model` (tests, benchmarks); a promise while it is loading. */
+    readonly backend?: LlmBackend | Promise<LlmBackend>,
     /** The logger to use (tests); default: one made from `logFormat` (see createKotaeLogger). */
     readonly logger?: KotaeLogger,
     /** Logged errors carry their stack (`--debug`; default: KOTAE_DEBUG=1). */

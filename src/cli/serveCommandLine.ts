@@ -72,10 +72,10 @@ export async function runServe(config: KotaeConfig, options: {readonly debug?: b
                 out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
             }
             if (config.discordToken == null && config.slackBotToken == null) {
-                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or");
-                out("KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground");
-                out("in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the");
-                out("installation with: npx kotae doctor");
+                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or "
+                    + "KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground "
+                    + "in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the "
+                    + "installation with: npx kotae doctor");
             }
             if (services.length === 0)
                 return ExitCode.Failed;

@@ -70,7 +70,10 @@ export class KotaeRuntime implements AsyncDisposable {
 
         this.store = openStore(config);
 
-        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
+        const llamaLog = this.logger.child({component: "llama.cpp"});
+        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, {
+            showDownloadProgress: options.showDownloadProgress ?? false, log: (message) => llamaLog.error(message)
+        });
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
         this.backend.then((backend) => {
             this.loaded = backend;
@@ -162,7 +165,7 @@ export class KotaeRuntime implements AsyncDisposable {
  * Loads the model, and refuses it when the configured profile needs a chat template that neither the
  * file nor the profile has: better one clear line at start than every answer in a guessed format.
  */
-async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: RuntimeOptions): Promise<LlmBackend> {
+async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: {showDownloadProgress: boolean, log: (message: string) => void}): Promise<LlmBackend> {
     if (config.model == null)
         throw new KotaeError(ErrorCode.ModelUnavailable,
             "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI.");
@@ -174,7 +177,8 @@ async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, optio
         threads: config.threads,
         contextSize: config.contextSize,
         sequences: config.sequences,
-        showDownloadProgress: options.showDownloadProgress ?? false
+        showDownloadProgress: options.showDownloadProgress,
+        log: options.log
     });
     const problem = chatTemplateProblem(profiles.get(config.profile), backend.model);
     if (problem != null) {

@@ -24,7 +24,9 @@ export type RuntimeOptions = {
     /** The logger to use (tests); default: one made from `logFormat` (see createKotaeLogger). */
     readonly logger?: KotaeLogger,
     /** Logged errors carry their stack (`--debug`; default: KOTAE_DEBUG=1). */
-    readonly debug?: boolean
+    readonly debug?: boolean,
+    /** The standard stream the log goes to (default stdout; see createKotaeLogger). */
+    readonly logStream?: "stdout" | "stderr"
 };
 
 /** What `GET /readyz` answers: ready, or why not. */
@@ -57,7 +59,8 @@ export class KotaeRuntime implements AsyncDisposable {
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
         this.logger = options.logger ?? createKotaeLogger({
             ...(config.logFormat != null ? {format: config.logFormat} : {}),
-            ...(options.debug != null ? {debug: options.debug} : {})
+            ...(options.debug != null ? {debug: options.debug} : {}),
+            ...(options.logStream != null ? {stream: options.logStream} : {})
         });
         this.metrics = new KotaeMetrics({load: () => this.engine.load, endpoints: () => this.endpoints()});
         const renderLog = this.logger.child({component: "render"});

@@ -69,7 +69,7 @@ export type EngineOptions = {
     readonly failuresBeforeFallback: number,
     /** Overrides the profile's token budget when set. */
     readonly maxTokens?: number,
-    /** Where the operator's lines go: the database refusing a write (default: a logger of its own, see createKotaeLogger). */
+    /** Where the operator's lines go: the database refusing a write (default: a logger of its own on stderr, see createKotaeLogger). */
     readonly logger?: KotaeLogger,
     /** Sees every solve and its events (metrics); none by default. */
     readonly observer?: EngineObserver
@@ -106,7 +106,7 @@ export class Engine {
     private readonly logger: KotaeLogger;
 
     public constructor(private readonly options: EngineOptions) {
-        this.logger = (options.logger ?? createKotaeLogger()).child({component: "engine"});
+        this.logger = (options.logger ?? createKotaeLogger({stream: "stderr"})).child({component: "engine"});
         options.profiles.get(options.defaultProfile); // fail at start, not on the first request
         this.queue = new FairQueue({
             concurrency: options.concurrency,

@@ -15,9 +15,12 @@ export type KotaeLoggerOptions = {
     /** Logged errors carry their stack, and debug lines are written (default: KOTAE_DEBUG=1). */
     readonly debug?: boolean,
     /**
-     * Where the lines go (default: standard output, written synchronously, so the lines just before an
-     * exit, such as why a shutdown gave up, are not lost in a buffer).
+     * The standard stream the lines go to, written synchronously, so the lines just before an exit (why a
+     * shutdown gave up) are not lost in a buffer. Default: stdout, `serve`'s log; a command whose
+     * standard output is its result (`solve --json`, `eval`, `audit`) logs to stderr.
      */
+    readonly stream?: "stdout" | "stderr",
+    /** Where the lines go instead of a standard stream (tests). */
     readonly destination?: DestinationStream
 };
 
@@ -34,7 +37,7 @@ export function defaultLogFormat(environment: NodeJS.ProcessEnv = process.env): 
 export function createKotaeLogger(options: KotaeLoggerOptions = {}): KotaeLogger {
     const format = options.format ?? defaultLogFormat();
     const debug = options.debug ?? process.env["KOTAE_DEBUG"] === "1";
-    const destination = options.destination ?? pino.destination({dest: 1, sync: true});
+    const destination = options.destination ?? pino.destination({dest: options.stream === "stderr" ? 2 : 1, sync: true});
     const stream: DestinationStream = format === "json"
         ? destination
         : {write: (json: string) => destination.write(`${prettyLogLine(json)}\n`)};

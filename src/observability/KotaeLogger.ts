@@ -4,8 +4,6 @@ import {prettyLogLine} from "./prettyLogLine.js";
 /** `json`: one JSON object a line (pino's format, for log collectors); `pretty`: one readable line each, for a terminal. */
 export type LogFormat = "json" | "pretty";
 
-export const logFormats: readonly LogFormat[] = ["json", "pretty"];
-
 /** Kotae's logger: pino's, so Fastify and every part of `serve` write through the same one. */
 export type KotaeLogger = Logger;
 
@@ -51,9 +49,9 @@ export function createKotaeLogger(options: KotaeLoggerOptions = {}): KotaeLogger
 }
 
 /** What a log line says about an error: its message and code (a Kotae error code or a system one such as ENOSPC). */
-export type LoggedError = {readonly message: string, readonly code?: string, readonly stack?: string};
+type LoggedError = {readonly message: string, readonly code?: string, readonly stack?: string};
 
-export function loggedError(error: unknown, withStack: boolean): LoggedError {
+function loggedError(error: unknown, withStack: boolean): LoggedError {
     if (!(error instanceof Error))
         return {message: String(error)};
     const code = (error as {code?: unknown}).code;

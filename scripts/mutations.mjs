@@ -981,5 +981,14 @@ export const mutations = [
         replace: "runtime.logger.child({component: \"web\"}, {level: \"info\"})",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "metrics-miss-follow-ups",
+        breaks: "requests_total counts follow-up questions (mode follow_up)",
+        file: "src/engine/Engine.ts",
+        search: "(signal, channel) => this.runFollowUp(request, signal, channel), observe);",
+        replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
+        project: "web",
+        tests: ["tests/web/observability.test.ts"]
     }
 ];

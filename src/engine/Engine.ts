@@ -133,7 +133,8 @@ export class Engine {
      * solution and the earlier turns as context. Both turns are logged with the interaction.
      */
     public followUp(request: FollowUpRequest): AsyncIterable<FollowUpEvent> {
-        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel));
+        const observe = this.options.observer?.observeFollowUp({platform: request.requester.platform});
+        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel), observe);
     }
 
     /**

@@ -1,6 +1,6 @@
-import type {EngineEvent} from "./EngineEvent.js";
+import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
 
-/** The request an observed solve belongs to, as far as counting it needs. */
+/** The request an observed solve or follow-up belongs to, as far as counting it needs. */
 export type ObservedSolve = {
     /** The requester's platform: discord, slack, web, cli. */
     readonly platform: string,
@@ -15,4 +15,6 @@ export type ObservedSolve = {
 export interface EngineObserver {
     /** A solve was received; the returned function sees every event it produces, in order, ending with `done` or `failed`. */
     observeSolve(solve: ObservedSolve): (event: EngineEvent) => void;
+    /** A follow-up question was received; the returned function sees its events, ending with `replied` or `failed`. */
+    observeFollowUp(followUp: Pick<ObservedSolve, "platform">): (event: FollowUpEvent) => void;
 }

@@ -1,6 +1,6 @@
 import {collectDefaultMetrics, Counter, Gauge, Histogram, Registry} from "prom-client";
 import {statusOfFailure} from "../engine/Engine.js";
-import type {EngineEvent} from "../engine/EngineEvent.js";
+import type {EngineEvent, FollowUpEvent} from "../engine/EngineEvent.js";
 import type {EngineObserver, ObservedSolve} from "../engine/EngineObserver.js";
 import type {EndpointStatus} from "../llm/LlmBackend.js";
 import type {RenderResult} from "../render/Renderer.js";
@@ -46,7 +46,7 @@ export class KotaeMetrics implements EngineObserver {
         // Memory, CPU, event-loop delay and handles of this process, under the same prefix.
         collectDefaultMetrics({register: this.registry, prefix: "kotae_"});
         this.requests = new Counter({
-            name: "kotae_requests_total", help: "Solve requests by platform, requested mode and outcome (answered, no_answer, rejected, cancelled, failed).",
+            name: "kotae_requests_total", help: "Requests by platform, requested mode (follow_up for a question in a solution's thread) and outcome (answered, no_answer, rejected, cancelled, failed).",
             labelNames: ["platform", "mode", "status"], registers
         });
         new Gauge({
@@ -124,6 +124,18 @@ export class KotaeMetrics implements EngineObserver {
                 default:
                     break;
             }
+        };
+    }
+
+    public observeFollowUp(followUp: Pick<ObservedSolve, "platform">): (event: FollowUpEvent) => void {
+        const mode = "follow_up";
+        const count = (status: string): void => this.requests.inc({platform: followUp.platform, mode, status});
+        return (event) => {
+            if (event.type === "replied") {
+                this.generatedTokens.inc(event.completionTokens);
+                count("answered");
+            } else if (event.type === "failed")
+                count(statusOfFailure(event.code));
         };
     }
 

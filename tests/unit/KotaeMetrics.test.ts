@@ -82,6 +82,19 @@ describe("KotaeMetrics as the engine's observer", () => {
         expect(sampleValue(later, "kotae_backend_endpoint_state", {endpoint: "http://10.0.0.1:8000/v1", state: "ready"})).toBe(1);
     });
 
+    it("counts a follow-up question as a request of mode follow_up, with its tokens", async () => {
+        const {metrics, samples} = metricsWith();
+        const answered = metrics.observeFollowUp({platform: "discord"});
+        answered({type: "queued", interactionId: 5, position: 0});
+        answered({type: "started", interactionId: 5});
+        answered({type: "replied", interactionId: 5, turnIndex: 2, text: "はい。", completionTokens: 30, totalMs: 900});
+        metrics.observeFollowUp({platform: "discord"})({type: "failed", interactionId: 5, code: ErrorCode.ProblemEmpty, message: "", detail: ""});
+        const after = await samples();
+        expect(sampleValue(after, "kotae_requests_total", {platform: "discord", mode: "follow_up", status: "answered"})).toBe(1);
+        expect(sampleValue(after, "kotae_requests_total", {platform: "discord", mode: "follow_up", status: "rejected"})).toBe(1);
+        expect(sampleValue(after, "kotae_generated_tokens_total")).toBe(30);
+    });
+
     it("keeps its metrics in a registry of its own: two runtimes in one process do not mix", async () => {
         const first = metricsWith();
         const second = metricsWith();

@@ -168,6 +168,11 @@ describe("/metrics", () => {
         expect(sampleValue(after, "kotae_solves_running")).toBe(0);
         expect(sampleValue(after, "kotae_generations_running")).toBe(0);
         expect(sampleValue(after, "kotae_process_resident_memory_bytes")).toBeGreaterThan(0);
+
+        const browser = {cookie: String(solve.headers["set-cookie"]?.[0]).split(";")[0]!};
+        const followUp = await sendHttp(world, "/api/interactions/1/followup", {method: "POST", headers: {...json, ...browser}, body: JSON.stringify({question: "なぜ101ですか？"})});
+        expect(followUp.body).toContain(`"type":"replied"`);
+        expect(sampleValue(await metrics(world), "kotae_requests_total", {platform: "web", mode: "follow_up", status: "answered"})).toBe(1);
     });
 
     it("times the renderer's work by kind and outcome", async () => {

@@ -210,6 +210,13 @@ describe("/metrics", () => {
         expect(refused.body).toContain("KOTAE_WEB_ADMIN_TOKEN");
         expect((await sendHttp(world, "/metrics", {headers: {...remote, authorization: "Bearer not-the-token"}})).status).toBe(403);
         expect(sampleValue(await metrics(world, {...remote, authorization: `Bearer ${adminToken}`}), "kotae_queue_depth")).toBe(0);
+        // An operator logged in to the audit pages in a browser sees them too.
+        const login = await sendHttp(world, "/audit/login", {
+            method: "POST", headers: {...remote, origin: "https://kotae.example.org", "content-type": "application/x-www-form-urlencoded"}, body: `token=${adminToken}`
+        });
+        expect(login.status).toBe(303);
+        const session = String(login.headers["set-cookie"]?.[0]).split(";")[0]!;
+        expect(sampleValue(await metrics(world, {...remote, cookie: session}), "kotae_queue_depth")).toBe(0);
         // The proxy itself is on this machine, but the client it names is not: the health checks stay open to it.
         expect((await sendHttp(world, "/healthz", {headers: remote})).status).toBe(200);
     });

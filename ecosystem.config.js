@@ -15,6 +15,8 @@ export const apps = [{
     max_restarts: 10,
     restart_delay: 5000,
     env: {
-        NODE_ENV: "production"
+        NODE_ENV: "production",
+        // One JSON object a line (what NODE_ENV=production implies anyway), for pm2's log files and a collector.
+        KOTAE_LOG_FORMAT: "json"
     }
 }];

@@ -8,8 +8,8 @@ export const mutations = [
         name: "engine-no-cancel-on-leave",
         breaks: "a solve keeps running after its consumer stops listening",
         file: "src/engine/Engine.ts",
-        search: "const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort());",
-        replace: "const channel = new EventChannel<Event | FailedEvent>(() => {});",
+        search: "const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort(), observe);",
+        replace: "const channel = new EventChannel<Event | FailedEvent>(() => {}, observe);",
         project: "standalone",
         tests: ["tests/unit/Engine.test.ts"]
     },
@@ -792,9 +792,9 @@ export const mutations = [
     },
     {
         name: "web-logger-off",
-        breaks: "server errors reach the operator as one line on stderr",
+        breaks: "server errors reach the operator as one line in Kotae's log",
         file: "src/web/WebServer.ts",
-        search: "logger: webErrorLogger(options.log ?? process.stderr)",
+        search: "loggerInstance: runtime.logger.child({component: \"web\"}, {level: \"warn\"}) as FastifyBaseLogger",
         replace: "logger: false",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
@@ -1015,6 +1015,69 @@ export const mutations = [
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
     {
+        name: "readyz-ignores-database",
+        breaks: "/readyz answers 503 database_unwritable when the database refuses writes",
+        file: "src/app/KotaeRuntime.ts",
+        search: "        if (!this.store.canWrite())\n            reasons.push(\"database_unwritable\");\n",
+        replace: "",
+        project: "web",
+        tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "readyz-no-model-state",
+        breaks: "/readyz names model_loading or model_unavailable until the model is ready",
+        file: "src/app/KotaeRuntime.ts",
+        search: "        if (this.loadState !== \"ready\")\n            reasons.push(`model_${this.loadState}`);\n        else if",
+        replace: "        if",
+        project: "web",
+        tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "metrics-open-to-anyone",
+        breaks: "/metrics only for a client on this machine or one with the admin token",
+        file: "src/web/healthRoutes.ts",
+        search: "if (!isLoopbackClient(request) && !context.isAdmin(request))",
+        replace: "if (!isLoopbackClient(request) && !context.isAdmin(request) && false)",
+        project: "web",
+        tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "metrics-every-failure-failed",
+        breaks: "requests_total tells rejected and cancelled requests from failed ones",
+        file: "src/observability/KotaeMetrics.ts",
+        search: "end(statusOfFailure(event.code));",
+        replace: "end(\"failed\");",
+        project: "standalone",
+        tests: ["tests/unit/KotaeMetrics.test.ts"]
+    },
+    {
+        name: "metrics-solves-running-never-end",
+        breaks: "solves_running goes down when a started solve ends",
+        file: "src/observability/KotaeMetrics.ts",
+        search: "if (started) this.solvesRunning.dec();",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/KotaeMetrics.test.ts"]
+    },
+    {
+        name: "log-stack-without-debug",
+        breaks: "a logged error is its message and code, its stack only with --debug/KOTAE_DEBUG=1",
+        file: "src/observability/KotaeLogger.ts",
+        search: "...(withStack && error.stack != null ? {stack: error.stack} : {})",
+        replace: "...(error.stack != null ? {stack: error.stack} : {})",
+        project: "standalone",
+        tests: ["tests/unit/KotaeLogger.test.ts"]
+    },
+    {
+        name: "web-logs-client-errors",
+        breaks: "requests and client errors (4xx) are answered, not logged",
+        file: "src/web/WebServer.ts",
+        search: "runtime.logger.child({component: \"web\"}, {level: \"warn\"})",
+        replace: "runtime.logger.child({component: \"web\"}, {level: \"info\"})",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
         name: "openai-user-text-parsed-as-special",
         breaks: "text a student typed is tokenized without special tokens (llama-server parse_special: false)",
         file: "src/llm/openai/OpenAiBackend.ts",
@@ -1094,5 +1157,14 @@ export const mutations = [
         replace: "",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]
+    },
+    {
+        name: "metrics-miss-follow-ups",
+        breaks: "requests_total counts follow-up questions (mode follow_up)",
+        file: "src/engine/Engine.ts",
+        search: "(signal, channel) => this.runFollowUp(request, signal, channel), observe);",
+        replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
+        project: "web",
+        tests: ["tests/web/observability.test.ts"]
     }
 ];

@@ -810,6 +810,20 @@ export class KotaeStore implements Disposable {
         return statement;
     }
 
+    /**
+     * Whether a write commits now (for `GET /readyz`): the schema version is written again with its own
+     * value, a real one-page commit, which a closed, read-only or full database refuses.
+     */
+    public canWrite(): boolean {
+        try {
+            const version = this.database.pragma("user_version", {simple: true}) as number;
+            this.database.transaction(() => this.database.pragma(`user_version = ${version}`)).immediate();
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
     public close(): void {
         if (this.database.open)
             this.database.close();

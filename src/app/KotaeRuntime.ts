@@ -4,8 +4,10 @@ import {Engine} from "../engine/Engine.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import {fileSha256} from "../llm/fileSha256.js";
 import {LlamaCppBackend} from "../llm/LlamaCppBackend.js";
-import type {LlmBackend} from "../llm/LlmBackend.js";
+import type {EndpointStatus, LlmBackend} from "../llm/LlmBackend.js";
 import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
+import {createKotaeLogger, type KotaeLogger} from "../observability/KotaeLogger.js";
+import {KotaeMetrics} from "../observability/KotaeMetrics.js";
 import {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import {chatTemplateProblem} from "../profiles/renderPrompt.js";
 import {Renderer} from "../render/Renderer.js";
@@ -19,9 +21,21 @@ import {openStore} from "./openStore.js";
 export type RuntimeOptions = {
     /** Show node-llama-cpp's download progress bar for hf: models. */
     readonly showDownloadProgress?: boolean,
-    /** A backend to use instead of loading `config.model` (tests, benchmarks). */
-    readonly backend?: LlmBackend
+    /** A backend to use instead of loading `config.model` (tests, benchmarks); a promise while it is loading. */
+    readonly backend?: LlmBackend | Promise<LlmBackend>,
+    /** The logger to use (tests); default: one made from `logFormat` (see createKotaeLogger). */
+    readonly logger?: KotaeLogger,
+    /** Logged errors carry their stack (`--debug`; default: KOTAE_DEBUG=1). */
+    readonly debug?: boolean,
+    /** The standard stream the log goes to (default stdout; see createKotaeLogger). */
+    readonly logStream?: "stdout" | "stderr"
 };
+
+/** What `GET /readyz` answers: ready, or why not. */
+export type Readiness =
+    | {readonly ready: true}
+    /** `model_loading`, `model_unavailable`, `no_endpoint_ready`, `database_unwritable`. */
+    | {readonly ready: false, readonly reasons: readonly string[]};
 
 /**
  * Everything a running Kotae owns, created once at start and shut down in order: the engine first
@@ -38,19 +52,41 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly modelSha256: Promise<string | null>;
     public readonly engine: Engine;
     /** Answer cards and solution pages for every adapter; its worker starts on the first render (or `serve`'s warm-up). */
-    public readonly renderer = new Renderer();
+    public readonly renderer: Renderer;
+    /** The one logger of everything `serve` runs: Fastify, the adapters, the engine, the renderer. */
+    public readonly logger: KotaeLogger;
+    /** What `GET /metrics` reports, counted from the engine's events and the renderer's results. */
+    public readonly metrics: KotaeMetrics;
     private loadState: "loading" | "ready" | "unavailable" = "loading";
+    private loaded: LlmBackend | undefined;
     private sandbox: Promise<CodeSandbox> | undefined;
 
     private constructor(private readonly config: KotaeConfig, options: RuntimeOptions) {
+        this.logger = options.logger ?? createKotaeLogger({
+            ...(config.logFormat != null ? {format: config.logFormat} : {}),
+            ...(options.debug != null ? {debug: options.debug} : {}),
+            ...(options.logStream != null ? {stream: options.logStream} : {})
+        });
+        this.metrics = new KotaeMetrics({load: () => this.engine.load, endpoints: () => this.endpoints()});
+        const renderLog = this.logger.child({component: "render"});
+        this.renderer = new Renderer({
+            log: (message) => renderLog.warn(message),
+            onRendered: (kind, result) => this.metrics.observeRender(kind, result)
+        });
         this.profiles = new ProfileRegistry(config.profiles);
         this.profiles.get(config.profile);
 
         this.store = openStore(config);
 
-        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, options);
+        const llamaLog = this.logger.child({component: "llama.cpp"});
+        this.backend = options.backend != null ? Promise.resolve(options.backend) : loadBackend(config, this.profiles, {
+            showDownloadProgress: options.showDownloadProgress ?? false, log: (message) => llamaLog.error(message)
+        });
         // Failures are reported per request and by `kotae doctor`; this only tracks the state.
-        this.backend.then(() => { this.loadState = "ready"; }, () => { this.loadState = "unavailable"; });
+        this.backend.then((backend) => {
+            this.loaded = backend;
+            this.loadState = "ready";
+        }, () => { this.loadState = "unavailable"; });
         this.modelSha256 = this.backend.then((backend) => backend.endpoints != null ? null : fileSha256(backend.model.path, this.store)).catch(() => null);
 
         this.engine = new Engine({
@@ -68,6 +104,8 @@ export class KotaeRuntime implements AsyncDisposable {
             samples: config.samples,
             tirLimits: {maxExecutions: config.tirMaxExecutions, maxSeconds: config.tirMaxSeconds},
             failuresBeforeFallback: config.tirFailuresBeforeFallback,
+            logger: this.logger,
+            observer: this.metrics,
             ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
         });
     }
@@ -75,6 +113,25 @@ export class KotaeRuntime implements AsyncDisposable {
     /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */
     public get modelState(): "loading" | "ready" | "unavailable" {
         return this.loadState;
+    }
+
+    /** The backend's endpoints and their health: a server pool's own report, or the in-process model as one endpoint. */
+    public endpoints(): readonly EndpointStatus[] {
+        const pool = this.loaded?.endpoints?.();
+        if (pool != null) return pool;
+        return [{url: "in-process", model: this.loaded?.model.name, state: this.loadState === "unavailable" ? "down" : this.loadState}];
+    }
+
+    /** Ready to answer: the model (or at least one endpoint of the pool) is ready and the database takes a write. */
+    public readiness(): Readiness {
+        const reasons: string[] = [];
+        if (this.loadState !== "ready")
+            reasons.push(`model_${this.loadState}`);
+        else if (!this.endpoints().some((endpoint) => endpoint.state === "ready"))
+            reasons.push("no_endpoint_ready");
+        if (!this.store.canWrite())
+            reasons.push("database_unwritable");
+        return reasons.length === 0 ? {ready: true} : {ready: false, reasons};
     }
 
     public static start(config: KotaeConfig, options: RuntimeOptions = {}): KotaeRuntime {
@@ -117,7 +174,9 @@ export class KotaeRuntime implements AsyncDisposable {
  * a chat template that neither the file nor the profile has: better one clear line at start than every
  * answer in a guessed format.
  */
-async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: RuntimeOptions): Promise<LlmBackend> {
+type BackendLoading = {readonly showDownloadProgress: boolean, readonly log: (message: string) => void};
+
+async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, options: BackendLoading): Promise<LlmBackend> {
     const backend = config.backend === "openai" ? await OpenAiBackend.create(openAiBackendOptions(config)) : await loadLlamaCpp(config, options);
     const problem = chatTemplateProblem(profiles.get(config.profile), backend.model);
     if (problem != null) {
@@ -127,7 +186,7 @@ async function loadBackend(config: KotaeConfig, profiles: ProfileRegistry, optio
     return backend;
 }
 
-async function loadLlamaCpp(config: KotaeConfig, options: RuntimeOptions): Promise<LlmBackend> {
+async function loadLlamaCpp(config: KotaeConfig, options: BackendLoading): Promise<LlmBackend> {
     if (config.model == null)
         throw new KotaeError(ErrorCode.ModelUnavailable,
             "No model is configured. Set KOTAE_MODEL (or --model, or \"model\" in kotae.config.json) to a local .gguf file or an hf: URI.");
@@ -139,6 +198,7 @@ async function loadLlamaCpp(config: KotaeConfig, options: RuntimeOptions): Promi
         threads: config.threads,
         contextSize: config.contextSize,
         sequences: config.sequences,
-        showDownloadProgress: options.showDownloadProgress ?? false
+        showDownloadProgress: options.showDownloadProgress,
+        log: options.log
     });
 }

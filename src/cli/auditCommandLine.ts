@@ -72,7 +72,7 @@ export function runAuditShow(config: KotaeConfig, interactionId: number, options
  * the interaction's profile and mode, and prints what they vote (also shown by `audit show` and the web app).
  */
 export async function runAuditRecheck(config: KotaeConfig, interactionId: number, options: {samples: number, reviewer: string, json: boolean}): Promise<ExitCode> {
-    await using runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY});
+    await using runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY, logStream: "stderr"});
     if (runtime.store.getInteraction(interactionId) == null) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;

@@ -80,7 +80,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     }
 
     await using runtime = KotaeRuntime.start(evalConfig({...config, ...(stored != null ? {profile: stored.profile} : {})}),
-        {showDownloadProgress: !options.json && process.stderr.isTTY});
+        {showDownloadProgress: !options.json && process.stderr.isTTY, logStream: "stderr"});
     let modelFile: string;
     try {
         modelFile = (await runtime.backend).model.path;

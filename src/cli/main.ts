@@ -202,8 +202,9 @@ export function buildProgram(): Command {
 
     withEngineFlags(program.command("serve")
         .description("run Kotae: the engine and, when configured, the Discord adapter, until stopped"))
-        .action(async (flags: EngineFlags) => {
-            process.exitCode = await runServe(configFrom(flags));
+        .action(async (flags: EngineFlags & {debug?: boolean}) => {
+            // --debug here as well as in main: a failure logged while serving carries its stack too.
+            process.exitCode = await runServe(configFrom(flags), flags.debug === true ? {debug: true} : {});
         });
 
     const audit = program.command("audit").description("review reported answers: list the queue, show one, record a verdict");

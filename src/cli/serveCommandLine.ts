@@ -19,9 +19,12 @@ export const shutdownGraceSeconds = 8;
  * sandbox, renderer), then serves the local web app and answers on Discord and/or Slack until SIGTERM
  * or SIGINT (exit 0). With no chat platform configured, the web playground is how to try Kotae.
  */
-export async function runServe(config: KotaeConfig): Promise<ExitCode> {
-    const out = (line: string): boolean => process.stdout.write(line + "\n");
-    const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY});
+export async function runServe(config: KotaeConfig, options: {readonly debug?: boolean} = {}): Promise<ExitCode> {
+    const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY, ...options});
+    // Status lines are sentences for the operator; what needs fixing is a warning, what stops serve an error.
+    const log = runtime.logger;
+    const out = (line: string): void => log.info(line);
+    const warn = (line: string): void => log.warn(line);
     try {
         const purged = runtime.applyRetention();
         if (purged > 0) out(`Retention: deleted ${purged} interaction(s) older than ${config.retentionDays} days.`);
@@ -30,34 +33,36 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
 
         const backend = await runtime.backend.catch((error: unknown) => error as Error);
         if (backend instanceof Error && (config.model != null || config.backend === "openai")) { // a configured model that cannot load is a setting to fix now
-            out(`Model: ${backend.message}`);
+            log.error(`Model: ${backend.message}`);
             return ExitCode.Failed;
         }
         if (backend instanceof Error)
-            out(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${backend.message}`);
+            warn(`Model: none configured yet, so problems are refused until KOTAE_MODEL is set: ${backend.message}`);
         else if (backend instanceof OpenAiBackend)
             for (const line of backend.describeEndpoints()) out(`Inference server ${line}`);
         else
             out(`Model: ${backend.model.name} loaded on ${backend.model.device} (${config.sequences} parallel sequences × ${backend.model.contextSize} tokens).`);
 
         const sandbox = await runtime.startSandbox().then((started) => started, (error: unknown) => error as Error);
-        out(sandbox instanceof Error
-            ? `Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`
-            : `Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
+        if (sandbox instanceof Error)
+            warn(`Python sandbox: not available, so auto mode solves in text: ${sandbox.message}`);
+        else
+            out(`Python sandbox: ready (${config.sequences} warm interpreter(s), ${sandbox.limits.executionSeconds} s and ${sandbox.limits.memoryMiB} MiB per block).`);
 
         const warm = await runtime.renderer.warmUp();
-        out(warm.failure == null
-            ? `Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`
-            : `Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
+        if (warm.failure == null)
+            out(`Renderer: ready in ${warm.durationMs} ms (MathJax and the fonts load once).`);
+        else
+            warn(`Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
         const services: AsyncDisposable[] = [];
         try {
             try {
                 const web = await WebServer.start(runtime, config);
                 services.push(web);
-                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}).`);
+                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}; health at /healthz and /readyz, metrics at /metrics).`);
             } catch (error) {
-                out(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
+                log.error(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
             }
             if (config.discordToken != null) {
                 const discord = await DiscordAdapter.start(runtime, config);
@@ -70,16 +75,16 @@ export async function runServe(config: KotaeConfig): Promise<ExitCode> {
                 out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
             }
             if (config.discordToken == null && config.slackBotToken == null) {
-                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or");
-                out("KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground");
-                out("in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the");
-                out("installation with: npx kotae doctor");
+                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or "
+                    + "KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground "
+                    + "in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the "
+                    + "installation with: npx kotae doctor");
             }
             if (services.length === 0)
                 return ExitCode.Failed;
             const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
             daily.unref();
-            const signal = await untilStopped({out, graceSeconds: shutdownGraceSeconds});
+            const signal = await untilStopped({out: warn, graceSeconds: shutdownGraceSeconds});
             clearInterval(daily);
             out(`Kotae: stopping on ${signal} (running and queued requests are cancelled and logged).`);
             // The engine first, while the services still run: each request ends at once with shutting_down,

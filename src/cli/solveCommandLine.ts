@@ -17,7 +17,7 @@ type Failure = {code: ErrorCode, message: string, detail: string, interactionId?
 
 /** `kotae solve`: streams the solution to the terminal, prints the answer, logs to SQLite. */
 export async function runSolve(problem: string, config: KotaeConfig, options: SolveCommandLineOptions): Promise<ExitCode> {
-    const runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY});
+    const runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY, logStream: "stderr"});
     const interrupt = new AbortController();
     const onSignal = (): void => interrupt.abort();
     process.once("SIGINT", onSignal);

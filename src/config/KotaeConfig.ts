@@ -159,6 +159,8 @@ export const settings = {
         help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy) from the reverse proxy's addresses (e.g. 127.0.0.1,10.0.0.0/8), or from any peer with true (only when nothing else can reach Kotae)."},
     retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: strictNumber({min: 1, max: 36_500}).optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
+    logFormat: {env: "KOTAE_LOG_FORMAT", schema: z.enum(["json", "pretty"]).optional(),
+        help: "How `serve` logs: json (one JSON object a line, for log collectors) or pretty (readable lines). Default: json when NODE_ENV=production (pm2, Docker), pretty otherwise."},
     db: {env: "KOTAE_DB", schema: z.string().min(1).default("./data/kotae.sqlite"),
         help: "SQLite database file (created with its folder)."},
     pseudonymKey: {env: "KOTAE_PSEUDONYM_KEY", secret: true, schema: z.string().min(16).optional(),

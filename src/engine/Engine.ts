@@ -17,6 +17,8 @@ import type {TirLimits} from "../solver/TirSolver.js";
 import type {InteractionOutcome, InteractionRecord, KotaeStore, Requester, TurnRecord} from "../../storage/KotaeStore.js";
 import {EventChannel} from "./EventChannel.js";
 import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
+import type {EngineObserver} from "./EngineObserver.js";
+import {createKotaeLogger, type KotaeLogger} from "../observability/KotaeLogger.js";
 
 type FailedEvent = Extract<EngineEvent, {type: "failed"}>;
 
@@ -66,7 +68,11 @@ export type EngineOptions = {
     readonly tirLimits: TirLimits,
     readonly failuresBeforeFallback: number,
     /** Overrides the profile's token budget when set. */
-    readonly maxTokens?: number
+    readonly maxTokens?: number,
+    /** Where the operator's lines go: the database refusing a write (default: a logger of its own on stderr, see createKotaeLogger). */
+    readonly logger?: KotaeLogger,
+    /** Sees every solve and its events (metrics); none by default. */
+    readonly observer?: EngineObserver
 };
 
 /**
@@ -97,8 +103,10 @@ export class Engine {
     private readonly queue: FairQueue;
     private readonly running = new Set<Promise<void>>();
     private readonly shutdown = new AbortController();
+    private readonly logger: KotaeLogger;
 
     public constructor(private readonly options: EngineOptions) {
+        this.logger = (options.logger ?? createKotaeLogger({stream: "stderr"})).child({component: "engine"});
         options.profiles.get(options.defaultProfile); // fail at start, not on the first request
         this.queue = new FairQueue({
             concurrency: options.concurrency,
@@ -109,9 +117,15 @@ export class Engine {
         Promise.resolve(options.backend).catch(() => {});
     }
 
+    /** Requests waiting for a run slot, and generations holding one (a sample each). */
+    public get load(): {readonly waiting: number, readonly running: number} {
+        return {waiting: this.queue.waitingCount, running: this.queue.runningCount};
+    }
+
     /** Solves a problem, reporting progress as events. Breaking out of the loop cancels the solve. */
     public solve(request: SolveRequest): AsyncIterable<EngineEvent> {
-        return this.stream<EngineEvent>(request.requester.locale, request.signal, (signal, channel) => this.run(request, signal, channel));
+        const observe = this.options.observer?.observeSolve({platform: request.requester.platform, mode: request.mode ?? this.options.defaultMode});
+        return this.stream<EngineEvent>(request.requester.locale, request.signal, (signal, channel) => this.run(request, signal, channel), observe);
     }
 
     /**
@@ -119,7 +133,8 @@ export class Engine {
      * solution and the earlier turns as context. Both turns are logged with the interaction.
      */
     public followUp(request: FollowUpRequest): AsyncIterable<FollowUpEvent> {
-        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel));
+        const observe = this.options.observer?.observeFollowUp({platform: request.requester.platform});
+        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel), observe);
     }
 
     /**
@@ -151,13 +166,17 @@ export class Engine {
      * Work reports its own failures; what escapes it is the database refusing a write (a full disk), which
      * must not take the process down with everyone's requests: the user is told, the operator gets a line.
      */
-    private stream<Event>(locale: string | undefined, callerSignal: AbortSignal | undefined, work: (signal: AbortSignal, channel: EventChannel<Event | FailedEvent>) => Promise<void>): AsyncIterable<Event | FailedEvent> {
+    private stream<Event>(
+        locale: string | undefined, callerSignal: AbortSignal | undefined,
+        work: (signal: AbortSignal, channel: EventChannel<Event | FailedEvent>) => Promise<void>,
+        observe?: (event: Event | FailedEvent) => void
+    ): AsyncIterable<Event | FailedEvent> {
         const cancel = new AbortController();
         const signals = [cancel.signal, this.shutdown.signal, ...(callerSignal != null ? [callerSignal] : [])];
-        const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort());
+        const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort(), observe);
         const run = work(AbortSignal.any(signals), channel).catch((error: unknown) => {
             const detail = error instanceof Error ? error.message : String(error);
-            process.stderr.write(`kotae: the database could not record a request (${detail}): free space on its disk, or check KOTAE_DB\n`);
+            this.logger.error({err: error}, `the database could not record a request (${detail}): free space on its disk, or check KOTAE_DB`);
             channel.push({type: "failed", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});
         }).finally(() => {
             channel.close();
@@ -455,8 +474,13 @@ export const rejectionCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 function statusOf(error: KotaeError): "cancelled" | "rejected" | "failed" {
-    if (error.code === ErrorCode.Cancelled || error.code === ErrorCode.ShuttingDown) return "cancelled";
-    return rejectionCodes.has(error.code) ? "rejected" : "failed";
+    return statusOfFailure(error.code);
+}
+
+/** How a request that ended with this error is logged (and counted): cancelled, rejected or failed. */
+export function statusOfFailure(code: ErrorCode): "cancelled" | "rejected" | "failed" {
+    if (code === ErrorCode.Cancelled || code === ErrorCode.ShuttingDown) return "cancelled";
+    return rejectionCodes.has(code) ? "rejected" : "failed";
 }
 
 /** Earlier question-and-answer pairs of a thread whose answer arrived (a failed turn is left out of the context). */

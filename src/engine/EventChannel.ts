@@ -7,9 +7,14 @@ export class EventChannel<T> implements AsyncIterable<T> {
     private waiting: ((result: IteratorResult<T>) => void) | undefined;
     private closed = false;
 
-    public constructor(private readonly onAbandon: () => void = () => {}) {}
+    /**
+     * @param onAbandon runs when the consumer stops early.
+     * @param onPush sees every value pushed, even after the consumer has left (an observer that counts outcomes).
+     */
+    public constructor(private readonly onAbandon: () => void = () => {}, private readonly onPush?: (value: T) => void) {}
 
     public push(value: T): void {
+        this.onPush?.(value);
         if (this.closed)
             return;
 

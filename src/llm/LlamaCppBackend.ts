@@ -22,7 +22,9 @@ export type LlamaCppBackendOptions = {
     readonly sequences: number,
     /** Show node-llama-cpp's download progress bar on the terminal. */
     readonly showDownloadProgress?: boolean,
-    readonly signal?: AbortSignal
+    readonly signal?: AbortSignal,
+    /** Where llama.cpp's own error lines go (default: node-llama-cpp prints them on the console; `serve` passes its logger). */
+    readonly log?: (message: string) => void
 };
 
 const modelSettingHint = "Set KOTAE_MODEL (or --model, or \"model\" in the config file) to a local .gguf file or an hf: URI.";
@@ -59,7 +61,8 @@ export class LlamaCppBackend implements LlmBackend {
                 gpu: options.gpu === "off" ? false : options.gpu,
                 maxThreads: options.threads,
                 build: "never",
-                logLevel: LlamaLogLevel.error
+                logLevel: LlamaLogLevel.error,
+                ...(options.log != null ? {logger: llamaLogger(options.log)} : {})
             });
         } catch (error) {
             throw new KotaeError(ErrorCode.ModelUnavailable,
@@ -257,4 +260,12 @@ function toLlamaText(prompt: Prompt): LlamaText {
 
 function errorMessage(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
+}
+
+/** llama.cpp's messages end in a newline and sometimes are nothing else: one log line each, blank ones dropped. */
+function llamaLogger(log: (message: string) => void): (level: LlamaLogLevel, message: string) => void {
+    return (_level, message) => {
+        const line = message.trim();
+        if (line !== "") log(line);
+    };
 }

@@ -22,8 +22,10 @@ export type RenderResult = {
 export type RendererOptions = {
     /** A render that takes longer is stopped (its worker is replaced) and answered with text only. */
     readonly timeoutMs?: number,
-    /** Where to report fallbacks, timeouts and failures (default: standard error). */
-    readonly log?: (message: string) => void
+    /** Where to report fallbacks, timeouts and failures (default: standard error; `serve` passes its logger). */
+    readonly log?: (message: string) => void,
+    /** Sees each render's result, images or not (metrics); none by default. */
+    readonly onRendered?: (kind: RenderRequest["kind"], result: RenderResult) => void
 };
 
 type Pending = {
@@ -45,10 +47,12 @@ export class Renderer implements AsyncDisposable {
     private closed = false;
     private readonly timeoutMs: number;
     private readonly log: (message: string) => void;
+    private readonly onRendered: ((kind: RenderRequest["kind"], result: RenderResult) => void) | undefined;
 
     public constructor(options: RendererOptions = {}) {
         this.timeoutMs = options.timeoutMs ?? 10_000;
         this.log = options.log ?? ((message) => process.stderr.write(`[render] ${message}\n`));
+        this.onRendered = options.onRendered;
     }
 
     /** Starts the worker ahead of the first request (MathJax and the fonts take a few hundred ms to load). */
@@ -57,6 +61,12 @@ export class Renderer implements AsyncDisposable {
     }
 
     public async render(request: RenderRequest): Promise<RenderResult> {
+        const result = await this.renderOnce(request);
+        this.onRendered?.(request.kind, result);
+        return result;
+    }
+
+    private async renderOnce(request: RenderRequest): Promise<RenderResult> {
         const startedAt = performance.now();
         const alt = request.kind === "answer" ? request.answer : textAlternative(request.solution);
         const elapsed = (): number => Math.round(performance.now() - startedAt);

@@ -1,7 +1,7 @@
 import {randomBytes} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import Fastify, {type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
+import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
 import type {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {packageRoot} from "../app/packageRoot.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
@@ -14,7 +14,7 @@ import {ClientGate} from "./ClientGate.js";
 import {cookie} from "./cookies.js";
 import {registerPlayground} from "./playgroundRoutes.js";
 import {defaultRequestsPerMinute, RequestRateLimit} from "./RequestRateLimit.js";
-import {webErrorLogger, type LogSink} from "./webErrorLogger.js";
+import {registerHealth} from "./healthRoutes.js";
 
 /** What the route modules share. */
 export type WebContext = {
@@ -31,8 +31,6 @@ export type WebContext = {
 
 /** Options of {@link WebServer.start}, for tests; the defaults are what `kotae serve` uses. */
 export type WebServerOptions = {
-    /** Where error lines go (default: stderr, beside the rest of Kotae's operator output). */
-    readonly log?: LogSink,
     readonly admin?: AdminAuth,
     /** Requests one client address may make per minute before 429 (default {@link defaultRequestsPerMinute}). */
     readonly requestsPerMinute?: number
@@ -56,8 +54,10 @@ export class WebServer implements AsyncDisposable {
     public static async start(runtime: KotaeRuntime, config: KotaeConfig, options: WebServerOptions = {}): Promise<WebServer> {
         const app = Fastify({
             bodyLimit: 64 * 1024, trustProxy: config.webTrustProxy,
-            // Client errors (4xx) are answered, not logged; only server faults reach the operator.
-            logger: webErrorLogger(options.log ?? process.stderr)
+            // The runtime's logger, from warnings up: requests and client errors (4xx), which Fastify logs
+            // as info, are answered, not logged; only server faults reach the operator. (Fastify's
+            // disableRequestLogging would silence those faults too.)
+            loggerInstance: runtime.logger.child({component: "web"}, {level: "warn"}) as FastifyBaseLogger
         });
         const context: WebContext = {
             runtime, config,
@@ -117,6 +117,7 @@ export class WebServer implements AsyncDisposable {
                 return reply.code(404).send("not found");
             return reply.type(asset.type).header("cache-control", "no-cache").send(asset.content);
         });
+        registerHealth(app, context);
         registerPlayground(app, context);
         registerAudit(app, context);
 

@@ -1,10 +1,11 @@
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import {describe, expect, it, onTestFinished, vi} from "vitest";
+import {describe, expect, it, onTestFinished} from "vitest";
 import {solveAgain} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
+import {createKotaeLogger} from "../../src/observability/KotaeLogger.js";
 import {acroBoxedRequest, acroCardPromptFor, sansuCardSystem} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {scriptedBackends} from "../support/scriptedBackends.js";
@@ -317,7 +318,9 @@ describe("a database that refuses writes", () => {
         onTestFinished(() => { spawnSync("umount", ["-l", disk]); });
         const store = new KotaeStore(path.join(disk, "kotae.sqlite"), Pseudonymizer.fromSecret("test-secret-key-0123456789"));
         onTestFinished(() => store.close());
-        const {engine} = testEngine(new ScriptedBackend([solution]), {store});
+        const operator: string[] = [];
+        const logger = createKotaeLogger({format: "pretty", debug: false, destination: {write: (line: string) => operator.push(line)}});
+        const {engine} = testEngine(new ScriptedBackend([solution]), {store, logger});
         const filler = fs.openSync(path.join(disk, "filler"), "w");
         try {
             for (;;) fs.writeSync(filler, Buffer.alloc(64 * 1024));
@@ -326,12 +329,10 @@ describe("a database that refuses writes", () => {
         } finally {
             fs.closeSync(filler);
         }
-        const operator = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-        onTestFinished(() => operator.mockRestore());
         // A problem larger than the free pages of the database file: its row needs pages the disk cannot give.
         const events = await collect(engine.solve({problem: problem.repeat(2000), requester: alice}));
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.StorageFailed, message: "いまは記録ができないため、問題を解けません。管理者にお知らせください。"});
-        expect(operator).toHaveBeenCalledWith(expect.stringMatching(/^kotae: the database could not record a request \(database or disk is full\): free space on its disk, or check KOTAE_DB\n$/));
+        expect(operator).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d \[engine\] error: the database could not record a request \(database or disk is full\): free space on its disk, or check KOTAE_DB \[SQLITE_FULL\]\n$/)]);
         fs.rmSync(path.join(disk, "filler"));
         expect((await collect(engine.solve({problem, requester: alice}))).at(-1)).toMatchObject({type: "done", result: {answer: "5050"}});
         await engine.close();

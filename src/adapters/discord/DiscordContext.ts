@@ -1,6 +1,7 @@
 import {PermissionFlagsBits, type Client, type Interaction, type Message} from "discord.js";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
@@ -14,19 +15,20 @@ export type DiscordContext = {
     /** Running solves by interaction id (the database row), for cancel buttons. */
     readonly running: Map<number, RunningSolve>,
     /** Handlers still answering (a solve's final reply, a follow-up), which a shutdown lets finish. */
-    readonly answering: RepliesUnderWay
+    readonly answering: RepliesUnderWay,
+    /** The runtime's logger, as the Discord component. */
+    readonly log: KotaeLogger
 };
 
 export const platform = "discord";
 
-/** Runs an event's handler so that a shutdown waits for its reply; a failure is logged, as `logFailure` does. */
+/**
+ * Runs an event's handler so that a shutdown waits for its reply. A handler that throws (Discord
+ * unreachable mid-reply, a bug) is one line for the operator, its stack only in debug; the request
+ * itself is already in the database.
+ */
 export function trackReply(context: DiscordContext, discordId: string, handler: Promise<void>): void {
-    void context.answering.track(handler, (error) => logFailure(discordId, error));
-}
-
-/** A handler that threw (Discord unreachable mid-reply, a bug): reported for the operator; the request itself is already logged. */
-export function logFailure(discordId: string, error: unknown): void {
-    process.stderr.write(`[discord] interaction ${discordId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    void context.answering.track(handler, (error) => context.log.error({err: error}, `interaction ${discordId} failed`));
 }
 
 export function requesterOf(source: Interaction | Message): Requester {

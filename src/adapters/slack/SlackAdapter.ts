@@ -5,6 +5,7 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
@@ -32,9 +33,11 @@ export class SlackAdapter implements AsyncDisposable {
             });
         const socketMode = config.slackAppToken != null;
         const pacer = new ChannelPacer();
+        const log = runtime.logger.child({component: "slack"});
         const app = new App({
             token: config.slackBotToken,
             ...(socketMode ? {socketMode: true, appToken: config.slackAppToken} : {signingSecret: config.slackSigningSecret}),
+            logger: new BoltLogger(log),
             logLevel: LogLevel.ERROR,
             clientOptions: {
                 ...(config.slackApiUrl != null ? {slackApiUrl: config.slackApiUrl} : {}),
@@ -44,7 +47,7 @@ export class SlackAdapter implements AsyncDisposable {
                 requestInterceptor: pacer.interceptor
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), pacer, users: new Map()};
+        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), pacer, users: new Map(), log};
 
         let botUserId: string;
         try {

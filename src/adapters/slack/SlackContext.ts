@@ -3,6 +3,7 @@ import type {App} from "@slack/bolt";
 import type {webApi} from "@slack/bolt";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
 import {ProgressBudget} from "../shared/ProgressBudget.js";
@@ -27,12 +28,14 @@ export type SlackContext = {
     /** Every message write's turn in its channel (Slack: about one a second per channel). */
     readonly pacer: ChannelPacer,
     /** users.info answers (locale, admin), cached: every command needs them and the API is rate-limited. */
-    readonly users: Map<string, Promise<UserFacts>>
+    readonly users: Map<string, Promise<UserFacts>>,
+    /** The runtime's logger, as the Slack component (Bolt's own errors go there too). */
+    readonly log: KotaeLogger
 };
 
-/** A handler that threw (Slack unreachable mid-reply, a bug): one line for the operator; the request itself is already logged. */
-export function logFailure(what: string, error: unknown): void {
-    process.stderr.write(`[slack] ${what} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+/** A handler that threw (Slack unreachable mid-reply, a bug): one line for the operator, its stack only in debug; the request itself is already logged. */
+export function logFailure(context: SlackContext, what: string, error: unknown): void {
+    context.log.error({err: error}, `${what} failed`);
 }
 
 /** A user's Slack locale and whether they administer the workspace (cached). */

@@ -116,7 +116,7 @@ function solveInChannel(context: SlackContext, client: webApi.WebClient, request
     /** Tells the asker privately (an ephemeral response or message) why the problem was refused. */
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
-    return context.answering.track(answerInChannel(context, client, requester, request, reply), (error) => logFailure("a solve", error));
+    return context.answering.track(answerInChannel(context, client, requester, request, reply), (error) => logFailure(context, "a solve", error));
 }
 
 async function answerInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {

@@ -1,15 +1,13 @@
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import {afterEach, describe, expect, it, onTestFinished} from "vitest";
-import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
-import {loadConfig} from "../../src/config/loadConfig.js";
+import {describe, expect, it, onTestFinished} from "vitest";
 import type {EndpointStatus, LlmBackend} from "../../src/llm/LlmBackend.js";
-import {WebServer} from "../../src/web/WebServer.js";
 import {parsePrometheusText, sampleValue} from "../support/prometheusText.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {sendHttp} from "../support/sendHttp.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
+import {webServersClosedAfterEachTest, type WebWorld} from "../support/webServerWorld.js";
 
 // /healthz, /readyz and /metrics on the web listener, as a supervisor, a load balancer and Prometheus
 // ask them: plain HTTP over 127.0.0.1 (node:http, which lets a test choose the Host and forwarded headers).
@@ -18,28 +16,10 @@ const adminToken = "observability-admin-token-0123456789";
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると $101 \\times 50 = 5050$ です。\n\n\\boxed{5050}";
 const json = {"content-type": "application/json", "x-kotae": "1"};
 
-type Started = {web: WebServer, runtime: KotaeRuntime, port: number, local: string};
-const started: Started[] = [];
+const startWeb = webServersClosedAfterEachTest(adminToken);
 
-afterEach(async () => {
-    for (const {web, runtime} of started.splice(0)) {
-        await web.close();
-        await runtime.close();
-    }
-});
-
-async function start(backend: LlmBackend | Promise<LlmBackend>, env: Record<string, string> = {}): Promise<Started> {
-    const directory = temporaryDirectory("kotae-observability-");
-    const config = loadConfig({env: {
-        KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "observability-key-0123456789", KOTAE_WEB_PORT: "0",
-        KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", KOTAE_MODE: "cot", ...env
-    }, cwd: directory});
-    const runtime = KotaeRuntime.start(config, {backend});
-    const web = await WebServer.start(runtime, config);
-    const port = Number(new URL(web.url).port);
-    const world = {web, runtime, port, local: `127.0.0.1:${port}`};
-    started.push(world);
-    return world;
+function start(backend: LlmBackend | Promise<LlmBackend>, env: Record<string, string> = {}): Promise<WebWorld> {
+    return startWeb({env: {KOTAE_MODE: "cot", ...env}, runtime: {backend}});
 }
 
 /** A server pool's backend (as the openai backend reports it) whose endpoints are in these states. */
@@ -53,7 +33,7 @@ class PoolBackend extends ScriptedBackend {
     }
 }
 
-async function metrics(world: Started, headers: Record<string, string> = {}) {
+async function metrics(world: WebWorld, headers: Record<string, string> = {}) {
     const response = await sendHttp(world, "/metrics", {headers});
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);

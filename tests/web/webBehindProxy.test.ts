@@ -1,15 +1,15 @@
 import http from "node:http";
 import path from "node:path";
-import {afterEach, describe, expect, it} from "vitest";
-import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
+import {describe, expect, it} from "vitest";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {createKotaeLogger, type KotaeLogger} from "../../src/observability/KotaeLogger.js";
 import {AdminAuth} from "../../src/web/AdminAuth.js";
 import {LoginThrottle} from "../../src/web/LoginThrottle.js";
-import {unservedHostMessage, WebServer, type WebServerOptions} from "../../src/web/WebServer.js";
+import {unservedHostMessage, type WebServerOptions} from "../../src/web/WebServer.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {sendHttp} from "../support/sendHttp.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
+import {webServersClosedAfterEachTest, type WebWorld} from "../support/webServerWorld.js";
 
 // The web app's protocol edges, as a reverse proxy, a hostile page or a guessing script meets them:
 // plain HTTP over 127.0.0.1 (node:http, which lets a test choose the Host header), no browser needed.
@@ -18,31 +18,13 @@ const adminToken = "proxy-admin-token-0123456789";
 const publicOrigin = "https://kotae.example.org";
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると $101 \\times 50 = 5050$ です。\n\n\\boxed{5050}";
 
-type Started = {web: WebServer, runtime: KotaeRuntime, port: number, local: string};
-const started: Started[] = [];
+const startWeb = webServersClosedAfterEachTest(adminToken);
 
-afterEach(async () => {
-    for (const {web, runtime} of started.splice(0)) {
-        await web.close();
-        await runtime.close();
-    }
-});
-
-async function start(env: Record<string, string> = {}, options: WebServerOptions & {chunkDelayMs?: number, logger?: KotaeLogger} = {}): Promise<Started> {
-    const directory = temporaryDirectory("kotae-web-proxy-");
-    const config = loadConfig({env: {
-        KOTAE_DB: path.join(directory, "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "web-proxy-key-0123456789", KOTAE_WEB_PORT: "0",
-        KOTAE_WEB_ADMIN_TOKEN: adminToken, KOTAE_SEQUENCES: "1", ...env
-    }, cwd: directory});
-    const runtime = KotaeRuntime.start(config, {
+function start(env: Record<string, string> = {}, options: WebServerOptions & {chunkDelayMs?: number, logger?: KotaeLogger} = {}): Promise<WebWorld> {
+    return startWeb({env, server: options, runtime: {
         backend: new ScriptedBackend([solution], 1, {chunkDelayMs: options.chunkDelayMs ?? 0}),
         ...(options.logger != null ? {logger: options.logger} : {})
-    });
-    const web = await WebServer.start(runtime, config, options);
-    const port = Number(new URL(web.url).port);
-    const world = {web, runtime, port, local: `127.0.0.1:${port}`};
-    started.push(world);
-    return world;
+    }});
 }
 
 
@@ -163,7 +145,7 @@ describe("the audit login", () => {
 });
 
 /** Reads a server-sent-event stream until `until` holds for the text so far; resolves with the open response. */
-function openStream(world: Started, body: unknown, until: (text: string) => boolean): Promise<{text: () => string, close: () => void}> {
+function openStream(world: WebWorld, body: unknown, until: (text: string) => boolean): Promise<{text: () => string, close: () => void}> {
     return new Promise((resolve, reject) => {
         let text = "";
         const request = http.request({host: "127.0.0.1", port: world.port, path: "/api/solve", method: "POST", headers: {host: world.local, ...json}}, (response) => {
@@ -248,7 +230,7 @@ describe("the per-client request limit", () => {
 
 describe("trusting only the reverse proxy's addresses", () => {
     it("believes X-Forwarded-For from a listed proxy, and ignores it from any other peer", async () => {
-        const hammer = (world: Started, request: number) => sendHttp(world, "/static/style.css", {headers: {"x-forwarded-for": `203.0.113.${request}`}});
+        const hammer = (world: WebWorld, request: number) => sendHttp(world, "/static/style.css", {headers: {"x-forwarded-for": `203.0.113.${request}`}});
         // This test's requests come from 127.0.0.1: a listed proxy, so each forwarded address is a client of its own.
         const behindProxy = await start({KOTAE_WEB_TRUST_PROXY: "127.0.0.0/8"}, {requestsPerMinute: 2});
         for (let request = 0; request < 4; request++)

@@ -179,18 +179,4 @@ describe("LlamaCppBackend chat formatting and errors", () => {
         }).catch((caught: unknown) => caught);
         expect((error as Error).message).toMatch(/Could not load the model .*bogus\.gguf/);
     });
-
-    it("sends llama.cpp's own error lines to the log it is given, one trimmed line each", async () => {
-        const truncated = path.join(temporaryDirectory(), "truncated.gguf");
-        const whole = fs.readFileSync(stories);
-        fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.6))); // the header survives, the tensors do not
-        const lines: string[] = [];
-        const error = await LlamaCppBackend.create({
-            model: truncated, modelsDirectory: temporaryDirectory(), gpu: "off", threads: 1, contextSize: 256, sequences: 1,
-            log: (line) => lines.push(line)
-        }).catch((caught: unknown) => caught);
-        expect((error as Error).message).toMatch(/Could not load the model .*truncated\.gguf/);
-        expect(lines).toContainEqual(expect.stringMatching(/^llama_model_load: error loading model: .*not within the file bounds/));
-        expect(lines.every((line) => line !== "" && !line.endsWith("\n"))).toBe(true);
-    });
 });

@@ -250,7 +250,7 @@ export class Engine {
         } catch (error) {
             const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
             if (original != null)
-                store.addTurn({interactionId, role: "assistant", content: "", status: statusOf(kotaeError), errorCode: kotaeError.code, totalMs: elapsed()});
+                store.addTurn({interactionId, role: "assistant", content: "", status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, totalMs: elapsed()});
             channel.push({
                 type: "failed", interactionId, code: kotaeError.code,
                 message: localize(kotaeError.code, requester.locale, kotaeError.params), detail: kotaeError.message
@@ -280,7 +280,7 @@ export class Engine {
         const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {
             const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
             store.finishInteraction(interactionId, {
-                ...partial, status: statusOf(kotaeError), errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
+                ...partial, status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
             });
             channel.push({
                 type: "failed",
@@ -472,10 +472,6 @@ export const rejectionCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
     ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
     ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
 ]);
-
-function statusOf(error: KotaeError): "cancelled" | "rejected" | "failed" {
-    return statusOfFailure(error.code);
-}
 
 /** How a request that ended with this error is logged (and counted): cancelled, rejected or failed. */
 export function statusOfFailure(code: ErrorCode): "cancelled" | "rejected" | "failed" {

@@ -1152,9 +1152,9 @@ export const mutations = [
     {
         name: "openai-space-prefix-per-segment",
         breaks: "a SentencePiece tokenizer's space prefix is not added at every prompt segment (in-process parity)",
-        file: "src/llm/openai/OpenAiBackend.ts",
-        search: "            return afterNewline.slice(newline.length);\n",
-        replace: "",
+        file: "src/llm/segmentTokens.ts",
+        search: "    return withSeparator.slice(separatorTokens.length);\n",
+        replace: "    return undefined;\n",
         project: "standalone",
         tests: ["tests/unit/OpenAiBackend.test.ts"]
     },
@@ -1166,5 +1166,32 @@ export const mutations = [
         replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
         project: "web",
         tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "in-process-space-prefix-per-segment",
+        breaks: "the in-process backend tokenizes each prompt piece as it follows earlier text, as the openai backend does",
+        file: "src/llm/LlamaCppBackend.ts",
+        search: "return (tokensAfterSeparator(model.tokenize(separator, special), model.tokenize(`${separator}${text}`, special)) ?? model.tokenize(text, special)) as Token[];",
+        replace: "return model.tokenize(text, special, \"trimLeadingSpace\") as Token[];",
+        project: "model",
+        tests: ["tests/model/openAiPromptTokens.test.ts"]
+    },
+    {
+        name: "openai-template-without-bos-text",
+        breaks: "a template's bos_token renders as the servers' tokenizer writes it (the same tokens as in-process)",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "new JinjaChatTemplate(chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {})",
+        replace: "new JinjaChatTemplate(chatTemplate, {})",
+        project: "model",
+        tests: ["tests/model/openAiPromptTokens.test.ts"]
+    },
+    {
+        name: "openai-double-beginning",
+        breaks: "a prompt whose template wrote bos_token gets no second BOS",
+        file: "src/llm/openai/OpenAiBackend.ts",
+        search: "beginning.length > 0 && beginning.every((token, index) => tokens[index] === token) ? tokens : [...beginning, ...tokens]",
+        replace: "[...beginning, ...tokens]",
+        project: "model",
+        tests: ["tests/model/openAiPromptTokens.test.ts"]
     }
 ];

@@ -1,12 +1,13 @@
 import path from "node:path";
 import {
-    getLlama, LlamaCompletion, LlamaLogLevel, LlamaText, readGgufFileInfo, resolveModelFile,
+    getLlama, LlamaCompletion, LlamaLogLevel, readGgufFileInfo, resolveModelFile,
     type Llama, type LlamaContext, type LlamaContextSequence, type LlamaCompletionResponse, type LlamaGrammar, type LlamaModel, type Token
 } from "node-llama-cpp";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import {JinjaChatTemplate} from "./JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo, StopReason} from "./LlmBackend.js";
 import type {Prompt} from "./Prompt.js";
+import {separator, tokensAfterSeparator} from "./segmentTokens.js";
 
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 
@@ -190,10 +191,23 @@ export class LlamaCppBackend implements LlmBackend {
         await this.dispose();
     }
 
-    /** Tokens of the prompt without a leading BOS, which LlamaCompletion prepends itself. */
+    /**
+     * Tokens of the prompt without a leading BOS, which LlamaCompletion prepends itself. User text is never
+     * parsed for special tokens, template text is; each piece is tokenized as it follows the one before (see
+     * segmentTokens), as the openai backend does with the server's tokenizer.
+     */
     private tokenize(prompt: Prompt): Token[] {
-        const tokens = toLlamaText(prompt).tokenize(this.llamaModel.tokenizer, "trimLeadingSpace");
+        const tokens = prompt.segments.flatMap((segment) => segment.kind === "token"
+            ? this.llamaModel.tokenize(segment.name, "builtin")
+            : this.tokensAfterEarlierText(segment.text, segment.kind === "special"));
         return tokens[0] === this.beginningToken ? tokens.slice(1) : tokens;
+    }
+
+    private tokensAfterEarlierText(text: string, special: boolean): Token[] {
+        if (text === "")
+            return [];
+        const model = this.llamaModel;
+        return (tokensAfterSeparator(model.tokenize(separator, special), model.tokenize(`${separator}${text}`, special)) ?? model.tokenize(text, special)) as Token[];
     }
 
     private grammarFor(gbnf: string): Promise<LlamaGrammar> {
@@ -245,17 +259,6 @@ async function readModelName(modelPath: string): Promise<string> {
         // The file loaded, so a metadata read failure only costs us the display name.
     }
     return path.basename(modelPath, ".gguf");
-}
-
-/** The prompt as node-llama-cpp text: user text stays plain, template text is parsed for special tokens. */
-function toLlamaText(prompt: Prompt): LlamaText {
-    return LlamaText.fromJSON(prompt.segments.map((segment) => {
-        switch (segment.kind) {
-            case "text": return segment.text;
-            case "special": return {type: "specialTokensText", value: segment.text};
-            case "token": return {type: "specialToken", value: segment.name};
-        }
-    }));
 }
 
 function errorMessage(error: unknown): string {

@@ -2,6 +2,7 @@ import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {JinjaChatTemplate} from "../JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, EndpointStatus, LlmBackend, ModelInfo, StopReason} from "../LlmBackend.js";
 import {Prompt, type PromptSegment} from "../Prompt.js";
+import {separator, tokensAfterSeparator} from "../segmentTokens.js";
 import {EndpointFailure} from "./EndpointFailure.js";
 import {EndpointPool, noEndpoint} from "./EndpointPool.js";
 import {OpenAiEndpoint, type ServerFlavour} from "./OpenAiEndpoint.js";
@@ -52,6 +53,12 @@ export class OpenAiBackend implements LlmBackend {
     public readonly parallelism: number;
     private readonly chatTemplates = new Map<string, JinjaChatTemplate>();
     private readonly tokenCache = new Map<string, number[]>();
+    /**
+     * The text of the token the servers' tokenizer begins a sequence with (`<s>`, `<|begin_of_text|>`; "" for
+     * none), so a template that writes `bos_token` renders as in-process; learnt from the first server with a
+     * tokenizer route, undefined until then.
+     */
+    private beginningText: string | undefined;
 
     private constructor(private readonly pool: EndpointPool, private readonly modelName: string, contextSize: number) {
         this.parallelism = pool.slots;
@@ -83,7 +90,10 @@ export class OpenAiBackend implements LlmBackend {
             pool.dispose();
             throw noEndpoint(endpoints);
         }
-        return new OpenAiBackend(pool, modelName, ready?.contextSize ?? options.contextSize);
+        const backend = new OpenAiBackend(pool, modelName, ready?.contextSize ?? options.contextSize);
+        if (ready != null)
+            await backend.learnBeginning(ready);
+        return backend;
     }
 
     public endpoints(): readonly EndpointStatus[] {
@@ -123,12 +133,17 @@ export class OpenAiBackend implements LlmBackend {
     }
 
 
-    /** The server's model carries no local file: the profile's template renders (bos/eos only as the template writes them). */
+    /**
+     * The server's model carries no local file: the profile's template renders, with `bos_token` as the servers'
+     * tokenizer writes it (the in-process backend takes it from the GGUF). `eos_token` has no route that names
+     * it on every server, so a template that writes it gets "" here.
+     */
     public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {
-        let template = this.chatTemplates.get(chatTemplate);
+        const key = `${this.beginningText ?? ""}\u0000${chatTemplate}`;
+        let template = this.chatTemplates.get(key);
         if (template == null) {
-            template = new JinjaChatTemplate(chatTemplate);
-            this.chatTemplates.set(chatTemplate, template);
+            template = new JinjaChatTemplate(chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {});
+            this.chatTemplates.set(key, template);
         }
         return template.render(messages);
     }
@@ -272,9 +287,26 @@ export class OpenAiBackend implements LlmBackend {
         const flavour = endpoint.flavour ?? "other";
         if (flavour === "other")
             return prompt.toText();
-        const beginning = await this.cachedTokens(beginningKey, async () => await endpoint.tokenize("", {special: true, addSpecial: true}) ?? []);
-        const parts = await Promise.all(prompt.segments.map((segment) => this.tokensOf(endpoint, segment)));
-        return [...beginning, ...parts.flat()];
+        if (this.beginningText === undefined) // no server was ready at start: later prompts render bos_token
+            await this.learnBeginning(endpoint);
+        const beginning = await this.beginningTokens(endpoint);
+        const tokens = (await Promise.all(prompt.segments.map((segment) => this.tokensOf(endpoint, segment)))).flat();
+        // A template that wrote bos_token already begins with it (as in-process, where LlamaCompletion adds it once).
+        return beginning.length > 0 && beginning.every((token, index) => tokens[index] === token) ? tokens : [...beginning, ...tokens];
+    }
+
+    private beginningTokens(endpoint: OpenAiEndpoint): Promise<number[]> {
+        return this.cachedTokens(beginningKey, async () => await endpoint.tokenize("", {special: true, addSpecial: true}) ?? []);
+    }
+
+    /** Learns the beginning token's text from a ready server (no tokenizer route: left unknown, prompts go as text). */
+    private async learnBeginning(endpoint: OpenAiEndpoint): Promise<void> {
+        try {
+            const beginning = await this.beginningTokens(endpoint);
+            this.beginningText = beginning.length > 0 ? await endpoint.detokenize(beginning) : "";
+        } catch {
+            // The server failed between its health check and this: the next server to be ready teaches it (promptFor).
+        }
     }
 
     private tokensOf(endpoint: OpenAiEndpoint, segment: PromptSegment): Promise<number[]> {
@@ -299,22 +331,16 @@ export class OpenAiBackend implements LlmBackend {
         return splitSpecialShapes(text, new Set(shapes.filter((_, index) => tokenized[index]?.length === 1)));
     }
 
-    /**
-     * The text's tokens the way the in-process backend gets them (node-llama-cpp's "trimLeadingSpace"):
-     * SentencePiece tokenizers put a space before the text of every call, which would land at every segment
-     * boundary. Tokenizing after a newline and dropping the newline's own tokens leaves the text's tokens
-     * without it; where the two do not line up (the newline merged with the text), the text goes as it is.
-     */
+    /** The text's tokens as they follow earlier text (see segmentTokens: the same rule as in-process). */
     private async tokensWithoutSpacePrefix(endpoint: OpenAiEndpoint, text: string, special: boolean): Promise<number[]> {
         if (text === "")
             return [];
-        const [newline, afterNewline] = await Promise.all([
-            this.cachedTokens(`${special}\u0000newline`, async () => await endpoint.tokenize("\n", {special}) ?? []),
-            endpoint.tokenize(`\n${text}`, {special})
+        const [separatorTokens, withSeparator] = await Promise.all([
+            this.cachedTokens(`${special}\u0000separator`, async () => await endpoint.tokenize(separator, {special}) ?? []),
+            endpoint.tokenize(`${separator}${text}`, {special})
         ]);
-        if (afterNewline != null && newline.length > 0 && newline.every((token, index) => afterNewline[index] === token))
-            return afterNewline.slice(newline.length);
-        return await endpoint.tokenize(text, {special}) ?? [];
+        return (withSeparator != null ? tokensAfterSeparator(separatorTokens, withSeparator) : undefined)
+            ?? await endpoint.tokenize(text, {special}) ?? [];
     }
 
     private async cachedTokens(key: string, tokenize: () => Promise<number[]>): Promise<number[]> {

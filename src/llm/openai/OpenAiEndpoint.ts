@@ -116,6 +116,30 @@ export class OpenAiEndpoint {
     }
 
     /**
+     * The text of token ids by the server's own tokenizer, special tokens written as their text; undefined where
+     * the server has no tokenizer route. llama-server: `POST /detokenize` with `tokens`, answering `content`
+     * (tools/server/README.md); vLLM: `POST /detokenize` with `model` and `tokens`, answering `prompt`
+     * (vllm/entrypoints/serve/tokenize/protocol.py).
+     */
+    public async detokenize(tokens: readonly number[]): Promise<string | undefined> {
+        const body = this.flavour === "llama-server" ? {tokens} : this.flavour === "vllm" ? {model: this.model, tokens} : undefined;
+        if (body == null)
+            return undefined;
+        let response: Response;
+        try {
+            response = await this.request("POST", `${this.root}/detokenize`, body);
+        } catch (error) {
+            throw new EndpointFailure(this.url, "down", `${this.url}: POST /detokenize failed (${causeText(error)})`, {cause: error});
+        }
+        await this.throwUnlessOk(response, "/detokenize");
+        const answer = (await response.json()) as {content?: unknown, prompt?: unknown};
+        const text = this.flavour === "llama-server" ? answer.content : answer.prompt;
+        if (typeof text !== "string")
+            throw new KotaeError(ErrorCode.GenerationFailed, `${this.url}: POST /detokenize answered without the text`);
+        return text;
+    }
+
+    /**
      * Opens a streamed `POST /v1/completions`; the response's body is the event stream. A server that refuses
      * one of the optional sampling parameters (400 naming it) gets the request again without it, and never
      * again after: `doctor` reports it once instead of every solve failing.

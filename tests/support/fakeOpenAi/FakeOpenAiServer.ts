@@ -1,7 +1,7 @@
 import type http from "node:http";
 import {setTimeout as sleep} from "node:timers/promises";
 import {listenOnLoopback} from "../listenOnLoopback.js";
-import {fakeDetokenize, fakeTokenize} from "./FakeTokenizer.js";
+import {characterTokenizer, type ServerTokenizer} from "./FakeTokenizer.js";
 
 /**
  * A stand-in for an OpenAI-compatible inference server on 127.0.0.1, in vLLM's or llama-server's dialect,
@@ -11,12 +11,13 @@ import {fakeDetokenize, fakeTokenize} from "./FakeTokenizer.js";
  *   (`data: {json}` events, `data: [DONE]` last, `finish_reason` `stop`/`length`, usage with `stream_options.include_usage`);
  * - vLLM: https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html (extra sampling parameters,
  *   `stop_reason`: the stop string that fired, or null/the token id for EOS; `GET /version`; `POST /tokenize`
- *   with `prompt`/`add_special_tokens` answering `{count, max_model_len, tokens}`; error bodies
+ *   with `prompt`/`add_special_tokens` answering `{count, max_model_len, tokens}`; `POST /detokenize` with
+ *   `tokens` answering `{prompt}`; error bodies
  *   `{"object": "error", "message", "type", "param", "code"}`; `max_model_len` in `/v1/models`);
  * - llama-server: https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md (`GET /health`
  *   answering 503 `{"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}}` while
  *   loading, `GET /props` with `default_generation_settings.n_ctx`, `POST /tokenize` with `content`,
- *   `add_special`, `parse_special`, error bodies `{"error": {"code", "message", "type"}}`);
+ *   `add_special`, `parse_special`, `POST /detokenize` with `tokens` answering `{content}`, error bodies `{"error": {"code", "message", "type"}}`);
  * - "other": only the OpenAI routes (as SGLang's or Ollama's OpenAI-compatible API look to Kotae), text prompts.
  */
 export type FakeFlavour = "vllm" | "llama-server" | "other";
@@ -41,8 +42,10 @@ export type FakeOpenAiOptions = {
     readonly chunkSize?: number,
     /** Required `Authorization: Bearer` key. */
     readonly apiKey?: string,
-    /** Tokenize like SentencePiece, a space before the text of every call (see fakeTokenize). */
-    readonly spacePrefix?: boolean
+    /** Tokenize like SentencePiece, a space before the text of every call (see fakeTokenize); for the default tokenizer. */
+    readonly spacePrefix?: boolean,
+    /** The server's tokenizer (default: one token per character, see characterTokenizer). */
+    readonly tokenizer?: ServerTokenizer
 };
 
 export class FakeOpenAiServer {
@@ -65,7 +68,11 @@ export class FakeOpenAiServer {
     public rejectParameter: string | undefined;
     private completionCount = 0;
 
-    private constructor(private readonly server: http.Server, public readonly url: string, private readonly options: FakeOpenAiOptions) {}
+    private readonly tokenizer: ServerTokenizer;
+
+    private constructor(private readonly server: http.Server, public readonly url: string, private readonly options: FakeOpenAiOptions) {
+        this.tokenizer = options.tokenizer ?? characterTokenizer({spacePrefix: options.spacePrefix ?? false});
+    }
 
     public static async start(options: FakeOpenAiOptions): Promise<FakeOpenAiServer> {
         const {server, baseUrl} = await listenOnLoopback();
@@ -110,6 +117,8 @@ export class FakeOpenAiServer {
             return this.json(response, 200, {default_generation_settings: {n_ctx: this.contextSize}, total_slots: 8});
         if (route === "POST /tokenize" && this.options.flavour !== "other")
             return this.tokenize(response, await readJson(request));
+        if (route === "POST /detokenize" && this.options.flavour !== "other")
+            return this.detokenize(response, await readJson(request));
         if (route === "POST /v1/completions")
             return this.complete(response, await readJson(request));
         return this.error(response, 404, `Not found: ${route}`);
@@ -126,12 +135,20 @@ export class FakeOpenAiServer {
         if (typeof text !== "string")
             return this.error(response, 400, vllm ? "prompt: Field required" : "\"content\" must be provided");
         // A Hugging Face tokenizer reads special-token text always; llama.cpp only with parse_special (default true there).
-        const tokens = fakeTokenize(text, {
+        const tokens = this.tokenizer.tokenize(text, {
             parseSpecial: vllm || body["parse_special"] !== false,
-            addSpecial: vllm ? body["add_special_tokens"] !== false : body["add_special"] === true,
-            spacePrefix: this.options.spacePrefix ?? false
+            addSpecial: vllm ? body["add_special_tokens"] !== false : body["add_special"] === true
         });
         this.json(response, 200, vllm ? {count: tokens.length, max_model_len: this.contextSize, tokens} : {tokens});
+    }
+
+    /** llama-server answers `{content}`, vLLM `{prompt}`; both write special tokens as their text. */
+    private detokenize(response: http.ServerResponse, body: Record<string, unknown>): void {
+        const tokens = body["tokens"];
+        if (!Array.isArray(tokens) || !tokens.every((token) => typeof token === "number"))
+            return this.error(response, 400, this.options.flavour === "vllm" ? "tokens: Field required" : "\"tokens\" must be provided");
+        const text = this.tokenizer.detokenize(tokens);
+        this.json(response, 200, this.options.flavour === "vllm" ? {prompt: text} : {content: text});
     }
 
     private async complete(response: http.ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -139,7 +156,7 @@ export class FakeOpenAiServer {
             return this.error(response, 400, `Unrecognized request argument supplied: ${this.rejectParameter}`);
         const prompt = body["prompt"];
         const promptTokens = Array.isArray(prompt) ? prompt as number[] : undefined;
-        const promptText = promptTokens != null ? fakeDetokenize(promptTokens) : String(prompt);
+        const promptText = promptTokens != null ? this.tokenizer.detokenize(promptTokens) : String(prompt);
         const completion = {body, promptText, promptTokens};
         this.completions.push(completion);
         const script = this.options.scripts[this.completionCount++ % this.options.scripts.length] ?? "";

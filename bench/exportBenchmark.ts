@@ -28,13 +28,15 @@ export async function exportBenchmark(): Promise<void> {
     const lines = exportDataset(store, "cot", {}, (line) => { bytes += line.length + 1; });
     const exportMs = performance.now() - start;
 
+    store.close();
+
     start = performance.now();
     let bareBytes = 0;
-    for (const row of store.iterate<Record<string, unknown>>("SELECT id, prompt, raw_output, answer FROM interactions"))
+    const bare = new Database(file, {readonly: true});
+    for (const row of bare.prepare("SELECT id, prompt, raw_output, answer FROM interactions").iterate())
         bareBytes += JSON.stringify(row).length + 1;
+    bare.close();
     const bareMs = performance.now() - start;
-
-    store.close();
 
     // The audit page itself, through the web app (HTTP on loopback, HTML rendered and escaped).
     const token = "bench-admin-token-0123456789";

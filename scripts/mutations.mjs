@@ -97,7 +97,7 @@ export const mutations = [
     {
         name: "store-database-world-readable",
         breaks: "a database Kotae creates is mode 600 (its -wal and -shm too)",
-        file: "storage/KotaeStore.ts",
+        file: "storage/KotaeDatabase.ts",
         search: "fs.closeSync(fs.openSync(file, \"wx\", 0o600));",
         replace: "fs.closeSync(fs.openSync(file, \"wx\", 0o644));",
         project: "standalone",
@@ -115,8 +115,8 @@ export const mutations = [
     {
         name: "store-touches-newer-database",
         breaks: "a database from a newer Kotae is refused before anything writes to it",
-        file: "storage/KotaeStore.ts",
-        search: "            assertSchemaKnown(this.database);\n",
+        file: "storage/KotaeDatabase.ts",
+        search: "            assertSchemaKnown(this.connection);\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
@@ -190,11 +190,11 @@ export const mutations = [
     {
         name: "store-crash-leaves-running",
         breaks: "a request running at a crash is marked unfinished",
-        file: "storage/KotaeStore.ts",
-        search: "WHERE status IN ('queued', 'running') AND ${ownedBy}`)",
-        replace: "WHERE status IN ('queued') AND ${ownedBy}`)",
+        file: "storage/InteractionRepository.ts",
+        search: "WHERE status IN ('queued', 'running') AND ${ownedBy}`",
+        replace: "WHERE status IN ('queued') AND ${ownedBy}`",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "sansu-prompt-drift",
@@ -245,8 +245,8 @@ export const mutations = [
         name: "tir-executions-all-sample-0",
         breaks: "each TIR sample's executions are logged under that sample",
         file: "src/engine/Engine.ts",
-        search: "store.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
-        replace: "store.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
+        search: "store.interactions.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
+        replace: "store.interactions.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
         project: "sandbox",
         tests: ["tests/tir/tirTranscripts.test.ts"]
     },
@@ -826,16 +826,16 @@ export const mutations = [
         search: ": startMarkOf(owner.pid) === owner.startMark;",
         replace: ": false;",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "store-finish-overwrites-interrupted",
         breaks: "a process believed gone never overwrites a row another process marked interrupted",
-        file: "storage/KotaeStore.ts",
-        search: "representative_sample = @representativeSample\n                WHERE id = @id AND ${stillOwned}`)",
-        replace: "representative_sample = @representativeSample\n                WHERE id = @id`)",
+        file: "storage/InteractionRepository.ts",
+        search: "representative_sample = @representativeSample\n        WHERE id = @id AND ${stillOwned}`",
+        replace: "representative_sample = @representativeSample\n        WHERE id = @id`",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "kernel-keeps-block-leftovers",

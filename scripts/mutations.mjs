@@ -1166,5 +1166,59 @@ export const mutations = [
         replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
         project: "web",
         tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "dataset-export-keeps-forgotten",
+        breaks: "exports leave out the users who asked to be forgotten",
+        file: "storage/DatasetQueries.ts",
+        search: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users)`;",
+        replace: "    WHERE 1`;",
+        project: "standalone",
+        tests: ["tests/unit/exportDataset.test.ts"]
+    },
+    {
+        name: "filter-ignores-until",
+        breaks: "the review queue and exports are narrowed to reports before --until",
+        file: "storage/filterConditions.ts",
+        search: "    if (filter.until != null) add(\"created_at\", \"<\", filter.until.toISOString());\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts", "tests/unit/exportDataset.test.ts"]
+    },
+    {
+        name: "forget-user-keeps-turns",
+        breaks: "forget-me blanks what the user wrote in others' threads",
+        file: "storage/DatasetQueries.ts",
+        search: "            this.statements.forgetTurns.run(pseudonym);\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts"]
+    },
+    {
+        name: "conversation-turns-share-an-index",
+        breaks: "each follow-up turn is appended after the last one, in order",
+        file: "storage/ConversationRepository.ts",
+        search: "coalesce(max(turn_index) + 1, 0)",
+        replace: "coalesce(max(turn_index), 0)",
+        project: "standalone",
+        tests: ["tests/unit/repositories.test.ts"]
+    },
+    {
+        name: "community-loses-mention-flag",
+        breaks: "a community's follow-ups-need-mention choice is kept",
+        file: "storage/CommunityRepository.ts",
+        search: "followUpsNeedMention: flagOf(row[\"followups_need_mention\"]),",
+        replace: "followUpsNeedMention: null,",
+        project: "standalone",
+        tests: ["tests/unit/repositories.test.ts"]
+    },
+    {
+        name: "domain-imports-storage",
+        breaks: "the domain types stand on their own, importing nothing from storage",
+        file: "src/domain/Requester.ts",
+        search: "/** Who asked, where.",
+        replace: "import type {KotaeStore} from \"../../storage/KotaeStore.js\";\nexport type Store = KotaeStore;\n/** Who asked, where.",
+        project: "standalone",
+        tests: ["tests/unit/domainLayer.test.ts"]
     }
 ];

@@ -41,6 +41,9 @@ describe("KotaeStore", () => {
         const bytes = fs.readFileSync(file).toString("latin1") + fs.readFileSync(file + "-wal", {flag: "a+"}).toString("latin1");
         expect(bytes).not.toContain(alice.userId);
         expect((fs.statSync(key).mode & 0o777).toString(8)).toBe("600");
+        const keyFolder = path.join(dir, "keys"); // a key file's missing folder is made private, as the database's
+        Pseudonymizer.fromKeyFile(path.join(keyFolder, "pseudonym.key"));
+        expect((fs.statSync(keyFolder).mode & 0o777).toString(8)).toBe("700");
 
         using again = new KotaeStore(file, Pseudonymizer.fromKeyFile(key));
         expect(again.pseudonymOf(alice)).toBe(again.interactions.get(1)!.userPseudonym);

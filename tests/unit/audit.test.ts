@@ -22,6 +22,8 @@ describe("auditing reported answers", () => {
         expect(store.feedback.countReports({status: "new"})).toBe(1);
         expect(store.feedback.countReports({platform: "slack"})).toBe(0);
         expect(store.feedback.countReports({since: new Date(Date.now() + 60_000)})).toBe(0);
+        expect(store.feedback.countReports({until: new Date(Date.now() - 60_000)})).toBe(0);
+        expect(store.feedback.countReports({until: new Date(Date.now() + 60_000), profile: "llmjp-math-cot"})).toBe(1);
 
         store.feedback.addReview({interactionId: 1, reviewer: "mod-a", status: "model_wrong", note: "50組なのに49組"});
         store.feedback.addReview({interactionId: 1, reviewer: "mod-b", status: "resolved", canonicalAnswer: "5050", correctedSolution: "両端を組にすると 101 × 50 = 5050。\\boxed{5050}"});

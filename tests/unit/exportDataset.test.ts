@@ -79,10 +79,15 @@ describe("dataset export (golden JSONL lines)", () => {
         expect(count({profile: "swallow-openmath"})).toBe(0);
         expect(count({platform: "slack"})).toBe(0);
         expect(count({since: new Date(Date.now() + 60_000)})).toBe(0);
+        expect(count({until: new Date(Date.now() - 60_000)})).toBe(0);
+        expect(count({until: new Date(Date.now() + 60_000)})).toBe(2);
         const lines: string[] = [];
         exportDataset(store, "cot", {}, (line) => lines.push(line));
         expect(lines.join("\n")).not.toContain(alice.userId);
         store.dataset.forgetUser(alice);
+        expect(count({})).toBe(0);
+        // What a forgotten user asks later stays out of exports too.
+        logged(store, {mode: "cot", prompt: cotPrompt, output: "\\boxed{5050}", answer: "5050", review: {reviewer: "mod", status: "model_right"}});
         expect(count({})).toBe(0);
     });
 });

@@ -13,8 +13,8 @@ import type {Requester} from "../src/domain/Requester.js";
 
 /**
  * The one writer of Kotae's SQLite database, the object the runtime owns and passes around: one
- * repository per aggregate over one connection. Users appear in it only as keyed pseudonyms. Nothing
- * outside storage writes SQL; a tool that needs a raw read opens its own read-only connection on `file`.
+ * repository per aggregate over one connection. Users appear in it only as keyed pseudonyms. It takes
+ * no raw SQL: a tool or test that needs a read no repository offers opens its own read-only connection on `file`.
  */
 export class KotaeStore implements Disposable {
     /** Requests, their solutions, code executions, events and threads. */

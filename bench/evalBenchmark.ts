@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
+import Database from "better-sqlite3";
 import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {loadDataset} from "../src/eval/EvalDataset.js";
 import {evalConfig, runEval, runItems} from "../src/eval/EvalRun.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
-import type {KotaeStore} from "../storage/KotaeStore.js";
 import {median} from "./statistics.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -37,7 +37,7 @@ async function measureIn(folder: string, sequences: number): Promise<Rates> {
     await using runtime = KotaeRuntime.start(config);
     const backend = await runtime.backend;
     const dataset = loadDataset("mgsm-ja", runtime.store);
-    const run = runtime.store.getEvalRun(runtime.store.createEvalRun({
+    const run = runtime.store.evals.get(runtime.store.evals.create({
         dataset: dataset.name, datasetSha256: dataset.sha256, itemCount: problems, modes: ["cot"], samples: 1, profile: config.profile,
         modelFile: backend.model.path, modelSha256: null, itemLimit: problems, seed: 0
     }))!;
@@ -46,19 +46,21 @@ async function measureIn(folder: string, sequences: number): Promise<Rates> {
     const seconds = (performance.now() - start) / 1000;
     if (outcome.status !== "finished")
         throw new Error(`the benchmark's eval ended ${JSON.stringify(outcome)}`);
-    const items = runtime.store.listEvalItems(run.id);
+    const items = runtime.store.evals.items(run.id);
     const sum = (value: (item: typeof items[number]) => number): number => items.reduce((total, item) => total + value(item), 0);
     return {
         problemsPerSecond: problems / seconds, tokensPerSecond: sum((item) => item.completionTokens) / seconds,
-        promptTokensPerSecond: sum((item) => item.promptTokens) / seconds, mostAtOnce: mostAtOnce(runtime.store)
+        promptTokensPerSecond: sum((item) => item.promptTokens) / seconds, mostAtOnce: mostAtOnce(config.db)
     };
 }
 
 /** The most problems generating at the same moment (from each interaction's start, after its queue wait, to its end): are the sequences kept busy? */
-function mostAtOnce(store: KotaeStore): number {
-    const spans = store.query<{createdAt: string, queueMs: number, totalMs: number}>(
-        "SELECT created_at AS createdAt, queue_ms AS queueMs, total_ms AS totalMs FROM interactions WHERE platform = 'eval'"
-    ).map((row) => ({start: Date.parse(row.createdAt) + row.queueMs, end: Date.parse(row.createdAt) + row.totalMs}));
+function mostAtOnce(file: string): number {
+    const database = new Database(file, {readonly: true});
+    const rows = database.prepare("SELECT created_at AS createdAt, queue_ms AS queueMs, total_ms AS totalMs FROM interactions WHERE platform = 'eval'")
+        .all() as Array<{createdAt: string, queueMs: number, totalMs: number}>;
+    database.close();
+    const spans = rows.map((row) => ({start: Date.parse(row.createdAt) + row.queueMs, end: Date.parse(row.createdAt) + row.totalMs}));
     return Math.max(0, ...spans.map(({start}) => spans.filter((span) => span.start <= start && start < span.end).length));
 }
 

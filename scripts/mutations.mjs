@@ -97,7 +97,7 @@ export const mutations = [
     {
         name: "store-database-world-readable",
         breaks: "a database Kotae creates is mode 600 (its -wal and -shm too)",
-        file: "storage/KotaeStore.ts",
+        file: "storage/KotaeDatabase.ts",
         search: "fs.closeSync(fs.openSync(file, \"wx\", 0o600));",
         replace: "fs.closeSync(fs.openSync(file, \"wx\", 0o644));",
         project: "standalone",
@@ -115,8 +115,8 @@ export const mutations = [
     {
         name: "store-touches-newer-database",
         breaks: "a database from a newer Kotae is refused before anything writes to it",
-        file: "storage/KotaeStore.ts",
-        search: "            assertSchemaKnown(this.database);\n",
+        file: "storage/KotaeDatabase.ts",
+        search: "            assertSchemaKnown(this.connection);\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
@@ -190,11 +190,11 @@ export const mutations = [
     {
         name: "store-crash-leaves-running",
         breaks: "a request running at a crash is marked unfinished",
-        file: "storage/KotaeStore.ts",
-        search: "WHERE status IN ('queued', 'running') AND ${ownedBy}`)",
-        replace: "WHERE status IN ('queued') AND ${ownedBy}`)",
+        file: "storage/InteractionRepository.ts",
+        search: "WHERE status IN ('queued', 'running') AND ${ownedBy}`",
+        replace: "WHERE status IN ('queued') AND ${ownedBy}`",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "sansu-prompt-drift",
@@ -245,8 +245,8 @@ export const mutations = [
         name: "tir-executions-all-sample-0",
         breaks: "each TIR sample's executions are logged under that sample",
         file: "src/engine/Engine.ts",
-        search: "store.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
-        replace: "store.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
+        search: "store.interactions.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
+        replace: "store.interactions.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
         project: "sandbox",
         tests: ["tests/tir/tirTranscripts.test.ts"]
     },
@@ -826,16 +826,16 @@ export const mutations = [
         search: ": startMarkOf(owner.pid) === owner.startMark;",
         replace: ": false;",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "store-finish-overwrites-interrupted",
         breaks: "a process believed gone never overwrites a row another process marked interrupted",
-        file: "storage/KotaeStore.ts",
-        search: "representative_sample = @representativeSample\n                WHERE id = @id AND ${stillOwned}`)",
-        replace: "representative_sample = @representativeSample\n                WHERE id = @id`)",
+        file: "storage/InteractionRepository.ts",
+        search: "representative_sample = @representativeSample\n        WHERE id = @id AND ${stillOwned}`",
+        replace: "representative_sample = @representativeSample\n        WHERE id = @id`",
         project: "standalone",
-        tests: ["tests/unit/KotaeStore.test.ts"]
+        tests: ["tests/unit/InteractionRepository.test.ts"]
     },
     {
         name: "kernel-keeps-block-leftovers",
@@ -1193,5 +1193,59 @@ export const mutations = [
         replace: "[...beginning, ...tokens]",
         project: "model",
         tests: ["tests/model/openAiPromptTokens.test.ts"]
+    },
+    {
+        name: "dataset-export-keeps-forgotten",
+        breaks: "exports leave out the users who asked to be forgotten",
+        file: "storage/DatasetQueries.ts",
+        search: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users)`;",
+        replace: "    WHERE 1`;",
+        project: "standalone",
+        tests: ["tests/unit/exportDataset.test.ts"]
+    },
+    {
+        name: "filter-ignores-until",
+        breaks: "the review queue and exports are narrowed to reports before --until",
+        file: "storage/filterConditions.ts",
+        search: "    if (filter.until != null) add(\"created_at\", \"<\", filter.until.toISOString());\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts", "tests/unit/exportDataset.test.ts"]
+    },
+    {
+        name: "forget-user-keeps-turns",
+        breaks: "forget-me blanks what the user wrote in others' threads",
+        file: "storage/DatasetQueries.ts",
+        search: "            this.statements.forgetTurns.run(pseudonym);\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts"]
+    },
+    {
+        name: "conversation-turns-share-an-index",
+        breaks: "each follow-up turn is appended after the last one, in order",
+        file: "storage/ConversationRepository.ts",
+        search: "coalesce(max(turn_index) + 1, 0)",
+        replace: "coalesce(max(turn_index), 0)",
+        project: "standalone",
+        tests: ["tests/unit/repositories.test.ts"]
+    },
+    {
+        name: "community-loses-mention-flag",
+        breaks: "a community's follow-ups-need-mention choice is kept",
+        file: "storage/CommunityRepository.ts",
+        search: "followUpsNeedMention: flagOf(row[\"followups_need_mention\"]),",
+        replace: "followUpsNeedMention: null,",
+        project: "standalone",
+        tests: ["tests/unit/repositories.test.ts"]
+    },
+    {
+        name: "domain-imports-storage",
+        breaks: "the domain types stand on their own, importing nothing from storage",
+        file: "src/domain/Requester.ts",
+        search: "/** Who asked, where.",
+        replace: "import type {KotaeStore} from \"../../storage/KotaeStore.js\";\nexport type Store = KotaeStore;\n/** Who asked, where.",
+        project: "standalone",
+        tests: ["tests/unit/domainLayer.test.ts"]
     }
 ];

@@ -1,6 +1,7 @@
 import {createHmac, randomBytes} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type {Requester} from "../src/domain/Requester.js";
 
 /**
  * Turns platform user ids into keyed HMAC-SHA256 pseudonyms, so the database never holds a raw id and
@@ -38,5 +39,10 @@ export class Pseudonymizer {
 
     public pseudonymize(platform: string, userId: string): string {
         return createHmac("sha256", this.key).update(`${platform}\u0000${userId}`).digest("hex").slice(0, 32);
+    }
+
+    /** The pseudonym of whoever asked: what the database holds in place of their id. */
+    public pseudonymOf(who: Pick<Requester, "platform" | "userId">): string {
+        return this.pseudonymize(who.platform, who.userId);
     }
 }

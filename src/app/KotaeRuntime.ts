@@ -87,7 +87,7 @@ export class KotaeRuntime implements AsyncDisposable {
             this.loaded = backend;
             this.loadState = "ready";
         }, () => { this.loadState = "unavailable"; });
-        this.modelSha256 = this.backend.then((backend) => backend.endpoints != null ? null : fileSha256(backend.model.path, this.store)).catch(() => null);
+        this.modelSha256 = this.backend.then((backend) => backend.endpoints != null ? null : fileSha256(backend.model.path, this.store.modelDigests)).catch(() => null);
 
         this.engine = new Engine({
             backend: this.backend,
@@ -150,7 +150,7 @@ export class KotaeRuntime implements AsyncDisposable {
     /** Deletes what is older than the retention period (`retentionDays`); returns how many interactions went. */
     public applyRetention(now = new Date()): number {
         const days = this.config.retentionDays;
-        return days == null ? 0 : this.store.purgeBefore(new Date(now.getTime() - days * 24 * 60 * 60 * 1000));
+        return days == null ? 0 : this.store.dataset.purgeBefore(new Date(now.getTime() - days * 24 * 60 * 60 * 1000));
     }
 
     /** Stops the engine (running and queued requests are cancelled and logged), then the renderer, the sandbox, the model and the database. */

@@ -1,7 +1,9 @@
 import {answersEqual} from "../answers/answersEqual.js";
 import {voteAnswers, type Ballot} from "../answers/voteAnswers.js";
+import type {InteractionStatus} from "../domain/Interaction.js";
+import type {SolutionRecord} from "../domain/Solution.js";
 import {solveAgain, type Engine} from "../engine/Engine.js";
-import type {InteractionStatus, KotaeStore, SolutionRecord} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 
 /** Re-solves asked for by reviewers are logged as interactions of this platform, children of the reported one. */
 export const auditPlatform = "audit";
@@ -45,7 +47,7 @@ type Dependencies = {readonly engine: Engine, readonly store: KotaeStore};
 export async function startFreshSampleVote({engine, store}: Dependencies, interactionId: number, options: {samples: number, reviewer: string}): Promise<{
     interactionId: number, finished: Promise<FreshSampleVote>
 }> {
-    const original = store.getInteraction(interactionId);
+    const original = store.interactions.get(interactionId);
     if (original == null)
         throw new RangeError(`There is no interaction #${interactionId}`);
     if (!isFreshSampleCount(options.samples))
@@ -58,7 +60,7 @@ export async function startFreshSampleVote({engine, store}: Dependencies, intera
     const recheckId = first.done !== true && "interactionId" in first.value ? first.value.interactionId : undefined;
     if (recheckId == null)
         throw new Error("The engine reported no interaction for the re-solve");
-    store.recordEvent({interactionId: original.id, requester, kind: eventKind, detail: {recheckId, samples: options.samples, reviewer: options.reviewer}});
+    store.interactions.recordEvent({interactionId: original.id, requester, kind: eventKind, detail: {recheckId, samples: options.samples, reviewer: options.reviewer}});
     const finished = (async () => {
         // The events themselves are not needed: the engine logs every sample as it goes.
         let event: IteratorResult<unknown> = first;
@@ -74,15 +76,15 @@ export async function startFreshSampleVote({engine, store}: Dependencies, intera
 
 /** Every fresh-sample vote reviewers asked for on an interaction, oldest first (deleted re-solves are left out). */
 export function freshSampleVotes(store: KotaeStore, interactionId: number): FreshSampleVote[] {
-    const original = store.getInteraction(interactionId);
+    const original = store.interactions.get(interactionId);
     if (original == null)
         return [];
-    const corrections = store.listFeedback(interactionId).flatMap((report) => report.correctedAnswer != null ? [report.correctedAnswer] : []);
-    return store.listEvents(interactionId).filter((event) => event.kind === eventKind).flatMap((event) => {
-        const recheck = store.getInteraction(Number(event.detail?.["recheckId"]));
+    const corrections = store.feedback.list(interactionId).flatMap((report) => report.correctedAnswer != null ? [report.correctedAnswer] : []);
+    return store.interactions.events(interactionId).filter((event) => event.kind === eventKind).flatMap((event) => {
+        const recheck = store.interactions.get(Number(event.detail?.["recheckId"]));
         if (recheck == null)
             return [];
-        const finalAttempts = lastAttemptPerSample(store.listSolutions(recheck.id));
+        const finalAttempts = lastAttemptPerSample(store.interactions.solutions(recheck.id));
         const ballots: Ballot[] = finalAttempts.map((solution) => ({
             sample: solution.sampleIndex, answer: solution.answer, method: solution.answerMethod === "boxed" || solution.answerMethod === "phrase" ? solution.answerMethod : null
         }));

@@ -4,46 +4,48 @@ import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
 import {describeTally, freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
-import {exportDataset, type ExportFilter, type ExportFormat} from "../export/exportDataset.js";
-import type {ReportFilter, ReviewStatus} from "../../storage/KotaeStore.js";
+import type {ReportFilter} from "../domain/ReportQueue.js";
+import type {ReviewStatus} from "../domain/Review.js";
+import type {ExportFilter} from "../domain/ReviewedInteraction.js";
+import {exportDataset, type ExportFormat} from "../export/exportDataset.js";
 import {ExitCode} from "./cliSupport.js";
 
 /** `kotae audit list`: the review queue, newest report first. */
 export function runAuditList(config: KotaeConfig, filter: ReportFilter, options: {json: boolean, limit: number}): ExitCode {
     using store = openStore(config);
-    const reports = store.reportQueue(filter, {limit: options.limit, offset: 0});
+    const reports = store.feedback.reportQueue(filter, {limit: options.limit, offset: 0});
     if (options.json) {
-        process.stdout.write(JSON.stringify({total: store.countReports(filter), reports}, null, 2) + "\n");
+        process.stdout.write(JSON.stringify({total: store.feedback.countReports(filter), reports}, null, 2) + "\n");
         return ExitCode.Ok;
     }
     for (const report of reports)
         process.stdout.write(`#${report.interactionId}  ${report.status.padEnd(11)}  ${report.lastReportAt.slice(0, 16)}  ${report.platform}  `
             + `answer ${report.answer ?? "—"}  correction ${report.correctedAnswer ?? "—"}  (${report.reports} report${report.reports === 1 ? "" : "s"})  ${oneLine(report.question)}\n`);
-    process.stderr.write(`${store.countReports(filter)} reported interaction(s)\n`);
+    process.stderr.write(`${store.feedback.countReports(filter)} reported interaction(s)\n`);
     return ExitCode.Ok;
 }
 
 /** `kotae audit show <id>`: everything a reviewer needs, with the automatic equivalence check. */
 export function runAuditShow(config: KotaeConfig, interactionId: number, options: {json: boolean}): ExitCode {
     using store = openStore(config);
-    const interaction = store.getInteraction(interactionId);
+    const interaction = store.interactions.get(interactionId);
     if (interaction == null) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
-    const feedback = store.listFeedback(interactionId).map((report) => ({
+    const feedback = store.feedback.list(interactionId).map((report) => ({
         ...report,
         // Re-checked now, with today's equivalence rules, rather than trusting the value stored at report time.
         correctionEqualsModelAnswer: report.correctedAnswer != null && interaction.answer != null ? answersEqual(interaction.answer, report.correctedAnswer) : null
     }));
     const detail = {
         interaction,
-        solutions: store.listSolutions(interactionId),
-        executions: store.listExecutions(interactionId),
+        solutions: store.interactions.solutions(interactionId),
+        executions: store.interactions.executions(interactionId),
         feedback,
-        reviews: store.listReviews(interactionId),
+        reviews: store.feedback.reviews(interactionId),
         freshSampleVotes: freshSampleVotes(store, interactionId),
-        turns: store.listTurns(interactionId)
+        turns: store.conversations.turns(interactionId)
     };
     if (options.json) {
         process.stdout.write(JSON.stringify(detail, null, 2) + "\n");
@@ -73,7 +75,7 @@ export function runAuditShow(config: KotaeConfig, interactionId: number, options
  */
 export async function runAuditRecheck(config: KotaeConfig, interactionId: number, options: {samples: number, reviewer: string, json: boolean}): Promise<ExitCode> {
     await using runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY, logStream: "stderr"});
-    if (runtime.store.getInteraction(interactionId) == null) {
+    if (runtime.store.interactions.get(interactionId) == null) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
@@ -85,7 +87,7 @@ export async function runAuditRecheck(config: KotaeConfig, interactionId: number
     else
         process.stdout.write(describeVote(vote) + "\n");
     if (vote.status !== "answered" && vote.status !== "no_answer") {
-        const recheck = runtime.store.getInteraction(vote.interactionId);
+        const recheck = runtime.store.interactions.get(vote.interactionId);
         process.stderr.write(`kotae: the fresh samples ${vote.status}: ${recheck?.errorMessage ?? recheck?.errorCode ?? "unknown error"}\n`);
         return ExitCode.Failed;
     }
@@ -103,12 +105,12 @@ export function runAuditResolve(config: KotaeConfig, interactionId: number, revi
     status: ReviewStatus, reviewer: string, answer?: string, note?: string, solutionFile?: string
 }): ExitCode {
     using store = openStore(config);
-    if (store.getInteraction(interactionId) == null) {
+    if (store.interactions.get(interactionId) == null) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
     const correctedSolution = review.solutionFile != null ? fs.readFileSync(review.solutionFile === "-" ? 0 : review.solutionFile, "utf8") : undefined;
-    store.addReview({
+    store.feedback.addReview({
         interactionId, reviewer: review.reviewer, status: review.status,
         ...(review.answer != null ? {canonicalAnswer: review.answer.trim()} : {}),
         ...(correctedSolution != null ? {correctedSolution} : {}),
@@ -144,7 +146,7 @@ export function runExport(config: KotaeConfig, format: ExportFormat, filter: Exp
 /** `kotae forget <platform> <user-id>`: what /kotae forget-me does, for operators. */
 export function runForget(config: KotaeConfig, platform: string, userId: string): ExitCode {
     using store = openStore(config);
-    const {deletedInteractions} = store.forgetUser({platform, userId});
+    const {deletedInteractions} = store.dataset.forgetUser({platform, userId});
     process.stdout.write(`Forgot ${platform} user ${userId}: ${deletedInteractions} interaction(s) deleted, their reports and thread messages removed, and left out of exports.\n`);
     return ExitCode.Ok;
 }

@@ -1,6 +1,6 @@
 import os from "node:os";
+import type {Requester} from "../domain/Requester.js";
 import {resolveLocale, type Locale} from "../i18n/messages.js";
-import type {Requester} from "../../storage/KotaeStore.js";
 
 export enum ExitCode {
     Ok = 0,

@@ -4,13 +4,14 @@ import {parallelCompletions} from "../app/backendSettings.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
+import type {EvalRunRecord} from "../domain/EvalRun.js";
+import type {ReviewStatus} from "../domain/Review.js";
 import {accuracyChartPng} from "../eval/accuracyChart.js";
 import {compareRuns} from "../eval/compareRuns.js";
 import {DatasetError, loadDataset, type EvalDataset} from "../eval/EvalDataset.js";
 import {evalReport, formatReport, markdownReport, runHeadline, type EvalReport} from "../eval/EvalReport.js";
 import {evalConfig, runEval, runItems, type EvalOutcome, type EvalProgress} from "../eval/EvalRun.js";
 import type {SolveMode} from "../solver/SolveMode.js";
-import type {EvalRunRecord, ReviewStatus} from "../../storage/KotaeStore.js";
 import {ExitCode} from "./cliSupport.js";
 
 /** What a new run measures; a resumed run takes all of these from its stored settings instead. */
@@ -61,7 +62,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     {
         using store = openStore(config);
         if (options.resume != null) {
-            stored = store.getEvalRun(options.resume);
+            stored = store.evals.get(options.resume);
             if (stored == null)
                 return fail(`there is no eval run #${options.resume} (see \`kotae eval list\`)`, ExitCode.Failed);
             const given = Object.entries(settingFlags).filter(([setting]) => options[setting as keyof EvalSettingsFlags] != null).map(([, flag]) => flag);
@@ -92,12 +93,12 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     if (stored != null && stored.modelSha256 != null && stored.modelSha256 !== modelSha256)
         return fail(`run #${stored.id} was measured with ${stored.modelFile} (sha ${stored.modelSha256.slice(0, 12)}); this model is ${modelFile} (sha ${modelSha256?.slice(0, 12) ?? "unknown"}). Use --model with the run's model, or start a new run`, ExitCode.Usage);
 
-    const run = stored ?? store.getEvalRun(store.createEvalRun({
+    const run = stored ?? store.evals.get(store.evals.create({
         dataset: dataset.name, datasetSha256: dataset.sha256, itemCount: runItems(dataset.items, options.limit ?? null).length,
         modes: options.modes ?? [config.mode], samples: options.samples ?? config.samples, profile: config.profile,
         modelFile, modelSha256, itemLimit: options.limit ?? null, seed: options.seed ?? 0
     }))!;
-    store.updateEvalRun(run.id, "running", 0);
+    store.evals.update(run.id, "running", 0);
     process.stderr.write(`${stored != null ? "Resuming" : "Starting"} eval ${runHeadline(run)}\n`);
 
     const interrupt = new AbortController();
@@ -108,7 +109,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     let lastTick = performance.now();
     const addWallTime = (status: EvalRunRecord["status"]): void => {
         const tick = performance.now();
-        store.updateEvalRun(run.id, status, tick - lastTick);
+        store.evals.update(run.id, status, tick - lastTick);
         lastTick = tick;
     };
     let outcome: EvalOutcome;
@@ -127,7 +128,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
     addWallTime(outcome.status);
     progress.finish();
 
-    const report = evalReport(store.getEvalRun(run.id)!, store.listEvalItems(run.id));
+    const report = evalReport(store.evals.get(run.id)!, store.evals.items(run.id));
     const written = await printReport(report, options);
     if (outcome.status === "failed")
         return fail(`eval run #${run.id} stopped: ${outcome.code}: ${outcome.detail}`, ExitCode.Failed);
@@ -141,7 +142,7 @@ export async function runEvalCommand(config: KotaeConfig, options: EvalCommandLi
 /** `kotae eval list`: the newest runs with their accuracy per mode. */
 export function runEvalList(config: KotaeConfig, options: {json: boolean, limit: number}): ExitCode {
     using store = openStore(config);
-    const reports = store.listEvalRuns(options.limit).map((run) => evalReport(run, store.listEvalItems(run.id)));
+    const reports = store.evals.list(options.limit).map((run) => evalReport(run, store.evals.items(run.id)));
     if (options.json) {
         process.stdout.write(JSON.stringify(reports, null, 2) + "\n");
         return ExitCode.Ok;
@@ -158,22 +159,22 @@ export function runEvalList(config: KotaeConfig, options: {json: boolean, limit:
 /** `kotae eval show <id>`: the report again, from SQLite. */
 export async function runEvalShow(config: KotaeConfig, runId: number, options: {json: boolean, reportDir?: string}): Promise<ExitCode> {
     using store = openStore(config);
-    const run = store.getEvalRun(runId);
+    const run = store.evals.get(runId);
     if (run == null)
         return fail(`there is no eval run #${runId} (see \`kotae eval list\`)`, ExitCode.Failed);
-    return await printReport(evalReport(run, store.listEvalItems(runId)), options) ? ExitCode.Ok : ExitCode.Failed;
+    return await printReport(evalReport(run, store.evals.items(runId)), options) ? ExitCode.Ok : ExitCode.Failed;
 }
 
 /** `kotae eval compare <a> <b>`: the problems that flipped between two runs of the same dataset. */
 export function runEvalCompare(config: KotaeConfig, runA: number, runB: number, options: {json: boolean}): ExitCode {
     using store = openStore(config);
-    const [a, b] = [store.getEvalRun(runA), store.getEvalRun(runB)];
+    const [a, b] = [store.evals.get(runA), store.evals.get(runB)];
     const missing = [[runA, a], [runB, b]].find(([, run]) => run == null);
     if (missing != null)
         return fail(`there is no eval run #${String(missing[0])} (see \`kotae eval list\`)`, ExitCode.Failed);
     if (a!.datasetSha256 !== b!.datasetSha256)
         return fail(`runs #${runA} and #${runB} measured different datasets (${a!.dataset}, ${b!.dataset}); only runs of the same problems can be compared`, ExitCode.Usage);
-    const {flips, compared} = compareRuns(store.listEvalItems(runA), store.listEvalItems(runB));
+    const {flips, compared} = compareRuns(store.evals.items(runA), store.evals.items(runB));
     const fixed = flips.filter((flip) => flip.direction === "fixed").length;
     if (options.json) {
         process.stdout.write(JSON.stringify({a: runA, b: runB, compared, fixed, broken: flips.length - fixed, flips}, null, 2) + "\n");

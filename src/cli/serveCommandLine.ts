@@ -28,7 +28,7 @@ export async function runServe(config: KotaeConfig, options: {readonly debug?: b
     try {
         const purged = runtime.applyRetention();
         if (purged > 0) out(`Retention: deleted ${purged} interaction(s) older than ${config.retentionDays} days.`);
-        const abandoned = runtime.store.abandonUnfinished();
+        const abandoned = runtime.store.interactions.abandonUnfinished();
         out(`Kotae: database ${config.db} is ready${abandoned > 0 ? ` (${abandoned} request(s) left unfinished by the last run were marked failed)` : ""}.`);
 
         const backend = await runtime.backend.catch((error: unknown) => error as Error);

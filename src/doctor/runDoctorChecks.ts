@@ -275,12 +275,11 @@ async function checkSandbox(config: KotaeConfig): Promise<CheckResult | CheckRes
 async function checkDatabase(config: KotaeConfig): Promise<CheckResult> {
     try {
         using store = openStore(config);
-        const [counts] = store.query<{interactions: number, feedback: number}>(
-            "SELECT (SELECT count(*) FROM interactions) AS interactions, (SELECT count(*) FROM feedback) AS feedback");
+        const counts = store.dataset.totals();
         return {
             name: "Database",
             status: "ok",
-            detail: `${path.resolve(config.db)}: ${counts?.interactions ?? 0} interactions, ${counts?.feedback ?? 0} reports`
+            detail: `${path.resolve(config.db)}: ${counts.interactions} interactions, ${counts.feedback} reports`
         };
     } catch (error) {
         if (error instanceof DatabaseProblem) // the same line as every command prints, split into what and how to fix

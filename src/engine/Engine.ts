@@ -1,5 +1,8 @@
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {voteAnswers} from "../answers/voteAnswers.js";
+import type {TurnRecord} from "../domain/ConversationTurn.js";
+import type {InteractionOutcome, InteractionRecord} from "../domain/Interaction.js";
+import type {Requester} from "../domain/Requester.js";
 import {ErrorCode, KotaeError, toKotaeError} from "../errors/ErrorCode.js";
 import type {NoticeCode} from "../errors/NoticeCode.js";
 import {localize} from "../i18n/messages.js";
@@ -14,7 +17,7 @@ import {assertModeSupported, HybridSolver, type HybridOutcome} from "../solver/H
 import type {SolutionOutcome} from "../solver/SolutionOutcome.js";
 import {isSolveMode, type SolveMode} from "../solver/SolveMode.js";
 import type {TirLimits} from "../solver/TirSolver.js";
-import type {InteractionOutcome, InteractionRecord, KotaeStore, Requester, TurnRecord} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {EventChannel} from "./EventChannel.js";
 import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
 import type {EngineObserver} from "./EngineObserver.js";
@@ -143,14 +146,14 @@ export class Engine {
      */
     public refuse(request: SolveRequest, error: KotaeError): {interactionId: number, message: string} {
         const {store} = this.options;
-        const interactionId = store.createInteraction({
+        const interactionId = store.interactions.create({
             requester: request.requester,
             question: request.problem,
             mode: request.mode ?? this.options.defaultMode,
             profile: request.profile ?? this.options.defaultProfile,
             ...(request.style != null ? {style: request.style} : {})
         });
-        store.finishInteraction(interactionId, {status: "rejected", errorCode: error.code, errorMessage: error.message, totalMs: 0});
+        store.interactions.finish(interactionId, {status: "rejected", errorCode: error.code, errorMessage: error.message, totalMs: 0});
         return {interactionId, message: localize(error.code, request.requester.locale, error.params)};
     }
 
@@ -207,13 +210,13 @@ export class Engine {
         const receivedAt = performance.now();
         const {interactionId, requester} = request;
         const elapsed = (): number => Math.round(performance.now() - receivedAt);
-        const original = store.getInteraction(interactionId);
+        const original = store.interactions.get(interactionId);
         let slot: QueueSlot | undefined;
         try {
             if (original == null || original.shownSolution == null)
                 throw new KotaeError(ErrorCode.ConversationUnknown, `Interaction ${interactionId} has no solution to follow up on`);
-            const earlier = answeredTurns(store.listTurns(interactionId));
-            store.addTurn({interactionId, role: "user", requester, content: request.question});
+            const earlier = answeredTurns(store.conversations.turns(interactionId));
+            store.conversations.add({interactionId, role: "user", requester, content: request.question});
             const question = request.question.trim();
             this.validateText(question);
 
@@ -242,7 +245,7 @@ export class Engine {
             if (signal.aborted)
                 throw this.cancellation("during generation");
             const text = outcome.solution.trim();
-            const turnIndex = store.addTurn({
+            const turnIndex = store.conversations.add({
                 interactionId, role: "assistant", content: text, status: "answered",
                 promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens, totalMs: elapsed()
             });
@@ -250,7 +253,7 @@ export class Engine {
         } catch (error) {
             const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
             if (original != null)
-                store.addTurn({interactionId, role: "assistant", content: "", status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, totalMs: elapsed()});
+                store.conversations.add({interactionId, role: "assistant", content: "", status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, totalMs: elapsed()});
             channel.push({
                 type: "failed", interactionId, code: kotaeError.code,
                 message: localize(kotaeError.code, requester.locale, kotaeError.params), detail: kotaeError.message
@@ -269,7 +272,7 @@ export class Engine {
         const locale = request.requester.locale;
         const elapsed = (): number => Math.round(performance.now() - receivedAt);
 
-        const interactionId = store.createInteraction({
+        const interactionId = store.interactions.create({
             requester: request.requester,
             question: request.problem,
             mode: requestedMode,
@@ -279,7 +282,7 @@ export class Engine {
         });
         const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {
             const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
-            store.finishInteraction(interactionId, {
+            store.interactions.finish(interactionId, {
                 ...partial, status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
             });
             channel.push({
@@ -303,7 +306,7 @@ export class Engine {
                 throw this.cancellation("before generation started");
             const queueMs = elapsed();
             const firstPrompt = renderPrompt(profile, {style: request.style, withTools: mode !== "cot" && profile.tools != null}, problem, backend);
-            store.markRunning(interactionId, {
+            store.interactions.markRunning(interactionId, {
                 modelName: backend.model.name,
                 modelFile: backend.model.path,
                 modelSha256: await (this.options.modelSha256 ?? Promise.resolve(null)).catch(() => null),
@@ -339,7 +342,7 @@ export class Engine {
                         onText: (text) => channel.push({type: "text", sample, text}),
                         onCode: (n, max, code) => channel.push({type: "code", sample, n, max, code}),
                         onExecution: (execution) => {
-                            store.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});
+                            store.interactions.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});
                             channel.push({
                                 type: "codeResult", sample, n: execution.index,
                                 status: execution.status, output: execution.output, durationMs: execution.durationMs
@@ -350,7 +353,7 @@ export class Engine {
                             noticed.add(code);
                             channel.push({type: "notice", sample, code, message: localize(code, locale)});
                         },
-                        onAttempt: (attempt) => store.addSolution({
+                        onAttempt: (attempt) => store.interactions.addSolution({
                             interactionId, sampleIndex: sample, attempt: attempt.attempt, mode: attempt.mode,
                             ...(seed != null ? {seed} : {}),
                             prompt: attempt.prompt.toText(),
@@ -378,7 +381,7 @@ export class Engine {
             settled.forEach((result, sample) => { // the vote goes on without them, but a lost sample is logged
                 if (result.status === "rejected") {
                     const error = toKotaeError(result.reason, ErrorCode.GenerationFailed);
-                    store.recordEvent({interactionId, requester: request.requester, kind: "sample_failed", detail: {sample, code: error.code, message: error.message}});
+                    store.interactions.recordEvent({interactionId, requester: request.requester, kind: "sample_failed", detail: {sample, code: error.code, message: error.message}});
                 }
             });
 
@@ -393,7 +396,7 @@ export class Engine {
             const promptTokens = sum(solved, (result) => result.promptTokens);
             const completionTokens = sum(solved, (result) => result.completionTokens);
             const generationMs = elapsed() - queueMs;
-            store.finishInteraction(interactionId, {
+            store.interactions.finish(interactionId, {
                 status,
                 ...solutionColumns(outcome),
                 stopReason: outcome.stopReason,

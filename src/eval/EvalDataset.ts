@@ -2,7 +2,8 @@ import {createHash} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import {packageRoot} from "../app/packageRoot.js";
-import type {KotaeStore, ReviewStatus} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
+import type {ReviewStatus} from "../domain/Review.js";
 
 /** One test problem and its reference answer. */
 export type EvalItem = {readonly question: string, readonly answer: string};
@@ -119,14 +120,9 @@ function itemFrom(value: unknown, where: string): EvalItem {
     return {question: question.trim(), answer: String(answer).trim()};
 }
 
-/** Every reported problem whose newest review with a canonical answer gave one, oldest first. */
+/** Every reported problem whose newest review with a canonical answer gave one, oldest first, trimmed; refused when there is none. */
 function reviewedProblems(store: KotaeStore, status?: ReviewStatus): EvalItem[] {
-    const rows = store.query<{question: string, answer: string}>(`
-        SELECT i.question, r.canonical_answer AS answer
-        FROM interactions i
-        JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE interaction_id = i.id AND canonical_answer IS NOT NULL)
-        WHERE (? IS NULL OR (SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1) = ?)
-        ORDER BY i.id`, status ?? null, status ?? null);
+    const rows = store.dataset.reviewedProblems(status);
     if (rows.length === 0)
         throw new DatasetError(`--dataset audit: no reviewed report has a canonical answer${status != null ? ` with status ${status}` : ""}; give one with \`kotae audit resolve <id> --answer …\``);
     return rows.map((row) => ({question: row.question.trim(), answer: row.answer.trim()}));

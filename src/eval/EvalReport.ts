@@ -1,6 +1,6 @@
 import path from "node:path";
-import type {EvalItemRecord, EvalRunRecord} from "../../storage/KotaeStore.js";
 import {modeMetrics, type ModeMetrics, type Proportion} from "./evalMetrics.js";
+import type {EvalItemRecord, EvalRunRecord} from "../domain/EvalRun.js";
 
 /** A run's settings and, per mode, what it measured; `kotae eval` prints it and `eval show` rebuilds it from SQLite. */
 export type EvalReport = {

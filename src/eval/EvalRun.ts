@@ -1,9 +1,10 @@
 import {answersEqual} from "../answers/answersEqual.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {lastAttemptPerSample} from "../audit/freshSampleVote.js";
+import {evalItemEvent, type EvalRunRecord, type NewEvalItem} from "../domain/EvalRun.js";
 import type {Engine} from "../engine/Engine.js";
 import {ErrorCode} from "../errors/ErrorCode.js";
-import {evalItemEvent, type EvalRunRecord, type KotaeStore, type NewEvalItem} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 import type {EvalItem} from "./EvalDataset.js";
 
 /** Evaluation solves are logged as interactions of this platform, one per problem and mode. */
@@ -49,8 +50,8 @@ export function runItems(items: readonly EvalItem[], itemLimit: number | null): 
 export async function runEval({engine, store}: {engine: Engine, store: KotaeStore}, run: EvalRunRecord, items: readonly EvalItem[], options: {
     concurrency: number, signal?: AbortSignal, onProgress?: (progress: EvalProgress) => void
 }): Promise<EvalOutcome> {
-    store.abandonEvalRun(run.id); // what a killed session left running is solved again below
-    const graded = new Set(store.listEvalItems(run.id).map((item) => `${item.itemIndex}/${item.mode}`));
+    store.evals.abandon(run.id); // what a killed session left running is solved again below
+    const graded = new Set(store.evals.items(run.id).map((item) => `${item.itemIndex}/${item.mode}`));
     const jobs = items.flatMap((item, index) => run.modes.map((mode) => ({item, index, mode})))
         .filter((job) => !graded.has(`${job.index}/${job.mode}`));
     const total = items.length * run.modes.length;
@@ -68,7 +69,7 @@ export async function runEval({engine, store}: {engine: Engine, store: KotaeStor
         })) {
             if (event.type === "queued" && interactionId == null) {
                 interactionId = event.interactionId;
-                store.recordEvent({interactionId, requester: evalRequester, kind: evalItemEvent, detail: {runId: run.id, itemIndex: job.index, mode: job.mode}});
+                store.interactions.recordEvent({interactionId, requester: evalRequester, kind: evalItemEvent, detail: {runId: run.id, itemIndex: job.index, mode: job.mode}});
             }
             if (event.type === "failed") failed = {code: event.code, detail: event.detail};
         }
@@ -82,7 +83,7 @@ export async function runEval({engine, store}: {engine: Engine, store: KotaeStor
         if (interactionId == null)
             throw new Error(`The engine logged no interaction for problem ${job.index}`);
         const item = gradeItem(store, {runId: run.id, itemIndex: job.index, mode: job.mode, samples: run.samples, interactionId, ...job.item});
-        store.addEvalItem(item);
+        store.evals.addItem(item);
         done++;
         options.onProgress?.({done, total, item});
     };
@@ -105,14 +106,14 @@ export async function runEval({engine, store}: {engine: Engine, store: KotaeStor
 export function gradeItem(store: KotaeStore, job: {
     runId: number, itemIndex: number, mode: string, samples: number, interactionId: number, question: string, answer: string
 }): NewEvalItem {
-    const interaction = store.getInteraction(job.interactionId);
+    const interaction = store.interactions.get(job.interactionId);
     if (interaction == null)
         throw new Error(`Interaction #${job.interactionId} is missing`);
-    const solutions = store.listSolutions(job.interactionId);
+    const solutions = store.interactions.solutions(job.interactionId);
     const finals = lastAttemptPerSample(solutions);
     const sampleAnswers = Array.from({length: job.samples}, (_unused, sample) => finals.find((solution) => solution.sampleIndex === sample)?.answer ?? null);
     const isCorrect = (answer: string | null): boolean => answer != null && answersEqual(job.answer, answer);
-    const executions = store.listExecutions(job.interactionId);
+    const executions = store.interactions.executions(job.interactionId);
     const countExecutions = (status: string): number => executions.filter((execution) => execution.status === status).length;
     return {
         runId: job.runId, itemIndex: job.itemIndex, mode: job.mode, interactionId: job.interactionId,

@@ -1,4 +1,4 @@
-import type {EvalItemRecord} from "../../storage/KotaeStore.js";
+import type {EvalItemRecord} from "../domain/EvalRun.js";
 
 /** A problem solved in the same mode by two runs that graded it differently. */
 export type Flip = {

@@ -1,4 +1,4 @@
-import type {EvalItemRecord} from "../../storage/KotaeStore.js";
+import type {EvalItemRecord} from "../domain/EvalRun.js";
 
 /** The normal quantile for a two-sided 95% interval. */
 export const z95 = 1.959964;

@@ -2,8 +2,8 @@ import {createHash} from "node:crypto";
 import fs from "node:fs";
 
 export type DigestCache = {
-    cachedModelDigest(file: {path: string, size: number, mtimeMs: number}): string | undefined,
-    saveModelDigest(file: {path: string, size: number, mtimeMs: number}, sha256: string): void
+    get(file: {path: string, size: number, mtimeMs: number}): string | undefined,
+    save(file: {path: string, size: number, mtimeMs: number}, sha256: string): void
 };
 
 /**
@@ -13,7 +13,7 @@ export type DigestCache = {
 export async function fileSha256(filePath: string, cache?: DigestCache): Promise<string> {
     const {size, mtimeMs} = await fs.promises.stat(filePath);
     const key = {path: filePath, size, mtimeMs};
-    const cached = cache?.cachedModelDigest(key);
+    const cached = cache?.get(key);
     if (cached != null)
         return cached;
 
@@ -22,6 +22,6 @@ export async function fileSha256(filePath: string, cache?: DigestCache): Promise
         hash.update(chunk as Buffer);
 
     const digest = hash.digest("hex");
-    cache?.saveModelDigest(key, digest);
+    cache?.save(key, digest);
     return digest;
 }

@@ -1,5 +1,7 @@
+import type {CommunitySettings} from "../domain/CommunitySettings.js";
+import type {Requester} from "../domain/Requester.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
-import type {CommunitySettings, KotaeStore, Requester} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 
 /** Everything a check may look at, as every chat adapter can provide it. */
 export type PreconditionContext = {
@@ -37,7 +39,7 @@ export function withinRateLimit(store: KotaeStore, now: () => Date = () => new D
         if (limit == null || isModerator)
             return undefined;
         const current = now();
-        const {count, oldest} = store.recentSolves(requester, new Date(current.getTime() - hour));
+        const {count, oldest} = store.interactions.recentSolves(requester, new Date(current.getTime() - hour));
         if (count < limit)
             return undefined;
         const seconds = Math.max(1, Math.ceil(((oldest?.getTime() ?? current.getTime()) + hour - current.getTime()) / 1000));

@@ -2,8 +2,9 @@ import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {answersEqual} from "../answers/answersEqual.js";
 import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
+import type {ReportFilter} from "../domain/ReportQueue.js";
+import {reviewStatuses, type ReviewStatus} from "../domain/Review.js";
 import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
-import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
 import {adminCookieName} from "./AdminAuth.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
@@ -49,8 +50,8 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const filter = filterOf(query);
         const offset = query["offset"] == null ? 0 : wholeNumber(query["offset"], maxUrlNumber);
         if (offset == null) return reply.code(400).type("text/plain; charset=utf-8").send(`offset must be a whole number from 0 to ${maxUrlNumber}`);
-        const reports = runtime.store.reportQueue(filter, {limit: pageSize, offset});
-        const total = runtime.store.countReports(filter);
+        const reports = runtime.store.feedback.reportQueue(filter, {limit: pageSize, offset});
+        const total = runtime.store.feedback.countReports(filter);
         return reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
 <main>
   <h1>Review queue <small>${total}</small></h1>
@@ -74,11 +75,11 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
     app.get("/audit/:id", async (request, reply) => {
         if (!guard(request, reply)) return reply;
         const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
-        const interaction = id != null ? runtime.store.getInteraction(id) : undefined;
+        const interaction = id != null ? runtime.store.interactions.get(id) : undefined;
         if (id == null || interaction == null) return reply.code(404).send("not found");
-        const feedback = runtime.store.listFeedback(id);
-        const executions = runtime.store.listExecutions(id);
-        const reviews = runtime.store.listReviews(id);
+        const feedback = runtime.store.feedback.list(id);
+        const executions = runtime.store.interactions.executions(id);
+        const reviews = runtime.store.feedback.reviews(id);
         const votes = freshSampleVotes(runtime.store, id);
         const drawing = votes.some(stillDrawing);
         return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
@@ -128,7 +129,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const body = request.body as Record<string, string | undefined>;
         const samples = Number(body["samples"] ?? defaultFreshSamples);
         const reviewer = (body["reviewer"] ?? "").trim();
-        if (body["form"] !== formToken || id == null || runtime.store.getInteraction(id) == null || reviewer === "" || !isFreshSampleCount(samples))
+        if (body["form"] !== formToken || id == null || runtime.store.interactions.get(id) == null || reviewer === "" || !isFreshSampleCount(samples))
             return reply.code(400).send("invalid request");
         if (runtime.modelState !== "ready")
             return reply.code(409).send("no model is loaded");
@@ -142,9 +143,9 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
         const body = request.body as Record<string, string | undefined>;
         const status = body["status"] as ReviewStatus;
-        if (body["form"] !== formToken || !reviewStatuses.includes(status) || id == null || runtime.store.getInteraction(id) == null || (body["reviewer"] ?? "").trim() === "")
+        if (body["form"] !== formToken || !reviewStatuses.includes(status) || id == null || runtime.store.interactions.get(id) == null || (body["reviewer"] ?? "").trim() === "")
             return reply.code(400).send("invalid review");
-        runtime.store.addReview({
+        runtime.store.feedback.addReview({
             interactionId: id, reviewer: body["reviewer"]!.trim(), status,
             ...(nonEmpty(body["answer"]) != null ? {canonicalAnswer: nonEmpty(body["answer"])!} : {}),
             ...(nonEmpty(body["solution"]) != null ? {correctedSolution: nonEmpty(body["solution"])!} : {}),

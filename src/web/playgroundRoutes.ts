@@ -1,8 +1,8 @@
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {solveCommand} from "../../commands/solve.js";
+import type {Requester} from "../domain/Requester.js";
 import {resolveLocale} from "../i18n/messages.js";
 import {isThemeName} from "../render/RenderTheme.js";
-import type {Requester} from "../../storage/KotaeStore.js";
 import {recordReport} from "../adapters/shared/recordReport.js";
 import {solutionSource} from "../adapters/shared/solutionSource.js";
 import {admitSolve} from "../adapters/shared/admitSolve.js";
@@ -108,7 +108,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     app.get("/api/interactions/:id/followups/:turn/:page", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
         const turnIndex = Number((request.params as {turn: string}).turn);
-        const turn = interaction != null ? runtime.store.listTurns(interaction.id).find((candidate) => candidate.turnIndex === turnIndex && candidate.role === "assistant") : undefined;
+        const turn = interaction != null ? runtime.store.conversations.turns(interaction.id).find((candidate) => candidate.turnIndex === turnIndex && candidate.role === "assistant") : undefined;
         if (interaction == null || turn == null || turn.content === "") return reply.code(404).send({error: "not found"});
         return solutionPage(request, reply, interaction.profile, turn.content);
     });
@@ -156,7 +156,7 @@ async function* once<Event>(event: Event): AsyncIterable<Event> {
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
 function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
     const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
-    const interaction = id != null ? context.runtime.store.getInteraction(id) : undefined;
+    const interaction = id != null ? context.runtime.store.interactions.get(id) : undefined;
     if (interaction == null) return undefined;
     if (context.isAdmin(request)) return interaction;
     const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));

@@ -16,10 +16,10 @@ function reportedDatabase(): string {
     const file = path.join(directory, "kotae.sqlite");
     using store = new KotaeStore(file, Pseudonymizer.fromSecret(secret));
     const asker = {platform: "discord", userId: "42", workspaceId: "g"};
-    const id = store.createInteraction({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
-    store.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "### 指示:\n1+1は？\n### 応答:\n", queueMs: 0});
-    store.finishInteraction(id, {status: "answered", rawOutput: "\\boxed{3}", shownSolution: "\\boxed{3}", answer: "3", totalMs: 1});
-    store.addFeedback({interactionId: id, requester: {...asker, userId: "43"}, kind: "wrong_answer", correctedAnswer: "2", comment: "1+1=2"});
+    const id = store.interactions.create({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
+    store.interactions.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "### 指示:\n1+1は？\n### 応答:\n", queueMs: 0});
+    store.interactions.finish(id, {status: "answered", rawOutput: "\\boxed{3}", shownSolution: "\\boxed{3}", answer: "3", totalMs: 1});
+    store.feedback.add({interactionId: id, requester: {...asker, userId: "43"}, kind: "wrong_answer", correctedAnswer: "2", comment: "1+1=2"});
     return file;
 }
 

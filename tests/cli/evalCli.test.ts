@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import {beforeAll, describe, expect, it} from "vitest";
-import {KotaeStore, type NewEvalItem} from "../../storage/KotaeStore.js";
+import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {startKotae} from "../support/spawnKotae.js";
+import {readRows} from "../support/readRows.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
+import type {NewEvalItem} from "../../src/domain/EvalRun.js";
 
 beforeAll(assertBuilt);
 
@@ -48,18 +50,18 @@ describe("kotae eval on the real tiny model", () => {
         expect(fs.readFileSync(path.join(reportDir, "accuracy.png")).subarray(1, 4).toString()).toBe("PNG");
 
         using store = openDatabase(db);
-        const [stored] = store.listEvalRuns(10);
+        const [stored] = store.evals.list(10);
         expect(stored).toMatchObject({id: 1, status: "finished", dataset: "mgsm-ja", modes: ["cot", "auto"], samples: 2, profile: "tiny", itemLimit: 3, seed: 0,
             modelSha256: "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d"});
         expect(stored!.wallMs).toBeGreaterThan(0);
-        const items = store.listEvalItems(1);
+        const items = store.evals.items(1);
         expect(items.map((item) => [item.itemIndex, item.mode, item.expected])).toEqual([
             [0, "auto", "18"], [0, "cot", "18"], [1, "auto", "3"], [1, "cot", "3"], [2, "auto", "70000"], [2, "cot", "70000"]
         ]);
         for (const item of items) {
-            const interaction = store.getInteraction(item.interactionId!)!;
+            const interaction = store.interactions.get(item.interactionId!)!;
             expect(interaction).toMatchObject({platform: "eval", mode: item.mode, profile: "tiny", sampleCount: 2, question: item.question});
-            const samples = new Set(store.listSolutions(interaction.id).map((solution) => solution.sampleIndex));
+            const samples = new Set(store.interactions.solutions(interaction.id).map((solution) => solution.sampleIndex));
             expect([...samples]).toEqual([0, 1]);
             expect(item.completionTokens).toBeGreaterThan(0);
         }
@@ -78,8 +80,8 @@ describe("kotae eval on the real tiny model", () => {
         await child.exited;
         const before = (() => {
             using store = openDatabase(db);
-            expect(store.getEvalRun(1)!.status).toBe("running");
-            return store.listEvalItems(1);
+            expect(store.evals.get(1)!.status).toBe("running");
+            return store.evals.items(1);
         })();
         expect(before.length).toBeGreaterThanOrEqual(1);
         expect(before.length).toBeLessThan(8);
@@ -91,18 +93,18 @@ describe("kotae eval on the real tiny model", () => {
         expect(resumed.stdout).toContain("graded 8/8");
 
         using store = openDatabase(db);
-        expect(store.getEvalRun(1)!.status).toBe("finished");
-        const after = store.listEvalItems(1);
+        expect(store.evals.get(1)!.status).toBe("finished");
+        const after = store.evals.items(1);
         expect(after.map((item) => item.itemIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
         for (const graded of before)
             expect(after.find((item) => item.itemIndex === graded.itemIndex)).toEqual(graded); // not redone
         // One answered interaction per problem: the graded ones were not solved again.
-        const solved = store.query<{question: string, n: number}>("SELECT question, count(*) AS n FROM interactions WHERE platform = 'eval' AND status IN ('answered', 'no_answer') GROUP BY question");
+        const solved = readRows<{question: string, n: number}>(store, "SELECT question, count(*) AS n FROM interactions WHERE platform = 'eval' AND status IN ('answered', 'no_answer') GROUP BY question");
         expect(solved).toHaveLength(8);
         expect(solved.every((row) => row.n === 1)).toBe(true);
         // What the killed process left running is marked, not left looking alive.
-        expect(store.query("SELECT id FROM interactions WHERE status IN ('queued', 'running')")).toEqual([]);
-        expect(store.query<{n: number}>("SELECT count(*) AS n FROM interactions WHERE status = 'failed' AND error_code != 'interrupted'")[0]!.n).toBe(0);
+        expect(readRows(store, "SELECT id FROM interactions WHERE status IN ('queued', 'running')")).toEqual([]);
+        expect(readRows<{n: number}>(store, "SELECT count(*) AS n FROM interactions WHERE status = 'failed' AND error_code != 'interrupted'")[0]!.n).toBe(0);
 
         expect(runKotae(["eval", "--resume", "1", "--samples", "3", "--profile", "llmjp-math-cot"], {cwd, env}).stderr).toContain("leave out --samples, --profile");
         const otherModel = runKotae(["eval", "--resume", "1", "--model", path.join(sharedModels, "llama-2-tiny-random.gguf")], {cwd, env});
@@ -119,16 +121,16 @@ describe("kotae eval's operator commands", () => {
             using store = openDatabase(db);
             const settings = {dataset: "mgsm-ja", datasetSha256: "a".repeat(64), itemCount: 3, modes: ["cot"], samples: 1, profile: "tiny",
                 modelFile: "/m/a.gguf", modelSha256: null, itemLimit: 3, seed: 0};
-            const a = store.createEvalRun(settings);
-            const b = store.createEvalRun({...settings, modelFile: "/m/b.gguf"});
-            const other = store.createEvalRun({...settings, dataset: "other.jsonl", datasetSha256: "b".repeat(64)});
+            const a = store.evals.create(settings);
+            const b = store.evals.create({...settings, modelFile: "/m/b.gguf"});
+            const other = store.evals.create({...settings, dataset: "other.jsonl", datasetSha256: "b".repeat(64)});
             const item = (runId: number, itemIndex: number, answer: string, expected: string): NewEvalItem => ({
                 runId, itemIndex, mode: "cot", interactionId: null, question: `りんごが${itemIndex}個`, expected, status: "answered", answer,
                 correct: answer === expected, sampleAnswers: [answer], correctSamples: Number(answer === expected), samples: 1, agreementVotes: 1,
                 promptTokens: 10, completionTokens: 20, generationMs: 100, executionsOk: 0, executionsError: 0, executionsTimeout: 0
             });
             for (const [runId, answers] of [[a, ["5", "7", "9"]], [b, ["5", "8", "1"]], [other, ["5", "8", "9"]]] as const)
-                answers.forEach((answer, index) => store.addEvalItem(item(runId, index, answer, ["5", "8", "9"][index]!)));
+                answers.forEach((answer, index) => store.evals.addItem(item(runId, index, answer, ["5", "8", "9"][index]!)));
         }
         const compared = runKotae(["eval", "compare", "1", "2"], {cwd, env});
         expect(compared.status).toBe(0);

@@ -9,6 +9,7 @@ import {FakeDiscord, type FakeInteraction} from "../support/fakeDiscord/FakeDisc
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {waitFor} from "../support/waitFor.js";
 import {stoppedAfterEachTest} from "../support/stoppedAfterEachTest.js";
+import {readRows} from "../support/readRows.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 
 // The real Discord adapter (discord.js, the engine, SQLite, the renderer) against the fake Discord on
@@ -92,7 +93,7 @@ describe("Discord adapter against the fake Discord", () => {
 
         const thread = await openedThread(fake);
         expect(thread.name).toBe(`質問: ${problem}`);
-        const row = runtime.store.getInteraction(1)!;
+        const row = runtime.store.interactions.get(1)!;
         expect(row).toMatchObject({platform: "discord", status: "answered", answer: "5050", threadId: thread.id, workspaceId: fake.guild.id});
         expect(row.userPseudonym).not.toContain(fake.student.id);
     });
@@ -104,8 +105,8 @@ describe("Discord adapter against the fake Discord", () => {
         const interaction = solve(fake, problem);
         expect((await interaction.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
         expect((await finalEdit(interaction)).body).toMatchObject({content: expect.stringContaining("**答え**：5050")});
-        expect(runtime.store.getInteraction(1)).toMatchObject({platform: "discord", status: "answered"});
-        expect(runtime.store.getInteraction(2)).toBeUndefined();
+        expect(runtime.store.interactions.get(1)).toMatchObject({platform: "discord", status: "answered"});
+        expect(runtime.store.interactions.get(2)).toBeUndefined();
     });
 
     it("answers a follow-up @mention in the thread with the problem and solution as context, and skips one without a mention", async () => {
@@ -116,14 +117,14 @@ describe("Discord adapter against the fake Discord", () => {
         const reply = await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content.includes("100個を2個ずつ")));
         expect(reply.attachments.length).toBe(1); // the math is drawn as an image too
         expect(backend.requests[1]!.prompt.toText()).toContain(`### 指示:\n${problem}\n### 応答:\n両端を組にすると`);
-        expect(runtime.store.listTurns(1).map((turn) => turn.role)).toEqual(["user", "assistant"]);
+        expect(runtime.store.conversations.turns(1).map((turn) => turn.role)).toEqual(["user", "assistant"]);
 
         // Without the MessageContent intent a follow-up needs a mention: the unmentioned question is skipped,
         // which the answer to a later, mentioned one proves (messages are handled in order).
         fake.message({channelId: thread.id, content: "メンションなしの質問"});
         fake.message({channelId: thread.id, content: "もう一つ", mentionsBot: true});
         await waitFor(() => fake.messagesIn(thread.id).find((message) => message.content === "二つ目の答えです。"));
-        expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", expect.stringContaining("100個を2個ずつ"), "もう一つ", "二つ目の答えです。"]);
+        expect(runtime.store.conversations.turns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", expect.stringContaining("100個を2個ずつ"), "もう一つ", "二つ目の答えです。"]);
         expect(backend.requests).toHaveLength(3);
     });
 
@@ -150,14 +151,14 @@ describe("Discord adapter against the fake Discord", () => {
         expect((await ask.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
         await ask.waitForEdit(() => true, 10_000);
         expect(ask.original()).toMatchObject({channel_id: thread.id, content: "公式 n(n+1)/2 を使います。"});
-        expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["公式は？", "公式 n(n+1)/2 を使います。"]);
+        expect(runtime.store.conversations.turns(1).map((turn) => turn.content)).toEqual(["公式は？", "公式 n(n+1)/2 を使います。"]);
         const outside = fake.slashCommand({name: "ask", options: [{type: 3, name: "question", value: "公式は？"}]});
         expect(await outside.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string, flags: MessageFlags.Ephemeral}});
     });
 
     it("answers only in the channels the moderators allowed", async () => {
         const {fake, runtime} = await world([solution]);
-        const allow = (channelId: string) => runtime.store.saveCommunitySettings("discord", fake.guild.id, {
+        const allow = (channelId: string) => runtime.store.community.save("discord", fake.guild.id, {
             allowedChannels: [channelId], defaultMode: null, profile: null, theme: null, solvesPerHour: null, followUpsNeedMention: null
         }, {platform: "discord", userId: fake.admin.id});
         allow("999999999999999999");
@@ -165,10 +166,10 @@ describe("Discord adapter against the fake Discord", () => {
             type: InteractionResponseType.ChannelMessageWithSource,
             data: {content: expect.stringContaining("このチャンネルでは使えません") as string, flags: MessageFlags.Ephemeral}
         });
-        expect(runtime.store.getInteraction(1)).toMatchObject({status: "rejected", errorCode: "channel_not_allowed"});
+        expect(runtime.store.interactions.get(1)).toMatchObject({status: "rejected", errorCode: "channel_not_allowed"});
         allow(fake.textChannel.id);
         await finalEdit(solve(fake, problem));
-        expect(runtime.store.getInteraction(2)).toMatchObject({status: "answered", channelId: fake.textChannel.id});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "answered", channelId: fake.textChannel.id});
     });
 
     it("buttons: the solution pages for the presser, the report form into SQLite, and a fresh retry", async () => {
@@ -191,12 +192,12 @@ describe("Discord adapter against the fake Discord", () => {
         const submitted = fake.modalSubmit({customId: "kotae:report-form:1", fields: {answer: "5,050", comment: "合っているかも"}});
         const thanks = await submitted.callback();
         expect(thanks).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
-        expect(runtime.store.listFeedback(1)).toMatchObject([{kind: "wrong_answer", correctedAnswer: "5,050", comment: "合っているかも", correctionEqualsModelAnswer: true}]);
+        expect(runtime.store.feedback.list(1)).toMatchObject([{kind: "wrong_answer", correctedAnswer: "5,050", comment: "合っているかも", correctionEqualsModelAnswer: true}]);
 
         const retry = fake.button({customId: "kotae:retry:1", message: asked.original()!});
         await finalEdit(retry);
-        expect(runtime.store.getInteraction(2)).toMatchObject({parentId: 1, question: problem, status: "answered"});
-        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
+        expect(runtime.store.interactions.get(2)).toMatchObject({parentId: 1, question: problem, status: "answered"});
+        expect(runtime.store.interactions.events(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
     });
 
     it("cancel: only the asker can stop a running solve, which is logged as cancelled", async () => {
@@ -208,7 +209,7 @@ describe("Discord adapter against the fake Discord", () => {
         const owner = fake.button({customId: "kotae:cancel:1", message: asked.original()!});
         expect((await owner.callback()).type).toBe(InteractionResponseType.DeferredMessageUpdate);
         await asked.waitForEdit((edit) => (edit.body as {content?: string}).content === "キャンセルしました。", 10_000);
-        await waitFor(() => runtime.store.getInteraction(1)?.status === "cancelled" || undefined);
+        await waitFor(() => runtime.store.interactions.get(1)?.status === "cancelled" || undefined);
     });
 
     it("refuses past the hourly limit with when to retry, and logs the refusal", async () => {
@@ -219,7 +220,7 @@ describe("Discord adapter against the fake Discord", () => {
             type: InteractionResponseType.ChannelMessageWithSource,
             data: {flags: MessageFlags.Ephemeral, content: expect.stringMatching(/あと\d+秒ほどで/) as string}
         });
-        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: "2+2は？"});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: "2+2は？"});
         const english = solve(fake, "3+3?", fake.otherStudent, Locale.EnglishUS);
         await finalEdit(english); // another member is not limited by the first one's problems
     });
@@ -234,8 +235,8 @@ describe("Discord adapter against the fake Discord", () => {
             expect(await refusal.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
         expect(fake.messagesSeenBy(fake.otherStudent, fake.textChannel.id)).toHaveLength(publicBefore);
         expect(refused.every((refusal) => refusal.edits.length === 0)).toBe(true);
-        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
-        expect(runtime.store.getInteraction(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
+        expect(runtime.store.interactions.get(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
     });
 
     it("answers a command left registered after a rename and buttons Kotae no longer has, privately and kindly, and logs them", async () => {
@@ -253,14 +254,14 @@ describe("Discord adapter against the fake Discord", () => {
             expect(await fake.button({customId, message: oldMessage}).callback()).toMatchObject({
                 type: InteractionResponseType.ChannelMessageWithSource, data: {content: unknownAction, flags: MessageFlags.Ephemeral}
             });
-        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:explain"]);
+        expect(runtime.store.interactions.events(1).map((event) => event.kind)).toEqual(["button:explain"]);
     });
 
     it("tells the user kindly when the engine fails, and logs it", async () => {
         const {fake, runtime} = await world([solution], {failWith: new Error("llama_decode returned -1")});
         const asked = solve(fake, problem);
         await asked.waitForEdit((edit) => String((edit.body as {content?: string}).content).includes("エラーが起きました"), 10_000);
-        expect(runtime.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
+        expect(runtime.store.interactions.get(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
     });
 
     it("has discord.js retry a 429 on the final edit after retry_after, so the answer arrives as the edit", async () => {
@@ -274,7 +275,7 @@ describe("Discord adapter against the fake Discord", () => {
         expect(attempts[1]!.receivedAt - attempts[0]!.receivedAt).toBeGreaterThanOrEqual(300);
         expect(edit).toBe(attempts[1]);
         expect(asked.original()?.content).toContain("**答え**：5050");
-        expect(runtime.store.listEvents(1).map((event) => event.kind)).not.toContain("delivery_failed");
+        expect(runtime.store.interactions.events(1).map((event) => event.kind)).not.toContain("delivery_failed");
         expect(fake.messagesIn(fake.textChannel.id).map((message) => message.id)).toEqual([asked.original()!.id]);
     });
 
@@ -287,7 +288,7 @@ describe("Discord adapter against the fake Discord", () => {
         const delivered = await waitFor(() => fake.messagesIn(fake.textChannel.id).find((message) => message.content.includes("5050") && message.content.includes(`<@${fake.student.id}>`)), 20_000);
         expect(delivered.attachments).toHaveLength(1);
         expect(delivered.mentions.map((user) => user.id)).toEqual([fake.student.id]);
-        expect(runtime.store.listEvents(1).map((event) => event.kind)).toContain("delivery_failed");
+        expect(runtime.store.interactions.events(1).map((event) => event.kind)).toContain("delivery_failed");
     });
 
     it("delivers an answer whose interaction token has expired as a normal message in the channel", async () => {
@@ -299,7 +300,7 @@ describe("Discord adapter against the fake Discord", () => {
         expect(delivered.content.startsWith(`<@${fake.student.id}>`)).toBe(true);
         expect(delivered.attachments).toHaveLength(1);
         await waitFor(() => fake.threads.find((thread) => thread.startedFromMessageId === delivered.id));
-        expect(runtime.store.listEvents(1)).toMatchObject([{kind: "delivery_failed", detail: {via: "edit"}}]);
+        expect(runtime.store.interactions.events(1)).toMatchObject([{kind: "delivery_failed", detail: {via: "edit"}}]);
     });
 
     it("/solve: acknowledges within Discord's 3 seconds, then edits its progress at most once a second, never rate limited", async () => {
@@ -359,14 +360,14 @@ describe("Discord adapter against the fake Discord", () => {
             {type: 4, name: "solves_per_hour", value: 3}, {type: 5, name: "followups_need_mention", value: false}
         ]}]});
         expect(await change.callback()).toMatchObject({data: {content: expect.stringContaining("設定を保存しました。") as string, flags: MessageFlags.Ephemeral}});
-        expect(runtime.store.communitySettings("discord", fake.guild.id)).toMatchObject({
+        expect(runtime.store.community.get("discord", fake.guild.id)).toMatchObject({
             allowedChannels: [fake.textChannel.id], theme: "dark", solvesPerHour: 3, followUpsNeedMention: false
         });
 
         const refused = fake.slashCommand({name: "kotae", user: fake.student, options: [{type: 1, name: "settings", options: [{type: 3, name: "theme", value: "light"}]}]});
         expect(await refused.callback()).toMatchObject({data: {content: "この操作はサーバーの管理者だけができます。"}});
-        expect(runtime.store.communitySettings("discord", fake.guild.id)?.theme).toBe("dark");
-        expect(runtime.store.query<{kind: string}>("SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
+        expect(runtime.store.community.get("discord", fake.guild.id)?.theme).toBe("dark");
+        expect(readRows<{kind: string}>(runtime.store, "SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
 
         const help = fake.slashCommand({name: "kotae", options: [{type: 1, name: "help", options: []}]});
         expect(await help.callback()).toMatchObject({data: {content: expect.stringContaining("/solve") as string}});
@@ -377,7 +378,7 @@ describe("Discord adapter against the fake Discord", () => {
         await finalEdit(solve(fake, problem));
         const forget = fake.slashCommand({name: "kotae", options: [{type: 1, name: "forget-me", options: []}]});
         expect(await forget.callback()).toMatchObject({data: {content: expect.stringContaining("質問 1 件") as string, flags: MessageFlags.Ephemeral}});
-        expect(runtime.store.getInteraction(1)).toBeUndefined();
+        expect(runtime.store.interactions.get(1)).toBeUndefined();
     });
 
     it("connects to the gateway URL setting (a proxy) instead of the one the API announces", async () => {
@@ -413,7 +414,7 @@ describe("Discord adapter with the real tiny model", () => {
             const asked = solve(fake, "Once upon a time");
             const edit = await finalEdit(asked);
             expect((edit.body as {content: string}).content).toContain("最後の答えまでたどり着けませんでした");
-            expect(runtime.store.getInteraction(1)).toMatchObject({status: "no_answer", completionTokens: 24, modelFile: config.model});
+            expect(runtime.store.interactions.get(1)).toMatchObject({status: "no_answer", completionTokens: 24, modelFile: config.model});
         } finally {
             await adapter.close();
             await runtime.close();

@@ -66,7 +66,7 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
             expect(asked.original()?.content).toBe(restarting);
             expect(fake.requests.some((request) => JSON.stringify(request.body ?? {}).includes("キャンセルしました"))).toBe(false);
             using store = new KotaeStore(db, Pseudonymizer.fromSecret(pseudonymKey));
-            expect(store.getInteraction(1)).toMatchObject({platform: "discord", status: "cancelled", errorCode: "shutting_down", question: "Once upon a time"});
+            expect(store.interactions.get(1)).toMatchObject({platform: "discord", status: "cancelled", errorCode: "shutting_down", question: "Once upon a time"});
         } finally {
             kotae.stop("SIGKILL");
             await fake.close();
@@ -88,7 +88,7 @@ describe("kotae serve with Discord configured (what npm start and pm2 run)", () 
             const [thread] = fake.threads;
             expect(thread?.startedFromMessageId).toBe(asked.original()?.id);
             using store = new KotaeStore(db, Pseudonymizer.fromSecret(pseudonymKey));
-            expect(store.getInteraction(1)).toMatchObject({status: "no_answer", threadId: thread!.id});
+            expect(store.interactions.get(1)).toMatchObject({status: "no_answer", threadId: thread!.id});
         } finally {
             kotae.stop("SIGKILL");
             await fake.close();

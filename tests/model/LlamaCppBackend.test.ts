@@ -7,6 +7,7 @@ import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
 import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
 import {Prompt} from "../../src/llm/Prompt.js";
 import {meterEvaluatedTokens} from "../support/evaluatedTokens.js";
+import {readRows} from "../support/readRows.js";
 import {alice, bob, collect, sharedModels, temporaryDirectory, testEngine} from "../support/testRuntime.js";
 
 const stories = path.join(sharedModels, "stories260K.gguf");
@@ -130,7 +131,7 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
         expect(runs.map((events) => (events[0] as {position: number}).position)).toEqual([0, 0, 1, 2]);
         for (const events of runs)
             expect(events.at(-1)).toMatchObject({type: "done", result: {status: "no_answer", completionTokens: 16, stopReason: "maxTokens"}});
-        const rows = store.query<{status: string, model_file: string, prompt: string}>("SELECT status, model_file, prompt FROM interactions");
+        const rows = readRows<{status: string, model_file: string, prompt: string}>(store, "SELECT status, model_file, prompt FROM interactions");
         expect(rows).toHaveLength(4);
         expect(rows.every((row) => row.status === "no_answer" && row.model_file === stories && row.prompt.includes("Tell me a story"))).toBe(true);
     });

@@ -45,8 +45,8 @@ describe("TIR with the real node-llama-cpp backend (stories260K, grammar-forced 
         expect(second!.prompt.toText()).toMatch(/We compute\.\n<llm-code>\nprint\(6 \* 7\)\n?<\/llm-code><llm-code-output>\n42\n<\/llm-code-output>\n$/);
         expect(events.filter((event) => event.type === "codeResult")).toMatchObject([{n: 1, status: "ok", output: "42"}]);
         expect(events.at(-1)).toMatchObject({type: "done", result: {answer: "42", path: "tir", status: "answered"}});
-        expect(store.listExecutions(1)).toMatchObject([{code: expect.stringContaining("print(6 * 7)") as string, status: "ok", output: "42"}]);
-        expect(store.getInteraction(1)!.rawOutput).toMatch(/<llm-code-output>\n42\n<\/llm-code-output>\n\nThe answer is \\boxed\{42\}\.$/);
+        expect(store.interactions.executions(1)).toMatchObject([{code: expect.stringContaining("print(6 * 7)") as string, status: "ok", output: "42"}]);
+        expect(store.interactions.get(1)!.rawOutput).toMatch(/<llm-code-output>\n42\n<\/llm-code-output>\n\nThe answer is \\boxed\{42\}\.$/);
     });
 
     it("continues after the output from the KV cache: only what the transcript added is evaluated, not the prompt again", async () => {

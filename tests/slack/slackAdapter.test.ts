@@ -1,4 +1,5 @@
 import {describe, expect, it} from "vitest";
+import {readRows} from "../support/readRows.js";
 import {waitFor} from "../support/waitFor.js";
 import {finishedAnswer, problem, solution, world} from "./slackWorld.js";
 
@@ -22,7 +23,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         const upload = await waitFor(() => fake.uploads.find((file) => file.threadTs === answer.ts));
         expect(upload.bytes.subarray(0, 8).equals(pngSignature)).toBe(true);
         await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text?.includes("続けて質問する") === true));
-        expect(runtime.store.getInteraction(1)).toMatchObject({platform: "slack", status: "answered", mode: "cot", threadId: `${fake.channel.id}/${answer.ts}`, locale: "ja-JP"});
+        expect(runtime.store.interactions.get(1)).toMatchObject({platform: "slack", status: "answered", mode: "cot", threadId: `${fake.channel.id}/${answer.ts}`, locale: "ja-JP"});
     });
 
     it("answers a reply in the thread with the problem and solution as context, once even if Slack redelivers it", async () => {
@@ -37,7 +38,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         // A later question answered proves the redelivery was dealt with before it (the model answers one at a time).
         await fake.message({text: "本当に？", threadTs: answer.ts});
         await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text.includes("はい、5050")));
-        expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", "100個を2個ずつ組にするので50組です。", "本当に？", "はい、5050です。"]);
+        expect(runtime.store.conversations.turns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", "100個を2個ずつ組にするので50組です。", "本当に？", "はい、5050です。"]);
         expect(backend.requests).toHaveLength(3);
     });
 
@@ -53,15 +54,15 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         await fake.blockAction({message: answer, actionId: "kotae:report", user: fake.otherStudent});
         await fake.waitForCall("views.open");
         await fake.submitView({callbackId: "kotae:report", fields: {answer: "5,050", comment: "合っているかも"}, user: fake.otherStudent});
-        await waitFor(() => runtime.store.listFeedback(1)[0]);
-        expect(runtime.store.listFeedback(1)).toMatchObject([{correctedAnswer: "5,050", comment: "合っているかも", correctionEqualsModelAnswer: true}]);
+        await waitFor(() => runtime.store.feedback.list(1)[0]);
+        expect(runtime.store.feedback.list(1)).toMatchObject([{correctedAnswer: "5,050", comment: "合っているかも", correctionEqualsModelAnswer: true}]);
         await waitFor(() => fake.ephemerals.find((ephemeral) => ephemeral.text.includes("報告ありがとうございます")));
 
         await fake.blockAction({message: answer, actionId: "kotae:retry"});
         const again = await waitFor(() => fake.messagesIn(fake.channel.id).filter((message) => JSON.stringify(message.blocks ?? []).includes("kotae:show"))[1]);
         await fake.waitForCall("chat.postMessage", (call) => call.args.thread_ts === again.ts && call.status === 200);
-        expect(runtime.store.getInteraction(2)).toMatchObject({parentId: 1, question: problem});
-        expect(runtime.store.listEvents(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
+        expect(runtime.store.interactions.get(2)).toMatchObject({parentId: 1, question: problem});
+        expect(runtime.store.interactions.events(1).map((event) => event.kind)).toEqual(["button:show", "button:report", "button:retry"]);
     });
 });
 
@@ -73,7 +74,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         // A signed /solve answered after them: had the unsigned ones run, they would be interactions 1 and 2.
         await fake.slashCommand({command: "/solve", text: "2+3"});
         await finishedAnswer(fake);
-        expect(runtime.store.query<{question: string}>("SELECT question FROM interactions").map((row) => row.question)).toEqual(["2+3"]);
+        expect(readRows<{question: string}>(runtime.store, "SELECT question FROM interactions").map((row) => row.question)).toEqual(["2+3"]);
         expect(fake.calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === undefined)).toHaveLength(1);
     });
 
@@ -85,7 +86,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         await waitFor(() => fake.ephemerals.find((ephemeral) => ephemeral.text.includes("質問した人だけ")));
         await fake.blockAction({message: working, actionId: "kotae:cancel"});
         await waitFor(() => fake.messagesIn(fake.channel.id).find((message) => message.text === "キャンセルしました。"));
-        expect(runtime.store.getInteraction(1)?.status).toBe("cancelled");
+        expect(runtime.store.interactions.get(1)?.status).toBe("cancelled");
     });
 
     it("answers in the user's Slack locale and refuses past the hourly limit, logging the refusal", async () => {
@@ -96,7 +97,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         await fake.slashCommand({command: "/solve", text: "2+2", user: english});
         const refusal = await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("slow down")));
         expect(JSON.stringify(refusal.body)).toContain("ephemeral");
-        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
     });
 
     it("/kotae forget-me deletes the user's records", async () => {
@@ -105,7 +106,7 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         await finishedAnswer(fake);
         await fake.slashCommand({command: "/kotae", text: "forget-me"});
         await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("記録を削除しました")));
-        expect(runtime.store.getInteraction(1)).toBeUndefined();
+        expect(runtime.store.interactions.get(1)).toBeUndefined();
     });
 
     it("/kotae settings: an admin saves them in a modal, a student is refused", async () => {
@@ -113,10 +114,10 @@ describe("Slack adapter reliability (HTTP mode)", () => {
         await fake.slashCommand({command: "/kotae", text: "settings", user: fake.admin});
         await fake.waitForCall("views.open");
         await fake.submitView({callbackId: "kotae:settings", user: fake.admin, fields: {theme: "dark", solves_per_hour: "5", channels: fake.channel.id}});
-        await waitFor(() => runtime.store.communitySettings("slack", fake.team.id));
-        expect(runtime.store.communitySettings("slack", fake.team.id)).toMatchObject({theme: "dark", solvesPerHour: 5, allowedChannels: [fake.channel.id]});
+        await waitFor(() => runtime.store.community.get("slack", fake.team.id));
+        expect(runtime.store.community.get("slack", fake.team.id)).toMatchObject({theme: "dark", solvesPerHour: 5, allowedChannels: [fake.channel.id]});
         await fake.slashCommand({command: "/kotae", text: "settings", user: fake.student});
         await waitFor(() => fake.responseUrlPosts.find((post) => JSON.stringify(post.body).includes("管理者だけ")));
-        expect(runtime.store.query<{kind: string}>("SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
+        expect(readRows<{kind: string}>(runtime.store, "SELECT kind FROM interaction_events ORDER BY id").map((row) => row.kind)).toEqual(["settings_changed", "settings_refused"]);
     });
 });

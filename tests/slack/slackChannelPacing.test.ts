@@ -17,6 +17,6 @@ describe("Slack adapter channel pacing", () => {
             await fake.waitForCall("chat.postMessage", (call) => call.args.thread_ts === answer.ts && call.status === 200, 30_000);
         expect(fake.calls.filter((call) => call.status === 429).map((call) => call.method)).toEqual([]);
         for (let id = 1; id <= 6; id++)
-            expect(runtime.store.getInteraction(id)?.status).toBe("answered");
+            expect(runtime.store.interactions.get(id)?.status).toBe("answered");
     }, 90_000); // paced as Slack requires: a minute of messages on a loaded machine
 });

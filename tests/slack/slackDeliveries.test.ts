@@ -23,7 +23,7 @@ async function askLater(fake: FakeSlack, threadTs: string): Promise<void> {
 
 /** The thread's questions and answers as stored, and the bot's replies as shown: each exactly once. */
 function expectAnsweredOnce({fake, runtime, backend}: World, threadTs: string, question: string): void {
-    expect(runtime.store.listTurns(1).map((turn) => turn.content)).toEqual([question, why, "本当に？", sure]);
+    expect(runtime.store.conversations.turns(1).map((turn) => turn.content)).toEqual([question, why, "本当に？", sure]);
     expect(backend.requests).toHaveLength(3);
     const replies = fake.messagesIn(fake.channel.id, threadTs).filter((message) => message.files === undefined && !message.text.includes("続けて"));
     expect(replies.map((message) => message.text)).toEqual([why, sure]);
@@ -65,7 +65,7 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
         await fake.waitForCall("views.open");
         await fake.submitView({callbackId: "kotae:report", fields: {answer: "5050", comment: ""}});
         await fake.message({text: "なぜ50組？", threadTs: answer.ts});
-        await waitFor(() => runtime.store.listFeedback(1)[0]);
+        await waitFor(() => runtime.store.feedback.list(1)[0]);
         await waitFor(() => fake.messagesIn(fake.channel.id, answer.ts).find((message) => message.text === why));
         const kinds = fake.deliveries.map((delivery) => delivery.envelope.type);
         expect(kinds).toEqual(["slash_commands", "slash_commands", "interactive", "interactive", "events_api"]);

@@ -22,6 +22,6 @@ describe("Slack adapter progress budget", () => {
         const progress = fake.calls.filter((call) => call.method === "chat.update" && !isAnswer(call.args));
         expect(progress.length).toBeLessThanOrEqual(8 + Math.ceil(32 * elapsedMs / 60_000));
         for (let id = 1; id <= 20; id++)
-            expect(runtime.store.getInteraction(id)?.status).toBe("answered");
+            expect(runtime.store.interactions.get(id)?.status).toBe("answered");
     }, 90_000); // paced as Slack requires: a minute of messages on a loaded machine
 });

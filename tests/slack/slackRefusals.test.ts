@@ -21,7 +21,7 @@ describe("Slack adapter refusals", () => {
         expect(refusals[0]!.text).toContain("50");
         expect(fake.messagesIn(fake.channel.id)).toHaveLength(publicBefore);
         expect(fake.calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts == null)).toHaveLength(1);
-        expect(runtime.store.getInteraction(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
-        expect(runtime.store.getInteraction(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "rejected", errorCode: "problem_too_long"});
+        expect(runtime.store.interactions.get(4)).toMatchObject({status: "rejected", errorCode: "too_many_pending"});
     });
 });

@@ -16,7 +16,7 @@ describe("Slack adapter at shutdown", () => {
         expect(message?.ts).toBe(progress.args.ts);
         expect(fake.shown(message!).shown).toBe("ただいま再起動中です。少し待ってから、もう一度お試しください。");
         expect(fake.calls.some((call) => JSON.stringify(call.args).includes("キャンセルしました"))).toBe(false);
-        await waitFor(() => runtime.store.getInteraction(1)?.status === "cancelled" || undefined);
-        expect(runtime.store.getInteraction(1)).toMatchObject({status: "cancelled", errorCode: "shutting_down"});
+        await waitFor(() => runtime.store.interactions.get(1)?.status === "cancelled" || undefined);
+        expect(runtime.store.interactions.get(1)).toMatchObject({status: "cancelled", errorCode: "shutting_down"});
     });
 });

@@ -49,7 +49,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             const events = await collect(engine.solve({problem: question, requester: alice}));
 
             expect(doneResult(events)).toMatchObject({answer: "5", executions: [{index: 1, status: "ok", output: "5"}]});
-            expect(store.getInteraction(1)!.rawOutput).toBe(expected);
+            expect(store.interactions.get(1)!.rawOutput).toBe(expected);
             expect(backend.requests[1]!.prompt.toText().endsWith(expected.slice(0, expected.length - afterOutput.length))).toBe(true);
         });
 
@@ -62,7 +62,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             const tools = registry.get("llmjp-math-tir").tools!;
 
             expect(backend.requests[0]!.stopTriggers).toEqual(["</tool_call>", "\n### 指示:"]);
-            expect(store.listExecutions(1).map((execution) => [execution.code, execution.output])).toEqual([["print(1 * 10)\n", "10"], ["print(2 * 10)\n", "20"]]);
+            expect(store.interactions.executions(1).map((execution) => [execution.code, execution.output])).toEqual([["print(1 * 10)\n", "10"], ["print(2 * 10)\n", "20"]]);
             expect(backend.requests[1]!.prompt.toText()).toMatch(new RegExp(
                 `まず<tool_call>\\n\`\`\`python\\nprint\\(1 \\* 10\\)\\n\`\`\`\\n</tool_call>\\n\`\`\`output\\n10\\n\`\`\`\\n\`\`\`system\\nRemaining code executions: 1\\. You will not be able`));
             expect(backend.requests[2]!.prompt.toText().endsWith(`</tool_call>\n\`\`\`output\n20\n\`\`\`\n${tools.executionsNotice!.exhausted}`)).toBe(true);
@@ -84,8 +84,8 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
                 {type: "codeResult", sample: 0, n: 1, status: "ok", output: "5050"}
             ]);
             expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir", mode: "tir", executions: [{index: 1, status: "ok", output: "5050"}]});
-            expect(store.listExecutions(1)).toMatchObject([{sampleIndex: 0, executionIndex: 1, status: "ok", output: "5050", truncated: false, restarted: false}]);
-            expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "tir"});
+            expect(store.interactions.executions(1)).toMatchObject([{sampleIndex: 0, executionIndex: 1, status: "ok", output: "5050", truncated: false, restarted: false}]);
+            expect(store.interactions.get(1)).toMatchObject({status: "answered", solvePath: "tir"});
         });
 
         it("<tool_call> with ```output: an error comes back as the traceback's last line, and variables persist across blocks", async () => {
@@ -96,7 +96,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             ], {defaultProfile: "llmjp-math-tir"});
             const events = await collect(engine.solve({problem, requester: alice}));
 
-            const executions = store.listExecutions(1);
+            const executions = store.interactions.executions(1);
             expect(executions.map((execution) => execution.status)).toEqual(["error", "ok"]);
             expect(executions[0]!.output).toMatch(/NameError: name 'undefined_name' is not defined$/);
             expect(executions[1]!.output).toBe("5050");
@@ -114,7 +114,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             const events = await collect(engine.solve({problem, requester: alice}));
 
             expect(backend.requests[0]!.stopTriggers).toEqual(["```\n"]);
-            const executions = store.listExecutions(1);
+            const executions = store.interactions.executions(1);
             expect(executions.map((execution) => [execution.status, execution.restarted])).toEqual([["timeout", false], ["ok", true]]);
             expect(executions[1]!.output).toMatch(/^\(The Python session was restarted.*\)\n5050$/);
             expect(backend.requests[1]!.prompt.toText()).toContain("    pass\n```\n```output\n");
@@ -128,7 +128,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             });
             const events = await collect(engine.solve({problem, requester: alice}));
 
-            const executions = store.listExecutions(1);
+            const executions = store.interactions.executions(1);
             expect(executions.map((execution) => execution.output)).toEqual(["10", `20\n${defaultExecutionLimitNotice}`]);
             expect(backend.requests[2]!.stopTriggers).toEqual([]); // a third block is just text now
             expect(events.filter((event) => event.type === "code").map((event) => event.type === "code" && `${event.n}/${event.max}`)).toEqual(["1/2", "2/2"]);
@@ -141,8 +141,8 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             });
             const events = await collect(engine.solve({problem, requester: alice}));
             expect(doneResult(events)).toMatchObject({status: "no_answer", stopReason: "maxTokens", executions: []});
-            expect(store.listExecutions(1)).toEqual([]);
-            expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
+            expect(store.interactions.executions(1)).toEqual([]);
+            expect(store.interactions.get(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
         });
 
         it("ends a solution that runs past its wall-clock budget, mid-execution, as timeLimit", async () => {
@@ -154,8 +154,8 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             const result = doneResult(await collect(engine.solve({problem, requester: alice})));
             expect(performance.now() - started).toBeLessThan(3000);
             expect(result).toMatchObject({status: "no_answer", stopReason: "timeLimit", executions: [{status: "timeout"}]});
-            expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "timeLimit"});
-            expect(store.listExecutions(1)).toMatchObject([{status: "timeout", output: "Execution stopped: the solution reached its time limit of 1.5 s."}]);
+            expect(store.interactions.get(1)).toMatchObject({status: "no_answer", stopReason: "timeLimit"});
+            expect(store.interactions.executions(1)).toMatchObject([{status: "timeout", output: "Execution stopped: the solution reached its time limit of 1.5 s."}]);
         });
 
         it("cancels while code runs: the block is stopped and the request is logged as cancelled with what was written", async () => {
@@ -176,8 +176,8 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             expect(performance.now() - cancelledAt).toBeLessThan(1000);
             expect(events.at(-1)).toMatchObject({type: "failed", code: "cancelled"});
             expect(events.some((event) => event.type === "codeResult")).toBe(false);
-            expect(store.getInteraction(1)).toMatchObject({status: "cancelled", rawOutput: expect.stringContaining("time.sleep(1.8)") as string});
-            expect(store.listExecutions(1)).toEqual([]);
+            expect(store.interactions.get(1)).toMatchObject({status: "cancelled", rawOutput: expect.stringContaining("time.sleep(1.8)") as string});
+            expect(store.interactions.executions(1)).toEqual([]);
         });
 
         it("takes a \\boxed{} the code printed (the model saw it), never one only written in the code", async () => {
@@ -202,12 +202,12 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
 
             expect(events.find((event) => event.type === "notice")).toMatchObject({code: "tir_fallback"});
             expect(doneResult(events)).toMatchObject({answer: "5050", mode: "auto", path: "tir_then_cot", executions: []});
-            expect(store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "error", "error"]);
-            expect(store.listSolutions(1)).toMatchObject([
+            expect(store.interactions.executions(1).map((execution) => execution.status)).toEqual(["error", "error", "error"]);
+            expect(store.interactions.solutions(1)).toMatchObject([
                 {attempt: 0, mode: "tir", fallbackReason: "code_failing", answer: null},
                 {attempt: 1, mode: "cot", fallbackReason: null, answer: "5050"}
             ]);
-            expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "tir_then_cot"});
+            expect(store.interactions.get(1)).toMatchObject({status: "answered", solvePath: "tir_then_cot"});
         });
 
         it("falls back only after failuresBeforeFallback failures in a row: a success in between starts the count again", async () => {
@@ -219,16 +219,16 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             const interrupted = tirEngine([failing, working, failing, "\\boxed{5}"], options);
             const kept = doneResult(await collect(interrupted.engine.solve({problem, requester: alice})));
             expect(kept).toMatchObject({answer: "5", path: "tir"});
-            expect(interrupted.store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error"]);
-            expect(interrupted.store.listSolutions(1)).toMatchObject([{attempt: 0, mode: "tir", fallbackReason: null, answer: "5"}]);
+            expect(interrupted.store.interactions.executions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error"]);
+            expect(interrupted.store.interactions.solutions(1)).toMatchObject([{attempt: 0, mode: "tir", fallbackReason: null, answer: "5"}]);
 
             // failed, ok, failed, failed: the second failure in a row ends the attempt at once, and text reasoning follows.
             const inARow = tirEngine([failing, working, failing, failing, "文章で考えると \\boxed{5050}"], options);
             const events = await collect(inARow.engine.solve({problem, requester: alice}));
             expect(events.find((event) => event.type === "notice")).toMatchObject({code: "tir_fallback"});
             expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir_then_cot"});
-            expect(inARow.store.listExecutions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error", "error"]);
-            expect(inARow.store.listSolutions(1)).toMatchObject([
+            expect(inARow.store.interactions.executions(1).map((execution) => execution.status)).toEqual(["error", "ok", "error", "error"]);
+            expect(inARow.store.interactions.solutions(1)).toMatchObject([
                 {attempt: 0, mode: "tir", fallbackReason: "code_failing"},
                 {attempt: 1, mode: "cot", answer: "5050"}
             ]);
@@ -240,7 +240,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             });
             const events = await collect(noAnswer.engine.solve({problem, requester: alice}));
             expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir_then_cot"});
-            expect(noAnswer.store.listSolutions(1).map((row) => row.fallbackReason)).toEqual(["no_answer", null]);
+            expect(noAnswer.store.interactions.solutions(1).map((row) => row.fallbackReason)).toEqual(["no_answer", null]);
 
             const answered = tirEngine(["<llm-code>\nprint(2 + 3)\n</llm-code>", "\\boxed{5}"], {defaultProfile: "swallow-openmath", defaultMode: "auto"});
             expect(doneResult(await collect(answered.engine.solve({problem, requester: alice})))).toMatchObject({answer: "5", path: "tir"});
@@ -254,7 +254,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             await collect(engine.solve({problem, requester: alice}));
             const second = doneResult(await collect(engine.solve({problem: "6×7は？", requester: alice})));
             expect(second).toMatchObject({answer: "42", executions: [{status: "ok", output: "42"}]});
-            expect(store.listExecutions(1)[0]!.status).not.toBe("ok");
+            expect(store.interactions.executions(1)[0]!.status).not.toBe("ok");
         });
     });
 
@@ -282,13 +282,13 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             expect(backend.maxActive).toBe(2); // samples ran side by side, so a shared session would have shown
 
             // A fresh session per sample ("None": no other sample's variable), and each sample's own variable in its second block.
-            const executions = store.listExecutions(1);
+            const executions = store.interactions.executions(1);
             expect(executions.map((execution) => [execution.sampleIndex, execution.executionIndex, execution.output])).toEqual([
                 [0, 1, "None"], [0, 2, "20"], [1, 1, "None"], [1, 2, "22"], [2, 1, "None"], [2, 2, "24"]
             ]);
             expect(events.filter((event) => event.type === "codeResult").map((event) => event.type === "codeResult" && `${event.sample}:${event.output}`).sort())
                 .toEqual(["0:20", "0:None", "1:22", "1:None", "2:24", "2:None"]);
-            const solutions = store.listSolutions(1);
+            const solutions = store.interactions.solutions(1);
             expect(solutions.map((row) => [row.sampleIndex, row.mode, row.answer])).toEqual([[0, "tir", "5050"], [1, "tir", "4950"], [2, "tir", "5050"]]);
             solutions.forEach((row, sample) => expect(row.rawOutput).toContain(`mine = ${10 + sample}`));
             expect(solutions[1]!.rawOutput).not.toContain("mine = 10");
@@ -296,7 +296,7 @@ describe.each(scriptedBackends)("scripted model over the %s", (_backendName, Scr
             expect(events.filter((event) => event.type === "sampleDone")).toHaveLength(3);
             expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "5050", canonical: "5050", agreement: {votes: 2, samples: 3}});
             expect(doneResult(events)).toMatchObject({answer: "5050", path: "tir", representativeSample: 0, executions: [{output: "None"}, {output: "20"}]});
-            expect(store.getInteraction(1)).toMatchObject({status: "answered", sampleCount: 3, agreementVotes: 2, representativeSample: 0, solvePath: "tir"});
+            expect(store.interactions.get(1)).toMatchObject({status: "answered", sampleCount: 3, agreementVotes: 2, representativeSample: 0, solvePath: "tir"});
         });
     });
 });

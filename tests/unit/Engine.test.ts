@@ -11,6 +11,7 @@ import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {scriptedBackends} from "../support/scriptedBackends.js";
 import {KotaeStore} from "../../storage/KotaeStore.js";
 import {Pseudonymizer} from "../../storage/Pseudonymizer.js";
+import {readRows} from "../support/readRows.js";
 import {alice, bob, collect, temporaryDirectory, testEngine} from "../support/testRuntime.js";
 import {waitFor} from "../support/waitFor.js";
 
@@ -37,7 +38,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
             interactionId: 1, status: "answered", answer: "5050", answerCanonical: "5050", answerMethod: "boxed",
             stopReason: "endOfGeneration", profile: "llmjp-math-cot", mode: "cot"
         });
-        expect(store.getInteraction(1)).toMatchObject({
+        expect(store.interactions.get(1)).toMatchObject({
             status: "answered", question: problem, answer: "5050", answerMethod: "boxed", rawOutput: solution,
             shownSolution: "両端を組にすると 101 × 50 = 5050 です。\n\n\\boxed{5050}", modelName: "scripted", modelFile: "/models/scripted.gguf",
             prompt: acroCardPromptFor(problem)
@@ -55,7 +56,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel(["つるかめ算で考えます。\\boxed{7}"]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, profile: "sansu"}));
-        expect(store.getInteraction(1)).toMatchObject({profile: "sansu", answer: "7"});
+        expect(store.interactions.get(1)).toMatchObject({profile: "sansu", answer: "7"});
         expect(backend.requests[0]!.prompt.toText().startsWith(`<|im_start|>system\n${sansuCardSystem()}<|im_end|>`)).toBe(true);
     });
 
@@ -68,7 +69,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
 
         const refused = await collect(engine.solve({problem: "x", requester: {...alice, locale: "en"}, profile: "sansu", style: "standard"}));
         expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", message: "The \"standard\" explanation style is not available here. Available: sansu."});
-        expect(store.getInteraction(2)).toMatchObject({status: "failed", errorCode: "style_unsupported", style: "standard"});
+        expect(store.interactions.get(2)).toMatchObject({status: "failed", errorCode: "style_unsupported", style: "standard"});
         expect(backend.requests).toHaveLength(1);
     });
 
@@ -76,13 +77,13 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel(["<think>線分図</think>\\boxed{7}", "線分図で説明します。", "\\boxed{7}"]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem: "つるとかめが…", requester: alice, style: "sansu"}));
-        expect(store.getInteraction(1)).toMatchObject({style: "sansu"});
+        expect(store.interactions.get(1)).toMatchObject({style: "sansu"});
 
         await collect(engine.followUp({interactionId: 1, question: "なぜですか？", requester: alice}));
         expect(backend.requests[1]!.prompt.toText().startsWith(acroCardPromptFor("つるとかめが…", sansuCardSystem() + acroBoxedRequest()))).toBe(true);
 
-        await collect(engine.solve({...solveAgain(store.getInteraction(1)!), requester: alice}));
-        expect(store.getInteraction(2)).toMatchObject({style: "sansu", parentId: 1, profile: "llmjp-math-cot"});
+        await collect(engine.solve({...solveAgain(store.interactions.get(1)!), requester: alice}));
+        expect(store.interactions.get(2)).toMatchObject({style: "sansu", parentId: 1, profile: "llmjp-math-cot"});
         expect(backend.requests[2]!.prompt.toText()).toBe(backend.requests[0]!.prompt.toText());
     });
 
@@ -90,13 +91,13 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(new ScriptedModel(["考えましたが、わかりませんでした。"]));
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.at(-2)).toEqual({type: "answer", answer: null, canonical: null, agreement: {votes: 0, samples: 1}});
-        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", answer: null});
+        expect(store.interactions.get(1)).toMatchObject({status: "no_answer", answer: null});
     });
 
     it("finds no answer when the budget runs out inside the thinking block", async () => {
         const {engine, store} = testEngine(new ScriptedModel(["<think>\\boxed{1} かな? いや、もう少し考えると" + "…".repeat(100)]), {maxTokens: 10});
         await collect(engine.solve({problem, requester: alice}));
-        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
+        expect(store.interactions.get(1)).toMatchObject({status: "no_answer", stopReason: "maxTokens"});
     });
 
     it("stops a runaway loop early and still extracts an answer given before it", async () => {
@@ -104,7 +105,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel([loop]);
         const {engine, store} = testEngine(backend);
         await collect(engine.solve({problem, requester: alice}));
-        const row = store.getInteraction(1)!;
+        const row = store.interactions.get(1)!;
         expect(row).toMatchObject({status: "answered", stopReason: "repetition", answer: "5050"});
         expect(row.rawOutput!.length).toBeLessThan(loop.length / 4);
     });
@@ -117,7 +118,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: text, requester: alice}));
         expect(events).toEqual([expect.objectContaining({type: "failed", interactionId: 1, code, message: expect.stringContaining(message) as string})]);
-        expect(store.getInteraction(1)).toMatchObject({status: "rejected", errorCode: code, question: text});
+        expect(store.interactions.get(1)).toMatchObject({status: "rejected", errorCode: code, question: text});
         expect(backend.requests).toHaveLength(0);
     });
 
@@ -133,7 +134,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const [profile] = await collect(engine.solve({problem, requester: alice, profile: "gpt-9"}));
         expect(mode).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported});
         expect(profile).toMatchObject({type: "failed", code: ErrorCode.ProfileUnknown, message: "「gpt-9」という設定は見つかりませんでした。"});
-        expect(store.getInteraction(2)).toMatchObject({status: "rejected", profile: "gpt-9"});
+        expect(store.interactions.get(2)).toMatchObject({status: "rejected", profile: "gpt-9"});
     });
 
     it("reports a model that failed to load, per request, and logs it", async () => {
@@ -141,7 +142,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(loadFailure);
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModelUnavailable, detail: "The model file /x.gguf does not exist."});
-        expect(store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "model_unavailable"});
+        expect(store.interactions.get(1)).toMatchObject({status: "failed", errorCode: "model_unavailable"});
     });
 
     it("turns a backend crash into generation_failed and keeps serving", async () => {
@@ -156,11 +157,11 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "CUDA error: out of memory"});
-        expect(store.getInteraction(1)).toMatchObject({status: "failed", errorMessage: "CUDA error: out of memory"});
+        expect(store.interactions.get(1)).toMatchObject({status: "failed", errorMessage: "CUDA error: out of memory"});
 
         // The crash released its slot: the next request runs and is answered.
         expect((await collect(engine.solve({problem, requester: alice}))).at(-1)).toMatchObject({type: "done", result: {status: "answered", answer: "5050"}});
-        expect(store.getInteraction(2)).toMatchObject({status: "answered"});
+        expect(store.interactions.get(2)).toMatchObject({status: "answered"});
     });
 
     it("cancels a running solve through its signal, keeping the partial output", async () => {
@@ -173,7 +174,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
                 cancel.abort();
         }
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.Cancelled, message: "キャンセルしました。"});
-        const row = store.getInteraction(1)!;
+        const row = store.interactions.get(1)!;
         expect(row.status).toBe("cancelled");
         expect(row.rawOutput!.length).toBeGreaterThan(0);
         expect(row.rawOutput!.length).toBeLessThan(solution.length * 20);
@@ -186,7 +187,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
             if (event.type === "text") break;
         // Nothing else cancels: no signal, no close(). Left alone, the solve would finish as answered.
         const finished = await waitFor(() => {
-            const row = store.getInteraction(1);
+            const row = store.interactions.get(1);
             return row != null && row.status !== "queued" && row.status !== "running" ? row : undefined;
         });
         expect(backend.requests[0]!.signal?.aborted).toBe(true);
@@ -205,7 +206,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         expect(firstPositions).toEqual([0, 0, 1, 2, 3]);
         expect(runs[4]!.filter((event) => event.type === "queued").map((event) => (event as {position: number}).position)).toEqual([3, 2, 1]);
         expect(runs.every((events) => events.at(-1)?.type === "done")).toBe(true);
-        expect(store.query<{n: number}>("SELECT count(*) AS n FROM interactions WHERE status = 'answered'")[0]!.n).toBe(5);
+        expect(readRows<{n: number}>(store, "SELECT count(*) AS n FROM interactions WHERE status = 'answered'")[0]!.n).toBe(5);
     });
 
     it("tells a user who floods the queue that it is busy, and logs the refusal", async () => {
@@ -213,7 +214,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(backend, {queueCapacity: 1, maxPendingPerUser: 10});
         const runs = await Promise.all([alice, bob, {...alice, userId: "3"}].map((requester) => collect(engine.solve({problem, requester}))));
         expect(runs[2]!.at(-1)).toMatchObject({type: "failed", code: ErrorCode.QueueFull, message: expect.stringContaining("混み合っています") as string});
-        expect(store.getInteraction(3)).toMatchObject({status: "rejected", errorCode: "queue_full"});
+        expect(store.interactions.get(3)).toMatchObject({status: "rejected", errorCode: "queue_full"});
     });
 
     it("on close, cancels queued and running work and logs every request", async () => {
@@ -222,11 +223,11 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const first = collect(engine.solve({problem, requester: alice}));
         const second = collect(engine.solve({problem, requester: bob}));
         await waitFor(() => backend.requests.length === 1 && backend.active === 1 ? true : undefined); // the first runs, the second waits
-        expect(store.query<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["running", "queued"]);
+        expect(readRows<{status: string}>(store, "SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["running", "queued"]);
         await engine.close();
         expect((await first).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
         expect((await second).at(-1)).toMatchObject({code: ErrorCode.ShuttingDown});
-        expect(store.query<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
+        expect(readRows<{status: string}>(store, "SELECT status FROM interactions ORDER BY id").map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
         expect(backend.requests).toHaveLength(1); // the queued request never reached the model
     });
 
@@ -236,7 +237,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         expect(noTools.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported, message: "The \"tir\" mode is not available for this model."});
         const noSandbox = await collect(engine.solve({problem, requester: alice, mode: "tir", profile: "llmjp-math-tir"}));
         expect(noSandbox.at(-1)).toMatchObject({type: "failed", code: ErrorCode.TirUnavailable, message: expect.stringContaining("Python") as string});
-        expect(store.query<{status: string, error_code: string}>("SELECT status, error_code FROM interactions ORDER BY id"))
+        expect(readRows<{status: string, error_code: string}>(store, "SELECT status, error_code FROM interactions ORDER BY id"))
             .toEqual([{status: "rejected", error_code: "mode_unsupported"}, {status: "failed", error_code: "tir_unavailable"}]);
     });
 
@@ -250,8 +251,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const done = events.at(-1);
         expect(done?.type === "done" && done.result).toMatchObject({answer: "5050", mode: "auto", path: "cot"});
         expect(backend.requests[0]!.stopTriggers).toEqual(["\n### 指示:"]); // a text prompt, no code tags
-        expect(store.getInteraction(1)).toMatchObject({status: "answered", solvePath: "cot", sampleCount: 1, agreementVotes: 1});
-        expect(store.listSolutions(1)).toMatchObject([{sampleIndex: 0, attempt: 0, mode: "cot", answer: "5050"}]);
+        expect(store.interactions.get(1)).toMatchObject({status: "answered", solvePath: "cot", sampleCount: 1, agreementVotes: 1});
+        expect(store.interactions.solutions(1)).toMatchObject([{sampleIndex: 0, attempt: 0, mode: "cot", answer: "5050"}]);
     });
 
     it("votes over k samples, reports the agreement and shows a solution whose answer won", async () => {
@@ -264,8 +265,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         expect(backend.maxActive).toBe(2);
         expect(events.filter((event) => event.type === "sampleDone")).toHaveLength(5);
         expect(events.find((event) => event.type === "answer")).toEqual({type: "answer", answer: "5050", canonical: "5050", agreement: {votes: 3, samples: 5}});
-        expect(store.getInteraction(1)).toMatchObject({status: "answered", answer: "5050", sampleCount: 5, agreementVotes: 3, representativeSample: 0});
-        expect(store.listSolutions(1).map((row) => row.answerCanonical)).toEqual(["5050", "5050", "5000", "5050", "4950"]);
+        expect(store.interactions.get(1)).toMatchObject({status: "answered", answer: "5050", sampleCount: 5, agreementVotes: 3, representativeSample: 0});
+        expect(store.interactions.solutions(1).map((row) => row.answerCanonical)).toEqual(["5050", "5050", "5000", "5050", "4950"]);
     });
 
     it("counts equivalent answers as one in the vote, whatever their canonical keys", async () => {
@@ -283,19 +284,19 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
         const done = events.at(-1);
         expect(done?.type === "done" && done.result).toMatchObject({answer: "2", representativeSample: 1, agreement: {votes: 2, samples: 3}});
-        expect(store.getInteraction(1)).toMatchObject({rawOutput: "\\boxed{2}", representativeSample: 1});
+        expect(store.interactions.get(1)).toMatchObject({rawOutput: "\\boxed{2}", representativeSample: 1});
     });
 
     it("answers nothing, not a failure, when no sample finds an answer; fails only when every sample fails", async () => {
         const {engine, store} = testEngine(new ScriptedModel(["考え中…"]), {samples: 3});
         const events = await collect(engine.solve({problem, requester: alice}));
         expect(events.find((event) => event.type === "answer")).toMatchObject({answer: null, agreement: {votes: 0, samples: 3}});
-        expect(store.getInteraction(1)).toMatchObject({status: "no_answer", sampleCount: 3, agreementVotes: 0});
+        expect(store.interactions.get(1)).toMatchObject({status: "no_answer", sampleCount: 3, agreementVotes: 0});
 
         const broken = testEngine(new ScriptedModel([solution], 1, {failWith: new Error("llama_decode failed")}), {samples: 2});
         const failed = await collect(broken.engine.solve({problem, requester: alice}));
         expect(failed.at(-1)).toMatchObject({type: "failed", code: ErrorCode.GenerationFailed, detail: "llama_decode failed"});
-        expect(broken.store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
+        expect(broken.store.interactions.get(1)).toMatchObject({status: "failed", errorCode: "generation_failed"});
     });
 
     it("votes without a sample that failed, and logs why it failed", async () => {
@@ -306,7 +307,7 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const {engine, store} = testEngine(backend, {samples: 3});
         const events = await collect(engine.solve({problem, requester: alice, seed: 0}));
         expect(events.find((event) => event.type === "answer")).toMatchObject({answer: "5050", agreement: {votes: 2, samples: 3}});
-        expect(store.listEvents(1)).toMatchObject([{kind: "sample_failed", detail: {sample: 1, code: "generation_failed", message: "llama_decode failed"}}]);
+        expect(store.interactions.events(1)).toMatchObject([{kind: "sample_failed", detail: {sample: 1, code: "generation_failed", message: "llama_decode failed"}}]);
     });
 });
 

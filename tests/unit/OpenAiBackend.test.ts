@@ -186,7 +186,7 @@ describe("OpenAiBackend over a pool of servers", () => {
         const events = await collect(engine.solve({problem: "1+1は？", requester: alice}));
         expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModelUnavailable,
             message: "いまは問題を解く準備ができていません。管理者にお知らせください。", detail: expect.stringContaining(server.url)});
-        expect(store.getInteraction(1)).toMatchObject({status: "failed", errorCode: "model_unavailable", modelName: "fake/model"});
+        expect(store.interactions.get(1)).toMatchObject({status: "failed", errorCode: "model_unavailable", modelName: "fake/model"});
     });
 
     it("takes a loading server (503) out, and brings it back when its health check passes", async () => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {describeTally, freshSampleVotes, startFreshSampleVote} from "../../src/audit/freshSampleVote.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
+import {readRows} from "../support/readRows.js";
 import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
 
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると 101 × 49 = 4949。\\boxed{4949}";
@@ -10,42 +11,44 @@ async function reported(more: Script[] = [], options: {chunkDelayMs?: number} = 
     const {engine, store} = testEngine(new ScriptedBackend([solution, solution, ...more], 1, options));
     await collect(engine.solve({problem: "1から100までの和", requester: alice}));
     await collect(engine.solve({problem: "2+2", requester: bob}));
-    store.addFeedback({interactionId: 1, requester: bob, kind: "wrong_answer", correctedAnswer: "5050", comment: "50組です", correctionEqualsModelAnswer: false});
+    store.feedback.add({interactionId: 1, requester: bob, kind: "wrong_answer", correctedAnswer: "5050", comment: "50組です", correctionEqualsModelAnswer: false});
     return {engine, store};
 }
 
 describe("auditing reported answers", () => {
     it("lists reported interactions with their status, filters them, and keeps an append-only review trail", async () => {
         const {store} = await reported();
-        expect(store.reportQueue()).toMatchObject([{interactionId: 1, reports: 1, correctedAnswer: "5050", status: "new", answer: "4949"}]);
-        expect(store.countReports({status: "new"})).toBe(1);
-        expect(store.countReports({platform: "slack"})).toBe(0);
-        expect(store.countReports({since: new Date(Date.now() + 60_000)})).toBe(0);
+        expect(store.feedback.reportQueue()).toMatchObject([{interactionId: 1, reports: 1, correctedAnswer: "5050", status: "new", answer: "4949"}]);
+        expect(store.feedback.countReports({status: "new"})).toBe(1);
+        expect(store.feedback.countReports({platform: "slack"})).toBe(0);
+        expect(store.feedback.countReports({since: new Date(Date.now() + 60_000)})).toBe(0);
+        expect(store.feedback.countReports({until: new Date(Date.now() - 60_000)})).toBe(0);
+        expect(store.feedback.countReports({until: new Date(Date.now() + 60_000), profile: "llmjp-math-cot"})).toBe(1);
 
-        store.addReview({interactionId: 1, reviewer: "mod-a", status: "model_wrong", note: "50組なのに49組"});
-        store.addReview({interactionId: 1, reviewer: "mod-b", status: "resolved", canonicalAnswer: "5050", correctedSolution: "両端を組にすると 101 × 50 = 5050。\\boxed{5050}"});
-        expect(store.reportQueue({status: "resolved"})).toMatchObject([{interactionId: 1, status: "resolved"}]);
-        expect(store.countReports({status: "new"})).toBe(0);
-        expect(store.listReviews(1).map((review) => [review.reviewer, review.status])).toEqual([["mod-a", "model_wrong"], ["mod-b", "resolved"]]);
-        expect(store.listFeedback(1)[0]!.reviewerStatus).toBe("resolved");
+        store.feedback.addReview({interactionId: 1, reviewer: "mod-a", status: "model_wrong", note: "50組なのに49組"});
+        store.feedback.addReview({interactionId: 1, reviewer: "mod-b", status: "resolved", canonicalAnswer: "5050", correctedSolution: "両端を組にすると 101 × 50 = 5050。\\boxed{5050}"});
+        expect(store.feedback.reportQueue({status: "resolved"})).toMatchObject([{interactionId: 1, status: "resolved"}]);
+        expect(store.feedback.countReports({status: "new"})).toBe(0);
+        expect(store.feedback.reviews(1).map((review) => [review.reviewer, review.status])).toEqual([["mod-a", "model_wrong"], ["mod-b", "resolved"]]);
+        expect(store.feedback.list(1)[0]!.reviewerStatus).toBe("resolved");
     });
 
     it("forgets a user: their interactions and reports go, what they wrote elsewhere is blanked, and they are remembered", async () => {
         const {engine, store} = await reported();
         await collect(engine.followUp({interactionId: 1, question: "bob の質問", requester: bob}));
-        expect(store.forgetUser(bob)).toEqual({deletedInteractions: 1});
-        expect(store.getInteraction(2)).toBeUndefined();
-        expect(store.listFeedback(1)).toEqual([]);
-        expect(store.listTurns(1)[0]).toMatchObject({role: "user", content: "", userPseudonym: null});
-        expect(store.query<{n: number}>("SELECT count(*) AS n FROM forgotten_users")[0]!.n).toBe(1);
-        expect(store.getInteraction(1)).toMatchObject({id: 1, question: "1から100までの和", answer: "4949"}); // alice's own question stays
+        expect(store.dataset.forgetUser(bob)).toEqual({deletedInteractions: 1});
+        expect(store.interactions.get(2)).toBeUndefined();
+        expect(store.feedback.list(1)).toEqual([]);
+        expect(store.conversations.turns(1)[0]).toMatchObject({role: "user", content: "", userPseudonym: null});
+        expect(readRows<{n: number}>(store, "SELECT count(*) AS n FROM forgotten_users")[0]!.n).toBe(1);
+        expect(store.interactions.get(1)).toMatchObject({id: 1, question: "1から100までの和", answer: "4949"}); // alice's own question stays
     });
 
     it("purges interactions older than the retention period", async () => {
         const {store} = await reported();
-        expect(store.purgeBefore(new Date(Date.now() - 86_400_000))).toBe(0);
-        expect(store.purgeBefore(new Date(Date.now() + 1000))).toBe(2);
-        expect(store.reportQueue()).toEqual([]);
+        expect(store.dataset.purgeBefore(new Date(Date.now() - 86_400_000))).toBe(0);
+        expect(store.dataset.purgeBefore(new Date(Date.now() + 1000))).toBe(2);
+        expect(store.feedback.reportQueue()).toEqual([]);
     });
 
     it("applies the configured retention period through the runtime", async () => {
@@ -76,9 +79,9 @@ describe("auditing reported answers", () => {
         });
         expect(describeTally(vote)).toBe("5050 ×2, 5049 ×1");
         // The re-solve is an interaction of its own, a child of the reported one, asked for by the reviewer.
-        expect(store.getInteraction(3)).toMatchObject({platform: "audit", parentId: 1, question: store.getInteraction(1)!.question, sampleCount: 4, agreementVotes: 2});
-        expect(store.listEvents(1)).toMatchObject([{kind: "fresh_samples", platform: "audit", detail: {recheckId: 3, samples: 4, reviewer: "mod-a"}}]);
-        expect(store.reportQueue().map((report) => report.interactionId)).toEqual([1]);
+        expect(store.interactions.get(3)).toMatchObject({platform: "audit", parentId: 1, question: store.interactions.get(1)!.question, sampleCount: 4, agreementVotes: 2});
+        expect(store.interactions.events(1)).toMatchObject([{kind: "fresh_samples", platform: "audit", detail: {recheckId: 3, samples: 4, reviewer: "mod-a"}}]);
+        expect(store.feedback.reportQueue().map((report) => report.interactionId)).toEqual([1]);
     });
 
     it("refuses a fresh-sample vote for an unknown interaction or an out-of-range sample count", async () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {describe, expect, it} from "vitest";
+import {evalItemEvent, type EvalItemRecord} from "../../src/domain/EvalRun.js";
 import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
 import {defaultSandboxLimits, type CodeSandbox, type ExecutionStatus} from "../../src/sandbox/CodeSandbox.js";
 import {compareRuns} from "../../src/eval/compareRuns.js";
@@ -8,7 +9,7 @@ import {DatasetError, loadDataset, parseDatasetText} from "../../src/eval/EvalDa
 import {wilsonInterval} from "../../src/eval/evalMetrics.js";
 import {evalReport, formatReport} from "../../src/eval/EvalReport.js";
 import {evalPlatform, runEval} from "../../src/eval/EvalRun.js";
-import {evalItemEvent, type EvalItemRecord, type KotaeStore} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {goneProcess, temporaryDirectory, temporaryStore, testEngine} from "../support/testRuntime.js";
 
@@ -33,7 +34,7 @@ function scriptedModel(): ScriptedBackend {
 }
 
 function newRun(store: KotaeStore, modes: readonly string[] = ["cot"]) {
-    return store.getEvalRun(store.createEvalRun({
+    return store.evals.get(store.evals.create({
         dataset: "scripted", datasetSha256: "0".repeat(64), itemCount: problems.length, modes, samples: 3,
         profile: "llmjp-math-cot", modelFile: "/models/scripted.gguf", modelSha256: null, itemLimit: null, seed: 0
     }))!;
@@ -57,7 +58,7 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         expect(outcome).toEqual({status: "finished"});
         expect(backend.maxActive).toBe(2); // two problems' samples in flight at once
 
-        const items = store.listEvalItems(run.id);
+        const items = store.evals.items(run.id);
         expect(items.map((item) => [item.sampleAnswers, item.answer, item.correct, item.correctSamples, item.agreementVotes])).toEqual([
             [["1", "1", "1"], "1", true, 3, 3],
             [["2", "2", "2"], "2", true, 3, 3],
@@ -66,9 +67,9 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         ]);
         // Every item links to its logged interaction (platform eval) with every sample's solution.
         for (const item of items) {
-            const interaction = store.getInteraction(item.interactionId!)!;
+            const interaction = store.interactions.get(item.interactionId!)!;
             expect(interaction.platform).toBe(evalPlatform);
-            expect(store.listSolutions(interaction.id)).toHaveLength(3);
+            expect(store.interactions.solutions(interaction.id)).toHaveLength(3);
         }
 
         const [metrics] = evalReport(run, items).modes;
@@ -100,21 +101,21 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
         const interrupt = new AbortController();
         const first = await runEval({engine, store}, run, problems, {concurrency: 1, signal: interrupt.signal, onProgress: () => interrupt.abort()});
         expect(first).toEqual({status: "interrupted"});
-        expect(store.listEvalItems(run.id)).toHaveLength(1);
+        expect(store.evals.items(run.id)).toHaveLength(1);
         // A problem a killed session left running (linked to the run when queued) is marked when the run resumes.
-        const orphan = killedSession.createInteraction({requester: {platform: evalPlatform, userId: "eval"}, question: problems[1]!.question, mode: "cot", profile: "llmjp-math-cot"});
-        store.recordEvent({interactionId: orphan, requester: {platform: evalPlatform, userId: "eval"}, kind: evalItemEvent, detail: {runId: run.id, itemIndex: 1, mode: "cot"}});
+        const orphan = killedSession.interactions.create({requester: {platform: evalPlatform, userId: "eval"}, question: problems[1]!.question, mode: "cot", profile: "llmjp-math-cot"});
+        store.interactions.recordEvent({interactionId: orphan, requester: {platform: evalPlatform, userId: "eval"}, kind: evalItemEvent, detail: {runId: run.id, itemIndex: 1, mode: "cot"}});
         const requestsBefore = backend.requests.length;
         expect(await runEval({engine, store}, run, problems, {concurrency: 1})).toEqual({status: "finished"});
         expect(backend.requests.length - requestsBefore).toBe(3 * 3); // only the three problems left
-        expect(store.listEvalItems(run.id).map((item) => item.itemIndex)).toEqual([0, 1, 2, 3]);
-        expect(store.getInteraction(orphan)).toMatchObject({status: "failed", errorCode: "interrupted"});
+        expect(store.evals.items(run.id).map((item) => item.itemIndex)).toEqual([0, 1, 2, 3]);
+        expect(store.interactions.get(orphan)).toMatchObject({status: "failed", errorCode: "interrupted"});
 
         // tir without a sandbox fails every problem the same way: the run stops with the reason.
         const tirRun = newRun(store, ["tir"]);
         const stopped = await runEval({engine, store}, tirRun, problems, {concurrency: 1});
         expect(stopped).toMatchObject({status: "failed", code: "mode_unsupported"});
-        expect(store.listEvalItems(tirRun.id)).toEqual([]);
+        expect(store.evals.items(tirRun.id)).toEqual([]);
         await engine.close();
     });
 
@@ -137,12 +138,12 @@ describe("kotae eval's metrics, on a scripted model whose answers are known", ()
             close: () => Promise.resolve()
         };
         const {engine, store} = testEngine(backend, {sandbox: () => Promise.resolve(sandbox), defaultProfile: "swallow-openmath"});
-        const run = store.getEvalRun(store.createEvalRun({
+        const run = store.evals.get(store.evals.create({
             dataset: "tir", datasetSha256: "1".repeat(64), itemCount: 2, modes: ["tir"], samples: 1,
             profile: "swallow-openmath", modelFile: null, modelSha256: null, itemLimit: null, seed: 0
         }))!;
         expect(await runEval({engine, store}, run, [{question: "問題A", answer: "1"}, {question: "問題B", answer: "2"}], {concurrency: 1})).toEqual({status: "finished"});
-        const items = store.listEvalItems(run.id);
+        const items = store.evals.items(run.id);
         expect(items.map((item) => [item.executionsOk, item.executionsError, item.executionsTimeout, item.correct])).toEqual([[1, 0, 0, true], [0, 1, 1, true]]);
         const [metrics] = evalReport(run, items).modes;
         expect(metrics).toMatchObject({executions: {ok: 1, error: 1, timeout: 1}, executionsPerProblem: 1.5});
@@ -199,10 +200,10 @@ describe("kotae eval's datasets", () => {
 
         expect(() => loadDataset("audit", store)).toThrow(/no reviewed report has a canonical answer/);
         const asker = {platform: "discord", userId: "1"};
-        const reported = store.createInteraction({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
-        store.addReview({interactionId: reported, reviewer: "mod", status: "model_wrong", canonicalAnswer: "2"});
-        const other = store.createInteraction({requester: asker, question: "2+2は？", mode: "cot", profile: "llmjp-math-cot"});
-        store.addReview({interactionId: other, reviewer: "mod", status: "unclear"});
+        const reported = store.interactions.create({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
+        store.feedback.addReview({interactionId: reported, reviewer: "mod", status: "model_wrong", canonicalAnswer: "2"});
+        const other = store.interactions.create({requester: asker, question: "2+2は？", mode: "cot", profile: "llmjp-math-cot"});
+        store.feedback.addReview({interactionId: other, reviewer: "mod", status: "unclear"});
         const audit = loadDataset("audit", store);
         expect(audit).toMatchObject({name: "audit", items: [{question: "1+1は？", answer: "2"}]});
         expect(loadDataset("audit", store, "model_wrong").name).toBe("audit:model_wrong");

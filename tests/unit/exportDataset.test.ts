@@ -1,6 +1,8 @@
 import {describe, expect, it} from "vitest";
+import type {Requester} from "../../src/domain/Requester.js";
+import type {NewReview} from "../../src/domain/Review.js";
 import {exportDataset, type ExportFormat} from "../../src/export/exportDataset.js";
-import type {KotaeStore, NewReview, Requester} from "../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {alice, bob, temporaryStore} from "../support/testRuntime.js";
 
 const cotPrompt = "あなたは熟練した数学の専門家です。\n### 指示:\n1から100までの和\n### 応答:\n";
@@ -8,15 +10,15 @@ const tirPrompt = "<|im_start|>system\nPython を使えます。<|im_end|>\n<|im
 
 /** One interaction as the engine logs it: the row, its final attempt, and a review. */
 function logged(store: KotaeStore, options: {requester?: Requester, mode: "cot" | "tir", prompt: string, output: string, answer: string, review: Omit<NewReview, "interactionId">}): number {
-    const id = store.createInteraction({requester: options.requester ?? alice, question: "q", mode: options.mode, profile: options.mode === "tir" ? "swallow-openmath" : "llmjp-math-cot"});
-    store.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: "abc", prompt: options.prompt, queueMs: 0});
-    store.addSolution({
+    const id = store.interactions.create({requester: options.requester ?? alice, question: "q", mode: options.mode, profile: options.mode === "tir" ? "swallow-openmath" : "llmjp-math-cot"});
+    store.interactions.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: "abc", prompt: options.prompt, queueMs: 0});
+    store.interactions.addSolution({
         interactionId: id, sampleIndex: 0, attempt: 0, mode: options.mode, prompt: options.prompt, rawOutput: options.output,
         thinking: "", shownSolution: options.output, answer: options.answer, answerCanonical: options.answer, answerMethod: "boxed",
         stopReason: "endOfGeneration", promptTokens: 1, completionTokens: 1, generationMs: 1
     });
-    store.finishInteraction(id, {status: "answered", rawOutput: options.output, answer: options.answer, totalMs: 1, representativeSample: 0});
-    store.addReview({interactionId: id, ...options.review});
+    store.interactions.finish(id, {status: "answered", rawOutput: options.output, answer: options.answer, totalMs: 1, representativeSample: 0});
+    store.feedback.addReview({interactionId: id, ...options.review});
     return id;
 }
 
@@ -77,10 +79,15 @@ describe("dataset export (golden JSONL lines)", () => {
         expect(count({profile: "swallow-openmath"})).toBe(0);
         expect(count({platform: "slack"})).toBe(0);
         expect(count({since: new Date(Date.now() + 60_000)})).toBe(0);
+        expect(count({until: new Date(Date.now() - 60_000)})).toBe(0);
+        expect(count({until: new Date(Date.now() + 60_000)})).toBe(2);
         const lines: string[] = [];
         exportDataset(store, "cot", {}, (line) => lines.push(line));
         expect(lines.join("\n")).not.toContain(alice.userId);
-        store.forgetUser(alice);
+        store.dataset.forgetUser(alice);
+        expect(count({})).toBe(0);
+        // What a forgotten user asks later stays out of exports too.
+        logged(store, {mode: "cot", prompt: cotPrompt, output: "\\boxed{5050}", answer: "5050", review: {reviewer: "mod", status: "model_right"}});
         expect(count({})).toBe(0);
     });
 });

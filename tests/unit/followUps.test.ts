@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
+import type {Requester} from "../../src/domain/Requester.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {FollowUpEvent} from "../../src/engine/EngineEvent.js";
 import {channelAllowed, checkPreconditions, moderatorOnly, withinRateLimit} from "../../src/preconditions/preconditions.js";
-import type {Requester} from "../../storage/KotaeStore.js";
 import {acroCardPromptFor, acroCardTurn} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {scriptedBackends} from "../support/scriptedBackends.js";
@@ -33,11 +33,11 @@ describe.each(scriptedBackends)("follow-up questions in a thread (%s)", (_backen
         expect(prompt).toBe(acroCardPromptFor(problem) + "両端を組にすると 101 × 50 = 5050。\\boxed{5050}"
             + acroCardTurn("なぜ50組なのですか？") + "101 が 50 組だからです。" + acroCardTurn("公式はありますか？"));
         expect(prompt).not.toContain("<think>"); // the thinking of earlier answers stays out of the context
-        expect(store.listTurns(1).map((turn) => [turn.role, turn.status, turn.content])).toEqual([
+        expect(store.conversations.turns(1).map((turn) => [turn.role, turn.status, turn.content])).toEqual([
             ["user", null, "なぜ50組なのですか？"], ["assistant", "answered", "101 が 50 組だからです。"],
             ["user", null, "公式はありますか？"], ["assistant", "answered", "はい、等差数列の和の公式です。"]
         ]);
-        expect(store.listTurns(1)[2]!.userPseudonym).toBe(store.pseudonymOf(bob));
+        expect(store.conversations.turns(1)[2]!.userPseudonym).toBe(store.pseudonymOf(bob));
     });
 
     it("uses the chat template for a chat profile", async () => {
@@ -53,7 +53,7 @@ describe.each(scriptedBackends)("follow-up questions in a thread (%s)", (_backen
         expect((await followUp(engine, "   ")).at(-1)).toMatchObject({type: "failed", code: ErrorCode.ProblemEmpty});
         expect((await followUp(engine, "質問", alice, 99)).at(-1)).toMatchObject({type: "failed", code: ErrorCode.ConversationUnknown});
         await followUp(engine, "次の質問");
-        expect(store.listTurns(1).map((turn) => turn.status)).toEqual([null, "rejected", null, "answered"]);
+        expect(store.conversations.turns(1).map((turn) => turn.status)).toEqual([null, "rejected", null, "answered"]);
         expect(backend.requests[1]!.prompt.toText()).not.toContain("   \n");
     });
 });
@@ -66,7 +66,7 @@ describe("refusals and preconditions", () => {
         const {engine, store} = testEngine(new ScriptedBackend([solution]));
         const refused = engine.refuse({problem, requester: bob}, new KotaeError(ErrorCode.RateLimited, "limit", {params: {seconds: 42}}));
         expect(refused.message).toBe("Please slow down a little: you can ask again in about 42 seconds.");
-        expect(store.getInteraction(refused.interactionId)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: problem});
+        expect(store.interactions.get(refused.interactionId)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: problem});
     });
 
     it("keeps Kotae to the allowed channels, except for moderators", () => {

@@ -169,7 +169,7 @@ describe("admission on /api/solve, as on the chat platforms", () => {
         expect(second.body).toContain(`"code":"too_many_pending"`);
         expect(second.body).toContain("前の問題をまだ解いています");
         const refusedId = Number(/"interactionId":(\d+)/.exec(second.body)?.[1]);
-        expect(world.runtime.store.getInteraction(refusedId)).toMatchObject({status: "rejected", errorCode: "too_many_pending", question: "2+2"});
+        expect(world.runtime.store.interactions.get(refusedId)).toMatchObject({status: "rejected", errorCode: "too_many_pending", question: "2+2"});
         first.close();
         // Once the first ends (the browser went away), the client may ask again.
         await expect.poll(async () => (await sendHttp(world, "/api/solve", {method: "POST", headers: json, body: JSON.stringify({problem: "3+3"})})).body, {timeout: 10_000})
@@ -191,8 +191,8 @@ describe("admission on /api/solve, as on the chat platforms", () => {
         }
         // The refusals are logged: a new browser's by the per-client limit, the known one's by its own.
         const withoutCookie = Number(/"interactionId":(\d+)/.exec((await solve()).body)?.[1]);
-        expect(world.runtime.store.getInteraction(withoutCookie)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
-        expect(world.runtime.store.getInteraction(withoutCookie - 1)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
+        expect(world.runtime.store.interactions.get(withoutCookie)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
+        expect(world.runtime.store.interactions.get(withoutCookie - 1)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
     });
 });
 

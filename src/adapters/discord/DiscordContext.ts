@@ -1,8 +1,8 @@
 import {PermissionFlagsBits, type Client, type Interaction, type Message} from "discord.js";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {RunningSolve} from "../shared/watchSolve.js";

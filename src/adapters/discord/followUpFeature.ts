@@ -1,9 +1,9 @@
 import {AttachmentBuilder, type ChatInputCommandInteraction, type Message} from "discord.js";
 import {askCommand} from "../../../commands/ask.js";
+import type {Requester} from "../../domain/Requester.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
@@ -31,7 +31,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
         return;
     const mentioned = message.mentions.users.has(botUser.id);
     const thread = message.channel.isThread() ? message.channel : undefined;
-    const original = thread != null ? context.runtime.store.findByThread(platform, thread.id) : undefined;
+    const original = thread != null ? context.runtime.store.interactions.findByThread(platform, thread.id) : undefined;
     if (thread == null || original == null) {
         // A stray @mention (outside an answer's thread): how to ask, without the model.
         if (mentioned)
@@ -51,7 +51,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
 
 async function onAsk(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
     const requester = requesterOf(interaction);
-    const original = interaction.channel?.isThread() === true ? context.runtime.store.findByThread(platform, interaction.channelId) : undefined;
+    const original = interaction.channel?.isThread() === true ? context.runtime.store.interactions.findByThread(platform, interaction.channelId) : undefined;
     if (original == null) {
         await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
         return;

@@ -1,11 +1,11 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
 import {applySettingsChange, describeSettings} from "../shared/applySettingsChange.js";
+import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../../storage/KotaeStore.js";
 import {trackReply, isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 
@@ -22,7 +22,7 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     const texts = uiTexts(requester.locale);
     const subcommand = interaction.options.getSubcommand();
     if (subcommand === forgetMeCommand.name) {
-        const {deletedInteractions} = context.runtime.store.forgetUser(requester);
+        const {deletedInteractions} = context.runtime.store.dataset.forgetUser(requester);
         await interaction.reply({content: texts.forgotten(deletedInteractions), ephemeral: true});
         return;
     }
@@ -33,14 +33,14 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     const {store} = context.runtime;
     const refusal = checkPreconditions({requester, channelId: requester.channelId, settings: undefined, isModerator: isModerator(interaction)}, moderatorOnly);
     if (refusal != null || interaction.guildId == null) {
-        store.recordEvent({requester, kind: "settings_refused"});
+        store.interactions.recordEvent({requester, kind: "settings_refused"});
         await interaction.reply({content: localize(ErrorCode.NotPermitted, requester.locale), ephemeral: true});
         return;
     }
 
     const change = settingsCommand.toRequest(optionValues(settingsCommand, (name, type) =>
         type === "integer" ? interaction.options.getInteger(name) : type === "boolean" ? interaction.options.getBoolean(name) : interaction.options.getString(name)));
-    const current = store.communitySettings(platform, interaction.guildId) ?? unsetCommunitySettings;
+    const current = store.community.get(platform, interaction.guildId) ?? unsetCommunitySettings;
     let next: CommunitySettings;
     try {
         next = applySettingsChange(context.runtime.profiles, current, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
@@ -51,8 +51,8 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     }
     const changed = Object.keys(change).length > 0;
     if (changed) {
-        store.saveCommunitySettings(platform, interaction.guildId, next, requester);
-        store.recordEvent({requester, kind: "settings_changed", detail: {...change}});
+        store.community.save(platform, interaction.guildId, next, requester);
+        store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
     }
     const lines = describeSettings(next, {
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,

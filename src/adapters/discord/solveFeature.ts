@@ -36,10 +36,10 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
     const [, action, idText] = interaction.customId.split(":");
     const interactionId = Number(idText);
     const {store} = context.runtime;
-    const original = store.getInteraction(interactionId);
+    const original = store.interactions.get(interactionId);
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    store.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action ?? "unknown"}`});
+    store.interactions.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action ?? "unknown"}`});
     if (original == null) {
         await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
         return;

@@ -99,7 +99,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
         try {
             return await interaction.editReply(reply);
         } catch (error) {
-            context.runtime.store.recordEvent({
+            context.runtime.store.interactions.recordEvent({
                 ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
                 detail: {via: "edit", error: error instanceof Error ? error.message : String(error)}
             });
@@ -114,7 +114,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
             allowedMentions: {users: [interaction.user.id]} // the asker, who cannot see the expired reply, and nobody else
         } as never);
     } catch (error) {
-        context.runtime.store.recordEvent({
+        context.runtime.store.interactions.recordEvent({
             ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
             detail: {via: "channel", error: error instanceof Error ? error.message : String(error)}
         });
@@ -128,10 +128,10 @@ async function openThread(context: DiscordContext, message: Message, interaction
     try {
         const name = texts.threadName(problem.replace(/\s+/g, " ")).slice(0, 90);
         const thread = await message.startThread({name, autoArchiveDuration: 1440});
-        context.runtime.store.setThread(interactionId, thread.id);
+        context.runtime.store.interactions.setThread(interactionId, thread.id);
         await thread.send(texts.followUpHint(needsMention));
     } catch (error) {
-        context.runtime.store.recordEvent({
+        context.runtime.store.interactions.recordEvent({
             interactionId, requester: requesterOf(message), kind: "thread_failed",
             detail: {error: error instanceof Error ? error.message : String(error)}
         });

@@ -1,6 +1,7 @@
+import type {Requester} from "../../domain/Requester.js";
 import type {Engine, SolveRequest} from "../../engine/Engine.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
-import type {KotaeStore, Requester} from "../../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../../storage/KotaeStore.js";
 import type {EffectiveSettings} from "./effectiveSettings.js";
 
 /**

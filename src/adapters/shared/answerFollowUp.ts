@@ -1,7 +1,7 @@
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import type {Requester} from "../../domain/Requester.js";
 import type {RenderedImage} from "../../render/RenderRequest.js";
 import type {ThemeName} from "../../render/RenderTheme.js";
-import type {Requester} from "../../../storage/KotaeStore.js";
 import {solutionSource} from "./solutionSource.js";
 
 /**

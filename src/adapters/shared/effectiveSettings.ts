@@ -1,6 +1,7 @@
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
 import type {ThemeName} from "../../render/RenderTheme.js";
-import {unsetCommunitySettings, type CommunitySettings, type KotaeStore} from "../../../storage/KotaeStore.js";
+import type {KotaeStore} from "../../../storage/KotaeStore.js";
 
 export type EffectiveSettings = {
     /** What the preconditions check: the stored choices, the configured hourly limit where none was chosen. */
@@ -17,7 +18,7 @@ export function effectiveSettings(store: KotaeStore, config: KotaeConfig, where:
     /** The platform's default when moderators have not chosen whether follow-ups need an @mention. */
     mentionByDefault: boolean
 }): EffectiveSettings {
-    const stored = where.workspaceId != null ? store.communitySettings(where.platform, where.workspaceId) : undefined;
+    const stored = where.workspaceId != null ? store.community.get(where.platform, where.workspaceId) : undefined;
     return {
         stored: {...stored ?? unsetCommunitySettings, solvesPerHour: stored?.solvesPerHour ?? config.solvesPerHour},
         theme: stored?.theme ?? config.theme,

@@ -1,8 +1,8 @@
 import type {webApi} from "@slack/bolt";
-import type {Requester} from "../../../storage/KotaeStore.js";
 import {answerFollowUp} from "../shared/answerFollowUp.js";
 import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
+import type {Requester} from "../../domain/Requester.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {platform, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
@@ -24,7 +24,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
         const key = threadKey(event.channel, event.ts);
         if (answered.has(key))
             return;
-        const original = context.runtime.store.findByThread(platform, threadKey(event.channel, event.thread_ts));
+        const original = context.runtime.store.interactions.findByThread(platform, threadKey(event.channel, event.thread_ts));
         if (original == null)
             return;
         const mention = `<@${botUserId}>`;
@@ -41,7 +41,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
     });
     context.app.event("app_mention", async ({event, body, client}) => {
         const mention = event as unknown as ThreadMessage;
-        const answerThread = mention.thread_ts != null && context.runtime.store.findByThread(platform, threadKey(mention.channel, mention.thread_ts)) != null;
+        const answerThread = mention.thread_ts != null && context.runtime.store.interactions.findByThread(platform, threadKey(mention.channel, mention.thread_ts)) != null;
         if (answerThread) {
             await onThreadMessage(mention, body.team_id, client);
             return;

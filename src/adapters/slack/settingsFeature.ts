@@ -1,10 +1,10 @@
 import {forgetMeCommand, settingsCommand} from "../../../commands/kotae.js";
+import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {solveModes} from "../../solver/SolveMode.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../../storage/KotaeStore.js";
 import {applySettingsChange, describeSettings} from "../shared/applySettingsChange.js";
 import {callbackIds} from "./slackBlocks.js";
 import {platform, requesterOf, userFacts, type SlackContext} from "./SlackContext.js";
@@ -17,7 +17,7 @@ export function registerSettings(context: SlackContext): void {
         const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
         const texts = uiTexts(requester.locale);
         if (command.text.trim() === forgetMeCommand.name) {
-            const {deletedInteractions} = runtime.store.forgetUser(requester);
+            const {deletedInteractions} = runtime.store.dataset.forgetUser(requester);
             await respond({response_type: "ephemeral", text: texts.forgotten(deletedInteractions)});
             return;
         }
@@ -27,11 +27,11 @@ export function registerSettings(context: SlackContext): void {
         }
         const {isAdmin} = await userFacts(context, client, command.user_id);
         if (checkPreconditions({requester, channelId: command.channel_id, settings: undefined, isModerator: isAdmin}, moderatorOnly) != null) {
-            runtime.store.recordEvent({requester, kind: "settings_refused"});
+            runtime.store.interactions.recordEvent({requester, kind: "settings_refused"});
             await respond({response_type: "ephemeral", text: localize(ErrorCode.NotPermitted, requester.locale)});
             return;
         }
-        const current = runtime.store.communitySettings(platform, command.team_id) ?? unsetCommunitySettings;
+        const current = runtime.store.community.get(platform, command.team_id) ?? unsetCommunitySettings;
         await client.views.open({trigger_id: command.trigger_id, view: settingsView(context, current)});
     });
 
@@ -40,7 +40,7 @@ export function registerSettings(context: SlackContext): void {
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId, channelId: undefined});
         const {isAdmin} = await userFacts(context, client, body.user.id);
         if (!isAdmin || teamId == null) {
-            runtime.store.recordEvent({requester, kind: "settings_refused"});
+            runtime.store.interactions.recordEvent({requester, kind: "settings_refused"});
             await ack({response_action: "errors", errors: {channels: localize(ErrorCode.NotPermitted, requester.locale)}});
             return;
         }
@@ -58,7 +58,7 @@ export function registerSettings(context: SlackContext): void {
             channels: value("channels"), mode: value("mode"), profile: value("profile"), theme: value("theme"),
             solves_per_hour: perHour, followups_need_mention: value("followups_need_mention")
         });
-        const current = runtime.store.communitySettings(platform, teamId) ?? unsetCommunitySettings;
+        const current = runtime.store.community.get(platform, teamId) ?? unsetCommunitySettings;
         let next: CommunitySettings;
         try {
             next = applySettingsChange(runtime.profiles, current, change, (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]));
@@ -68,8 +68,8 @@ export function registerSettings(context: SlackContext): void {
             return;
         }
         await ack();
-        runtime.store.saveCommunitySettings(platform, teamId, next, requester);
-        runtime.store.recordEvent({requester, kind: "settings_changed", detail: {...change}});
+        runtime.store.community.save(platform, teamId, next, requester);
+        runtime.store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
     });
 }
 

@@ -1,11 +1,11 @@
 import type {webApi} from "@slack/bolt";
 import {solveCommand} from "../../../commands/solve.js";
+import type {Requester} from "../../domain/Requester.js";
 import {solveAgain, type SolveRequest} from "../../engine/Engine.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import type {Requester} from "../../../storage/KotaeStore.js";
 import {admitSolve} from "../shared/admitSolve.js";
 import {describePhase} from "../shared/SolveProgress.js";
 import {recordReport} from "../shared/recordReport.js";
@@ -35,10 +35,10 @@ export function registerSolve(context: SlackContext): void {
             return;
         const interactionId = Number(action.value);
         const {store} = context.runtime;
-        const original = store.getInteraction(interactionId);
+        const original = store.interactions.get(interactionId);
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: body.channel.id});
         const texts = uiTexts(requester.locale);
-        store.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action.action_id.replace("kotae:", "")}`});
+        store.interactions.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action.action_id.replace("kotae:", "")}`});
         const tellUser = (text: string) => client.chat.postEphemeral({channel: body.channel!.id, user: body.user.id, text});
         if (original == null) {
             await tellUser(localize(ErrorCode.ConversationUnknown, requester.locale));
@@ -85,7 +85,7 @@ export function registerSolve(context: SlackContext): void {
         await ack();
         const interactionId = Number(view.private_metadata);
         const {store} = context.runtime;
-        const original = store.getInteraction(interactionId);
+        const original = store.interactions.get(interactionId);
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: original?.channelId ?? undefined});
         const texts = uiTexts(requester.locale);
         const equals = recordReport(store, {
@@ -161,7 +161,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
         await client.chat.update({channel, ts, text: notificationText(blocks), blocks});
         return;
     }
-    runtime.store.setThread(result.interactionId, threadKey(channel, ts));
+    runtime.store.interactions.setThread(result.interactionId, threadKey(channel, ts));
     const summary = answerSummary(result, texts);
     const card = result.answer != null
         ? await runtime.renderer.render({kind: "answer", answer: result.answer, theme: settings.theme, ...(requester.locale != null ? {locale: requester.locale} : {})})

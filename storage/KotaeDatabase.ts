@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import {assertSchemaKnown, migrate} from "./migrations.js";
+
+/**
+ * The one connection to Kotae's SQLite database (WAL, versioned migrations) that every repository
+ * writes through. A database from a newer Kotae is refused before anything writes to it.
+ */
+export class KotaeDatabase implements Disposable {
+    private readonly connection: Database.Database;
+
+    /** @param file the database file, created private (0600, in a 0700 folder) when new; `:memory:` for none. */
+    public constructor(file: string) {
+        if (file !== ":memory:")
+            createPrivately(file);
+
+        this.connection = new Database(file, {timeout: 5000});
+        try {
+            // Before anything that could write: a database from a newer Kotae is left exactly as it was.
+            assertSchemaKnown(this.connection);
+            this.connection.pragma("journal_mode = WAL");
+            this.connection.pragma("synchronous = NORMAL");
+            this.connection.pragma("foreign_keys = ON");
+            migrate(this.connection);
+        } catch (error) {
+            this.connection.close();
+            throw error;
+        }
+    }
+
+    /** Prepares a repository's statements once, each under its name. */
+    public prepareAll<Name extends string>(sql: Readonly<Record<Name, string>>): Record<Name, Database.Statement> {
+        const entries = Object.entries<string>(sql).map(([name, text]) => [name, this.connection.prepare(text)]);
+        return Object.fromEntries(entries) as Record<Name, Database.Statement>;
+    }
+
+    /** A statement whose text is built at call time (conditions from a filter). */
+    public prepare(sql: string): Database.Statement {
+        return this.connection.prepare(sql);
+    }
+
+    /** Runs `work` as one transaction that takes the write lock first, so a concurrent writer waits instead of failing half-way. */
+    public immediately<T>(work: () => T): T {
+        return this.connection.transaction(work).immediate();
+    }
+
+    /**
+     * Whether a write commits now (for `GET /readyz`): the schema version is written again with its own
+     * value, a real one-page commit, which a closed, read-only or full database refuses.
+     */
+    public canWrite(): boolean {
+        try {
+            const version = this.connection.pragma("user_version", {simple: true}) as number;
+            this.immediately(() => this.connection.pragma(`user_version = ${version}`));
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    public close(): void {
+        if (this.connection.open)
+            this.connection.close();
+    }
+
+    public [Symbol.dispose](): void {
+        this.close();
+    }
+}
+
+/**
+ * Creates the database's folder (0700) and an empty database file (0600) when they do not exist yet, so
+ * other users of the host cannot read the questions: SQLite would create the file 0644, and gives its
+ * -wal and -shm files the database file's mode. Existing files keep theirs (`kotae doctor` warns).
+ */
+function createPrivately(file: string): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), {recursive: true, mode: 0o700});
+    try {
+        fs.closeSync(fs.openSync(file, "wx", 0o600)); // an empty file is a new database to SQLite
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+            throw error;
+    }
+}

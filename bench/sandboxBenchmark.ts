@@ -1,8 +1,8 @@
-import {spawn} from "node:child_process";
 import type {Readable} from "node:stream";
 import {isKotaeError} from "../src/errors/ErrorCode.js";
 import {BubblewrapSandbox} from "../src/sandbox/BubblewrapSandbox.js";
 import {resolveInterpreterCommand, type InterpreterCommand} from "../src/sandbox/interpreterCommand.js";
+import {spawnInterpreter} from "../src/sandbox/spawnInterpreter.js";
 import {percentile} from "./statistics.js";
 
 const rounds = Number(process.env["KOTAE_BENCH_SANDBOX_ROUNDS"] ?? 20);
@@ -52,11 +52,8 @@ export async function sandboxBenchmark(): Promise<void> {
 
 function runToExit(command: InterpreterCommand): Promise<string> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command.file, command.args, {
-            stdio: ["ignore", "pipe", "pipe", ...(command.reportsInitPid ? ["pipe" as const] : [])],
-            env: command.env,
-            cwd: command.cwd
-        });
+        const child = spawnInterpreter(command);
+        child.stdin?.end();
         let output = "";
         let errors = "";
         child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString("utf8"); });

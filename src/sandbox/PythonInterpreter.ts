@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from "node:child_process";
+import type {ChildProcess} from "node:child_process";
 import {randomBytes} from "node:crypto";
 import os from "node:os";
 import type {Readable, Writable} from "node:stream";
@@ -6,6 +6,7 @@ import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import type {ExecutionResult, SandboxLimits} from "./CodeSandbox.js";
 import {ExecutionCapture, type CaptureState} from "./ExecutionCapture.js";
 import type {InterpreterCommand} from "./interpreterCommand.js";
+import {spawnInterpreter} from "./spawnInterpreter.js";
 
 export type KernelVersions = {readonly python: string, readonly sympy: string, readonly numpy: string};
 
@@ -54,13 +55,7 @@ export class PythonInterpreter {
     #stderrTail = "";
 
     private constructor(command: InterpreterCommand) {
-        this.#child = spawn(command.file, command.args, {
-            stdio: stdioFor(command),
-            env: command.env,
-            cwd: command.cwd,
-            // Its own process group, so a kill reaches everything it started that stayed in the group.
-            detached: true
-        });
+        this.#child = spawnInterpreter(command);
         this.exited = new Promise((resolve) => {
             this.#child.once("exit", (code, signal) => {
                 this.#exitDescription = describeExit(code, signal, command.reportsInitPid);
@@ -97,11 +92,6 @@ export class PythonInterpreter {
         stdout.on("data", (chunk: Buffer) => this.#onOutput(chunk));
         stderr.on("data", (chunk: Buffer) => this.#onStderr(chunk));
         this.#initPid = info != null ? readInitPid(info) : Promise.resolve(undefined);
-        for (const {fd, bytes} of command.feeds) {
-            const feed = this.#child.stdio[fd] as Writable;
-            feed.on("error", () => {}); // EPIPE when bwrap failed before reading: the exit handler reports it
-            feed.end(bytes);
-        }
 
         this.ready = this.#startUp();
         this.ready.catch(() => {}); // a pooled interpreter nobody claimed may fail unobserved
@@ -279,12 +269,6 @@ function kernelVersions(value: unknown): KernelVersions | undefined {
     return typeof python === "string" && typeof sympy === "string" && typeof numpy === "string"
         ? {python, sympy, numpy}
         : undefined;
-}
-
-/** Pipes for stdin, stdout, stderr, bwrap's info fd (3) and every feed; nothing else is inherited. */
-function stdioFor(command: InterpreterCommand): Array<"pipe" | "ignore"> {
-    const pipes = new Set([0, 1, 2, ...(command.reportsInitPid ? [3] : []), ...command.feeds.map((feed) => feed.fd)]);
-    return Array.from({length: Math.max(...pipes) + 1}, (_, fd) => pipes.has(fd) ? "pipe" : "ignore");
 }
 
 /** bwrap exits with 128 + n when the code it ran was killed by signal n. */

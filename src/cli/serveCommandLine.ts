@@ -1,6 +1,6 @@
-import {DiscordAdapter} from "../adapters/discord/DiscordAdapter.js";
-import {SlackAdapter} from "../adapters/slack/SlackAdapter.js";
-import {WebServer} from "../web/WebServer.js";
+import {DiscordAdapter} from "../platforms/discord/DiscordAdapter.js";
+import {SlackAdapter} from "../platforms/slack/SlackAdapter.js";
+import {WebServer} from "../platforms/web/WebServer.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
-import {WebServer} from "../../src/web/WebServer.js";
+import {WebServer} from "../../src/platforms/web/WebServer.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 

@@ -2,11 +2,11 @@ import {randomBytes} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
-import type {KotaeRuntime} from "../app/KotaeRuntime.js";
-import {packageRoot} from "../app/packageRoot.js";
-import type {KotaeConfig} from "../config/KotaeConfig.js";
-import {ErrorCode} from "../errors/ErrorCode.js";
-import {localize} from "../i18n/messages.js";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import {packageRoot} from "../../app/packageRoot.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
+import {localize} from "../../i18n/messages.js";
 import {AdminAuth} from "./AdminAuth.js";
 import {allowedAddresses, type AllowedAddresses} from "./allowedAddresses.js";
 import {registerAudit} from "./auditRoutes.js";
@@ -140,7 +140,7 @@ const staticAssets = loadStaticAssets();
 
 function loadStaticAssets(): Map<string, {type: string, content: string}> {
     // Found from the package root: tsc does not copy these files to dist/.
-    const publicDirectory = path.join(packageRoot(), "src", "web", "public");
+    const publicDirectory = path.join(packageRoot(), "src", "platforms", "web", "public");
     const types: Record<string, string> = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"};
     return new Map(fs.readdirSync(publicDirectory).map((name) => [name, {
         type: types[path.extname(name)] ?? "application/octet-stream",

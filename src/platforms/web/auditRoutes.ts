@@ -1,9 +1,9 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
-import {answersEqual} from "../answers/answersEqual.js";
-import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
-import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
-import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../storage/KotaeStore.js";
+import {answersEqual} from "../../answers/answersEqual.js";
+import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../../audit/freshSampleVote.js";
+import {exportDataset, exportFormats, type ExportFormat} from "../../export/exportDataset.js";
+import {reviewStatuses, type ReportFilter, type ReviewStatus} from "../../../storage/KotaeStore.js";
 import {adminCookieName} from "./AdminAuth.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";

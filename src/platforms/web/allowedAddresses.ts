@@ -1,4 +1,4 @@
-import type {KotaeConfig} from "../config/KotaeConfig.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
 
 /** The Host headers and Origins the web app answers to. */
 export type AllowedAddresses = {

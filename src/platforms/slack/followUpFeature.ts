@@ -1,6 +1,6 @@
 import type {webApi} from "@slack/bolt";
 import type {Requester} from "../../../storage/KotaeStore.js";
-import {answerFollowUp} from "../shared/answerFollowUp.js";
+import {answerFollowUp} from "../../adapters/shared/answerFollowUp.js";
 import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
 import {uiTexts} from "../../i18n/uiTexts.js";

@@ -1,4 +1,4 @@
-import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 
 const hour = 60 * 60 * 1000;
 /** Clients remembered before quiet ones are swept out. */

@@ -89,8 +89,8 @@ export const mutations = [
         name: "config-first-problem-only",
         breaks: "every configuration problem is reported at once",
         file: "src/config/loadConfig.ts",
-        search: "        throw invalid(problems);\n    return values as KotaeConfig;",
-        replace: "        throw invalid(problems.slice(0, 1));\n    return values as KotaeConfig;",
+        search: "        throw invalid(problems);\n    return {...values, ...config} as KotaeConfig;",
+        replace: "        throw invalid(problems.slice(0, 1));\n    return {...values, ...config} as KotaeConfig;",
         project: "standalone",
         tests: ["tests/unit/config.test.ts"]
     },
@@ -640,9 +640,9 @@ export const mutations = [
     {
         name: "web-beyond-loopback-without-token",
         breaks: "serving the web app beyond loopback requires the admin token",
-        file: "src/config/KotaeConfig.ts",
-        search: "if (![\"127.0.0.1\", \"::1\", \"localhost\"].includes(config.webHost) && config.webAdminToken == null)",
-        replace: "if (false && config.webAdminToken == null)",
+        file: "src/platforms/web/webSettings.ts",
+        search: "return ![\"127.0.0.1\", \"::1\", \"localhost\"].includes(section.host) && section.adminToken == null",
+        replace: "return false && section.adminToken == null",
         project: "web",
         tests: ["tests/web/webBeyondLoopback.test.ts"]
     },

@@ -10,7 +10,7 @@ export type FinalStatus = Exclude<InteractionStatus, "queued" | "running">;
 
 /** Who asked, where. `userId` is the platform's raw id: the store pseudonymizes it before writing. */
 export type Requester = {
-    readonly platform: string,
+    readonly platform: import("../src/platforms/RequestOrigin.js").RequestOrigin,
     readonly userId: string,
     readonly workspaceId?: string,
     readonly channelId?: string,

@@ -5,6 +5,7 @@ import {openStore} from "../app/openStore.js";
 import {describeTally, freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {exportDataset, type ExportFilter, type ExportFormat} from "../export/exportDataset.js";
+import type {RequestOrigin} from "../platforms/RequestOrigin.js";
 import type {ReportFilter, ReviewStatus} from "../../storage/KotaeStore.js";
 import {ExitCode} from "./cliSupport.js";
 
@@ -142,7 +143,7 @@ export function runExport(config: KotaeConfig, format: ExportFormat, filter: Exp
 }
 
 /** `kotae forget <platform> <user-id>`: what /kotae forget-me does, for operators. */
-export function runForget(config: KotaeConfig, platform: string, userId: string): ExitCode {
+export function runForget(config: KotaeConfig, platform: RequestOrigin, userId: string): ExitCode {
     using store = openStore(config);
     const {deletedInteractions} = store.forgetUser({platform, userId});
     process.stdout.write(`Forgot ${platform} user ${userId}: ${deletedInteractions} interaction(s) deleted, their reports and thread messages removed, and left out of exports.\n`);

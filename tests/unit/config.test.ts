@@ -61,14 +61,14 @@ describe("loadConfig", () => {
 
     it("reads booleans from the environment as words", () => {
         expect(loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "yes", KOTAE_UNSAFE_UNSANDBOXED_PYTHON: "0"}, cwd: configDir()}))
-            .toMatchObject({discordMessageContent: true, unsafeUnsandboxedPython: false});
+            .toMatchObject({discord: {messageContent: true}, unsafeUnsandboxedPython: false});
         expect(() => loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "maybe"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_MESSAGE_CONTENT/);
     });
 
     it("checks the Discord settings, never printing the token", () => {
         const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
         expect(loadConfig({env: {KOTAE_DISCORD_TOKEN: token, KOTAE_DISCORD_APPLICATION_ID: "123456789012345678"}, cwd: configDir()}))
-            .toMatchObject({discordToken: token, discordApplicationId: "123456789012345678", discordMessageContent: false});
+            .toMatchObject({discord: {token, applicationId: "123456789012345678", messageContent: false}});
         expect(() => loadConfig({env: {KOTAE_DISCORD_TOKEN: token}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_APPLICATION_ID.*required with the Discord token/);
         const malformed = (() => {
             try {
@@ -114,18 +114,18 @@ describe("loadConfig", () => {
 
     it("parses numeric settings strictly: decimal numerals only, trimmed", () => {
         expect(loadConfig({env: {KOTAE_QUEUE_CAPACITY: " 5 ", KOTAE_TIR_MAX_SECONDS: "2.5", KOTAE_WEB_PORT: "0"}, cwd: configDir()}))
-            .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, webPort: 0});
+            .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, web: {port: 0}});
         for (const [variable, value] of [["KOTAE_MAX_TOKENS", "0x10"], ["KOTAE_QUEUE_CAPACITY", " "], ["KOTAE_SEQUENCES", "1e1"],
             ["KOTAE_SAMPLES", "2.0"], ["KOTAE_CONTEXT_SIZE", "4096tokens"], ["KOTAE_TIR_MAX_SECONDS", "Infinity"], ["KOTAE_WEB_PORT", "-1"]] as const)
             expect(() => loadConfig({env: {[variable]: value}, cwd: configDir()}), `${variable}=${JSON.stringify(value)}`)
-                .toThrow(new RegExp(`${variable} / "\\w+" in the config file: must be (a whole number|a number above) .*\\(got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\)`));
+                .toThrow(new RegExp(`${variable} / "[\\w.]+" in the config file: must be (a whole number|a number above) .*\\(got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\)`));
         // JSON values: only numbers, never a boolean or a fraction where a whole number is meant.
         expect(() => loadConfig({env: {}, cwd: configDir({samples: true})})).toThrow(/"samples" in the config file: must be a whole number from 1 to 64 \(got true\)/);
         expect(() => loadConfig({env: {}, cwd: configDir({threads: 1.5})})).toThrow(/"threads" in the config file: must be a whole number/);
     });
 
     it("trusts a reverse proxy by its addresses, or any peer only when told true", () => {
-        const trust = (value: string) => loadConfig({env: {KOTAE_WEB_TRUST_PROXY: value}, cwd: configDir()}).webTrustProxy;
+        const trust = (value: string) => loadConfig({env: {KOTAE_WEB_TRUST_PROXY: value}, cwd: configDir()}).web.trustProxy;
         expect(trust("true")).toBe(true);
         expect(trust("no")).toBe(false);
         expect(trust("127.0.0.1, 10.0.0.0/8,::1,fd00::/8")).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"]);

@@ -198,7 +198,7 @@ describe("kotae eval's datasets", () => {
         expect(() => loadDataset(path.join(temporaryDirectory(), "missing.jsonl"), store)).toThrow(/missing\.jsonl: cannot read the dataset \(ENOENT\)/);
 
         expect(() => loadDataset("audit", store)).toThrow(/no reviewed report has a canonical answer/);
-        const asker = {platform: "discord", userId: "1"};
+        const asker = {platform: "discord", userId: "1"} as const;
         const reported = store.createInteraction({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
         store.addReview({interactionId: reported, reviewer: "mod", status: "model_wrong", canonicalAnswer: "2"});
         const other = store.createInteraction({requester: asker, question: "2+2は？", mode: "cot", profile: "llmjp-math-cot"});

@@ -52,5 +52,5 @@ export function isModerator(source: Interaction): boolean {
 
 /** The server's settings with Kotae's defaults; without the MessageContent intent, follow-ups need a mention. */
 export function settingsFor(context: DiscordContext, guildId: string | null): EffectiveSettings {
-    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discordMessageContent});
+    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discord.messageContent});
 }

@@ -56,7 +56,7 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     }
     const lines = describeSettings(next, {
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
-        solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discordMessageContent
+        solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discord.messageContent
     }, (id) => `<#${id}>`);
     await interaction.reply({content: `${changed ? `${texts.settingsSaved}\n` : ""}${texts.settingsShown(lines)}`, ephemeral: true});
 }

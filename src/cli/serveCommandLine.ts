@@ -1,10 +1,10 @@
-import {KotaeRuntime} from "../app/KotaeRuntime.js";
+import {KotaeRuntime, type RuntimeOptions} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
 import {sectionOf, type Platform, type PlatformServices, type RunningPlatform} from "../platforms/Platform.js";
 import {builtinPlatforms, type PlatformRegistry} from "../platforms/platformRegistry.js";
 import {ExitCode} from "./cliSupport.js";
-import {untilStopped} from "./stopSignals.js";
+import {untilStopped as untilSignalled, type StopSignalOptions} from "./stopSignals.js";
 
 /**
  * Seconds `serve` may take to stop after SIGTERM/SIGINT before it exits anyway. Cancelling takes well
@@ -13,11 +13,11 @@ import {untilStopped} from "./stopSignals.js";
  */
 export const shutdownGraceSeconds = 8;
 
-export type ServeOptions = {
-    /** Logged errors carry their stack (`--debug`). */
-    readonly debug?: boolean,
+export type ServeOptions = Pick<RuntimeOptions, "debug" | "logger"> & {
     /** The platforms to start when configured (default: the built-in ones; a test adds its own). */
-    readonly platforms?: PlatformRegistry
+    readonly platforms?: PlatformRegistry,
+    /** Resolves when serve should stop (default: on SIGTERM or SIGINT, see untilStopped; a test stops it itself). */
+    readonly untilStopped?: (options: StopSignalOptions) => Promise<NodeJS.Signals>
 };
 
 /**
@@ -26,7 +26,7 @@ export type ServeOptions = {
  * answers until SIGTERM or SIGINT (exit 0). With no chat platform configured, the web playground is how
  * to try Kotae.
  */
-export async function runServe(config: KotaeConfig, {platforms = builtinPlatforms, ...options}: ServeOptions = {}): Promise<ExitCode> {
+export async function runServe(config: KotaeConfig, {platforms = builtinPlatforms, untilStopped = untilSignalled, ...options}: ServeOptions = {}): Promise<ExitCode> {
     const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY, ...options});
     // Status lines are sentences for the operator; what needs fixing is a warning, what stops serve an error.
     const log = runtime.logger;

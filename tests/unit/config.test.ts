@@ -83,6 +83,34 @@ describe("loadConfig", () => {
         expect(() => loadConfig({env: {KOTAE_DISCORD_API_URL: "localhost"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_API_URL/);
     });
 
+    it("reads each platform's settings from its section of the config file, under its KOTAE_* variables", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        const cwd = configDir({discord: {token, applicationId: "123456789012345678"}, slack: {port: 3001}, web: {port: 9000, host: "localhost"}});
+        expect(loadConfig({env: {KOTAE_WEB_PORT: "9001"}, cwd})).toMatchObject({
+            discord: {token, applicationId: "123456789012345678", messageContent: false},
+            slack: {port: 3001}, web: {port: 9001, host: "localhost", trustProxy: false}
+        });
+        expect(() => loadConfig({env: {}, cwd: configDir({discord: {tokn: token}})})).toThrow(/"discord\.tokn" in .*kotae\.config\.json is not a Kotae setting/);
+        expect(() => loadConfig({env: {}, cwd: configDir({web: 8787})})).toThrow('"web" in the config file: must be an object of Web settings, like {"web": {"host": …}}');
+        expect(() => loadConfig({env: {}, cwd: configDir({slack: {port: "http"}})})).toThrow(/KOTAE_SLACK_PORT \/ "slack\.port" in the config file: must be a whole number/);
+    });
+
+    it("still takes the old flat keys (\"discordToken\") for one release, with one warning line naming the new key", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        const warnings: string[] = [];
+        const config = loadConfig({env: {}, cwd: configDir({discordToken: token, discordApplicationId: "123456789012345678", webPort: 0, slackPort: 3002}), warn: (line) => warnings.push(line)});
+        expect(config).toMatchObject({discord: {token, applicationId: "123456789012345678"}, web: {port: 0}, slack: {port: 3002}});
+        expect(warnings).toEqual([
+            '"webPort" is now "web.port" in kotae.config.json; the old key still works until the next release.',
+            '"discordToken" is now "discord.token" in kotae.config.json; the old key still works until the next release.',
+            '"discordApplicationId" is now "discord.applicationId" in kotae.config.json; the old key still works until the next release.',
+            '"slackPort" is now "slack.port" in kotae.config.json; the old key still works until the next release.'
+        ]);
+        // An old key's value is checked like the new one's, under the new name.
+        expect(() => loadConfig({env: {}, cwd: configDir({webPort: -1}), warn: () => {}})).toThrow(/KOTAE_WEB_PORT \/ "web\.port" in the config file: must be a whole number/);
+        expect(warnings).toHaveLength(4);
+    });
+
     it("reads the openai backend's settings from the file and the environment, never printing the API key", () => {
         const config = loadConfig({env: {KOTAE_BACKEND: "openai", KOTAE_BACKEND_URLS: "http://gpu1:8000/v1, https://gpu2.example.org/v1/", KOTAE_BACKEND_API_KEY: "sk-secret-1"},
             cwd: configDir({backendModel: "llm-jp/llm-jp-3-13b-instruct", backendParallel: 16})});

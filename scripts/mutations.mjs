@@ -1166,5 +1166,68 @@ export const mutations = [
         replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
         project: "web",
         tests: ["tests/web/observability.test.ts"]
+    },
+    {
+        name: "serve-starts-unconfigured-platforms",
+        breaks: "serve starts only the platforms whose section is configured",
+        file: "src/cli/serveCommandLine.ts",
+        search: "const configured = platforms.filter((platform) => platform.configured(sectionOf(services.config, platform)));",
+        replace: "const configured = platforms.filter(() => true);",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "serve-stops-platforms-in-start-order",
+        breaks: "serve stops its platforms in reverse start order",
+        file: "src/cli/serveCommandLine.ts",
+        search: "        } finally {\n            for (const platform of running.reverse())",
+        replace: "        } finally {\n            for (const platform of running)",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "serve-leaves-started-platforms-on-failure",
+        breaks: "a platform that cannot start stops serve after the ones already started are stopped",
+        file: "src/cli/serveCommandLine.ts",
+        search: "    } catch (error) {\n        for (const platform of running.reverse())\n            await platform[Symbol.asyncDispose]();\n        throw error;",
+        replace: "    } catch (error) {\n        throw error;",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "config-old-flat-key-dropped",
+        breaks: "an old flat config key (\"discordToken\") still sets its section's setting for one release",
+        file: "src/config/loadConfig.ts",
+        search: "        section[name] ??= topLevel[flatKey];\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "config-section-unknown-keys-accepted",
+        breaks: "an unknown key inside a platform's section is reported with the other problems",
+        file: "src/config/loadConfig.ts",
+        search: "        problems.push(...unknownKeys(section, platform.settings, `${platform.name}.`, fileName));\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "discord-token-without-application-id",
+        breaks: "the discord section's cross-check: the token needs the application id",
+        file: "src/platforms/discord/discordSettings.ts",
+        search: "return section.token != null && section.applicationId == null",
+        replace: "return false && section.applicationId == null",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "slack-bot-token-without-secret",
+        breaks: "the slack section's cross-check: the bot token needs the signing secret or the app token",
+        file: "src/platforms/slack/slackSettings.ts",
+        search: "return section.botToken != null && section.signingSecret == null && section.appToken == null",
+        replace: "return false && section.appToken == null",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
     }
 ];

@@ -93,6 +93,10 @@ describe("loadConfig", () => {
         expect(() => loadConfig({env: {}, cwd: configDir({discord: {tokn: token}})})).toThrow(/"discord\.tokn" in .*kotae\.config\.json is not a Kotae setting/);
         expect(() => loadConfig({env: {}, cwd: configDir({web: 8787})})).toThrow('"web" in the config file: must be an object of Web settings, like {"web": {"host": …}}');
         expect(() => loadConfig({env: {}, cwd: configDir({slack: {port: "http"}})})).toThrow(/KOTAE_SLACK_PORT \/ "slack\.port" in the config file: must be a whole number/);
+        // Each section checks its own combinations: Slack's bot token needs the HTTP mode's secret or the Socket Mode token.
+        expect(() => loadConfig({env: {}, cwd: configDir({slack: {botToken: "xoxb-1-2"}})}))
+            .toThrow("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
+        expect(loadConfig({env: {KOTAE_SLACK_APP_TOKEN: "xapp-1-2"}, cwd: configDir({slack: {botToken: "xoxb-1-2"}})}).slack).toMatchObject({botToken: "xoxb-1-2", appToken: "xapp-1-2"});
     });
 
     it("still takes the old flat keys (\"discordToken\") for one release, with one warning line naming the new key", () => {

@@ -89,8 +89,8 @@ export const mutations = [
         name: "config-first-problem-only",
         breaks: "every configuration problem is reported at once",
         file: "src/config/loadConfig.ts",
-        search: "        throw invalid(problems);\n    return {...values, ...config} as KotaeConfig;",
-        replace: "        throw invalid(problems.slice(0, 1));\n    return {...values, ...config} as KotaeConfig;",
+        search: "        throw invalid(problems);\n    return {...values, ...sections} as KotaeConfig;",
+        replace: "        throw invalid(problems.slice(0, 1));\n    return {...values, ...sections} as KotaeConfig;",
         project: "standalone",
         tests: ["tests/unit/config.test.ts"]
     },
@@ -1207,7 +1207,7 @@ export const mutations = [
         name: "config-section-unknown-keys-accepted",
         breaks: "an unknown key inside a platform's section is reported with the other problems",
         file: "src/config/loadConfig.ts",
-        search: "        problems.push(...unknownKeys(section, platform.settings, `${platform.name}.`, fileName));\n",
+        search: "        problems.push(...unknownKeys(fromFile, platform.settings, `${platform.name}.`, fileName));\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/config.test.ts"]

@@ -28,17 +28,17 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
     // Each setting is checked on its own and every problem is listed, so an operator fixes them in one go
     // (one failing setting must not hide an unknown key, or the other way round).
     const problems: string[] = [];
-    const config: Record<string, unknown> = {};
+    const sections: Record<string, unknown> = {};
 
     for (const platform of platforms) {
-        const section = fileSection(topLevel, platform, fileValues.file, {problems, warn});
+        const fromFile = fileSection(topLevel, platform, fileValues.file, {problems, warn});
         delete topLevel[platform.name];
-        problems.push(...unknownKeys(section, platform.settings, `${platform.name}.`, fileName));
-        const merged = withEnvironment(section, platform.settings, env);
-        const values = parseSettings(merged, platform.settings, `${platform.name}.`, problems);
+        problems.push(...unknownKeys(fromFile, platform.settings, `${platform.name}.`, fileName));
+        const given = withEnvironment(fromFile, platform.settings, env);
+        const values = parseSettings(given, platform.settings, `${platform.name}.`, problems);
         // The combinations only ask whether a setting is given, which a value invalid on its own still answers.
-        problems.push(...platform.crossCheck({...merged, ...values} as never));
-        config[platform.name] = values;
+        problems.push(...platform.crossCheck({...given, ...values}));
+        sections[platform.name] = values;
     }
 
     const merged = withEnvironment(topLevel, settings, env);
@@ -51,7 +51,7 @@ export function loadConfig({env = process.env, flags = {}, configFile, cwd = pro
     problems.push(...crossCheck({...merged, ...values} as CoreConfig));
     if (problems.length > 0)
         throw invalid(problems);
-    return {...values, ...config} as KotaeConfig;
+    return {...values, ...sections} as KotaeConfig;
 }
 
 /**

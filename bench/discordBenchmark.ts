@@ -1,7 +1,7 @@
 import path from "node:path";
 import {AttachmentBuilder, Client, Events, GatewayIntentBits} from "discord.js";
 import sharp from "sharp";
-import {DiscordAdapter} from "../src/adapters/discord/DiscordAdapter.js";
+import {DiscordAdapter} from "../src/platforms/discord/DiscordAdapter.js";
 import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {FakeDiscord} from "../tests/support/fakeDiscord/FakeDiscord.js";

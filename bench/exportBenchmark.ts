@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {exportDataset} from "../src/export/exportDataset.js";
-import {WebServer} from "../src/web/WebServer.js";
+import {WebServer} from "../src/platforms/web/WebServer.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {KotaeStore} from "../storage/KotaeStore.js";
 import {Pseudonymizer} from "../storage/Pseudonymizer.js";

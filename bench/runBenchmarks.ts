@@ -41,7 +41,7 @@ const profiles = new ProfileRegistry({
     bench: {extends: "llmjp-math-cot", sampling: {temperature: 0.8, topP: 0.95, topK: 40, minP: 0, repeatPenalty: 1, maxTokens}}
 });
 const profile = profiles.get("bench");
-const requester = {platform: "bench", userId: "bench"};
+const requester = {platform: "bench", userId: "bench"} as const;
 
 /** The engine benchmarks measure text reasoning (mode cot): no sandbox, one sample. */
 const textOnly = {

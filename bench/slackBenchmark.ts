@@ -3,7 +3,7 @@ import type {AddressInfo} from "node:net";
 import path from "node:path";
 import {App, LogLevel} from "@slack/bolt";
 import sharp from "sharp";
-import {SlackAdapter} from "../src/adapters/slack/SlackAdapter.js";
+import {SlackAdapter} from "../src/platforms/slack/SlackAdapter.js";
 import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {FakeSlack} from "../tests/support/fakeSlack/FakeSlack.js";

@@ -89,8 +89,8 @@ export const mutations = [
         name: "config-first-problem-only",
         breaks: "every configuration problem is reported at once",
         file: "src/config/loadConfig.ts",
-        search: "        throw invalid(problems);\n    return values as KotaeConfig;",
-        replace: "        throw invalid(problems.slice(0, 1));\n    return values as KotaeConfig;",
+        search: "        throw invalid(problems);\n    return {...values, ...sections} as KotaeConfig;",
+        replace: "        throw invalid(problems.slice(0, 1));\n    return {...values, ...sections} as KotaeConfig;",
         project: "standalone",
         tests: ["tests/unit/config.test.ts"]
     },
@@ -350,7 +350,7 @@ export const mutations = [
     {
         name: "discord-model-text-pings",
         breaks: "model text (@everyone, <@&role>, <@user>) pings nobody",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        allowedMentions: {parse: [], repliedUser: false},\n",
         replace: "",
         project: "discord",
@@ -359,7 +359,7 @@ export const mutations = [
     {
         name: "discord-fallback-pings-nobody",
         breaks: "an answer posted as a channel message pings its asker",
-        file: "src/adapters/discord/solveFlow.ts",
+        file: "src/platforms/discord/solveFlow.ts",
         search: "allowedMentions: {users: [interaction.user.id]}",
         replace: "allowedMentions: {users: []}",
         project: "discord",
@@ -368,7 +368,7 @@ export const mutations = [
     {
         name: "discord-solution-pages-public",
         breaks: "solution pages are shown only to the presser (ephemeral)",
-        file: "src/adapters/discord/solveFeature.ts",
+        file: "src/platforms/discord/solveFeature.ts",
         search: "await interaction.deferReply({ephemeral: true});",
         replace: "await interaction.deferReply();",
         project: "discord",
@@ -377,7 +377,7 @@ export const mutations = [
     {
         name: "discord-refusal-public",
         breaks: "a refused /solve is answered privately",
-        file: "src/adapters/discord/solveFlow.ts",
+        file: "src/platforms/discord/solveFlow.ts",
         search: "        await interaction.reply({content: admitted.refusal, ephemeral: true}).catch(() => {});",
         replace: "        await interaction.reply({content: admitted.refusal}).catch(() => {});",
         project: "discord",
@@ -386,7 +386,7 @@ export const mutations = [
     {
         name: "discord-progress-unthrottled",
         breaks: "progress edits stay under Discord's rate limit",
-        file: "src/adapters/discord/solveFlow.ts",
+        file: "src/platforms/discord/solveFlow.ts",
         search: "        intervalMs: 1000,",
         replace: "        intervalMs: 0,",
         project: "discord",
@@ -395,7 +395,7 @@ export const mutations = [
     {
         name: "discord-late-acknowledgement",
         breaks: "/solve is acknowledged within Discord's 3 seconds",
-        file: "src/adapters/discord/solveFlow.ts",
+        file: "src/platforms/discord/solveFlow.ts",
         search: "        acknowledge: async () => { await interaction.deferReply(); },",
         replace: "        acknowledge: async () => { await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply(); },",
         project: "discord",
@@ -404,7 +404,7 @@ export const mutations = [
     {
         name: "discord-ask-drops-later-parts",
         breaks: "a follow-up answer over 2000 characters arrives whole",
-        file: "src/adapters/discord/followUpFeature.ts",
+        file: "src/platforms/discord/followUpFeature.ts",
         search: "    for (const part of rest)\n        await interaction.followUp(part);",
         replace: "",
         project: "discord",
@@ -413,7 +413,7 @@ export const mutations = [
     {
         name: "discord-follow-up-without-mention",
         breaks: "a server that wants mentions gets no unmentioned follow-ups answered",
-        file: "src/adapters/discord/followUpFeature.ts",
+        file: "src/platforms/discord/followUpFeature.ts",
         search: "    if (settingsFor(context, message.guildId).followUpsNeedMention && !mentioned)\n        return;",
         replace: "",
         project: "discord",
@@ -422,7 +422,7 @@ export const mutations = [
     {
         name: "discord-rate-limit-rejected",
         breaks: "a 429 is waited out and retried, not lost",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        rest: {",
         replace: "        rest: {rejectOnRateLimit: () => true,",
         project: "discord",
@@ -431,7 +431,7 @@ export const mutations = [
     {
         name: "discord-cancel-by-anyone",
         breaks: "only the asker can cancel a solve",
-        file: "src/adapters/discord/solveFeature.ts",
+        file: "src/platforms/discord/solveFeature.ts",
         search: "running.userId !== interaction.user.id",
         replace: "running.userId === \"nobody\"",
         project: "discord",
@@ -440,7 +440,7 @@ export const mutations = [
     {
         name: "discord-shutdown-drops-replies",
         breaks: "on SIGTERM, replies on their way are delivered before disconnecting",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        await this.context.answering.settle();\n        await this.context.client.destroy();",
         replace: "        await this.context.client.destroy();",
         project: "discord",
@@ -450,7 +450,7 @@ export const mutations = [
     {
         name: "discord-shutdown-says-cancelled",
         breaks: "on SIGTERM, students are told Kotae is restarting (shutting_down), never that they cancelled",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        await this.context.runtime.engine.close();\n        await this.context.answering.settle();",
         replace: "        for (const running of this.context.running.values()) running.cancel.abort();\n        await this.context.answering.settle();",
         project: "discord",
@@ -469,7 +469,7 @@ export const mutations = [
     {
         name: "slack-refusal-public",
         breaks: "a problem the engine refuses is told to the asker ephemerally, nothing posted in the channel",
-        file: "src/adapters/slack/solveFeature.ts",
+        file: "src/platforms/slack/solveFeature.ts",
         search: "    if (refusal != null) {\n        await reply.refuse(refusal);\n        return;\n    }",
         replace: "    if (refusal != null) {\n        await client.chat.postMessage({channel, text: refusal});\n        return;\n    }",
         project: "slack",
@@ -478,7 +478,7 @@ export const mutations = [
     {
         name: "slack-shutdown-says-cancelled",
         breaks: "on shutdown, students are told Kotae is restarting (shutting_down), never that they cancelled",
-        file: "src/adapters/slack/SlackAdapter.ts",
+        file: "src/platforms/slack/SlackAdapter.ts",
         search: "            await this.context.runtime.engine.close();",
         replace: "            for (const running of this.context.running.values()) running.cancel.abort();",
         project: "slack",
@@ -487,7 +487,7 @@ export const mutations = [
     {
         name: "discord-unknown-command-unanswered",
         breaks: "a command left registered after a rename gets a kind private reply, not \"did not respond\"",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        registerUnknown(context);\n",
         replace: "",
         project: "discord",
@@ -496,7 +496,7 @@ export const mutations = [
     {
         name: "slack-unknown-action-not-acked",
         breaks: "a click on a button Kotae does not know is acknowledged within 3 s and answered kindly",
-        file: "src/adapters/slack/unknownFeature.ts",
+        file: "src/platforms/slack/unknownFeature.ts",
         search: "        if (action.action_id.startsWith(actionIdPrefix))\n            return;\n        await ack();",
         replace: "        if (action.action_id.startsWith(actionIdPrefix))\n            return;",
         project: "slack",
@@ -505,7 +505,7 @@ export const mutations = [
     {
         name: "slack-progress-budget-ignored",
         breaks: "20 students' status edits share the workspace's chat.update budget (Tier 3), answers still all delivered",
-        file: "src/adapters/slack/solveFeature.ts",
+        file: "src/platforms/slack/solveFeature.ts",
         search: "        budget: progressBudget(context, requester.workspaceId),\n",
         replace: "",
         project: "slack",
@@ -523,7 +523,7 @@ export const mutations = [
     {
         name: "slack-stray-mention-ignored",
         breaks: "an @mention outside an answer's thread gets a private hint on how to use /solve",
-        file: "src/adapters/slack/followUpFeature.ts",
+        file: "src/platforms/slack/followUpFeature.ts",
         search: "        hinted.add(key);\n",
         replace: "        hinted.add(key);\n        return;\n",
         project: "slack",
@@ -532,7 +532,7 @@ export const mutations = [
     {
         name: "slack-stray-mention-hinted-twice",
         breaks: "a redelivered stray @mention is hinted once",
-        file: "src/adapters/slack/followUpFeature.ts",
+        file: "src/platforms/slack/followUpFeature.ts",
         search: "mention.bot_id != null || hinted.has(key))",
         replace: "mention.bot_id != null)",
         project: "slack",
@@ -541,7 +541,7 @@ export const mutations = [
     {
         name: "discord-stray-mention-ignored",
         breaks: "an @mention outside an answer's thread gets a short hint on how to use /solve",
-        file: "src/adapters/discord/followUpFeature.ts",
+        file: "src/platforms/discord/followUpFeature.ts",
         search: "        if (mentioned)\n            await message.reply(",
         replace: "        if (mentioned && false)\n            await message.reply(",
         project: "discord",
@@ -550,7 +550,7 @@ export const mutations = [
     {
         name: "slack-model-text-unescaped",
         breaks: "model text (<!channel>, <@U…>, a < b & c) is shown, never interpreted",
-        file: "src/adapters/slack/slackBlocks.ts",
+        file: "src/platforms/slack/slackBlocks.ts",
         search: "text.replaceAll(\"&\", \"&amp;\").replaceAll(\"<\", \"&lt;\").replaceAll(\">\", \"&gt;\").replace(",
         replace: "text.replace(",
         project: "slack",
@@ -559,7 +559,7 @@ export const mutations = [
     {
         name: "slack-follow-up-question-escaped",
         breaks: "the model gets a student's a < b, not Slack's a &lt; b",
-        file: "src/adapters/slack/followUpFeature.ts",
+        file: "src/platforms/slack/followUpFeature.ts",
         search: "question: fromMrkdwn(text.replaceAll(mention, \"\")).trim(),",
         replace: "question: text.replaceAll(mention, \"\").trim(),",
         project: "slack",
@@ -568,7 +568,7 @@ export const mutations = [
     {
         name: "slack-retried-events-dropped",
         breaks: "a retried event whose first delivery failed is still answered",
-        file: "src/adapters/slack/followUpFeature.ts",
+        file: "src/platforms/slack/followUpFeature.ts",
         search: "    context.app.event(\"message\", async ({event, body, client}) => {",
         replace: "    context.app.event(\"message\", async ({event, body, client, context: bolt}) => {\n        if ((bolt.retryNum ?? 0) > 0) return;",
         project: "slack",
@@ -577,7 +577,7 @@ export const mutations = [
     {
         name: "slack-retries-answered-twice",
         breaks: "a retried or doubly delivered (message + app_mention) event is answered once",
-        file: "src/adapters/slack/followUpFeature.ts",
+        file: "src/platforms/slack/followUpFeature.ts",
         search: "        if (answered.has(key))\n            return;\n",
         replace: "",
         project: "slack",
@@ -586,7 +586,7 @@ export const mutations = [
     {
         name: "slack-kotae-command-not-acked",
         breaks: "/kotae is acknowledged within Slack's 3 seconds",
-        file: "src/adapters/slack/settingsFeature.ts",
+        file: "src/platforms/slack/settingsFeature.ts",
         search: "        await ack();\n        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
         replace: "        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
         project: "slack",
@@ -595,7 +595,7 @@ export const mutations = [
     {
         name: "slack-progress-unthrottled",
         breaks: "progress updates stay under Slack's rate limit",
-        file: "src/adapters/slack/solveFeature.ts",
+        file: "src/platforms/slack/solveFeature.ts",
         search: "const progressIntervalMs = 1200;",
         replace: "const progressIntervalMs = 0;",
         project: "slack",
@@ -604,7 +604,7 @@ export const mutations = [
     {
         name: "slack-no-web-api-retries",
         breaks: "a 429 on the final answer is waited out and retried",
-        file: "src/adapters/slack/SlackAdapter.ts",
+        file: "src/platforms/slack/SlackAdapter.ts",
         search: "retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000}",
         replace: "retryConfig: {retries: 0, factor: 1.5, minTimeout: 200, maxTimeout: 2000}",
         project: "slack",
@@ -613,7 +613,7 @@ export const mutations = [
     {
         name: "slack-long-text-truncated",
         breaks: "a long answer arrives whole",
-        file: "src/adapters/slack/slackBlocks.ts",
+        file: "src/platforms/slack/slackBlocks.ts",
         search: "return splitMessage(toMrkdwn(text), sectionLimit).map(",
         replace: "return splitMessage(toMrkdwn(text), sectionLimit).slice(0, 45).map(",
         project: "slack",
@@ -622,7 +622,7 @@ export const mutations = [
     {
         name: "slack-sections-over-limit",
         breaks: "no section is longer than Slack's 3000 characters",
-        file: "src/adapters/slack/slackBlocks.ts",
+        file: "src/platforms/slack/slackBlocks.ts",
         search: "const sectionLimit = 3000;",
         replace: "const sectionLimit = 5000;",
         project: "slack",
@@ -631,7 +631,7 @@ export const mutations = [
     {
         name: "slack-answer-text-whole",
         breaks: "a long answer's update stays under Slack's text limit",
-        file: "src/adapters/slack/solveFeature.ts",
+        file: "src/platforms/slack/solveFeature.ts",
         search: "    await client.chat.update({channel, ts, text: notificationText(blocks), blocks});\n    const image",
         replace: "    await client.chat.update({channel, ts, text: lines.join(\"\\n\"), blocks});\n    const image",
         project: "slack",
@@ -640,16 +640,16 @@ export const mutations = [
     {
         name: "web-beyond-loopback-without-token",
         breaks: "serving the web app beyond loopback requires the admin token",
-        file: "src/config/KotaeConfig.ts",
-        search: "if (![\"127.0.0.1\", \"::1\", \"localhost\"].includes(config.webHost) && config.webAdminToken == null)",
-        replace: "if (false && config.webAdminToken == null)",
+        file: "src/platforms/web/webSettings.ts",
+        search: "return ![\"127.0.0.1\", \"::1\", \"localhost\"].includes(section.host) && section.adminToken == null",
+        replace: "return false && section.adminToken == null",
         project: "web",
         tests: ["tests/web/webBeyondLoopback.test.ts"]
     },
     {
         name: "web-admin-without-token",
         breaks: "audit pages need the admin token",
-        file: "src/web/AdminAuth.ts",
+        file: "src/platforms/web/AdminAuth.ts",
         search: "if (sameSecret(header.slice(7), this.token)) return true;",
         replace: "if (header.length > 7) return true;",
         project: "web",
@@ -658,7 +658,7 @@ export const mutations = [
     {
         name: "audit-guard-lets-everyone-in",
         breaks: "a visitor without the token is sent to the login page",
-        file: "src/web/auditRoutes.ts",
+        file: "src/platforms/web/auditRoutes.ts",
         search: "        void reply.redirect(\"/audit/login\", 303);\n        return false;",
         replace: "        return true;",
         project: "web",
@@ -667,7 +667,7 @@ export const mutations = [
     {
         name: "audit-login-accepts-any-token",
         breaks: "the audit login checks the token",
-        file: "src/web/AdminAuth.ts",
+        file: "src/platforms/web/AdminAuth.ts",
         search: "if (this.token != null && sameSecret(given, this.token)) return {session: this.sessions.open()};",
         replace: "if (this.token != null) return {session: this.sessions.open()};",
         project: "web",
@@ -676,7 +676,7 @@ export const mutations = [
     {
         name: "playground-no-owner-check",
         breaks: "a playground answer image is shown only to its owner",
-        file: "src/web/playgroundRoutes.ts",
+        file: "src/platforms/web/playgroundRoutes.ts",
         search: "const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));",
         replace: "const own = interaction.platform === webPlatform;",
         project: "web",
@@ -685,7 +685,7 @@ export const mutations = [
     {
         name: "playground-stream-drops-cookie",
         breaks: "a client's first /api/solve hands it the browser cookie that makes the problem its own",
-        file: "src/web/playgroundRoutes.ts",
+        file: "src/platforms/web/playgroundRoutes.ts",
         search: "    if (cookie != null) reply.raw.setHeader(\"set-cookie\", cookie);\n",
         replace: "",
         project: "web",
@@ -694,7 +694,7 @@ export const mutations = [
     {
         name: "web-admin-any-session-cookie",
         breaks: "only a session the login opened lets one into the audit pages",
-        file: "src/web/AdminAuth.ts",
+        file: "src/platforms/web/AdminAuth.ts",
         search: "if (this.sessions.isOpen(cookie(request, adminCookieName))) return true;",
         replace: "if (cookie(request, adminCookieName) != null) return true;",
         project: "web",
@@ -703,7 +703,7 @@ export const mutations = [
     {
         name: "web-login-no-delay",
         breaks: "each wrong admin token is answered later than the last",
-        file: "src/web/AdminAuth.ts",
+        file: "src/platforms/web/AdminAuth.ts",
         search: "await sleep(this.throttle.fail(request.ip));",
         replace: "this.throttle.fail(request.ip);",
         project: "web",
@@ -712,7 +712,7 @@ export const mutations = [
     {
         name: "web-login-no-lockout",
         breaks: "a client that guessed wrong too often is refused with 429",
-        file: "src/web/AdminAuth.ts",
+        file: "src/platforms/web/AdminAuth.ts",
         search: "        if (retryAfterSeconds != null) return {retryAfterSeconds};\n",
         replace: "",
         project: "web",
@@ -721,7 +721,7 @@ export const mutations = [
     {
         name: "web-cookie-bad-escape-throws",
         breaks: "a cookie with a bad %-escape is ignored, not a 500",
-        file: "src/web/cookies.ts",
+        file: "src/platforms/web/cookies.ts",
         search: "        } catch {\n            return undefined;\n        }",
         replace: "        } finally {\n            // nothing\n        }",
         project: "web",
@@ -730,7 +730,7 @@ export const mutations = [
     {
         name: "web-url-number-loose",
         breaks: "ids and offsets in URLs are strict whole numbers",
-        file: "src/web/wholeNumber.ts",
+        file: "src/platforms/web/wholeNumber.ts",
         search: "if (text == null || !/^\\d{1,15}$/.test(text)) return undefined;",
         replace: "if (text == null || Number.isNaN(Number(text))) return undefined;",
         project: "web",
@@ -739,7 +739,7 @@ export const mutations = [
     {
         name: "web-origin-hard-coded-http",
         breaks: "behind a TLS proxy the public https origin may POST",
-        file: "src/web/allowedAddresses.ts",
+        file: "src/platforms/web/allowedAddresses.ts",
         search: "...publicUrls.map((url) => url.origin)",
         replace: "...publicUrls.map((url) => `http://${url.host}`)",
         project: "web",
@@ -748,7 +748,7 @@ export const mutations = [
     {
         name: "web-host-not-checked",
         breaks: "a Host Kotae does not serve is refused (DNS rebinding)",
-        file: "src/web/WebServer.ts",
+        file: "src/platforms/web/WebServer.ts",
         search: "if (allowed == null || !allowed.hosts.has((request.headers.host ?? \"\").toLowerCase()))",
         replace: "if (allowed == null)",
         project: "web",
@@ -757,7 +757,7 @@ export const mutations = [
     {
         name: "web-admission-per-client-skipped",
         breaks: "a client dropping its cookie still meets the pending and hourly limits",
-        file: "src/web/playgroundRoutes.ts",
+        file: "src/platforms/web/playgroundRoutes.ts",
         search: "const gate = context.clientGate.admit(who.client);",
         replace: "const gate = {release: () => {}};",
         project: "web",
@@ -766,7 +766,7 @@ export const mutations = [
     {
         name: "web-admission-chat-rules-skipped",
         breaks: "a browser meets the chat platforms' hourly limit by its cookie",
-        file: "src/web/playgroundRoutes.ts",
+        file: "src/platforms/web/playgroundRoutes.ts",
         search: "    if (\"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
         replace: "    if (false as boolean && \"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
         project: "web",
@@ -775,7 +775,7 @@ export const mutations = [
     {
         name: "web-no-request-rate-limit",
         breaks: "a client beyond its requests per minute gets 429",
-        file: "src/web/WebServer.ts",
+        file: "src/platforms/web/WebServer.ts",
         search: "            if (retryAfter != null)\n                return reply.code(429)",
         replace: "            if (retryAfter == null && retryAfter != null)\n                return reply.code(429)",
         project: "web",
@@ -784,7 +784,7 @@ export const mutations = [
     {
         name: "playground-hides-early-refusal",
         breaks: "a refusal before any stream (429) is shown in the playground",
-        file: "src/web/public/app.js",
+        file: "src/platforms/web/public/app.js",
         search: "    if (!response.ok) {\n        onEvent(",
         replace: "    if (false) {\n        onEvent(",
         project: "web",
@@ -793,7 +793,7 @@ export const mutations = [
     {
         name: "web-logger-off",
         breaks: "server errors reach the operator as one line in Kotae's log",
-        file: "src/web/WebServer.ts",
+        file: "src/platforms/web/WebServer.ts",
         search: "loggerInstance: runtime.logger.child({component: \"web\"}, {level: \"warn\"}) as FastifyBaseLogger",
         replace: "logger: false",
         project: "web",
@@ -922,7 +922,7 @@ export const mutations = [
     {
         name: "slack-writes-not-paced",
         breaks: "a burst in one Slack channel stays within Slack's per-channel posting limit",
-        file: "src/adapters/slack/SlackAdapter.ts",
+        file: "src/platforms/slack/SlackAdapter.ts",
         search: "requestInterceptor: pacer.interceptor",
         replace: "requestInterceptor: (request: never) => request",
         project: "slack",
@@ -931,7 +931,7 @@ export const mutations = [
     {
         name: "pacer-ignores-burst-debt",
         breaks: "a write after the burst waits for the next free turn",
-        file: "src/adapters/slack/ChannelPacer.ts",
+        file: "src/platforms/slack/ChannelPacer.ts",
         search: "return bucket.tokens >= 0 ? 0 : Math.ceil(-bucket.tokens * this.rate.intervalMs);",
         replace: "return 0;",
         project: "standalone",
@@ -950,7 +950,7 @@ export const mutations = [
     {
         name: "sse-writes-every-token",
         breaks: "streamed text is written together, once per interval",
-        file: "src/web/EventStreamWriter.ts",
+        file: "src/platforms/web/EventStreamWriter.ts",
         search: "if (!streamedTypes.has(event.type))",
         replace: "if (streamedTypes.has(event.type) || true)",
         project: "standalone",
@@ -979,7 +979,7 @@ export const mutations = [
     {
         name: "discord-single-shard",
         breaks: "the Discord client shards internally as Discord recommends",
-        file: "src/adapters/discord/DiscordAdapter.ts",
+        file: "src/platforms/discord/DiscordAdapter.ts",
         search: "        shards: \"auto\",\n",
         replace: "",
         project: "discord",
@@ -1008,7 +1008,7 @@ export const mutations = [
     {
         name: "web-admin-held-to-limits",
         breaks: "an admin in the playground is held to no solve limit",
-        file: "src/web/playgroundRoutes.ts",
+        file: "src/platforms/web/playgroundRoutes.ts",
         search: "isModerator: who.isAdmin});",
         replace: "isModerator: false});",
         project: "web",
@@ -1035,7 +1035,7 @@ export const mutations = [
     {
         name: "metrics-open-to-anyone",
         breaks: "/metrics only for a client on this machine or one with the admin token",
-        file: "src/web/healthRoutes.ts",
+        file: "src/platforms/web/healthRoutes.ts",
         search: "if (!isLoopbackClient(request) && !context.isAdmin(request))",
         replace: "if (!isLoopbackClient(request) && !context.isAdmin(request) && false)",
         project: "web",
@@ -1071,7 +1071,7 @@ export const mutations = [
     {
         name: "web-logs-client-errors",
         breaks: "requests and client errors (4xx) are answered, not logged",
-        file: "src/web/WebServer.ts",
+        file: "src/platforms/web/WebServer.ts",
         search: "runtime.logger.child({component: \"web\"}, {level: \"warn\"})",
         replace: "runtime.logger.child({component: \"web\"}, {level: \"info\"})",
         project: "web",
@@ -1247,5 +1247,68 @@ export const mutations = [
         replace: "import type {KotaeStore} from \"../../storage/KotaeStore.js\";\nexport type Store = KotaeStore;\n/** Who asked, where.",
         project: "standalone",
         tests: ["tests/unit/domainLayer.test.ts"]
+    },
+    {
+        name: "serve-starts-unconfigured-platforms",
+        breaks: "serve starts only the platforms whose section is configured",
+        file: "src/cli/serveCommandLine.ts",
+        search: "const configured = platforms.filter((platform) => platform.configured(sectionOf(services.config, platform)));",
+        replace: "const configured = platforms.filter(() => true);",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "serve-stops-platforms-in-start-order",
+        breaks: "serve stops its platforms in reverse start order",
+        file: "src/cli/serveCommandLine.ts",
+        search: "        } finally {\n            for (const platform of running.reverse())",
+        replace: "        } finally {\n            for (const platform of running)",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "serve-leaves-started-platforms-on-failure",
+        breaks: "a platform that cannot start stops serve after the ones already started are stopped",
+        file: "src/cli/serveCommandLine.ts",
+        search: "    } catch (error) {\n        for (const platform of running.reverse())\n            await platform[Symbol.asyncDispose]();\n        throw error;",
+        replace: "    } catch (error) {\n        throw error;",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"]
+    },
+    {
+        name: "config-old-flat-key-dropped",
+        breaks: "an old flat config key (\"discordToken\") still sets its section's setting for one release",
+        file: "src/config/loadConfig.ts",
+        search: "        section[name] ??= topLevel[flatKey];\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "config-section-unknown-keys-accepted",
+        breaks: "an unknown key inside a platform's section is reported with the other problems",
+        file: "src/config/loadConfig.ts",
+        search: "        problems.push(...unknownKeys(fromFile, platform.settings, `${platform.name}.`, fileName));\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "discord-token-without-application-id",
+        breaks: "the discord section's cross-check: the token needs the application id",
+        file: "src/platforms/discord/discordSettings.ts",
+        search: "return section.token != null && section.applicationId == null",
+        replace: "return false && section.applicationId == null",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "slack-bot-token-without-secret",
+        breaks: "the slack section's cross-check: the bot token needs the signing secret or the app token",
+        file: "src/platforms/slack/slackSettings.ts",
+        search: "return section.botToken != null && section.signingSecret == null && section.appToken == null",
+        replace: "return false && section.appToken == null",
+        project: "standalone",
+        tests: ["tests/unit/config.test.ts"]
     }
 ];

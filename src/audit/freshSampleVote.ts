@@ -52,7 +52,7 @@ export async function startFreshSampleVote({engine, store}: Dependencies, intera
         throw new RangeError(`There is no interaction #${interactionId}`);
     if (!isFreshSampleCount(options.samples))
         throw new RangeError(`samples must be an integer from 1 to ${maxFreshSamples}, got ${options.samples}`);
-    const requester = {platform: auditPlatform, userId: options.reviewer};
+    const requester = {platform: auditPlatform, userId: options.reviewer} as const;
     const events = engine.solve({...solveAgain(original), samples: options.samples, requester})[Symbol.asyncIterator]();
 
     // The first event (queued, or failed when the request cannot run) names the re-solve's interaction.

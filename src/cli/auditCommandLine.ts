@@ -8,6 +8,7 @@ import type {ReportFilter} from "../domain/ReportQueue.js";
 import type {ReviewStatus} from "../domain/Review.js";
 import type {ExportFilter} from "../domain/ReviewedInteraction.js";
 import {exportDataset, type ExportFormat} from "../export/exportDataset.js";
+import type {RequestOrigin} from "../domain/RequestOrigin.js";
 import {ExitCode} from "./cliSupport.js";
 
 /** `kotae audit list`: the review queue, newest report first. */
@@ -144,7 +145,7 @@ export function runExport(config: KotaeConfig, format: ExportFormat, filter: Exp
 }
 
 /** `kotae forget <platform> <user-id>`: what /kotae forget-me does, for operators. */
-export function runForget(config: KotaeConfig, platform: string, userId: string): ExitCode {
+export function runForget(config: KotaeConfig, platform: RequestOrigin, userId: string): ExitCode {
     using store = openStore(config);
     const {deletedInteractions} = store.dataset.forgetUser({platform, userId});
     process.stdout.write(`Forgot ${platform} user ${userId}: ${deletedInteractions} interaction(s) deleted, their reports and thread messages removed, and left out of exports.\n`);

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import {Command, InvalidArgumentError, Option} from "commander";
+import {Argument, Command, InvalidArgumentError, Option} from "commander";
 import {answersEqual} from "../answers/answersEqual.js";
 import {normalizeAnswer} from "../answers/normalizeAnswer.js";
 import {settings, type KotaeConfig, type SettingName} from "../config/KotaeConfig.js";
@@ -9,8 +9,9 @@ import {reviewStatuses, type ReviewStatus} from "../domain/Review.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
-import {deployCommands} from "../adapters/discord/DiscordAdapter.js";
-import {slackManifest} from "../adapters/slack/slackManifest.js";
+import {deployCommands} from "../platforms/discord/DiscordAdapter.js";
+import {slackManifest} from "../platforms/slack/slackManifest.js";
+import {platformNames, requestOrigins, type RequestOrigin} from "../domain/RequestOrigin.js";
 import {locales, type Locale} from "../i18n/messages.js";
 import {themeNames} from "../render/RenderTheme.js";
 import {ExitCode, terminalLocale} from "./cliSupport.js";
@@ -43,6 +44,9 @@ function withEngineFlags(command: Command): Command {
         .option("--max-tokens <n>", settings.maxTokens.help);
 }
 
+/** Where requests come from, as the help lists them: "discord, slack, web, cli, audit, eval or bench". */
+const originList = `${requestOrigins.slice(0, -1).join(", ")} or ${requestOrigins.at(-1)}`;
+
 type FilterFlags = {config?: string, db?: string, since?: Date, until?: Date, platform?: string, profile?: string};
 
 /** Filters shared by `audit list` and `export`. */
@@ -52,7 +56,7 @@ function withFilters(command: Command): Command {
         .option("--db <file>", settings.db.help)
         .option("--since <date>", "only interactions from this date on (e.g. 2026-11-01)", parseDate)
         .option("--until <date>", "only interactions before this date", parseDate)
-        .option("--platform <platform>", "discord, slack or cli")
+        .option("--platform <platform>", `only requests from there: ${originList}`)
         .option("--profile <name>", "only this model profile");
 }
 
@@ -201,7 +205,7 @@ export function buildProgram(): Command {
         });
 
     withEngineFlags(program.command("serve")
-        .description("run Kotae: the engine and, when configured, the Discord adapter, until stopped"))
+        .description(`run Kotae: the engine and each configured platform (${platformNames.join(", ")}), until stopped`))
         .action(async (flags: EngineFlags & {debug?: boolean}) => {
             // --debug here as well as in main: a failure logged while serving carries its stack too.
             process.exitCode = await runServe(configFrom(flags), flags.debug === true ? {debug: true} : {});
@@ -308,10 +312,10 @@ export function buildProgram(): Command {
 
     program.command("forget")
         .description("delete a user's interactions, reports and thread messages, and leave them out of exports (what /kotae forget-me does)")
-        .argument("<platform>", "discord, slack or cli")
+        .addArgument(new Argument("<platform>", "where the user asked").choices(requestOrigins))
         .argument("<user-id>", "the platform's user id")
         .option("--config <file>", "config file (JSON)")
-        .action((platform: string, userId: string, flags: {config?: string}) => {
+        .action((platform: RequestOrigin, userId: string, flags: {config?: string}) => {
             process.exitCode = runForget(storeConfigFrom(flags), platform, userId);
         });
 

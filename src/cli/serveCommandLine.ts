@@ -1,11 +1,10 @@
-import {DiscordAdapter} from "../adapters/discord/DiscordAdapter.js";
-import {SlackAdapter} from "../adapters/slack/SlackAdapter.js";
-import {WebServer} from "../web/WebServer.js";
-import {KotaeRuntime} from "../app/KotaeRuntime.js";
+import {KotaeRuntime, type RuntimeOptions} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
+import {sectionOf, type Platform, type PlatformServices, type RunningPlatform} from "../platforms/Platform.js";
+import {builtinPlatforms, type PlatformRegistry} from "../platforms/platformRegistry.js";
 import {ExitCode} from "./cliSupport.js";
-import {untilStopped} from "./stopSignals.js";
+import {untilStopped as untilSignalled, type StopSignalOptions} from "./stopSignals.js";
 
 /**
  * Seconds `serve` may take to stop after SIGTERM/SIGINT before it exits anyway. Cancelling takes well
@@ -14,12 +13,20 @@ import {untilStopped} from "./stopSignals.js";
  */
 export const shutdownGraceSeconds = 8;
 
+export type ServeOptions = Pick<RuntimeOptions, "debug" | "logger"> & {
+    /** The platforms to start when configured (default: the built-in ones; a test adds its own). */
+    readonly platforms?: PlatformRegistry,
+    /** Resolves when serve should stop (default: on SIGTERM or SIGINT, see untilStopped; a test stops it itself). */
+    readonly untilStopped?: (options: StopSignalOptions) => Promise<NodeJS.Signals>
+};
+
 /**
  * `kotae serve` (what `npm start` and pm2 run): checks what a server needs (database, model, Python
- * sandbox, renderer), then serves the local web app and answers on Discord and/or Slack until SIGTERM
- * or SIGINT (exit 0). With no chat platform configured, the web playground is how to try Kotae.
+ * sandbox, renderer), then starts every configured platform (the local web app, Discord, Slack) and
+ * answers until SIGTERM or SIGINT (exit 0). With no chat platform configured, the web playground is how
+ * to try Kotae.
  */
-export async function runServe(config: KotaeConfig, options: {readonly debug?: boolean} = {}): Promise<ExitCode> {
+export async function runServe(config: KotaeConfig, {platforms = builtinPlatforms, untilStopped = untilSignalled, ...options}: ServeOptions = {}): Promise<ExitCode> {
     const runtime = KotaeRuntime.start(config, {showDownloadProgress: process.stderr.isTTY, ...options});
     // Status lines are sentences for the operator; what needs fixing is a warning, what stops serve an error.
     const log = runtime.logger;
@@ -55,32 +62,9 @@ export async function runServe(config: KotaeConfig, options: {readonly debug?: b
         else
             warn(`Renderer: not working (${warm.failure}), so answers go out as text only. Run: npx kotae doctor`);
 
-        const services: AsyncDisposable[] = [];
+        const running = await startPlatforms(platforms, {runtime, config}, {out, error: (line) => log.error(line)});
         try {
-            try {
-                const web = await WebServer.start(runtime, config);
-                services.push(web);
-                out(`Web: the playground is at ${web.url}/ (audit pages at ${web.url}/audit${config.webAdminToken == null ? ", once KOTAE_WEB_ADMIN_TOKEN is set" : ""}; health at /healthz and /readyz, metrics at /metrics).`);
-            } catch (error) {
-                log.error(`Web: not started (${error instanceof Error ? error.message : String(error)}). Set KOTAE_WEB_PORT to a free port.`);
-            }
-            if (config.discordToken != null) {
-                const discord = await DiscordAdapter.start(runtime, config);
-                services.push(discord);
-                out(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`);
-            }
-            if (config.slackBotToken != null) {
-                const slack = await SlackAdapter.start(runtime, config);
-                services.push(slack);
-                out(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.");
-            }
-            if (config.discordToken == null && config.slackBotToken == null) {
-                out("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or "
-                    + "KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack). Meanwhile, try the playground "
-                    + "in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), or check the "
-                    + "installation with: npx kotae doctor");
-            }
-            if (services.length === 0)
+            if (running.length === 0)
                 return ExitCode.Failed;
             const daily = setInterval(() => runtime.applyRetention(), 24 * 60 * 60 * 1000);
             daily.unref();
@@ -95,11 +79,47 @@ export async function runServe(config: KotaeConfig, options: {readonly debug?: b
             out(`Kotae: requests cancelled in ${Math.round(performance.now() - stopping)} ms.`);
             return ExitCode.Ok;
         } finally {
-            for (const service of services.reverse())
-                await service[Symbol.asyncDispose]();
+            for (const platform of running.reverse())
+                await platform[Symbol.asyncDispose]();
         }
     } finally {
         await runtime.close();
     }
 }
 
+/**
+ * Starts each configured platform in the registry's order and prints its status line. A platform that
+ * fails to start stops serve (after the ones already started are stopped), unless it names a hint to log
+ * instead; with no chat platform configured, the operator is told how to add one.
+ */
+async function startPlatforms(platforms: PlatformRegistry, services: PlatformServices, print: {out: (line: string) => void, error: (line: string) => void}): Promise<RunningPlatform[]> {
+    const running: RunningPlatform[] = [];
+    const configured = platforms.filter((platform) => platform.configured(sectionOf(services.config, platform)));
+    try {
+        for (const platform of configured) {
+            try {
+                const started = await platform.start(services, sectionOf(services.config, platform));
+                running.push(started);
+                print.out(started.statusLine);
+            } catch (error) {
+                if (platform.startFailureHint == null)
+                    throw error;
+                print.error(`${platform.title}: not started (${error instanceof Error ? error.message : String(error)}). ${platform.startFailureHint}`);
+            }
+        }
+    } catch (error) {
+        for (const platform of running.reverse())
+            await platform[Symbol.asyncDispose]();
+        throw error;
+    }
+    if (!configured.some((platform) => platform.enableWith != null))
+        print.out(noChatPlatformHint(platforms));
+    return running;
+}
+
+function noChatPlatformHint(platforms: PlatformRegistry): string {
+    const chatPlatforms = platforms.filter((platform): platform is Platform & {enableWith: string} => platform.enableWith != null);
+    return `No chat platform is configured: set ${chatPlatforms.map((platform) => `${platform.enableWith} (${platform.title})`).join(" or ")}. `
+        + "Meanwhile, try the playground in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), "
+        + "or check the installation with: npx kotae doctor";
+}

@@ -1,8 +1,8 @@
-import {isIP} from "node:net";
 import os from "node:os";
 import {z} from "zod";
 import {solveModes} from "../solver/SolveMode.js";
 import {userProfileSchema} from "../profiles/ModelProfile.js";
+import type {builtinPlatforms} from "../platforms/platformRegistry.js";
 import {strictNumber} from "./strictNumber.js";
 
 /** More threads than twice the cores only make the threads wait on each other: a solve crawled for minutes. */
@@ -10,39 +10,9 @@ export const maxThreads = os.availableParallelism() * 2;
 /** Tokens per sequence: above any open model's training context (capped to the model's own at load). */
 const maxContextTokens = 1_048_576;
 /** true/false in JSON; "true"/"1"/"yes" or "false"/"0"/"no" in the environment. */
-const booleanSetting = z.union([
+export const booleanSetting = z.union([
     z.boolean(),
     z.enum(["true", "1", "yes", "false", "0", "no"]).transform((text) => ["true", "1", "yes"].includes(text))
-]);
-
-/** Whether `text` lists http(s) origins (scheme, host and port only), separated by commas. */
-function isOriginList(text: string): boolean {
-    return text.split(",").every((entry) => {
-        try {
-            const url = new URL(entry.trim());
-            return ["http:", "https:"].includes(url.protocol) && url.origin === entry.trim().replace(/\/$/, "");
-        } catch {
-            return false;
-        }
-    });
-}
-
-/** Whether `entry` is an IPv4/IPv6 address, or one with a /prefix (a CIDR range). */
-function isAddressOrRange(entry: string): boolean {
-    const [address = "", prefix, ...rest] = entry.split("/");
-    const family = isIP(address);
-    return family !== 0 && rest.length === 0
-        && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
-}
-
-/**
- * Which reverse proxies may speak for the client: true (any peer: only when nothing but the proxy can
- * reach Kotae), false, or the proxies' addresses and ranges, comma-separated (Fastify's `trustProxy`).
- */
-const trustedProxies = z.union([
-    booleanSetting,
-    z.string().transform((text) => text.split(",").map((entry) => entry.trim()))
-        .refine((entries) => entries.every(isAddressOrRange), "must be true, false, or proxy addresses/CIDR ranges separated by commas, like 127.0.0.1,10.0.0.0/8")
 ]);
 
 /** Whether `text` lists http(s) base URLs of OpenAI-compatible APIs (each ending in `/v1`), separated by commas. */
@@ -58,8 +28,28 @@ function isBackendUrlList(text: string): boolean {
     });
 }
 
+/** One setting: its environment variable (none: config file only), whether it is a secret never echoed, its schema and meaning. */
+export type Setting = {
+    readonly env: string | undefined,
+    readonly secret?: boolean,
+    readonly schema: z.ZodType,
+    readonly help: string
+};
+
+/** A group of settings by name: Kotae's own (below) or a platform's section. */
+export type SettingsSchema = Readonly<Record<string, Setting>>;
+
+/** The values a group of settings yields, each after its schema (defaults filled in). */
+export type SectionOf<Settings extends SettingsSchema> = {readonly [Name in keyof Settings]: z.output<Settings[Name]["schema"]>};
+
+/** Where an operator sets `setting`, for messages: `KOTAE_WEB_PORT / "web.port" in the config file`. */
+export function settingLocation(key: string, setting: Setting): string {
+    return [setting.env, `"${key}" in the config file`].filter(Boolean).join(" / ");
+}
+
 /**
- * Every setting, its default and meaning. Sources, lowest priority first: defaults, the config file
+ * Every setting of Kotae itself, its default and meaning (each platform's own live in its section: see
+ * src/platforms/Platform.ts). Sources, lowest priority first: defaults, the config file
  * (JSON), `KOTAE_*` environment variables, command-line flags. The README's table mirrors this one.
  */
 export const settings = {
@@ -125,38 +115,6 @@ export const settings = {
         help: "Default colours of answer images (a community can change it with /kotae settings)."},
     solvesPerHour: {env: "KOTAE_SOLVES_PER_HOUR", schema: strictNumber({min: 1, max: 10_000}).default(20),
         help: "Default problems one user may send per hour in a community (moderators can change it; they are not limited)."},
-    discordToken: {env: "KOTAE_DISCORD_TOKEN", secret: true, schema: z.string().regex(/^[\w-]{20,}\.[\w-]+\.[\w-]+$/, "does not look like a Discord bot token").optional(),
-        help: "Discord bot token (Developer Portal → Bot → Reset Token). Starts the Discord adapter in `kotae serve`."},
-    discordApplicationId: {env: "KOTAE_DISCORD_APPLICATION_ID", schema: z.string().regex(/^\d{15,21}$/, "must be the numeric application id").optional(),
-        help: "Discord application id (Developer Portal → General Information); needed with the token."},
-    discordGuildId: {env: "KOTAE_DISCORD_GUILD_ID", schema: z.string().regex(/^\d{15,21}$/, "must be a numeric server id").optional(),
-        help: "deploy-commands registers the commands to this one server (instant, for development) instead of globally."},
-    discordMessageContent: {env: "KOTAE_DISCORD_MESSAGE_CONTENT", schema: booleanSetting.default(false),
-        help: "Use the privileged MessageContent intent, so plain messages in a solution's thread are follow-ups (else @mention or /ask)."},
-    discordApiUrl: {env: "KOTAE_DISCORD_API_URL", schema: z.url().optional(),
-        help: "Discord REST API base (…/api) for a proxy; default Discord's own."},
-    discordGatewayUrl: {env: "KOTAE_DISCORD_GATEWAY_URL", schema: z.url().optional(),
-        help: "Discord gateway WebSocket URL for a proxy; default the one the API announces."},
-    slackBotToken: {env: "KOTAE_SLACK_BOT_TOKEN", secret: true, schema: z.string().regex(/^xoxb-[\w-]+$/, "must be a bot token (xoxb-…)").optional(),
-        help: "Slack bot token (OAuth & Permissions → Bot User OAuth Token). Starts the Slack adapter in `kotae serve`."},
-    slackSigningSecret: {env: "KOTAE_SLACK_SIGNING_SECRET", secret: true, schema: z.string().regex(/^[0-9a-f]{16,}$/, "must be the hex signing secret").optional(),
-        help: "Slack signing secret (Basic Information): HTTP mode, where Slack calls Kotae's port."},
-    slackAppToken: {env: "KOTAE_SLACK_APP_TOKEN", secret: true, schema: z.string().regex(/^xapp-[\w-]+$/, "must be an app-level token (xapp-…)").optional(),
-        help: "Slack app-level token with connections:write: Socket Mode (no public URL needed); used instead of HTTP mode when set."},
-    slackPort: {env: "KOTAE_SLACK_PORT", schema: strictNumber({min: 0, max: 65_535}).default(3000),
-        help: "Port Slack's HTTP requests arrive on (HTTP mode; route /slack/events)."},
-    slackApiUrl: {env: "KOTAE_SLACK_API_URL", schema: z.url().optional(),
-        help: "Slack Web API base (…/api/) for a proxy; default Slack's own."},
-    webHost: {env: "KOTAE_WEB_HOST", schema: z.string().min(1).default("127.0.0.1"),
-        help: "Address of the local web app (playground and audit). Anything but loopback needs webAdminToken."},
-    webPort: {env: "KOTAE_WEB_PORT", schema: strictNumber({min: 0, max: 65_535}).default(8787),
-        help: "Port of the local web app."},
-    webAdminToken: {env: "KOTAE_WEB_ADMIN_TOKEN", secret: true, schema: z.string().min(16).optional(),
-        help: "Token for the web app's audit pages (and for any bind beyond loopback); without it the audit pages stay closed."},
-    webPublicUrl: {env: "KOTAE_WEB_PUBLIC_URL", schema: z.string().refine(isOriginList, "must be one or more http(s) origins separated by commas, like https://kotae.example.org").optional(),
-        help: "Public address(es) of the web app behind a reverse proxy (https://kotae.example.org, comma-separated): their hosts and origins are accepted besides loopback. Unset: loopback only."},
-    webTrustProxy: {env: "KOTAE_WEB_TRUST_PROXY", schema: trustedProxies.default(false),
-        help: "Believe X-Forwarded-For/-Proto/-Host (Fastify trustProxy) from the reverse proxy's addresses (e.g. 127.0.0.1,10.0.0.0/8), or from any peer with true (only when nothing else can reach Kotae)."},
     retentionDays: {env: "KOTAE_RETENTION_DAYS", schema: strictNumber({min: 1, max: 36_500}).optional(),
         help: "Delete interactions (with their solutions, code runs, reports and reviews) older than this many days; unset keeps everything."},
     logFormat: {env: "KOTAE_LOG_FORMAT", schema: z.enum(["json", "pretty"]).optional(),
@@ -178,17 +136,17 @@ export const configSchema = z.object(
     }
 ).strict();
 
-export type KotaeConfig = z.infer<typeof configSchema>;
+/** Kotae's own settings, without the platforms' sections. */
+export type CoreConfig = z.infer<typeof configSchema>;
+
+/** Each built-in platform's section, by the platform's name: `config.discord.token`, `config.web.port`. */
+export type PlatformSections = {readonly [Platform in typeof builtinPlatforms[number] as Platform["name"]]: SectionOf<Platform["settings"]>};
+
+export type KotaeConfig = CoreConfig & PlatformSections;
 
 /** Settings that only make sense together; they ask only whether a setting is given, so an invalid value still counts as given. */
-export function crossCheck(config: KotaeConfig): string[] {
+export function crossCheck(config: CoreConfig): string[] {
     const problems: string[] = [];
-    if (config.discordToken != null && config.discordApplicationId == null)
-        problems.push("KOTAE_DISCORD_APPLICATION_ID / \"discordApplicationId\" in the config file: required with the Discord token");
-    if (!["127.0.0.1", "::1", "localhost"].includes(config.webHost) && config.webAdminToken == null)
-        problems.push(`KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on ${config.webHost} (beyond loopback)`);
-    if (config.slackBotToken != null && config.slackSigningSecret == null && config.slackAppToken == null)
-        problems.push("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
     if (config.backend === "openai" && config.backendUrls == null)
         problems.push("KOTAE_BACKEND_URLS / \"backendUrls\" in the config file: required with KOTAE_BACKEND=openai (the servers' base URLs ending in /v1)");
     return problems;

@@ -3,6 +3,8 @@ import path from "node:path";
 import {getLlama, LlamaLogLevel, readGgufFileInfo, resolveModelFile} from "node-llama-cpp";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
+import {sectionOf} from "../platforms/Platform.js";
+import {builtinPlatforms, type PlatformRegistry} from "../platforms/platformRegistry.js";
 import {isModelUri} from "../llm/LlamaCppBackend.js";
 import {OpenAiBackend} from "../llm/openai/OpenAiBackend.js";
 import {openAiBackendOptions} from "../app/backendSettings.js";
@@ -30,7 +32,8 @@ export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[
     const checks: Array<() => Promise<CheckResult | CheckResult[]>> = [
         checkNode, ...(config.backend === "openai" ? [() => checkInferenceServers(config)] : [() => checkCompute(config), () => checkModel(config)]),
         () => checkProfile(config),
-        checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config), async () => checkDatabaseFileModes(config)
+        checkJapaneseFont, () => checkSandbox(config), () => checkDatabase(config), async () => checkDatabaseFileModes(config),
+        async () => checkPlatforms(config)
     ];
     const results: CheckResult[] = [];
     for (const check of checks)
@@ -38,6 +41,15 @@ export async function runDoctorChecks(config: KotaeConfig): Promise<CheckResult[
             name: check.name || "check", status: "fail" as const, detail: String(error)
         }))].flat());
     return results;
+}
+
+/** Which platforms `serve` would start, each by its config section, and what switches on the others. */
+function checkPlatforms(config: KotaeConfig): CheckResult {
+    const platforms: PlatformRegistry = builtinPlatforms;
+    const states = platforms.map((platform) => platform.configured(sectionOf(config, platform))
+        ? `${platform.name}: configured`
+        : `${platform.name}: not configured${platform.enableWith != null ? ` (set ${platform.enableWith})` : ""}`);
+    return {name: "Platforms", status: "ok", detail: states.join("; ")};
 }
 
 /** 20.12 brought process.loadEnvFile, which reads .env at start. */

@@ -9,7 +9,7 @@ import type {EvalItem} from "./EvalDataset.js";
 
 /** Evaluation solves are logged as interactions of this platform, one per problem and mode. */
 export const evalPlatform = "eval";
-const evalRequester = {platform: evalPlatform, userId: "eval", locale: "ja"};
+const evalRequester = {platform: evalPlatform, userId: "eval", locale: "ja"} as const;
 
 /** Failures that would fail every problem the same way: the run stops instead of grading them all wrong. */
 const runFailures = new Set<string>([

@@ -15,7 +15,7 @@ function reportedDatabase(): string {
     const directory = temporaryDirectory("kotae-audit-");
     const file = path.join(directory, "kotae.sqlite");
     using store = new KotaeStore(file, Pseudonymizer.fromSecret(secret));
-    const asker = {platform: "discord", userId: "42", workspaceId: "g"};
+    const asker = {platform: "discord", userId: "42", workspaceId: "g"} as const;
     const id = store.interactions.create({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
     store.interactions.markRunning(id, {modelName: "m", modelFile: "/m.gguf", modelSha256: null, prompt: "### 指示:\n1+1は？\n### 応答:\n", queueMs: 0});
     store.interactions.finish(id, {status: "answered", rawOutput: "\\boxed{3}", shownSolution: "\\boxed{3}", answer: "3", totalMs: 1});

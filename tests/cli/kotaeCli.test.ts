@@ -114,7 +114,11 @@ describe("kotae doctor", () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         const result = run(["doctor", "--json"], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});
         const checks = JSON.parse(result.stdout) as Array<{name: string, status: string, detail: string, fix?: string}>;
-        expect(checks.map((check) => check.name)).toEqual(["Node.js", "Compute", "Model", "Profile", "Japanese font", "Python sandbox", "Sandbox hardening", "Database"]);
+        expect(checks.map((check) => check.name)).toEqual(["Node.js", "Compute", "Model", "Profile", "Japanese font", "Python sandbox", "Sandbox hardening", "Database", "Platforms"]);
+        expect(checks.find((check) => check.name === "Platforms")).toMatchObject({
+            status: "ok", detail: "web: configured; discord: not configured (set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID); "
+                + "slack: not configured (set KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN)"
+        });
         expect(checks.find((check) => check.name === "Sandbox hardening")).toMatchObject({
             status: "ok", detail: expect.stringMatching(/^seccomp filter applied \(x64: \d+ syscalls denied, plus namespace clones, personality changes and other ABIs; seccomp filters: Kotae (\d+), sandboxed code (\d+)\)$/) as string
         });
@@ -242,7 +246,7 @@ describe("kotae serve", () => {
         const result = run(["serve"], {KOTAE_WEB_HOST: "0.0.0.0", KOTAE_WEB_PORT: "0", KOTAE_DB: path.join(temporaryDirectory(), "kotae.sqlite")});
         // Exit 2: an invalid setting, as for every command (README, "The command line").
         expect(result.status).toBe(2);
-        expect(result.stderr).toContain(`KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on 0.0.0.0 (beyond loopback)`);
+        expect(result.stderr).toContain(`KOTAE_WEB_ADMIN_TOKEN / "web.adminToken" in the config file: required to serve the web app on 0.0.0.0 (beyond loopback)`);
         expect(result.stdout).not.toContain("Web: the playground is at");
     });
 });

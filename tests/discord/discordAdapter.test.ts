@@ -1,7 +1,7 @@
 import path from "node:path";
 import {InteractionResponseType, Locale, MessageFlags, type APIGuildInteraction} from "discord.js";
 import {describe, expect, it} from "vitest";
-import {DiscordAdapter, deployCommands} from "../../src/adapters/discord/DiscordAdapter.js";
+import {DiscordAdapter, deployCommands} from "../../src/platforms/discord/DiscordAdapter.js";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import type {KotaeConfig} from "../../src/config/KotaeConfig.js";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import {SlackAdapter} from "../../src/adapters/slack/SlackAdapter.js";
+import {SlackAdapter} from "../../src/platforms/slack/SlackAdapter.js";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {FakeSlack, type FakeSlackOptions, type RecordedSlackMessage} from "../support/fakeSlack/FakeSlack.js";

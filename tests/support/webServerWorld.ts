@@ -2,7 +2,7 @@ import path from "node:path";
 import {afterEach} from "vitest";
 import {KotaeRuntime, type RuntimeOptions} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
-import {WebServer, type WebServerOptions} from "../../src/web/WebServer.js";
+import {WebServer, type WebServerOptions} from "../../src/platforms/web/WebServer.js";
 import type {LocalServer} from "./sendHttp.js";
 import {temporaryDirectory} from "./testRuntime.js";
 

@@ -1,8 +1,8 @@
 import {LogLevel} from "@slack/bolt";
 import {afterEach, describe, expect, it} from "vitest";
-import {BoltLogger} from "../../src/adapters/slack/BoltLogger.js";
-import {trackReply, type DiscordContext} from "../../src/adapters/discord/DiscordContext.js";
-import {logFailure, type SlackContext} from "../../src/adapters/slack/SlackContext.js";
+import {BoltLogger} from "../../src/platforms/slack/BoltLogger.js";
+import {trackReply, type DiscordContext} from "../../src/platforms/discord/DiscordContext.js";
+import {logFailure, type SlackContext} from "../../src/platforms/slack/SlackContext.js";
 import {RepliesUnderWay} from "../../src/adapters/shared/RepliesUnderWay.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";

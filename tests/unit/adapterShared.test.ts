@@ -94,7 +94,7 @@ describe("ProgressThrottle", () => {
 
 describe("the Slack app manifest in the repository", () => {
     it("is what `kotae slack-manifest` generates from the command definitions", async () => {
-        const {slackManifest} = await import("../../src/adapters/slack/slackManifest.js");
+        const {slackManifest} = await import("../../src/platforms/slack/slackManifest.js");
         const committed = JSON.parse(fs.readFileSync(new URL("../../slack-app-manifest.json", import.meta.url), "utf8")) as unknown;
         expect(committed).toEqual(slackManifest());
         expect(JSON.stringify(committed)).toContain("\"/solve\"");

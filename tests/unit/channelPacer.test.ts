@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {ChannelPacer} from "../../src/adapters/slack/ChannelPacer.js";
+import {ChannelPacer} from "../../src/platforms/slack/ChannelPacer.js";
 
 /** A clock the test moves by hand. */
 function manualClock(): {now: () => number, advance: (ms: number) => void} {

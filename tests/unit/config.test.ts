@@ -61,14 +61,14 @@ describe("loadConfig", () => {
 
     it("reads booleans from the environment as words", () => {
         expect(loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "yes", KOTAE_UNSAFE_UNSANDBOXED_PYTHON: "0"}, cwd: configDir()}))
-            .toMatchObject({discordMessageContent: true, unsafeUnsandboxedPython: false});
+            .toMatchObject({discord: {messageContent: true}, unsafeUnsandboxedPython: false});
         expect(() => loadConfig({env: {KOTAE_DISCORD_MESSAGE_CONTENT: "maybe"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_MESSAGE_CONTENT/);
     });
 
     it("checks the Discord settings, never printing the token", () => {
         const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
         expect(loadConfig({env: {KOTAE_DISCORD_TOKEN: token, KOTAE_DISCORD_APPLICATION_ID: "123456789012345678"}, cwd: configDir()}))
-            .toMatchObject({discordToken: token, discordApplicationId: "123456789012345678", discordMessageContent: false});
+            .toMatchObject({discord: {token, applicationId: "123456789012345678", messageContent: false}});
         expect(() => loadConfig({env: {KOTAE_DISCORD_TOKEN: token}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_APPLICATION_ID.*required with the Discord token/);
         const malformed = (() => {
             try {
@@ -81,6 +81,38 @@ describe("loadConfig", () => {
         expect(malformed).toMatch(/KOTAE_DISCORD_TOKEN.*does not look like a Discord bot token/);
         expect(malformed).not.toContain("not a token at all");
         expect(() => loadConfig({env: {KOTAE_DISCORD_API_URL: "localhost"}, cwd: configDir()})).toThrow(/KOTAE_DISCORD_API_URL/);
+    });
+
+    it("reads each platform's settings from its section of the config file, under its KOTAE_* variables", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        const cwd = configDir({discord: {token, applicationId: "123456789012345678"}, slack: {port: 3001}, web: {port: 9000, host: "localhost"}});
+        expect(loadConfig({env: {KOTAE_WEB_PORT: "9001"}, cwd})).toMatchObject({
+            discord: {token, applicationId: "123456789012345678", messageContent: false},
+            slack: {port: 3001}, web: {port: 9001, host: "localhost", trustProxy: false}
+        });
+        expect(() => loadConfig({env: {}, cwd: configDir({discord: {tokn: token}})})).toThrow(/"discord\.tokn" in .*kotae\.config\.json is not a Kotae setting/);
+        expect(() => loadConfig({env: {}, cwd: configDir({web: 8787})})).toThrow('"web" in the config file: must be an object of Web settings, like {"web": {"host": …}}');
+        expect(() => loadConfig({env: {}, cwd: configDir({slack: {port: "http"}})})).toThrow(/KOTAE_SLACK_PORT \/ "slack\.port" in the config file: must be a whole number/);
+        // Each section checks its own combinations: Slack's bot token needs the HTTP mode's secret or the Socket Mode token.
+        expect(() => loadConfig({env: {}, cwd: configDir({slack: {botToken: "xoxb-1-2"}})}))
+            .toThrow("KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode): one is required with the Slack bot token");
+        expect(loadConfig({env: {KOTAE_SLACK_APP_TOKEN: "xapp-1-2"}, cwd: configDir({slack: {botToken: "xoxb-1-2"}})}).slack).toMatchObject({botToken: "xoxb-1-2", appToken: "xapp-1-2"});
+    });
+
+    it("still takes the old flat keys (\"discordToken\") for one release, with one warning line naming the new key", () => {
+        const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
+        const warnings: string[] = [];
+        const config = loadConfig({env: {}, cwd: configDir({discordToken: token, discordApplicationId: "123456789012345678", webPort: 0, slackPort: 3002}), warn: (line) => warnings.push(line)});
+        expect(config).toMatchObject({discord: {token, applicationId: "123456789012345678"}, web: {port: 0}, slack: {port: 3002}});
+        expect(warnings).toEqual([
+            '"webPort" is now "web.port" in kotae.config.json; the old key still works until the next release.',
+            '"discordToken" is now "discord.token" in kotae.config.json; the old key still works until the next release.',
+            '"discordApplicationId" is now "discord.applicationId" in kotae.config.json; the old key still works until the next release.',
+            '"slackPort" is now "slack.port" in kotae.config.json; the old key still works until the next release.'
+        ]);
+        // An old key's value is checked like the new one's, under the new name.
+        expect(() => loadConfig({env: {}, cwd: configDir({webPort: -1}), warn: () => {}})).toThrow(/KOTAE_WEB_PORT \/ "web\.port" in the config file: must be a whole number/);
+        expect(warnings).toHaveLength(4);
     });
 
     it("reads the openai backend's settings from the file and the environment, never printing the API key", () => {
@@ -114,18 +146,18 @@ describe("loadConfig", () => {
 
     it("parses numeric settings strictly: decimal numerals only, trimmed", () => {
         expect(loadConfig({env: {KOTAE_QUEUE_CAPACITY: " 5 ", KOTAE_TIR_MAX_SECONDS: "2.5", KOTAE_WEB_PORT: "0"}, cwd: configDir()}))
-            .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, webPort: 0});
+            .toMatchObject({queueCapacity: 5, tirMaxSeconds: 2.5, web: {port: 0}});
         for (const [variable, value] of [["KOTAE_MAX_TOKENS", "0x10"], ["KOTAE_QUEUE_CAPACITY", " "], ["KOTAE_SEQUENCES", "1e1"],
             ["KOTAE_SAMPLES", "2.0"], ["KOTAE_CONTEXT_SIZE", "4096tokens"], ["KOTAE_TIR_MAX_SECONDS", "Infinity"], ["KOTAE_WEB_PORT", "-1"]] as const)
             expect(() => loadConfig({env: {[variable]: value}, cwd: configDir()}), `${variable}=${JSON.stringify(value)}`)
-                .toThrow(new RegExp(`${variable} / "\\w+" in the config file: must be (a whole number|a number above) .*\\(got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\)`));
+                .toThrow(new RegExp(`${variable} / "[\\w.]+" in the config file: must be (a whole number|a number above) .*\\(got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\)`));
         // JSON values: only numbers, never a boolean or a fraction where a whole number is meant.
         expect(() => loadConfig({env: {}, cwd: configDir({samples: true})})).toThrow(/"samples" in the config file: must be a whole number from 1 to 64 \(got true\)/);
         expect(() => loadConfig({env: {}, cwd: configDir({threads: 1.5})})).toThrow(/"threads" in the config file: must be a whole number/);
     });
 
     it("trusts a reverse proxy by its addresses, or any peer only when told true", () => {
-        const trust = (value: string) => loadConfig({env: {KOTAE_WEB_TRUST_PROXY: value}, cwd: configDir()}).webTrustProxy;
+        const trust = (value: string) => loadConfig({env: {KOTAE_WEB_TRUST_PROXY: value}, cwd: configDir()}).web.trustProxy;
         expect(trust("true")).toBe(true);
         expect(trust("no")).toBe(false);
         expect(trust("127.0.0.1, 10.0.0.0/8,::1,fd00::/8")).toEqual(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"]);

@@ -4,6 +4,7 @@ import {parseEnv} from "node:util";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {settings} from "../../src/config/KotaeConfig.js";
+import {builtinPlatforms} from "../../src/platforms/platformRegistry.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {loadDotEnvFile} from "../../src/config/loadDotEnvFile.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
@@ -16,9 +17,11 @@ function everyExampleValueSwitchedOn(): string {
 }
 
 describe(".env.example", () => {
-    it("lists every setting's environment variable", () => {
+    it("lists every setting's environment variable, the platforms' sections' too", () => {
         const listed = new Set([...example.matchAll(/^#? ?(KOTAE_\w+)=/gm)].map((match) => match[1]));
-        const variables = Object.values(settings).map((setting) => setting.env).filter((name) => name !== undefined);
+        const everySetting = [...Object.values(settings), ...builtinPlatforms.flatMap((platform) => Object.values(platform.settings))];
+        const variables = everySetting.map((setting) => setting.env).filter((name) => name !== undefined);
+        expect(variables).toContain("KOTAE_DISCORD_TOKEN");
         expect(variables.filter((name) => !listed.has(name))).toEqual([]);
     });
 

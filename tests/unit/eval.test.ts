@@ -199,7 +199,7 @@ describe("kotae eval's datasets", () => {
         expect(() => loadDataset(path.join(temporaryDirectory(), "missing.jsonl"), store)).toThrow(/missing\.jsonl: cannot read the dataset \(ENOENT\)/);
 
         expect(() => loadDataset("audit", store)).toThrow(/no reviewed report has a canonical answer/);
-        const asker = {platform: "discord", userId: "1"};
+        const asker = {platform: "discord", userId: "1"} as const;
         const reported = store.interactions.create({requester: asker, question: "1+1は？", mode: "cot", profile: "llmjp-math-cot"});
         store.feedback.addReview({interactionId: reported, reviewer: "mod", status: "model_wrong", canonicalAnswer: "2"});
         const other = store.interactions.create({requester: asker, question: "2+2は？", mode: "cot", profile: "llmjp-math-cot"});

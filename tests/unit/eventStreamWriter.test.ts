@@ -1,6 +1,6 @@
 import {Writable} from "node:stream";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
-import {EventStreamWriter} from "../../src/web/EventStreamWriter.js";
+import {EventStreamWriter} from "../../src/platforms/web/EventStreamWriter.js";
 
 /** A response that records each write it was given. */
 function recordingResponse(): {response: Writable, writes: string[], ended: () => boolean} {

@@ -5,7 +5,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {LlamaCppBackend} from "../../src/llm/LlamaCppBackend.js";
-import {WebServer} from "../../src/web/WebServer.js";
+import {WebServer} from "../../src/platforms/web/WebServer.js";
 import {steeredBy} from "../support/steeredBackend.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
 

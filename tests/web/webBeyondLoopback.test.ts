@@ -3,16 +3,16 @@ import path from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
-import {WebServer} from "../../src/web/WebServer.js";
+import {WebServer} from "../../src/platforms/web/WebServer.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
 import {temporaryDirectory} from "../support/testRuntime.js";
 
-// The web app on an address beyond loopback (webHost, src/config/KotaeConfig.ts): only with the admin
+// The web app on an address beyond loopback (web.host, src/platforms/web/webSettings.ts): only with the admin
 // token, and then the audit pages open to that token alone. The server binds 0.0.0.0 but the test
 // connects through 127.0.0.1, so nothing leaves the machine.
 
 const adminToken = "beyond-loopback-token-0123456789";
-const requiredLine = `KOTAE_WEB_ADMIN_TOKEN / "webAdminToken" in the config file: required to serve the web app on 0.0.0.0 (beyond loopback)`;
+const requiredLine = `KOTAE_WEB_ADMIN_TOKEN / "web.adminToken" in the config file: required to serve the web app on 0.0.0.0 (beyond loopback)`;
 
 function configWith(env: Record<string, string>) {
     const directory = temporaryDirectory("kotae-web-host-");
@@ -28,17 +28,17 @@ function listensOnEveryIPv4Address(port: number): boolean {
     });
 }
 
-describe("webHost beyond loopback", () => {
-    it("is refused without webAdminToken, in one line naming the setting and the host", () => {
+describe("web.host beyond loopback", () => {
+    it("is refused without web.adminToken, in one line naming the setting and the host", () => {
         expect(() => configWith({KOTAE_WEB_HOST: "0.0.0.0"})).toThrow(`Invalid configuration:\n  - ${requiredLine}`);
     });
 
-    it("is accepted with webAdminToken", () => {
-        expect(configWith({KOTAE_WEB_HOST: "0.0.0.0", KOTAE_WEB_ADMIN_TOKEN: adminToken})).toMatchObject({webHost: "0.0.0.0", webAdminToken: adminToken});
+    it("is accepted with web.adminToken", () => {
+        expect(configWith({KOTAE_WEB_HOST: "0.0.0.0", KOTAE_WEB_ADMIN_TOKEN: adminToken})).toMatchObject({web: {host: "0.0.0.0", adminToken}});
     });
 
     it.each(["127.0.0.1", "::1", "localhost"])("needs no token on the loopback address %s", (host) => {
-        expect(configWith({KOTAE_WEB_HOST: host}).webHost).toBe(host);
+        expect(configWith({KOTAE_WEB_HOST: host}).web.host).toBe(host);
     });
 });
 

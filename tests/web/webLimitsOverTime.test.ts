@@ -1,9 +1,9 @@
 import {describe, expect, it} from "vitest";
 import {ErrorCode} from "../../src/errors/ErrorCode.js";
-import {AdminSessions} from "../../src/web/AdminSessions.js";
-import {ClientGate} from "../../src/web/ClientGate.js";
-import {LoginThrottle} from "../../src/web/LoginThrottle.js";
-import {RequestRateLimit} from "../../src/web/RequestRateLimit.js";
+import {AdminSessions} from "../../src/platforms/web/AdminSessions.js";
+import {ClientGate} from "../../src/platforms/web/ClientGate.js";
+import {LoginThrottle} from "../../src/platforms/web/LoginThrottle.js";
+import {RequestRateLimit} from "../../src/platforms/web/RequestRateLimit.js";
 
 // The web app's limits as time passes, on a hand-moved clock (webBehindProxy.test.ts drives them over HTTP).
 

@@ -2,11 +2,11 @@ import {randomBytes} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Fastify, {type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest} from "fastify";
-import type {KotaeRuntime} from "../app/KotaeRuntime.js";
-import {packageRoot} from "../app/packageRoot.js";
-import type {KotaeConfig} from "../config/KotaeConfig.js";
-import {ErrorCode} from "../errors/ErrorCode.js";
-import {localize} from "../i18n/messages.js";
+import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import {packageRoot} from "../../app/packageRoot.js";
+import type {KotaeConfig} from "../../config/KotaeConfig.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
+import {localize} from "../../i18n/messages.js";
 import {AdminAuth} from "./AdminAuth.js";
 import {allowedAddresses, type AllowedAddresses} from "./allowedAddresses.js";
 import {registerAudit} from "./auditRoutes.js";
@@ -37,7 +37,7 @@ export type WebServerOptions = {
 };
 
 /** For a browser that reached Kotae under a name it does not serve: both languages, as the page's own language is unknown. */
-export const unservedHostMessage = "このアドレスでは Kotae を開けません。 / This address is not served by Kotae (see webPublicUrl).";
+export const unservedHostMessage = "このアドレスでは Kotae を開けません。 / This address is not served by Kotae (see web.publicUrl).";
 
 const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -45,7 +45,7 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 's
  * The local web app (`kotae serve`, 127.0.0.1:8787 by default): the playground, where anyone at this
  * computer can try Kotae, and the audit pages for operators (admin token). Model output and user text
  * are escaped everywhere, scripts run only from /static under a strict CSP, every request must name a
- * host Kotae serves (loopback or `webPublicUrl`), and every state-changing request must come from such
+ * host Kotae serves (loopback or `web.publicUrl`), and every state-changing request must come from such
  * an origin with Kotae's own header (so another site cannot forge one).
  */
 export class WebServer implements AsyncDisposable {
@@ -53,7 +53,7 @@ export class WebServer implements AsyncDisposable {
 
     public static async start(runtime: KotaeRuntime, config: KotaeConfig, options: WebServerOptions = {}): Promise<WebServer> {
         const app = Fastify({
-            bodyLimit: 64 * 1024, trustProxy: config.webTrustProxy,
+            bodyLimit: 64 * 1024, trustProxy: config.web.trustProxy,
             // The runtime's logger, from warnings up: requests and client errors (4xx), which Fastify logs
             // as info, are answered, not logged; only server faults reach the operator. (Fastify's
             // disableRequestLogging would silence those faults too.)
@@ -61,7 +61,7 @@ export class WebServer implements AsyncDisposable {
         });
         const context: WebContext = {
             runtime, config,
-            admin: options.admin ?? new AdminAuth(config.webAdminToken),
+            admin: options.admin ?? new AdminAuth(config.web.adminToken),
             isAdmin: (request) => context.admin.isAdmin(request),
             browserUser: (request, reply) => {
                 const known = cookie(request, "kotae_user");
@@ -121,7 +121,7 @@ export class WebServer implements AsyncDisposable {
         registerPlayground(app, context);
         registerAudit(app, context);
 
-        const address = await app.listen({host: config.webHost, port: config.webPort});
+        const address = await app.listen({host: config.web.host, port: config.web.port});
         allowed = allowedAddresses(config, Number(new URL(address).port));
         return new WebServer(app, address.replace("[::1]", "localhost"));
     }
@@ -140,7 +140,7 @@ const staticAssets = loadStaticAssets();
 
 function loadStaticAssets(): Map<string, {type: string, content: string}> {
     // Found from the package root: tsc does not copy these files to dist/.
-    const publicDirectory = path.join(packageRoot(), "src", "web", "public");
+    const publicDirectory = path.join(packageRoot(), "src", "platforms", "web", "public");
     const types: Record<string, string> = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"};
     return new Map(fs.readdirSync(publicDirectory).map((name) => [name, {
         type: types[path.extname(name)] ?? "application/octet-stream",

@@ -1,10 +1,10 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
-import {answersEqual} from "../answers/answersEqual.js";
-import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../audit/freshSampleVote.js";
-import type {ReportFilter} from "../domain/ReportQueue.js";
-import {reviewStatuses, type ReviewStatus} from "../domain/Review.js";
-import {exportDataset, exportFormats, type ExportFormat} from "../export/exportDataset.js";
+import {answersEqual} from "../../answers/answersEqual.js";
+import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../../audit/freshSampleVote.js";
+import {exportDataset, exportFormats, type ExportFormat} from "../../export/exportDataset.js";
+import type {ReportFilter} from "../../domain/ReportQueue.js";
+import {reviewStatuses, type ReviewStatus} from "../../domain/Review.js";
 import {adminCookieName} from "./AdminAuth.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
@@ -15,7 +15,7 @@ const pageSize = 50;
 /** The audit pages: the review queue with filters, a report's detail with the resolve form, export downloads. */
 export function registerAudit(app: FastifyInstance, context: WebContext): void {
     const {runtime} = context;
-    const token = context.config.webAdminToken;
+    const token = context.config.web.adminToken;
     /** A form token bound to the admin token, so a forged form from elsewhere cannot resolve anything. */
     const formToken = token != null ? createHmac("sha256", token).update("kotae-audit-form").digest("hex") : "";
 
@@ -33,7 +33,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
                 .send(page("Kotae audit", html`<main><p>Too many wrong tokens. Try again in ${outcome.retryAfterSeconds} s.</p></main>`));
         if ("wrong" in outcome)
             return reply.code(401).type("text/html; charset=utf-8").send(page("Kotae audit", html`<main><p>Wrong token.</p><a href="/audit/login">Back</a></main>`));
-        // Secure whenever the browser reached Kotae over https (through a proxy with webTrustProxy).
+        // Secure whenever the browser reached Kotae over https (through a proxy with web.trustProxy).
         const secure = request.protocol === "https" ? "; Secure" : "";
         return reply.header("set-cookie", `${adminCookieName}=${outcome.session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${context.admin.sessions.maxAgeSeconds}${secure}`).redirect("/audit", 303);
     });

@@ -2,7 +2,7 @@ import {Client, Events, GatewayIntentBits, Partials, REST, Routes, type ClientOp
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
 import type {DiscordContext} from "./DiscordContext.js";
 import {discordCommands} from "./discordCommands.js";
 import {registerFollowUps} from "./followUpFeature.js";
@@ -61,31 +61,31 @@ export class DiscordAdapter implements AsyncDisposable {
 }
 
 /**
- * Registers Kotae's commands: to one server when `discordGuildId` is set (instant, for development),
+ * Registers Kotae's commands: to one server when `discord.guildId` is set (instant, for development),
  * else globally (Discord takes up to an hour to show them everywhere). Returns where they went.
  */
 export async function deployCommands(config: KotaeConfig): Promise<{scope: string, names: string[]}> {
     const {discordToken: token, discordApplicationId: applicationId} = requireDiscord(config);
-    const rest = new REST({...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {})}).setToken(token);
+    const rest = new REST({...(config.discord.apiUrl != null ? {api: config.discord.apiUrl} : {})}).setToken(token);
     const commands = discordCommands();
-    const route = config.discordGuildId != null
-        ? Routes.applicationGuildCommands(applicationId, config.discordGuildId)
+    const route = config.discord.guildId != null
+        ? Routes.applicationGuildCommands(applicationId, config.discord.guildId)
         : Routes.applicationCommands(applicationId);
     await rest.put(route, {body: commands});
-    return {scope: config.discordGuildId != null ? `server ${config.discordGuildId}` : "all servers", names: commands.map((command) => command.name)};
+    return {scope: config.discord.guildId != null ? `server ${config.discord.guildId}` : "all servers", names: commands.map((command) => command.name)};
 }
 
 function requireDiscord(config: KotaeConfig): {discordToken: string, discordApplicationId: string} {
-    if (config.discordToken == null || config.discordApplicationId == null)
-        throw new KotaeError(ErrorCode.ConfigInvalid, "Set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (or discordToken / discordApplicationId in kotae.config.json).", {
+    if (config.discord.token == null || config.discord.applicationId == null)
+        throw new KotaeError(ErrorCode.ConfigInvalid, "Set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (or discord.token / discord.applicationId in kotae.config.json).", {
             params: {detail: "KOTAE_DISCORD_TOKEN, KOTAE_DISCORD_APPLICATION_ID"}
         });
-    return {discordToken: config.discordToken, discordApplicationId: config.discordApplicationId};
+    return {discordToken: config.discord.token, discordApplicationId: config.discord.applicationId};
 }
 
 function clientOptions(config: KotaeConfig): ClientOptions {
-    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discordMessageContent ? [GatewayIntentBits.MessageContent] : [])];
-    const gatewayUrl = config.discordGatewayUrl;
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : [])];
+    const gatewayUrl = config.discord.gatewayUrl;
     return {
         intents,
         // Internal sharding: discord.js asks GET /gateway/bot how many shards Discord recommends and runs
@@ -97,7 +97,7 @@ function clientOptions(config: KotaeConfig): ClientOptions {
         // A message that should ping someone names them in its own allowedMentions.
         allowedMentions: {parse: [], repliedUser: false},
         rest: {
-            ...(config.discordApiUrl != null ? {api: config.discordApiUrl} : {}),
+            ...(config.discord.apiUrl != null ? {api: config.discord.apiUrl} : {}),
             // A gateway proxy: discord.js connects wherever GET /gateway/bot points, so that answer is rewritten.
             ...(gatewayUrl != null ? {makeRequest: async (url: string, init: RequestInit) => {
                 const response = await fetch(url, init);

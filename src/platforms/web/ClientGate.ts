@@ -1,4 +1,4 @@
-import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 
 const hour = 60 * 60 * 1000;
 /** Clients remembered before quiet ones are swept out. */
@@ -8,7 +8,7 @@ const pruneAbove = 10_000;
  * The web's own admission per client address, besides the per-browser rules the chat platforms share:
  * a browser without cookies is a new pseudonymous user on every request, so the engine's pending limit
  * and the hourly limit (both per user) alone would let one client dodge them by dropping its cookie.
- * Behind a reverse proxy, set webTrustProxy so the address is the client's, not the proxy's.
+ * Behind a reverse proxy, set web.trustProxy so the address is the client's, not the proxy's.
  */
 export class ClientGate {
     private readonly pending = new Map<string, number>();

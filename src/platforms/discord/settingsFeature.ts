@@ -1,6 +1,6 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {applySettingsChange, describeSettings} from "../shared/applySettingsChange.js";
+import {applySettingsChange, describeSettings} from "../../adapters/shared/applySettingsChange.js";
 import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
@@ -56,7 +56,7 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     }
     const lines = describeSettings(next, {
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
-        solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discordMessageContent
+        solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discord.messageContent
     }, (id) => `<#${id}>`);
     await interaction.reply({content: `${changed ? `${texts.settingsSaved}\n` : ""}${texts.settingsShown(lines)}`, ephemeral: true});
 }

@@ -4,7 +4,7 @@ import type {Server} from "node:http";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
 import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
 import {registerFollowUps} from "./followUpFeature.js";
@@ -27,20 +27,20 @@ export class SlackAdapter implements AsyncDisposable {
     ) {}
 
     public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<SlackAdapter> {
-        if (config.slackBotToken == null || (config.slackSigningSecret == null && config.slackAppToken == null))
+        if (config.slack.botToken == null || (config.slack.signingSecret == null && config.slack.appToken == null))
             throw new KotaeError(ErrorCode.ConfigInvalid, "Set KOTAE_SLACK_BOT_TOKEN and KOTAE_SLACK_SIGNING_SECRET (HTTP mode) or KOTAE_SLACK_APP_TOKEN (Socket Mode).", {
                 params: {detail: "KOTAE_SLACK_BOT_TOKEN"}
             });
-        const socketMode = config.slackAppToken != null;
+        const socketMode = config.slack.appToken != null;
         const pacer = new ChannelPacer();
         const log = runtime.logger.child({component: "slack"});
         const app = new App({
-            token: config.slackBotToken,
-            ...(socketMode ? {socketMode: true, appToken: config.slackAppToken} : {signingSecret: config.slackSigningSecret}),
+            token: config.slack.botToken,
+            ...(socketMode ? {socketMode: true, appToken: config.slack.appToken} : {signingSecret: config.slack.signingSecret}),
             logger: new BoltLogger(log),
             logLevel: LogLevel.ERROR,
             clientOptions: {
-                ...(config.slackApiUrl != null ? {slackApiUrl: config.slackApiUrl} : {}),
+                ...(config.slack.apiUrl != null ? {slackApiUrl: config.slack.apiUrl} : {}),
                 // A few quick retries; a rate-limited call (429) still waits as long as Retry-After says.
                 retryConfig: {retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 2000},
                 // Slack's per-channel posting limit, kept by Kotae instead of discovered through 429s.
@@ -67,7 +67,7 @@ export class SlackAdapter implements AsyncDisposable {
             await app.start();
             return new SlackAdapter(context, undefined);
         }
-        const server = await app.start(config.slackPort) as unknown as Server;
+        const server = await app.start(config.slack.port) as unknown as Server;
         return new SlackAdapter(context, (server.address() as AddressInfo).port);
     }
 

@@ -3,9 +3,9 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
-import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
-import type {RunningSolve} from "../shared/watchSolve.js";
+import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
+import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
+import type {RunningSolve} from "../../adapters/shared/watchSolve.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {
@@ -52,5 +52,5 @@ export function isModerator(source: Interaction): boolean {
 
 /** The server's settings with Kotae's defaults; without the MessageContent intent, follow-ups need a mention. */
 export function settingsFor(context: DiscordContext, guildId: string | null): EffectiveSettings {
-    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discordMessageContent});
+    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discord.messageContent});
 }

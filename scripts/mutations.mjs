@@ -17,7 +17,7 @@ export const mutations = [
         name: "engine-silent-on-storage-failure",
         breaks: "a request the database cannot record is answered with a kind message, not dropped",
         file: "src/engine/Engine.ts",
-        search: "            channel.push({type: \"failed\", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});\n",
+        search: "            channel.push(failedEvent(new KotaeError(ErrorCode.StorageFailed, detail)));\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/Engine.test.ts"]
@@ -244,9 +244,9 @@ export const mutations = [
     {
         name: "tir-executions-all-sample-0",
         breaks: "each TIR sample's executions are logged under that sample",
-        file: "src/engine/Engine.ts",
-        search: "store.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
-        replace: "store.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
+        file: "src/engine/SolveLifecycle.ts",
+        search: "store.addExecution({interactionId: this.interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
+        replace: "store.addExecution({interactionId: this.interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
         project: "sandbox",
         tests: ["tests/tir/tirTranscripts.test.ts"]
     },
@@ -378,8 +378,8 @@ export const mutations = [
         name: "discord-refusal-public",
         breaks: "a refused /solve is answered privately",
         file: "src/adapters/discord/solveFlow.ts",
-        search: "        await interaction.reply({content: admitted.refusal, ephemeral: true}).catch(() => {});",
-        replace: "        await interaction.reply({content: admitted.refusal}).catch(() => {});",
+        search: "admitted.refusal.params), ephemeral: true}).catch(() => {});",
+        replace: "admitted.refusal.params)}).catch(() => {});",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -431,9 +431,9 @@ export const mutations = [
     {
         name: "discord-cancel-by-anyone",
         breaks: "only the asker can cancel a solve",
-        file: "src/adapters/discord/solveFeature.ts",
-        search: "running.userId !== interaction.user.id",
-        replace: "running.userId === \"nobody\"",
+        file: "src/engine/RunningSolves.ts",
+        search: "solve.asker.userId !== requester.userId",
+        replace: "solve.asker.userId === \"nobody\"",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -461,7 +461,7 @@ export const mutations = [
         name: "discord-engine-refusal-public",
         breaks: "a problem the engine refuses (too long, blank, still solving) is answered privately, nothing public",
         file: "src/adapters/shared/watchSolve.ts",
-        search: "        if (refused) refusal = event.message;",
+        search: "        if (refused) refusal = localize(event.code, locale, event.params);",
         replace: "",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
@@ -767,8 +767,8 @@ export const mutations = [
         name: "web-admission-chat-rules-skipped",
         breaks: "a browser meets the chat platforms' hourly limit by its cookie",
         file: "src/web/playgroundRoutes.ts",
-        search: "    if (\"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
-        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
+        search: "    if (\"refusal\" in admitted)\n        return admitted;",
+        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return admitted;",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
@@ -912,7 +912,7 @@ export const mutations = [
     {
         name: "cli-empty-problem-logged-as-failure",
         breaks: "an empty problem is a rejection (exit 1), logged as rejected",
-        file: "src/engine/Engine.ts",
+        file: "src/engine/failureStatus.ts",
         search: "    ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong,",
         replace: "    ErrorCode.ProblemTooLong,",
         project: "model",

@@ -5,15 +5,12 @@ import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import type {Requester} from "../../../storage/KotaeStore.js";
 import {effectiveSettings, type EffectiveSettings} from "../shared/effectiveSettings.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
-import type {RunningSolve} from "../shared/watchSolve.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {
     readonly runtime: KotaeRuntime,
     readonly config: KotaeConfig,
     readonly client: Client,
-    /** Running solves by interaction id (the database row), for cancel buttons. */
-    readonly running: Map<number, RunningSolve>,
     /** Handlers still answering (a solve's final reply, a follow-up), which a shutdown lets finish. */
     readonly answering: RepliesUnderWay,
     /** The runtime's logger, as the Discord component. */

@@ -1166,5 +1166,59 @@ export const mutations = [
         replace: "(signal, channel) => this.runFollowUp(request, signal, channel));",
         project: "web",
         tests: ["tests/web/observability.test.ts"]
+        },
+    {
+        name: "engine-lifecycle-rewrites-end",
+        breaks: "a request's log row tells how it ended once: a failure reported after the answer does not rewrite it",
+        file: "src/engine/RequestLifecycle.ts",
+        search: "        if (!this.ended) // a failure reported after the end was logged (the answer) must not rewrite it\n            this.end(() => this.recordFailure(failure));",
+        replace: "        this.recordFailure(failure);",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-lifecycle-keeps-slots",
+        breaks: "every queue slot a request took is released when it ends, however far it got",
+        file: "src/engine/RequestLifecycle.ts",
+        search: "        for (const slot of this.slots)\n            slot.release();\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-fan-out-keeps-slots",
+        breaks: "each sample's slot is released when the sample ends, so the next sample or request can start",
+        file: "src/engine/fanOutSamples.ts",
+        search: "        } finally {\n            slot.release();\n        }",
+        replace: "        } finally {\n        }",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-cancel-ignores-platform",
+        breaks: "only the asker cancels a solve: the same user id on another platform is someone else",
+        file: "src/engine/RunningSolves.ts",
+        search: "solve.asker.platform !== requester.platform || ",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts", "tests/unit/Engine.test.ts"]
+    },
+    {
+        name: "engine-vote-shows-first-sample",
+        breaks: "the solution shown is the first sample that gave the winning answer, not simply the first sample",
+        file: "src/engine/chooseRepresentative.ts",
+        search: "const representative = bySample.get(vote.representative) ?? solved[0]!;",
+        replace: "const representative = solved[0]!;",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts", "tests/unit/Engine.test.ts"]
+    },
+    {
+        name: "engine-notice-per-sample",
+        breaks: "a notice (e.g. the fallback to text) is said once per request, however many samples hit it",
+        file: "src/engine/sampleListeners.ts",
+        search: "            if (noticed.has(code)) return;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
     }
 ];

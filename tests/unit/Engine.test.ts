@@ -192,6 +192,25 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         expect(row.rawOutput!.length).toBeLessThan(solution.length * 20);
     });
 
+    it("cancels a solve by its interaction id for the asker only; anyone else is refused and the solve goes on", async () => {
+        const {engine, store} = testEngine(new ScriptedModel([solution.repeat(20)], 1, {chunkDelayMs: 2}));
+        const outcomes: string[] = [];
+        const events: EngineEvent[] = [];
+        for await (const event of engine.solve({problem, requester: alice})) {
+            events.push(event);
+            const texts = events.filter((seen) => seen.type === "text").length;
+            if (event.type === "text" && texts === 1)
+                outcomes.push(engine.cancel(1, bob), engine.cancel(1, {platform: "slack", userId: alice.userId}));
+            if (event.type === "text" && texts === 5) // the strangers' clicks did not stop it
+                outcomes.push(engine.cancel(1, alice));
+        }
+        expect(outcomes).toEqual(["not_yours", "not_yours", "cancelled"]);
+        expect(events.at(-1)).toMatchObject({type: "failed", interactionId: 1, code: ErrorCode.Cancelled});
+        expect(store.getInteraction(1)).toMatchObject({status: "cancelled", errorCode: "cancelled"});
+        expect(engine.cancel(1, alice)).toBe("not_running");
+        expect(engine.cancel(2, alice)).toBe("not_running");
+    });
+
     it("cancels when the consumer stops listening", async () => {
         const backend = new ScriptedModel([solution.repeat(20)], 1, {chunkDelayMs: 2});
         const {engine, store} = testEngine(backend);

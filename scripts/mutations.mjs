@@ -1220,5 +1220,14 @@ export const mutations = [
         replace: "",
         project: "standalone",
         tests: ["tests/unit/engineParts.test.ts"]
+        },
+    {
+        name: "playground-failure-unworded",
+        breaks: "the playground's stream tells a failure in the browser user's words (the engine's events carry only codes)",
+        file: "src/web/playgroundRoutes.ts",
+        search: "    if (event.type === \"failed\") return {...event, message: localize(event.code, locale, event.params)};\n",
+        replace: "",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
     }
 ];

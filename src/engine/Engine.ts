@@ -102,9 +102,12 @@ type SolvePlan = {
  */
 export class Engine {
     private readonly queue: FairQueue;
+    /** Every request's work until it is logged, which close() waits for. */
     private readonly underWay = new Set<Promise<void>>();
+    /** Solves a cancel button can stop by id. */
     private readonly runningSolves = new RunningSolves();
     private readonly shutdown = new AbortController();
+    /** What each request's lifecycle borrows from the engine. */
     private readonly lifecycles: LifecycleServices;
     private readonly logger: KotaeLogger;
 

@@ -1,7 +1,7 @@
 import {ErrorCode, KotaeError, toKotaeError} from "../errors/ErrorCode.js";
 import type {FairQueue, QueueSlot} from "../queue/FairQueue.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
-import {failedEvent, type FailedEvent} from "./EngineEvent.js";
+import {failedEvent, type EngineEvent, type FailedEvent} from "./EngineEvent.js";
 import type {RunningSolves} from "./RunningSolves.js";
 
 /** What the engine lends each request's lifecycle. */
@@ -14,8 +14,7 @@ export type LifecycleServices = {
     readonly shutdown: AbortSignal
 };
 
-/** A queue position report (0 = starting now). */
-export type QueuedEvent = {readonly type: "queued", readonly interactionId: number, readonly position: number};
+type QueuedEvent = Extract<EngineEvent, {type: "queued"}>;
 
 /**
  * One request from its receipt to its last log write: its clock, the queue slots it holds, and how it

@@ -17,7 +17,7 @@ export const mutations = [
         name: "engine-silent-on-storage-failure",
         breaks: "a request the database cannot record is answered with a kind message, not dropped",
         file: "src/engine/Engine.ts",
-        search: "            channel.push({type: \"failed\", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});\n",
+        search: "            channel.push(failedEvent(new KotaeError(ErrorCode.StorageFailed, detail)));\n",
         replace: "",
         project: "standalone",
         tests: ["tests/unit/Engine.test.ts"]
@@ -244,9 +244,9 @@ export const mutations = [
     {
         name: "tir-executions-all-sample-0",
         breaks: "each TIR sample's executions are logged under that sample",
-        file: "src/engine/Engine.ts",
-        search: "store.interactions.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
-        replace: "store.interactions.addExecution({interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
+        file: "src/engine/SolveLifecycle.ts",
+        search: "store.interactions.addExecution({interactionId: this.interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});",
+        replace: "store.interactions.addExecution({interactionId: this.interactionId, sampleIndex: 0, executionIndex: execution.index, ...execution});",
         project: "sandbox",
         tests: ["tests/tir/tirTranscripts.test.ts"]
     },
@@ -378,8 +378,8 @@ export const mutations = [
         name: "discord-refusal-public",
         breaks: "a refused /solve is answered privately",
         file: "src/platforms/discord/solveFlow.ts",
-        search: "        await interaction.reply({content: admitted.refusal, ephemeral: true}).catch(() => {});",
-        replace: "        await interaction.reply({content: admitted.refusal}).catch(() => {});",
+        search: "admitted.refusal.params), ephemeral: true}).catch(() => {});",
+        replace: "admitted.refusal.params)}).catch(() => {});",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -431,9 +431,9 @@ export const mutations = [
     {
         name: "discord-cancel-by-anyone",
         breaks: "only the asker can cancel a solve",
-        file: "src/platforms/discord/solveFeature.ts",
-        search: "running.userId !== interaction.user.id",
-        replace: "running.userId === \"nobody\"",
+        file: "src/engine/RunningSolves.ts",
+        search: "solve.asker.userId !== requester.userId",
+        replace: "solve.asker.userId === \"nobody\"",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -461,7 +461,7 @@ export const mutations = [
         name: "discord-engine-refusal-public",
         breaks: "a problem the engine refuses (too long, blank, still solving) is answered privately, nothing public",
         file: "src/adapters/shared/watchSolve.ts",
-        search: "        if (refused) refusal = event.message;",
+        search: "        if (refused) refusal = localize(event.code, locale, event.params);",
         replace: "",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
@@ -767,8 +767,8 @@ export const mutations = [
         name: "web-admission-chat-rules-skipped",
         breaks: "a browser meets the chat platforms' hourly limit by its cookie",
         file: "src/platforms/web/playgroundRoutes.ts",
-        search: "    if (\"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
-        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return {refusal: {type: \"failed\", code: ErrorCode.RateLimited",
+        search: "    if (\"refusal\" in admitted)\n        return admitted;",
+        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return admitted;",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
@@ -912,7 +912,7 @@ export const mutations = [
     {
         name: "cli-empty-problem-logged-as-failure",
         breaks: "an empty problem is a rejection (exit 1), logged as rejected",
-        file: "src/engine/Engine.ts",
+        file: "src/engine/failureStatus.ts",
         search: "    ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong,",
         replace: "    ErrorCode.ProblemTooLong,",
         project: "model",
@@ -1310,5 +1310,68 @@ export const mutations = [
         replace: "return false && section.appToken == null",
         project: "standalone",
         tests: ["tests/unit/config.test.ts"]
+    },
+    {
+        name: "engine-lifecycle-rewrites-end",
+        breaks: "a request's log row tells how it ended once: a failure reported after the answer does not rewrite it",
+        file: "src/engine/RequestLifecycle.ts",
+        search: "        if (!this.ended) // a failure reported after the end was logged (the answer) must not rewrite it\n            this.end(() => this.recordFailure(failure));",
+        replace: "        this.recordFailure(failure);",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-lifecycle-keeps-slots",
+        breaks: "every queue slot a request took is released when it ends, however far it got",
+        file: "src/engine/RequestLifecycle.ts",
+        search: "        for (const slot of this.slots)\n            slot.release();\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-fan-out-keeps-slots",
+        breaks: "each sample's slot is released when the sample ends, so the next sample or request can start",
+        file: "src/engine/fanOutSamples.ts",
+        search: "        } finally {\n            slot.release();\n        }",
+        replace: "        } finally {\n        }",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+    },
+    {
+        name: "engine-cancel-ignores-platform",
+        breaks: "only the asker cancels a solve: the same user id on another platform is someone else",
+        file: "src/engine/RunningSolves.ts",
+        search: "solve.asker.platform !== requester.platform || ",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts", "tests/unit/Engine.test.ts"]
+    },
+    {
+        name: "engine-vote-shows-first-sample",
+        breaks: "the solution shown is the first sample that gave the winning answer, not simply the first sample",
+        file: "src/engine/chooseRepresentative.ts",
+        search: "const representative = bySample.get(vote.representative) ?? solved[0]!;",
+        replace: "const representative = solved[0]!;",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts", "tests/unit/Engine.test.ts"]
+    },
+    {
+        name: "engine-notice-per-sample",
+        breaks: "a notice (e.g. the fallback to text) is said once per request, however many samples hit it",
+        file: "src/engine/sampleListeners.ts",
+        search: "            if (noticed.has(code)) return;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/engineParts.test.ts"]
+        },
+    {
+        name: "playground-failure-unworded",
+        breaks: "the playground's stream tells a failure in the browser user's words (the engine's events carry only codes)",
+        file: "src/platforms/web/playgroundRoutes.ts",
+        search: "    if (event.type === \"failed\") return {...event, message: localize(event.code, locale, event.params)};\n",
+        replace: "",
+        project: "web",
+        tests: ["tests/web/webBehindProxy.test.ts"]
     }
 ];

@@ -3,6 +3,7 @@ import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import type {EngineEvent, SolveResult} from "../engine/EngineEvent.js";
 import type {ErrorCode} from "../errors/ErrorCode.js";
+import {localize} from "../i18n/messages.js";
 import {cliRequester, ExitCode} from "./cliSupport.js";
 
 export type SolveCommandLineOptions = {
@@ -24,6 +25,7 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
     process.once("SIGTERM", onSignal);
 
     const request = solveCommand.toRequest({problem, mode: options.mode, style: options.style});
+    const requester = cliRequester();
     const colors = process.stdout.isTTY && !options.json;
     let result: SolveResult | undefined;
     let failure: Failure | undefined;
@@ -44,11 +46,11 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
         for await (const event of runtime.engine.solve({
             ...request,
             ...(options.seed != null ? {seed: options.seed} : {}),
-            requester: cliRequester(),
+            requester,
             signal: interrupt.signal
         })) {
             if (options.json) {
-                ({result, failure} = remember(event, result, failure));
+                ({result, failure} = remember(event, result, failure, requester.locale));
                 continue;
             }
             switch (event.type) {
@@ -59,7 +61,7 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
                     process.stderr.write(`解いています… (profile ${event.profile}, mode ${event.mode}${event.samples > 1 ? `, ${event.samples} samples` : ""}, #${event.interactionId})\n`);
                     break;
                 case "notice":
-                    process.stderr.write(`${event.message}\n`);
+                    process.stderr.write(`${localize(event.code, requester.locale)}\n`);
                     break;
                 case "sampleDone":
                     process.stderr.write(`sample ${event.sample}: ${event.answer ?? "(答えなし)"} [${event.path}]\n`);
@@ -85,7 +87,7 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
                     write(event.text);
                     break;
                 default:
-                    ({result, failure} = remember(event, result, failure));
+                    ({result, failure} = remember(event, result, failure, requester.locale));
             }
         }
     } finally {
@@ -112,10 +114,13 @@ export async function runSolve(problem: string, config: KotaeConfig, options: So
     return failure?.code === "cancelled" ? ExitCode.Interrupted : ExitCode.Failed;
 }
 
-function remember(event: EngineEvent, result: SolveResult | undefined, failure: Failure | undefined) {
+/** Keeps the result, or the failure in the terminal user's words (`locale`). */
+function remember(event: EngineEvent, result: SolveResult | undefined, failure: Failure | undefined, locale: string | undefined) {
     if (event.type === "done")
         return {result: event.result, failure};
-    if (event.type === "failed")
-        return {result, failure: {code: event.code, message: event.message, detail: event.detail, ...(event.interactionId != null ? {interactionId: event.interactionId} : {})}};
+    if (event.type === "failed") {
+        const message = localize(event.code, locale, event.params);
+        return {result, failure: {code: event.code, message, detail: event.detail, ...(event.interactionId != null ? {interactionId: event.interactionId} : {})}};
+    }
     return {result, failure};
 }

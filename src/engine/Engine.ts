@@ -1,29 +1,28 @@
-import {normalizeAnswer} from "../answers/normalizeAnswer.js";
-import {voteAnswers} from "../answers/voteAnswers.js";
-import type {TurnRecord} from "../domain/ConversationTurn.js";
-import type {InteractionOutcome, InteractionRecord} from "../domain/Interaction.js";
-import type {Requester} from "../domain/Requester.js";
 import {ErrorCode, KotaeError, toKotaeError} from "../errors/ErrorCode.js";
-import type {NoticeCode} from "../errors/NoticeCode.js";
-import {localize} from "../i18n/messages.js";
 import type {LlmBackend} from "../llm/LlmBackend.js";
 import type {ModelProfile} from "../profiles/ModelProfile.js";
 import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
-import {promptFormatFor, renderConversation, renderPrompt, type ConversationTurn} from "../profiles/renderPrompt.js";
-import {FairQueue, type QueueSlot} from "../queue/FairQueue.js";
+import {promptFormatFor, renderConversation, renderPrompt} from "../profiles/renderPrompt.js";
+import {FairQueue} from "../queue/FairQueue.js";
 import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
 import {CotSolver} from "../solver/CotSolver.js";
-import {assertModeSupported, HybridSolver, type HybridOutcome} from "../solver/HybridSolver.js";
-import type {SolutionOutcome} from "../solver/SolutionOutcome.js";
+import {assertModeSupported, HybridSolver} from "../solver/HybridSolver.js";
 import {isSolveMode, type SolveMode} from "../solver/SolveMode.js";
 import type {TirLimits} from "../solver/TirSolver.js";
+import type {InteractionRecord, NewInteraction} from "../domain/Interaction.js";
+import type {Requester} from "../domain/Requester.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
+import {canonicalOf, chooseRepresentative, type SampleResult} from "./chooseRepresentative.js";
 import {EventChannel} from "./EventChannel.js";
-import type {EngineEvent, FollowUpEvent} from "./EngineEvent.js";
+import {failedEvent, type EngineEvent, type FailedEvent, type FollowUpEvent} from "./EngineEvent.js";
 import type {EngineObserver} from "./EngineObserver.js";
+import {fanOutSamples} from "./fanOutSamples.js";
+import {FollowUpLifecycle} from "./FollowUpLifecycle.js";
+import type {LifecycleServices} from "./RequestLifecycle.js";
+import {RunningSolves, type CancelOutcome} from "./RunningSolves.js";
+import {sampleListeners} from "./sampleListeners.js";
+import {SolveLifecycle} from "./SolveLifecycle.js";
 import {createKotaeLogger, type KotaeLogger} from "../observability/KotaeLogger.js";
-
-type FailedEvent = Extract<EngineEvent, {type: "failed"}>;
 
 export type SolveRequest = {
     readonly problem: string,
@@ -92,20 +91,26 @@ export function solveAgain(original: Pick<InteractionRecord, "id" | "question" |
 /** The most samples one request may ask for. */
 export const maxSamples = 64;
 
-type SampleResult = HybridOutcome & {
-    readonly sample: number,
-    readonly canonical: string | null
+/** A request that passed validation: what to solve, how, and how many times. */
+type SolvePlan = {
+    readonly problem: string, readonly profile: ModelProfile, readonly mode: SolveMode, readonly samples: number,
+    readonly style?: string, readonly seed?: number
 };
 
 /**
  * Kotae's engine: validates a request, logs it, queues it fairly, runs the model (in text, with code, or
- * both; once or several times with a vote) and reports typed events. It knows nothing about Discord,
- * Slack or the terminal.
+ * both; once or several times with a vote) and reports typed events, which carry codes, not words. It
+ * knows nothing about Discord, Slack or the terminal.
  */
 export class Engine {
     private readonly queue: FairQueue;
-    private readonly running = new Set<Promise<void>>();
+    /** Every request's work until it is logged, which close() waits for. */
+    private readonly underWay = new Set<Promise<void>>();
+    /** Solves a cancel button can stop by id. */
+    private readonly runningSolves = new RunningSolves();
     private readonly shutdown = new AbortController();
+    /** What each request's lifecycle borrows from the engine. */
+    private readonly lifecycles: LifecycleServices;
     private readonly logger: KotaeLogger;
 
     public constructor(private readonly options: EngineOptions) {
@@ -116,6 +121,7 @@ export class Engine {
             capacity: options.queueCapacity,
             maxPerUser: options.maxPendingPerUser
         });
+        this.lifecycles = {store: options.store, queue: this.queue, running: this.runningSolves, shutdown: this.shutdown.signal};
         // A load failure is reported per request; this keeps it from also being an unhandled rejection.
         Promise.resolve(options.backend).catch(() => {});
     }
@@ -128,7 +134,7 @@ export class Engine {
     /** Solves a problem, reporting progress as events. Breaking out of the loop cancels the solve. */
     public solve(request: SolveRequest): AsyncIterable<EngineEvent> {
         const observe = this.options.observer?.observeSolve({platform: request.requester.platform, mode: request.mode ?? this.options.defaultMode});
-        return this.stream<EngineEvent>(request.requester.locale, request.signal, (signal, channel) => this.run(request, signal, channel), observe);
+        return this.stream<EngineEvent>(request.signal, (signal, channel, cancel) => this.run(request, signal, channel, cancel), observe);
     }
 
     /**
@@ -137,93 +143,68 @@ export class Engine {
      */
     public followUp(request: FollowUpRequest): AsyncIterable<FollowUpEvent> {
         const observe = this.options.observer?.observeFollowUp({platform: request.requester.platform});
-        return this.stream<FollowUpEvent>(request.requester.locale, request.signal, (signal, channel) => this.runFollowUp(request, signal, channel), observe);
+        return this.stream<FollowUpEvent>(request.signal, (signal, channel) => this.runFollowUp(request, signal, channel), observe);
+    }
+
+    /**
+     * Stops a solve under way (queued or generating) for the person who asked it, as a cancel button does:
+     * `not_yours` for anyone else (by platform and user id), `not_running` when it has already ended.
+     */
+    public cancel(interactionId: number, requester: Pick<Requester, "platform" | "userId">): CancelOutcome {
+        return this.runningSolves.cancel(interactionId, requester);
     }
 
     /**
      * Logs a request an adapter refused before it reached the engine (rate limit, channel not allowed), so
-     * nothing a user sent is lost, and returns the message to show them.
+     * nothing a user sent is lost, and returns the `failed` event that tells them (in words the edge chooses).
      */
-    public refuse(request: SolveRequest, error: KotaeError): {interactionId: number, message: string} {
-        const {store} = this.options;
-        const interactionId = store.interactions.create({
-            requester: request.requester,
-            question: request.problem,
-            mode: request.mode ?? this.options.defaultMode,
-            profile: request.profile ?? this.options.defaultProfile,
-            ...(request.style != null ? {style: request.style} : {})
-        });
-        store.interactions.finish(interactionId, {status: "rejected", errorCode: error.code, errorMessage: error.message, totalMs: 0});
-        return {interactionId, message: localize(error.code, request.requester.locale, error.params)};
+    public refuse(request: SolveRequest, error: KotaeError): FailedEvent & {readonly interactionId: number} {
+        const interactionId = SolveLifecycle.logRefusal(this.options.store, this.asked(request), error);
+        return {...failedEvent(error, interactionId), interactionId};
     }
 
     /** Refuses new work, cancels what is queued or running, and waits until every request is logged. */
     public async close(): Promise<void> {
         this.queue.close();
         this.shutdown.abort();
-        await Promise.allSettled([...this.running]);
+        await Promise.allSettled([...this.underWay]);
     }
 
     /**
-     * An event stream whose work is cancelled by the caller's signal, by the consumer leaving, or by close().
-     * Work reports its own failures; what escapes it is the database refusing a write (a full disk), which
-     * must not take the process down with everyone's requests: the user is told, the operator gets a line.
+     * An event stream whose work is cancelled by the caller's signal, by the consumer leaving, by close(),
+     * or by the work's `cancel` (a cancel button). Work reports its own failures; what escapes it is the
+     * database refusing a write (a full disk), which must not take the process down with everyone's
+     * requests: the user is told, the operator gets a line.
      */
     private stream<Event>(
-        locale: string | undefined, callerSignal: AbortSignal | undefined,
-        work: (signal: AbortSignal, channel: EventChannel<Event | FailedEvent>) => Promise<void>,
+        callerSignal: AbortSignal | undefined,
+        work: (signal: AbortSignal, channel: EventChannel<Event | FailedEvent>, cancel: () => void) => Promise<void>,
         observe?: (event: Event | FailedEvent) => void
     ): AsyncIterable<Event | FailedEvent> {
         const cancel = new AbortController();
         const signals = [cancel.signal, this.shutdown.signal, ...(callerSignal != null ? [callerSignal] : [])];
         const channel = new EventChannel<Event | FailedEvent>(() => cancel.abort(), observe);
-        const run = work(AbortSignal.any(signals), channel).catch((error: unknown) => {
+        const run = work(AbortSignal.any(signals), channel, () => cancel.abort()).catch((error: unknown) => {
             const detail = error instanceof Error ? error.message : String(error);
             this.logger.error({err: error}, `the database could not record a request (${detail}): free space on its disk, or check KOTAE_DB`);
-            channel.push({type: "failed", code: ErrorCode.StorageFailed, message: localize(ErrorCode.StorageFailed, locale), detail});
+            channel.push(failedEvent(new KotaeError(ErrorCode.StorageFailed, detail)));
         }).finally(() => {
             channel.close();
-            this.running.delete(run);
+            this.underWay.delete(run);
         });
-        this.running.add(run);
+        this.underWay.add(run);
         return channel;
     }
 
-    /** Waits for a run slot, reporting queue positions (0 = starting now). */
-    private async acquireSlot(user: string, interactionId: number, signal: AbortSignal, report: (event: {type: "queued", interactionId: number, position: number}) => void): Promise<QueueSlot> {
-        // The queue reports a position synchronously when the request has to wait; otherwise it starts now.
-        let waiting = false;
-        const acquiring = this.queue.acquire(user, {
-            signal,
-            onPosition: (position) => {
-                waiting = true;
-                report({type: "queued", interactionId, position});
-            }
-        });
-        if (!waiting)
-            report({type: "queued", interactionId, position: 0});
-        return await acquiring;
-    }
-
     private async runFollowUp(request: FollowUpRequest, signal: AbortSignal, channel: EventChannel<FollowUpEvent>): Promise<void> {
-        const {store} = this.options;
-        const receivedAt = performance.now();
-        const {interactionId, requester} = request;
-        const elapsed = (): number => Math.round(performance.now() - receivedAt);
-        const original = store.interactions.get(interactionId);
-        let slot: QueueSlot | undefined;
+        using lifecycle = new FollowUpLifecycle(this.lifecycles, request, signal);
         try {
-            if (original == null || original.shownSolution == null)
-                throw new KotaeError(ErrorCode.ConversationUnknown, `Interaction ${interactionId} has no solution to follow up on`);
-            const earlier = answeredTurns(store.conversations.turns(interactionId));
-            store.conversations.add({interactionId, role: "user", requester, content: request.question});
+            const {original, earlier} = lifecycle.open();
             const question = request.question.trim();
             this.validateText(question);
-
-            slot = await this.acquireSlot(store.pseudonymOf(requester), interactionId, signal, (event) => channel.push(event));
+            await lifecycle.waitForSlot((event) => channel.push(event));
             const backend = await this.backendOrUnavailable();
-            if (signal.aborted)
-                throw this.cancellation("before generation started");
+            lifecycle.throwIfCancelled("before generation started");
             // The profile the problem was solved with, unless it has since been removed from the configuration.
             const {profiles} = this.options;
             const profile = profiles.find(original.profile) ?? profiles.get(this.options.defaultProfile);
@@ -235,211 +216,111 @@ export class Engine {
                 ...earlier,
                 {role: "user", content: question}
             ], backend);
-            channel.push({type: "started", interactionId});
+            channel.push({type: "started", interactionId: request.interactionId});
             const outcome = await new CotSolver(backend).solve({
                 prompt, profile, signal,
                 maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
                 onThinking: (text) => channel.push({type: "thinking", text}),
                 onText: (text) => channel.push({type: "text", text})
             });
-            if (signal.aborted)
-                throw this.cancellation("during generation");
+            lifecycle.throwIfCancelled("during generation");
             const text = outcome.solution.trim();
-            const turnIndex = store.conversations.add({
-                interactionId, role: "assistant", content: text, status: "answered",
-                promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens, totalMs: elapsed()
-            });
-            channel.push({type: "replied", interactionId, turnIndex, text, completionTokens: outcome.completionTokens, totalMs: elapsed()});
+            const {turnIndex, totalMs} = lifecycle.finish({text, promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens});
+            channel.push({type: "replied", interactionId: request.interactionId, turnIndex, text, completionTokens: outcome.completionTokens, totalMs});
         } catch (error) {
-            const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
-            if (original != null)
-                store.conversations.add({interactionId, role: "assistant", content: "", status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, totalMs: elapsed()});
-            channel.push({
-                type: "failed", interactionId, code: kotaeError.code,
-                message: localize(kotaeError.code, requester.locale, kotaeError.params), detail: kotaeError.message
-            });
-        } finally {
-            slot?.release();
+            channel.push(lifecycle.fail(error));
         }
     }
 
-    private async run(request: SolveRequest, signal: AbortSignal, channel: EventChannel<EngineEvent>): Promise<void> {
-        const {store} = this.options;
-        const receivedAt = performance.now();
-        const problem = request.problem.trim();
-        const requestedMode = request.mode ?? this.options.defaultMode;
-        const profileName = request.profile ?? this.options.defaultProfile;
-        const locale = request.requester.locale;
-        const elapsed = (): number => Math.round(performance.now() - receivedAt);
-
-        const interactionId = store.interactions.create({
-            requester: request.requester,
-            question: request.problem,
-            mode: requestedMode,
-            profile: profileName,
-            ...(request.style != null ? {style: request.style} : {}),
-            ...(request.parentId != null ? {parentId: request.parentId} : {})
-        });
-        const fail = (error: unknown, partial: Partial<Omit<InteractionOutcome, "status" | "totalMs">> = {}): void => {
-            const kotaeError = signal.aborted ? this.cancellation("during generation") : toKotaeError(error, ErrorCode.GenerationFailed);
-            store.interactions.finish(interactionId, {
-                ...partial, status: statusOfFailure(kotaeError.code), errorCode: kotaeError.code, errorMessage: kotaeError.message, totalMs: elapsed()
-            });
-            channel.push({
-                type: "failed",
-                interactionId,
-                code: kotaeError.code,
-                message: localize(kotaeError.code, locale, kotaeError.params),
-                detail: kotaeError.message
-            });
-        };
-
-        const slots: QueueSlot[] = [];
+    private async run(request: SolveRequest, signal: AbortSignal, channel: EventChannel<EngineEvent>, cancel: () => void): Promise<void> {
+        const asked = this.asked(request);
+        using lifecycle = new SolveLifecycle(this.lifecycles, asked, signal, cancel);
         try {
-            const {profile, mode, samples} = this.validate(problem, requestedMode, profileName, request.style, request.samples);
-            const user = store.pseudonymOf(request.requester);
-            const firstSlot = await this.acquireSlot(user, interactionId, signal, (event) => channel.push(event));
-            slots.push(firstSlot);
-
+            const plan = this.validate(request, asked);
+            const firstSlot = await lifecycle.waitForSlot((event) => channel.push(event));
             const backend = await this.backendOrUnavailable();
-            if (signal.aborted)
-                throw this.cancellation("before generation started");
-            const queueMs = elapsed();
-            const firstPrompt = renderPrompt(profile, {style: request.style, withTools: mode !== "cot" && profile.tools != null}, problem, backend);
-            store.interactions.markRunning(interactionId, {
-                modelName: backend.model.name,
-                modelFile: backend.model.path,
-                modelSha256: await (this.options.modelSha256 ?? Promise.resolve(null)).catch(() => null),
-                prompt: firstPrompt.toText(),
-                queueMs
-            });
-            channel.push({type: "started", interactionId, profile: profile.name, mode, samples});
+            lifecycle.throwIfCancelled("before generation started");
+            const prompt = renderPrompt(plan.profile, {style: plan.style, withTools: plan.mode !== "cot" && plan.profile.tools != null}, plan.problem, backend);
+            await lifecycle.markRunning({modelName: backend.model.name, modelFile: backend.model.path, prompt: prompt.toText()}, this.options.modelSha256 ?? Promise.resolve(null));
+            channel.push({type: "started", interactionId: lifecycle.interactionId, profile: plan.profile.name, mode: plan.mode, samples: plan.samples});
 
-            const solver = new HybridSolver(backend, this.options.sandbox);
-            const noticed = new Set<NoticeCode>();
-            const solveSample = async (sample: number): Promise<SampleResult> => {
-                // Sample 0 runs in the request's own slot; more samples take turns in the queue like the user's other work.
-                const slot = sample === 0 ? firstSlot : await this.queue.acquire(user, {signal, admitted: true});
-                slots.push(slot);
-                try {
-                    return await solveSampleInSlot(sample);
-                } finally {
-                    slot.release();
-                }
-            };
-            const solveSampleInSlot = async (sample: number): Promise<SampleResult> => {
-                const seed = request.seed != null ? request.seed + sample : undefined;
-                const solved = await solver.solve({
-                    problem, profile, mode,
-                    ...(request.style != null ? {style: request.style} : {}),
-                    maxTokens: this.options.maxTokens ?? profile.sampling.maxTokens,
-                    tirLimits: this.options.tirLimits,
-                    failuresBeforeFallback: this.options.failuresBeforeFallback,
-                    ...(seed != null ? {seed} : {}),
-                    signal,
-                    listener: {
-                        onThinking: (text) => channel.push({type: "thinking", sample, text}),
-                        onText: (text) => channel.push({type: "text", sample, text}),
-                        onCode: (n, max, code) => channel.push({type: "code", sample, n, max, code}),
-                        onExecution: (execution) => {
-                            store.interactions.addExecution({interactionId, sampleIndex: sample, executionIndex: execution.index, ...execution});
-                            channel.push({
-                                type: "codeResult", sample, n: execution.index,
-                                status: execution.status, output: execution.output, durationMs: execution.durationMs
-                            });
-                        },
-                        onNotice: (code) => {
-                            if (noticed.has(code)) return; // said once per request, however many samples hit it
-                            noticed.add(code);
-                            channel.push({type: "notice", sample, code, message: localize(code, locale)});
-                        },
-                        onAttempt: (attempt) => store.interactions.addSolution({
-                            interactionId, sampleIndex: sample, attempt: attempt.attempt, mode: attempt.mode,
-                            ...(seed != null ? {seed} : {}),
-                            prompt: attempt.prompt.toText(),
-                            ...solutionColumns(attempt.outcome),
-                            stopReason: attempt.outcome.stopReason,
-                            ...(attempt.fallbackReason != null ? {fallbackReason: attempt.fallbackReason} : {})
-                        })
-                    }
-                });
-                const canonical = canonicalOf(solved.outcome);
-                if (samples > 1)
-                    channel.push({type: "sampleDone", sample, answer: solved.outcome.answer?.value ?? null, canonical, path: solved.path});
-                return {...solved, sample, canonical};
-            };
-
-            const settled = await Promise.allSettled(Array.from({length: samples}, (_unused, sample) => solveSample(sample)));
-            const solved = settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
-            if (signal.aborted) { // keep what was generated before the cancellation
-                const partial = solved[0]?.outcome;
-                fail(this.cancellation("during generation"), partial != null ? {...solutionColumns(partial), stopReason: partial.stopReason} : {});
-                return;
-            }
+            const {solved, lost} = await fanOutSamples(plan.samples, {first: firstSlot, next: () => lifecycle.extraSlot()},
+                this.sampleSolver(plan, backend, lifecycle, (event) => channel.push(event)));
+            if (signal.aborted) // keep what was generated before the cancellation
+                lifecycle.keepPartial(solved[0]?.outcome);
+            lifecycle.throwIfCancelled("during generation");
             if (solved.length === 0) // every sample failed: report the first sample's error
-                throw (settled[0] as PromiseRejectedResult).reason;
-            settled.forEach((result, sample) => { // the vote goes on without them, but a lost sample is logged
-                if (result.status === "rejected") {
-                    const error = toKotaeError(result.reason, ErrorCode.GenerationFailed);
-                    store.interactions.recordEvent({interactionId, requester: request.requester, kind: "sample_failed", detail: {sample, code: error.code, message: error.message}});
-                }
-            });
+                throw lost[0]!.error;
+            for (const {sample, error} of lost) // the vote goes on without them, but a lost sample is logged
+                lifecycle.recordLostSample(sample, error);
 
-            const vote = voteAnswers(settled.map((result, sample) => result.status === "fulfilled"
-                ? {sample, answer: result.value.outcome.answer?.value ?? null, method: result.value.outcome.answer?.method ?? null}
-                : {sample, answer: null, method: null}));
-            const chosen = solved.find((result) => result.sample === vote.representative) ?? solved[0]!;
-            const {outcome} = chosen;
-            const answer = vote.winner != null ? outcome.answer?.value ?? null : null;
-            const agreement = {votes: vote.votes, samples};
-            const status = answer != null ? "answered" : "no_answer";
-            const promptTokens = sum(solved, (result) => result.promptTokens);
-            const completionTokens = sum(solved, (result) => result.completionTokens);
-            const generationMs = elapsed() - queueMs;
-            store.interactions.finish(interactionId, {
-                status,
-                ...solutionColumns(outcome),
-                stopReason: outcome.stopReason,
-                promptTokens,
-                completionTokens,
-                generationMs,
-                totalMs: elapsed(),
-                solvePath: chosen.path,
-                sampleCount: samples,
-                agreementVotes: vote.votes,
-                representativeSample: chosen.sample
-            });
-            channel.push({type: "answer", answer, canonical: vote.winner, agreement});
+            const chosen = chooseRepresentative(solved, plan.samples);
+            const {status, ...timings} = lifecycle.finish(chosen, plan.samples);
+            const {outcome, sample: representativeSample, path} = chosen.representative;
+            channel.push({type: "answer", answer: chosen.answer, canonical: chosen.canonical, agreement: chosen.agreement});
             channel.push({
                 type: "done",
                 result: {
-                    interactionId, status, answer, answerCanonical: vote.winner, answerMethod: outcome.answer?.method ?? null,
-                    agreement, representativeSample: chosen.sample,
+                    interactionId: lifecycle.interactionId, status, answer: chosen.answer, answerCanonical: chosen.canonical,
+                    answerMethod: outcome.answer?.method ?? null, agreement: chosen.agreement, representativeSample,
                     solution: outcome.solution, thinking: outcome.thinking, executions: outcome.executions,
-                    stopReason: outcome.stopReason, profile: profile.name, mode, path: chosen.path, modelName: backend.model.name,
-                    promptTokens, completionTokens, queueMs, generationMs, totalMs: elapsed()
+                    stopReason: outcome.stopReason, profile: plan.profile.name, mode: plan.mode, path, modelName: backend.model.name,
+                    promptTokens: chosen.promptTokens, completionTokens: chosen.completionTokens, ...timings
                 }
             });
         } catch (error) {
-            fail(error);
-        } finally {
-            for (const slot of slots)
-                slot.release();
+            channel.push(lifecycle.fail(error));
         }
     }
 
-    private validate(problem: string, mode: string, profileName: string, style: string | undefined, samples = this.options.samples): {
-        profile: ModelProfile, mode: SolveMode, samples: number
-    } {
+    /** Solves sample i of a plan (seed + i when seeded), reporting it as it goes and, when several are drawn, when it is done. */
+    private sampleSolver(plan: SolvePlan, backend: LlmBackend, lifecycle: SolveLifecycle, report: (event: EngineEvent) => void): (sample: number) => Promise<SampleResult> {
+        const solver = new HybridSolver(backend, this.options.sandbox);
+        const listenerFor = sampleListeners(lifecycle, report);
+        return async (sample) => {
+            const seed = plan.seed != null ? plan.seed + sample : undefined;
+            const solved = await solver.solve({
+                problem: plan.problem, profile: plan.profile, mode: plan.mode,
+                ...(plan.style != null ? {style: plan.style} : {}),
+                maxTokens: this.options.maxTokens ?? plan.profile.sampling.maxTokens,
+                tirLimits: this.options.tirLimits,
+                failuresBeforeFallback: this.options.failuresBeforeFallback,
+                ...(seed != null ? {seed} : {}),
+                signal: lifecycle.signal,
+                listener: listenerFor(sample, seed)
+            });
+            if (plan.samples > 1)
+                report({type: "sampleDone", sample, answer: solved.outcome.answer?.value ?? null, canonical: canonicalOf(solved.outcome), path: solved.path});
+            return {...solved, sample};
+        };
+    }
+
+    /** How a request is logged: as asked, with the engine's default mode and profile filled in. */
+    private asked(request: SolveRequest): NewInteraction {
+        return {
+            requester: request.requester,
+            question: request.problem,
+            mode: request.mode ?? this.options.defaultMode,
+            profile: request.profile ?? this.options.defaultProfile,
+            ...(request.style != null ? {style: request.style} : {}),
+            ...(request.parentId != null ? {parentId: request.parentId} : {})
+        };
+    }
+
+    /** The request's problem, profile, mode, style and samples, or the reason it cannot run. */
+    private validate(request: SolveRequest, asked: NewInteraction): SolvePlan {
+        const problem = request.problem.trim();
         this.validateText(problem);
+        const {mode} = asked;
+        const {style, samples = this.options.samples} = request;
         if (!isSolveMode(mode))
             throw new KotaeError(ErrorCode.ModeUnsupported, `Unsupported mode "${mode}"`, {params: {mode}});
         if (!Number.isInteger(samples) || samples < 1 || samples > maxSamples)
             throw new RangeError(`samples must be an integer from 1 to ${maxSamples}, got ${samples}`);
-        const profile = this.options.profiles.get(profileName);
+        const profile = this.options.profiles.get(asked.profile);
         assertModeSupported(profile, mode);
         promptFormatFor(profile, {style, withTools: false}); // refuses a style the profile does not offer
-        return {profile, mode, samples};
+        return {problem, profile, mode, samples, ...(style != null ? {style} : {}), ...(request.seed != null ? {seed: request.seed} : {})};
     }
 
     /** A problem or question: not empty, not longer than allowed. */
@@ -452,12 +333,6 @@ export class Engine {
             });
     }
 
-    private cancellation(when: string): KotaeError {
-        return this.shutdown.signal.aborted
-            ? new KotaeError(ErrorCode.ShuttingDown, `Kotae shut down ${when}`)
-            : new KotaeError(ErrorCode.Cancelled, `Cancelled ${when}`);
-    }
-
     private async backendOrUnavailable(): Promise<LlmBackend> {
         try {
             return await this.options.backend;
@@ -465,53 +340,4 @@ export class Engine {
             throw toKotaeError(error, ErrorCode.ModelUnavailable);
         }
     }
-}
-
-/**
- * Failures caused by the request itself or by load, not by Kotae: logged as `rejected`, and refused before
- * anything runs, so adapters tell the person privately.
- */
-export const rejectionCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-    ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
-    ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
-]);
-
-/** How a request that ended with this error is logged (and counted): cancelled, rejected or failed. */
-export function statusOfFailure(code: ErrorCode): "cancelled" | "rejected" | "failed" {
-    if (code === ErrorCode.Cancelled || code === ErrorCode.ShuttingDown) return "cancelled";
-    return rejectionCodes.has(code) ? "rejected" : "failed";
-}
-
-/** Earlier question-and-answer pairs of a thread whose answer arrived (a failed turn is left out of the context). */
-function answeredTurns(turns: readonly TurnRecord[]): ConversationTurn[] {
-    const pairs: ConversationTurn[] = [];
-    turns.forEach((turn, index) => {
-        const question = turns[index - 1];
-        if (turn.role === "assistant" && turn.status === "answered" && question?.role === "user")
-            pairs.push({role: "user", content: question.content.trim()}, {role: "assistant", content: turn.content});
-    });
-    return pairs;
-}
-
-function canonicalOf(outcome: SolutionOutcome): string | null {
-    return outcome.answer != null ? normalizeAnswer(outcome.answer.value).canonical : null;
-}
-
-/** The columns a solution fills in both the interaction and its per-attempt rows. */
-function solutionColumns(outcome: SolutionOutcome) {
-    return {
-        rawOutput: outcome.rawOutput,
-        thinking: outcome.thinking,
-        shownSolution: outcome.solution,
-        answer: outcome.answer?.value ?? null,
-        answerCanonical: canonicalOf(outcome),
-        answerMethod: outcome.answer?.method ?? null,
-        promptTokens: outcome.promptTokens,
-        completionTokens: outcome.completionTokens,
-        generationMs: Math.round(outcome.generationMs)
-    };
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-    return items.reduce((total, item) => total + value(item), 0);
 }

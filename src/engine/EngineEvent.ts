@@ -1,4 +1,4 @@
-import type {ErrorCode} from "../errors/ErrorCode.js";
+import type {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import type {NoticeCode} from "../errors/NoticeCode.js";
 import type {ExecutionStatus} from "../sandbox/CodeSandbox.js";
 import type {ExecutionRecord, SolutionStopReason} from "../solver/SolutionOutcome.js";
@@ -53,22 +53,28 @@ export type EngineEvent =
         readonly type: "codeResult", readonly sample: number, readonly n: number,
         readonly status: ExecutionStatus, readonly output: string, readonly durationMs: number
     }
-    /** Something the user should know that is not a failure (e.g. falling back to text reasoning); localised. */
-    | {readonly type: "notice", readonly sample: number, readonly code: NoticeCode, readonly message: string}
+    /** Something the user should know that is not a failure (e.g. falling back to text reasoning); each edge words it. */
+    | {readonly type: "notice", readonly sample: number, readonly code: NoticeCode}
     /** A sample finished (only when several are drawn). */
     | {readonly type: "sampleDone", readonly sample: number, readonly answer: string | null, readonly canonical: string | null, readonly path: SolvePath}
     | {readonly type: "answer", readonly answer: string | null, readonly canonical: string | null, readonly agreement: Agreement}
     | {readonly type: "done", readonly result: SolveResult}
-    | {
-        readonly type: "failed",
-        /** Present whenever the request was logged (always, unless the database itself failed). */
-        readonly interactionId?: number,
-        readonly code: ErrorCode,
-        /** The localised, user-facing message (ja or en by the requester's locale). */
-        readonly message: string,
-        /** The technical detail, for logs and operators. */
-        readonly detail: string
-    };
+    | FailedEvent;
+
+/**
+ * How a request ended without an answer. It carries no words: each edge (chat, web, terminal) tells the
+ * person with `localize(code, locale, params)` in their language.
+ */
+export type FailedEvent = {
+    readonly type: "failed",
+    /** Present whenever the request was logged (always, unless the database itself failed). */
+    readonly interactionId?: number,
+    readonly code: ErrorCode,
+    /** Values the message names, e.g. `{limit: 2000}`; absent when it names none. */
+    readonly params?: Readonly<Record<string, string | number>>,
+    /** The technical detail, for logs and operators. */
+    readonly detail: string
+};
 
 /** What a follow-up question in a thread reports; the answer is one more turn of the conversation. */
 export type FollowUpEvent =
@@ -82,4 +88,15 @@ export type FollowUpEvent =
         readonly text: string,
         readonly completionTokens: number, readonly totalMs: number
     }
-    | Extract<EngineEvent, {type: "failed"}>;
+    | FailedEvent;
+
+/** The event that reports `error`, for the request logged as `interactionId` (when it was). */
+export function failedEvent(error: KotaeError, interactionId?: number): FailedEvent {
+    return {
+        type: "failed",
+        ...(interactionId != null ? {interactionId} : {}),
+        code: error.code,
+        ...(Object.keys(error.params).length > 0 ? {params: error.params} : {}),
+        detail: error.message
+    };
+}

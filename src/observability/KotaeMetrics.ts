@@ -1,5 +1,5 @@
 import {collectDefaultMetrics, Counter, Gauge, Histogram, Registry} from "prom-client";
-import {statusOfFailure} from "../engine/Engine.js";
+import {statusOfFailure} from "../engine/failureStatus.js";
 import type {EngineEvent, FollowUpEvent} from "../engine/EngineEvent.js";
 import type {EngineObserver, ObservedSolve} from "../engine/EngineObserver.js";
 import type {EndpointStatus} from "../llm/LlmBackend.js";

@@ -5,6 +5,7 @@ import {describe, expect, it, onTestFinished} from "vitest";
 import {solveAgain} from "../../src/engine/Engine.js";
 import type {EngineEvent} from "../../src/engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
+import {localize} from "../../src/i18n/messages.js";
 import {createKotaeLogger} from "../../src/observability/KotaeLogger.js";
 import {acroBoxedRequest, acroCardPromptFor, sansuCardSystem} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
@@ -20,6 +21,12 @@ const problem = "1から100までの自然数の和を求めてください";
 
 function textOf(events: EngineEvent[], type: "text" | "thinking"): string {
     return events.flatMap((event) => event.type === type ? [event.text] : []).join("");
+}
+
+/** A failure or notice as an edge tells it: its code and parameters in the asker's language. */
+function inWords(event: EngineEvent | undefined, locale: string | undefined): string | undefined {
+    if (event?.type === "failed") return localize(event.code, locale, event.params);
+    return event?.type === "notice" ? localize(event.code, locale) : undefined;
 }
 
 describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, ScriptedModel) => {
@@ -68,7 +75,9 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         expect(backend.requests[0]!.prompt.toText()).toBe(acroCardPromptFor("つるとかめが…", sansuCardSystem() + acroBoxedRequest()));
 
         const refused = await collect(engine.solve({problem: "x", requester: {...alice, locale: "en"}, profile: "sansu", style: "standard"}));
-        expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", message: "The \"standard\" explanation style is not available here. Available: sansu."});
+        expect(refused.at(-1)).toMatchObject({type: "failed", code: "style_unsupported", params: {style: "standard", styles: "sansu"}});
+        expect(refused.at(-1)).not.toHaveProperty("message"); // events carry codes; each edge words them
+        expect(inWords(refused.at(-1), "en")).toBe("The \"standard\" explanation style is not available here. Available: sansu.");
         expect(store.interactions.get(2)).toMatchObject({status: "failed", errorCode: "style_unsupported", style: "standard"});
         expect(backend.requests).toHaveLength(1);
     });
@@ -117,7 +126,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel([solution]);
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: text, requester: alice}));
-        expect(events).toEqual([expect.objectContaining({type: "failed", interactionId: 1, code, message: expect.stringContaining(message) as string})]);
+        expect(events).toEqual([expect.objectContaining({type: "failed", interactionId: 1, code})]);
+        expect(inWords(events[0], alice.locale)).toContain(message);
         expect(store.interactions.get(1)).toMatchObject({status: "rejected", errorCode: code, question: text});
         expect(backend.requests).toHaveLength(0);
     });
@@ -125,7 +135,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
     it("answers in English for an English locale", async () => {
         const {engine} = testEngine(new ScriptedModel([solution]));
         const [event] = await collect(engine.solve({problem: " ", requester: bob}));
-        expect(event).toMatchObject({type: "failed", message: "The problem looks empty. Please write the problem you want solved and send it again."});
+        expect(event).toMatchObject({type: "failed", code: ErrorCode.ProblemEmpty});
+        expect(inWords(event, bob.locale)).toBe("The problem looks empty. Please write the problem you want solved and send it again.");
     });
 
     it("rejects an unknown mode and an unknown profile", async () => {
@@ -133,7 +144,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const [mode] = await collect(engine.solve({problem, requester: alice, mode: "magic"}));
         const [profile] = await collect(engine.solve({problem, requester: alice, profile: "gpt-9"}));
         expect(mode).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported});
-        expect(profile).toMatchObject({type: "failed", code: ErrorCode.ProfileUnknown, message: "「gpt-9」という設定は見つかりませんでした。"});
+        expect(profile).toMatchObject({type: "failed", code: ErrorCode.ProfileUnknown, params: {profile: "gpt-9"}});
+        expect(inWords(profile, alice.locale)).toBe("「gpt-9」という設定は見つかりませんでした。");
         expect(store.interactions.get(2)).toMatchObject({status: "rejected", profile: "gpt-9"});
     });
 
@@ -173,11 +185,31 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
             if (event.type === "text")
                 cancel.abort();
         }
-        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.Cancelled, message: "キャンセルしました。"});
+        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.Cancelled});
+        expect(inWords(events.at(-1), alice.locale)).toBe("キャンセルしました。");
         const row = store.interactions.get(1)!;
         expect(row.status).toBe("cancelled");
         expect(row.rawOutput!.length).toBeGreaterThan(0);
         expect(row.rawOutput!.length).toBeLessThan(solution.length * 20);
+    });
+
+    it("cancels a solve by its interaction id for the asker only; anyone else is refused and the solve goes on", async () => {
+        const {engine, store} = testEngine(new ScriptedModel([solution.repeat(20)], 1, {chunkDelayMs: 2}));
+        const outcomes: string[] = [];
+        const events: EngineEvent[] = [];
+        for await (const event of engine.solve({problem, requester: alice})) {
+            events.push(event);
+            const texts = events.filter((seen) => seen.type === "text").length;
+            if (event.type === "text" && texts === 1)
+                outcomes.push(engine.cancel(1, bob), engine.cancel(1, {platform: "slack", userId: alice.userId}));
+            if (event.type === "text" && texts === 5) // the strangers' clicks did not stop it
+                outcomes.push(engine.cancel(1, alice));
+        }
+        expect(outcomes).toEqual(["not_yours", "not_yours", "cancelled"]);
+        expect(events.at(-1)).toMatchObject({type: "failed", interactionId: 1, code: ErrorCode.Cancelled});
+        expect(store.interactions.get(1)).toMatchObject({status: "cancelled", errorCode: "cancelled"});
+        expect(engine.cancel(1, alice)).toBe("not_running");
+        expect(engine.cancel(2, alice)).toBe("not_running");
     });
 
     it("cancels when the consumer stops listening", async () => {
@@ -213,7 +245,8 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel([solution], 1, {chunkDelayMs: 1});
         const {engine, store} = testEngine(backend, {queueCapacity: 1, maxPendingPerUser: 10});
         const runs = await Promise.all([alice, bob, {...alice, userId: "3"}].map((requester) => collect(engine.solve({problem, requester}))));
-        expect(runs[2]!.at(-1)).toMatchObject({type: "failed", code: ErrorCode.QueueFull, message: expect.stringContaining("混み合っています") as string});
+        expect(runs[2]!.at(-1)).toMatchObject({type: "failed", code: ErrorCode.QueueFull});
+        expect(inWords(runs[2]!.at(-1), "ja")).toContain("混み合っています");
         expect(store.interactions.get(3)).toMatchObject({status: "rejected", errorCode: "queue_full"});
     });
 
@@ -234,9 +267,11 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
     it("refuses tir for a profile without code tags, and tells a tir request when the sandbox is missing", async () => {
         const {engine, store} = testEngine(new ScriptedModel([solution]));
         const noTools = await collect(engine.solve({problem, requester: bob, mode: "tir"}));
-        expect(noTools.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported, message: "The \"tir\" mode is not available for this model."});
+        expect(noTools.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModeUnsupported, params: {mode: "tir"}});
+        expect(inWords(noTools.at(-1), bob.locale)).toBe("The \"tir\" mode is not available for this model.");
         const noSandbox = await collect(engine.solve({problem, requester: alice, mode: "tir", profile: "llmjp-math-tir"}));
-        expect(noSandbox.at(-1)).toMatchObject({type: "failed", code: ErrorCode.TirUnavailable, message: expect.stringContaining("Python") as string});
+        expect(noSandbox.at(-1)).toMatchObject({type: "failed", code: ErrorCode.TirUnavailable});
+        expect(inWords(noSandbox.at(-1), alice.locale)).toContain("Python");
         expect(readRows<{status: string, error_code: string}>(store, "SELECT status, error_code FROM interactions ORDER BY id"))
             .toEqual([{status: "rejected", error_code: "mode_unsupported"}, {status: "failed", error_code: "tir_unavailable"}]);
     });
@@ -245,9 +280,9 @@ describe.each(scriptedBackends)("Engine (scripted model, %s)", (_backendName, Sc
         const backend = new ScriptedModel([solution]);
         const {engine, store} = testEngine(backend, {defaultMode: "auto", defaultProfile: "llmjp-math-tir"});
         const events = await collect(engine.solve({problem, requester: alice}));
-        expect(events.find((event) => event.type === "notice")).toEqual({
-            type: "notice", sample: 0, code: "tir_unavailable_fallback", message: "いまは Python を使えないため、計算を文章で進めて解きます。"
-        });
+        const notice = events.find((event) => event.type === "notice");
+        expect(notice).toEqual({type: "notice", sample: 0, code: "tir_unavailable_fallback"});
+        expect(inWords(notice, alice.locale)).toBe("いまは Python を使えないため、計算を文章で進めて解きます。");
         const done = events.at(-1);
         expect(done?.type === "done" && done.result).toMatchObject({answer: "5050", mode: "auto", path: "cot"});
         expect(backend.requests[0]!.stopTriggers).toEqual(["\n### 指示:"]); // a text prompt, no code tags
@@ -332,7 +367,8 @@ describe("a database that refuses writes", () => {
         }
         // A problem larger than the free pages of the database file: its row needs pages the disk cannot give.
         const events = await collect(engine.solve({problem: problem.repeat(2000), requester: alice}));
-        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.StorageFailed, message: "いまは記録ができないため、問題を解けません。管理者にお知らせください。"});
+        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.StorageFailed});
+        expect(inWords(events.at(-1), alice.locale)).toBe("いまは記録ができないため、問題を解けません。管理者にお知らせください。");
         expect(operator).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d \[engine\] error: the database could not record a request \(database or disk is full\): free space on its disk, or check KOTAE_DB \[SQLITE_FULL\]\n$/)]);
         fs.rmSync(path.join(disk, "filler"));
         expect((await collect(engine.solve({problem, requester: alice}))).at(-1)).toMatchObject({type: "done", result: {answer: "5050"}});

@@ -45,7 +45,7 @@ describe("KotaeMetrics as the engine's observer", () => {
         const {metrics, samples} = metricsWith();
         const observe = metrics.observeSolve({platform: "slack", mode: "auto"});
         observe({type: "started", interactionId: 2, profile: "p", mode: "auto", samples: 1});
-        observe({type: "failed", interactionId: 2, code: ErrorCode.Cancelled, message: "", detail: ""});
+        observe({type: "failed", interactionId: 2, code: ErrorCode.Cancelled, detail: ""});
         const after = await samples();
         expect(sampleValue(after, "kotae_requests_total", {platform: "slack", mode: "auto", status: "cancelled"})).toBe(1);
         expect(sampleValue(after, "kotae_solves_running")).toBe(0);
@@ -54,7 +54,7 @@ describe("KotaeMetrics as the engine's observer", () => {
 
     it("counts a refusal before the queue as rejected, without a queue wait or a running solve", async () => {
         const {metrics, samples} = metricsWith();
-        metrics.observeSolve({platform: "web", mode: "cot"})({type: "failed", interactionId: 3, code: ErrorCode.ProblemTooLong, message: "", detail: ""});
+        metrics.observeSolve({platform: "web", mode: "cot"})({type: "failed", interactionId: 3, code: ErrorCode.ProblemTooLong, detail: ""});
         const after = await samples();
         expect(sampleValue(after, "kotae_requests_total", {platform: "web", mode: "cot", status: "rejected"})).toBe(1);
         expect(sampleValue(after, "kotae_queue_wait_seconds_count")).toBe(0);
@@ -63,7 +63,7 @@ describe("KotaeMetrics as the engine's observer", () => {
 
     it("labels a mode the engine refuses as unsupported, so a typo is not a series of its own", async () => {
         const {metrics, samples} = metricsWith();
-        metrics.observeSolve({platform: "web", mode: "magic"})({type: "failed", interactionId: 4, code: ErrorCode.ModeUnsupported, message: "", detail: ""});
+        metrics.observeSolve({platform: "web", mode: "magic"})({type: "failed", interactionId: 4, code: ErrorCode.ModeUnsupported, detail: ""});
         expect(sampleValue(await samples(), "kotae_requests_total", {mode: "unsupported", status: "rejected"})).toBe(1);
     });
 
@@ -88,7 +88,7 @@ describe("KotaeMetrics as the engine's observer", () => {
         answered({type: "queued", interactionId: 5, position: 0});
         answered({type: "started", interactionId: 5});
         answered({type: "replied", interactionId: 5, turnIndex: 2, text: "はい。", completionTokens: 30, totalMs: 900});
-        metrics.observeFollowUp({platform: "discord"})({type: "failed", interactionId: 5, code: ErrorCode.ProblemEmpty, message: "", detail: ""});
+        metrics.observeFollowUp({platform: "discord"})({type: "failed", interactionId: 5, code: ErrorCode.ProblemEmpty, detail: ""});
         const after = await samples();
         expect(sampleValue(after, "kotae_requests_total", {platform: "discord", mode: "follow_up", status: "answered"})).toBe(1);
         expect(sampleValue(after, "kotae_requests_total", {platform: "discord", mode: "follow_up", status: "rejected"})).toBe(1);

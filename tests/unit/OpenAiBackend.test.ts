@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from "vitest";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
+import {localize} from "../../src/i18n/messages.js";
 import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
 import {OpenAiBackend, splitSpecialShapes} from "../../src/llm/openai/OpenAiBackend.js";
 import {Prompt} from "../../src/llm/Prompt.js";
@@ -184,8 +185,9 @@ describe("OpenAiBackend over a pool of servers", () => {
         server.resetAfterChunks = 2;
         const {engine, store} = testEngine(backend);
         const events = await collect(engine.solve({problem: "1+1は？", requester: alice}));
-        expect(events.at(-1)).toMatchObject({type: "failed", code: ErrorCode.ModelUnavailable,
-            message: "いまは問題を解く準備ができていません。管理者にお知らせください。", detail: expect.stringContaining(server.url)});
+        const failed = events.at(-1);
+        expect(failed).toMatchObject({type: "failed", code: ErrorCode.ModelUnavailable, detail: expect.stringContaining(server.url)});
+        expect(failed?.type === "failed" && localize(failed.code, alice.locale, failed.params)).toBe("いまは問題を解く準備ができていません。管理者にお知らせください。");
         expect(store.interactions.get(1)).toMatchObject({status: "failed", errorCode: "model_unavailable", modelName: "fake/model"});
     });
 

@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import type {Requester} from "../../src/domain/Requester.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import type {FollowUpEvent} from "../../src/engine/EngineEvent.js";
+import {localize} from "../../src/i18n/messages.js";
 import {channelAllowed, checkPreconditions, moderatorOnly, withinRateLimit} from "../../src/preconditions/preconditions.js";
 import {acroCardPromptFor, acroCardTurn} from "../support/modelCards.js";
 import {ScriptedBackend} from "../support/ScriptedBackend.js";
@@ -62,10 +63,11 @@ describe("refusals and preconditions", () => {
     const context = {requester: alice, channelId: "c1", settings: undefined, isModerator: false};
     const settings = {allowedChannels: ["c2"], defaultMode: null, profile: null, theme: null, solvesPerHour: 2, followUpsNeedMention: null};
 
-    it("logs a refused request as rejected and returns the localised message", () => {
+    it("logs a refused request as rejected and returns the failed event, which words it in the asker's language", () => {
         const {engine, store} = testEngine(new ScriptedBackend([solution]));
         const refused = engine.refuse({problem, requester: bob}, new KotaeError(ErrorCode.RateLimited, "limit", {params: {seconds: 42}}));
-        expect(refused.message).toBe("Please slow down a little: you can ask again in about 42 seconds.");
+        expect(refused).toEqual({type: "failed", interactionId: 1, code: ErrorCode.RateLimited, params: {seconds: 42}, detail: "limit"});
+        expect(localize(refused.code, bob.locale, refused.params)).toBe("Please slow down a little: you can ask again in about 42 seconds.");
         expect(store.interactions.get(refused.interactionId)).toMatchObject({status: "rejected", errorCode: "rate_limited", question: problem});
     });
 

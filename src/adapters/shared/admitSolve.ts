@@ -1,5 +1,6 @@
 import type {Requester} from "../../domain/Requester.js";
 import type {Engine, SolveRequest} from "../../engine/Engine.js";
+import type {FailedEvent} from "../../engine/EngineEvent.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
 import type {KotaeStore} from "../../../storage/KotaeStore.js";
 import type {EffectiveSettings} from "./effectiveSettings.js";
@@ -7,11 +8,11 @@ import type {EffectiveSettings} from "./effectiveSettings.js";
 /**
  * A chat command's problem as the engine takes it, with the community's default mode and profile filled
  * in, once the community's rules allow it (channel, hourly limit). A refusal is logged and comes back as
- * the message to show the user.
+ * the `failed` event that tells the user, for the edge to word.
  */
 export function admitSolve(engine: Engine, store: KotaeStore, settings: EffectiveSettings, request: Omit<SolveRequest, "requester" | "signal">, who: {
     requester: Requester, channelId: string | undefined, isModerator: boolean
-}): {request: SolveRequest} | {refusal: string} {
+}): {request: SolveRequest} | {refusal: FailedEvent} {
     const solveRequest: SolveRequest = {
         ...request,
         ...(request.mode == null && settings.mode != null ? {mode: settings.mode} : {}),
@@ -22,5 +23,5 @@ export function admitSolve(engine: Engine, store: KotaeStore, settings: Effectiv
         {requester: who.requester, channelId: who.channelId, settings: settings.stored, isModerator: who.isModerator},
         channelAllowed, withinRateLimit(store)
     );
-    return refusal == null ? {request: solveRequest} : {refusal: engine.refuse(solveRequest, refusal).message};
+    return refusal == null ? {request: solveRequest} : {refusal: engine.refuse(solveRequest, refusal)};
 }

@@ -1,4 +1,5 @@
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
+import {localize} from "../../i18n/messages.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {RenderedImage} from "../../render/RenderRequest.js";
 import type {ThemeName} from "../../render/RenderTheme.js";
@@ -15,7 +16,7 @@ export async function answerFollowUp(runtime: KotaeRuntime, question: {
     let failure: string | undefined;
     for await (const event of runtime.engine.followUp({interactionId: question.interactionId, question: question.question, requester: question.requester})) {
         if (event.type === "replied") text = event.text;
-        if (event.type === "failed") failure = event.message;
+        if (event.type === "failed") failure = localize(event.code, question.requester.locale, event.params);
     }
     if (text == null || !/[$\\]/.test(text))
         return {text: text ?? failure ?? "", images: []};

@@ -1,12 +1,11 @@
-import {rejectionCodes, type Engine, type SolveRequest} from "../../engine/Engine.js";
+import type {Engine, SolveRequest} from "../../engine/Engine.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
+import {rejectionCodes} from "../../engine/failureStatus.js";
+import {localize} from "../../i18n/messages.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
 import type {ProgressBudget} from "./ProgressBudget.js";
 import {ProgressThrottle} from "./ProgressThrottle.js";
 import {phaseAfter, samePhase, type SolvePhase} from "./SolveProgress.js";
-
-/** A solve that is still running, so its cancel button can stop it (only its asker may). */
-export type RunningSolve = {readonly cancel: AbortController, readonly userId: string};
 
 /** How a solve ended, as an adapter needs it for its final reply. */
 export type WatchedSolve = {
@@ -23,7 +22,8 @@ export type WatchedSolve = {
 
 /**
  * Runs a solve and reduces its events to what a chat reply shows: the phases as they change (for a
- * status line), the interaction id as soon as it exists (for a cancel button), then the outcome.
+ * status line), the interaction id as soon as it exists (for a cancel button), then the outcome, in the
+ * asker's language.
  */
 export async function watchSolve(engine: Engine, request: SolveRequest, listener: {
     onInteraction?: (interactionId: number) => void,
@@ -36,19 +36,20 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
     let failure: string | undefined;
     let refusal: string | undefined;
     const notices: string[] = [];
+    const {locale} = request.requester;
     for await (const event of engine.solve(request)) {
         const refused = event.type === "failed" && rejectionCodes.has(event.code);
         listener.onEvent?.(refused);
-        if (refused) refusal = event.message;
+        if (refused) refusal = localize(event.code, locale, event.params);
         if (interactionId == null && "interactionId" in event && event.interactionId != null) {
             interactionId = event.interactionId;
             listener.onInteraction?.(interactionId);
         }
         const phase = phaseAfter(event);
         if (phase != null) listener.onPhase?.(phase);
-        if (event.type === "notice" && event.sample === 0) notices.push(event.message);
+        if (event.type === "notice" && event.sample === 0) notices.push(localize(event.code, locale));
         if (event.type === "done") result = event.result;
-        if (event.type === "failed" && !refused) failure = event.message;
+        if (event.type === "failed" && !refused) failure = localize(event.code, locale, event.params);
     }
     return {interactionId, result, failure, refusal, notices};
 }
@@ -57,18 +58,16 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
  * Runs a solve with a live status message: `acknowledge` makes it (a deferred reply, a posted message)
  * once the engine has accepted the request, so a refusal can be told privately instead, leaving nothing
  * public; `show` gets each new phase (at most once per interval, never two at once, with the interaction
- * id once known, for a cancel button), and the solve can be cancelled through `running` while it runs.
+ * id once known, for a cancel button; the engine cancels it by that id).
  * After a refusal neither is called; otherwise the message exists when this returns.
  */
 export async function watchWithProgress(engine: Engine, request: Omit<SolveRequest, "signal">, options: {
-    readonly running: Map<number, RunningSolve>,
     readonly intervalMs: number,
     /** What this solve's edits share with the account's other solves (default: no shared limit). */
     readonly budget?: ProgressBudget,
     readonly acknowledge: () => Promise<void>,
     readonly show: (phase: SolvePhase, interactionId: number | undefined) => Promise<void>
 }): Promise<WatchedSolve> {
-    const cancel = new AbortController();
     let interactionId: number | undefined;
     let decide!: (accepted: boolean) => void;
     const acknowledged = new Promise<boolean>((resolve) => { decide = resolve; })
@@ -80,17 +79,14 @@ export async function watchWithProgress(engine: Engine, request: Omit<SolveReque
         if (await acknowledged) await options.show(phase, interactionId);
     }, options.intervalMs, samePhase, options.budget);
     try {
-        const watched = await watchSolve(engine, {...request, signal: cancel.signal}, {
+        const watched = await watchSolve(engine, request, {
             onEvent: (refused) => {
                 if (refused) {
                     clearImmediate(accepting);
                     decide(false);
                 } else accepting ??= setImmediate(() => decide(true));
             },
-            onInteraction: (id) => {
-                interactionId = id;
-                options.running.set(id, {cancel, userId: request.requester.userId});
-            },
+            onInteraction: (id) => { interactionId = id; },
             onPhase: (phase) => progress.update(phase)
         });
         clearImmediate(accepting);
@@ -99,7 +95,6 @@ export async function watchWithProgress(engine: Engine, request: Omit<SolveReque
         return watched;
     } finally {
         await progress.stop();
-        if (interactionId != null) options.running.delete(interactionId);
     }
 }
 

@@ -21,7 +21,7 @@ export class DiscordAdapter implements AsyncDisposable {
     public static async start(runtime: KotaeRuntime, config: KotaeConfig): Promise<DiscordAdapter> {
         const {discordToken: token} = requireDiscord(config);
         const client = new Client(clientOptions(config));
-        const context: DiscordContext = {runtime, config, client, running: new Map(), answering: new RepliesUnderWay(), log: runtime.logger.child({component: "discord"})};
+        const context: DiscordContext = {runtime, config, client, answering: new RepliesUnderWay(), log: runtime.logger.child({component: "discord"})};
         registerSolve(context);
         registerFollowUps(context);
         registerSettings(context);

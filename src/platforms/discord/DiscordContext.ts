@@ -5,15 +5,12 @@ import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
 import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
-import type {RunningSolve} from "../../adapters/shared/watchSolve.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {
     readonly runtime: KotaeRuntime,
     readonly config: KotaeConfig,
     readonly client: Client,
-    /** Running solves by interaction id (the database row), for cancel buttons. */
-    readonly running: Map<number, RunningSolve>,
     /** Handlers still answering (a solve's final reply, a follow-up), which a shutdown lets finish. */
     readonly answering: RepliesUnderWay,
     /** The runtime's logger, as the Discord component. */

@@ -46,16 +46,12 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
     }
 
     switch (action) {
-        case "cancel": {
-            const running = context.running.get(interactionId);
-            if (running != null && running.userId !== interaction.user.id) {
+        case "cancel":
+            if (context.runtime.engine.cancel(interactionId, requester) === "not_yours")
                 await interaction.reply({content: texts.notYours, ephemeral: true});
-                return;
-            }
-            running?.cancel.abort();
-            await interaction.deferUpdate();
+            else
+                await interaction.deferUpdate();
             return;
-        }
         case "report": {
             const modal = new ModalBuilder().setCustomId(customIds.reportForm(interactionId)).setTitle(texts.reportTitle).addComponents(
                 new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder()

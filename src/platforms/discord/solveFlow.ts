@@ -44,13 +44,12 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
         requester, channelId: requester.channelId, isModerator: isModerator(interaction)
     });
     if ("refusal" in admitted) {
-        await interaction.reply({content: admitted.refusal, ephemeral: true}).catch(() => {});
+        await interaction.reply({content: localize(admitted.refusal.code, requester.locale, admitted.refusal.params), ephemeral: true}).catch(() => {});
         return;
     }
     const solveRequest = admitted.request;
 
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
-        running: context.running,
         intervalMs: 1000,
         acknowledge: async () => { await interaction.deferReply(); },
         show: async (phase, interactionId) => {

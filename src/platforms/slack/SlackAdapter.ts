@@ -47,7 +47,7 @@ export class SlackAdapter implements AsyncDisposable {
                 requestInterceptor: pacer.interceptor
             }
         } as AppOptions);
-        const context: SlackContext = {runtime, config, app, running: new Map(), answering: new RepliesUnderWay(), progressBudgets: new Map(), pacer, users: new Map(), log};
+        const context: SlackContext = {runtime, config, app, answering: new RepliesUnderWay(), progressBudgets: new Map(), pacer, users: new Map(), log};
 
         let botUserId: string;
         try {

@@ -8,7 +8,6 @@ import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
 import {ProgressBudget} from "../../adapters/shared/ProgressBudget.js";
 import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
-import type {RunningSolve} from "../../adapters/shared/watchSolve.js";
 
 export const platform = "slack";
 
@@ -19,8 +18,6 @@ export type SlackContext = {
     readonly runtime: KotaeRuntime,
     readonly config: KotaeConfig,
     readonly app: App,
-    /** Running solves by interaction id, for cancel buttons. */
-    readonly running: Map<number, RunningSolve>,
     /** Solves still answering (their final update, a restart notice), which a shutdown lets finish. */
     readonly answering: RepliesUnderWay,
     /** Progress edits (chat.update) each workspace's solves share: Slack's Tier 3 allows about 50 a minute. */

@@ -46,12 +46,9 @@ export function registerSolve(context: SlackContext): void {
         }
         const threadTs = original.threadId?.split("/")[1];
         switch (action.action_id) {
-            case actionIds.cancel: {
-                const running = context.running.get(interactionId);
-                if (running != null && running.userId !== body.user.id) await tellUser(texts.notYours);
-                else running?.cancel.abort();
+            case actionIds.cancel:
+                if (context.runtime.engine.cancel(interactionId, requester) === "not_yours") await tellUser(texts.notYours);
                 return;
-            }
             case actionIds.report:
                 await client.views.open({trigger_id: body.trigger_id, view: reportView(interactionId, texts)});
                 return;
@@ -131,14 +128,13 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     const {isAdmin} = await userFacts(context, client, requester.userId);
     const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: channel, isModerator: isAdmin});
     if ("refusal" in admitted) {
-        await reply.refuse(admitted.refusal);
+        await reply.refuse(localize(admitted.refusal.code, requester.locale, admitted.refusal.params));
         return;
     }
     const solveRequest = admitted.request;
 
     let ts = "";
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
-        running: context.running,
         intervalMs: progressIntervalMs,
         budget: progressBudget(context, requester.workspaceId),
         acknowledge: async () => {

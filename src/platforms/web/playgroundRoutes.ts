@@ -1,14 +1,13 @@
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {solveCommand} from "../../../commands/solve.js";
-import {resolveLocale} from "../../i18n/messages.js";
+import {localize, resolveLocale} from "../../i18n/messages.js";
 import {isThemeName} from "../../render/RenderTheme.js";
 import {recordReport} from "../../adapters/shared/recordReport.js";
 import {solutionSource} from "../../adapters/shared/solutionSource.js";
 import {admitSolve} from "../../adapters/shared/admitSolve.js";
 import {effectiveSettings} from "../../adapters/shared/effectiveSettings.js";
 import type {SolveRequest} from "../../engine/Engine.js";
-import type {EngineEvent} from "../../engine/EngineEvent.js";
-import {ErrorCode} from "../../errors/ErrorCode.js";
+import type {EngineEvent, FailedEvent, FollowUpEvent} from "../../engine/EngineEvent.js";
 import type {Requester} from "../../domain/Requester.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
@@ -65,9 +64,9 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
         const requester = requesterOf(context, request, reply);
         const admitted = admitWebSolve(context, {client: request.ip, isAdmin: context.isAdmin(request)}, solveCommand.toRequest(values), requester);
         if ("refusal" in admitted)
-            return stream(reply, () => once(admitted.refusal));
+            return stream(reply, requester, () => once(admitted.refusal));
         try {
-            await stream(reply, (signal) => runtime.engine.solve({...admitted.request, signal}));
+            await stream(reply, requester, (signal) => runtime.engine.solve({...admitted.request, signal}));
         } finally {
             admitted.release();
         }
@@ -77,7 +76,8 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
         const interaction = ownInteraction(context, request, reply);
         if (interaction == null) return reply.code(404).send({error: "not found"});
         const question = text((request.body as {question?: unknown}).question);
-        await stream(reply, (signal) => runtime.engine.followUp({interactionId: interaction.id, question, requester: requesterOf(context, request, reply), signal}));
+        const requester = requesterOf(context, request, reply);
+        await stream(reply, requester, (signal) => runtime.engine.followUp({interactionId: interaction.id, question, requester, signal}));
     });
 
     app.post("/api/interactions/:id/report", async (request, reply) => {
@@ -132,20 +132,18 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
  * trying Kotae out, like a moderator on a chat platform) is held to neither.
  */
 function admitWebSolve(context: WebContext, who: {client: string, isAdmin: boolean}, request: Omit<SolveRequest, "requester" | "signal">, requester: Requester):
-    {request: SolveRequest, release: () => void} | {refusal: EngineEvent} {
+    {request: SolveRequest, release: () => void} | {refusal: FailedEvent} {
     const {runtime, config} = context;
     const settings = effectiveSettings(runtime.store, config, {platform: webPlatform, workspaceId: undefined, mentionByDefault: false});
     const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: undefined, isModerator: who.isAdmin});
     // The web has no channels, so the hourly limit is the only rule that can refuse here (admitSolve logged it).
     if ("refusal" in admitted)
-        return {refusal: {type: "failed", code: ErrorCode.RateLimited, message: admitted.refusal, detail: "hourly limit"}};
+        return admitted;
     if (who.isAdmin)
         return {request: admitted.request, release: () => {}};
     const gate = context.clientGate.admit(who.client);
-    if ("refusal" in gate) {
-        const {interactionId, message} = runtime.engine.refuse(admitted.request, gate.refusal);
-        return {refusal: {type: "failed", interactionId, code: gate.refusal.code, message, detail: gate.refusal.message}};
-    }
+    if ("refusal" in gate)
+        return {refusal: runtime.engine.refuse(admitted.request, gate.refusal)};
     return {request: admitted.request, release: gate.release};
 }
 
@@ -168,8 +166,11 @@ function requesterOf(context: WebContext, request: FastifyRequest, reply: Fastif
     return {platform: webPlatform, userId: context.browserUser(request, reply), ...(locale != null ? {locale} : {})};
 }
 
-/** Engine events as server-sent events; the solve is cancelled when the browser goes away. */
-async function stream<Event extends {readonly type: string}>(reply: FastifyReply, start: (signal: AbortSignal) => AsyncIterable<Event>): Promise<void> {
+/**
+ * Engine events as server-sent events, failures and notices with their `message` in the browser user's
+ * words; the solve is cancelled when the browser goes away.
+ */
+async function stream(reply: FastifyReply, requester: Requester, start: (signal: AbortSignal) => AsyncIterable<EngineEvent | FollowUpEvent>): Promise<void> {
     // The response closing before it ended means the browser went away ("close" on the request only says its body was read).
     const gone = new AbortController();
     reply.raw.on("close", () => {
@@ -186,10 +187,17 @@ async function stream<Event extends {readonly type: string}>(reply: FastifyReply
     const events = new EventStreamWriter(reply.raw);
     try {
         for await (const event of start(gone.signal))
-            events.write(event);
+            events.write(inWords(event, requester.locale));
     } finally {
         events.end();
     }
+}
+
+/** An event as the playground's page reads it: a failure or notice with its `message` in `locale`. */
+function inWords(event: EngineEvent | FollowUpEvent, locale: string | undefined): (EngineEvent | FollowUpEvent) & {message?: string} {
+    if (event.type === "failed") return {...event, message: localize(event.code, locale, event.params)};
+    if (event.type === "notice") return {...event, message: localize(event.code, locale)};
+    return event;
 }
 
 function image(reply: FastifyReply, png: Uint8Array | undefined) {

@@ -34,29 +34,29 @@ export const mutations = [
     {
         name: "throttle-ignores-interval",
         breaks: "progress edits at most once per interval",
-        file: "src/adapters/shared/ProgressThrottle.ts",
+        file: "src/platforms/shared/ProgressThrottle.ts",
         search: "const wait = Math.max(0, this.lastAt + this.intervalMs - performance.now());",
         replace: "const wait = 0;",
         project: "standalone",
-        tests: ["tests/unit/adapterShared.test.ts"]
+        tests: ["tests/unit/platformsShared.test.ts"]
     },
     {
         name: "throttle-concurrent-updates",
         breaks: "one progress edit in flight at a time",
-        file: "src/adapters/shared/ProgressThrottle.ts",
+        file: "src/platforms/shared/ProgressThrottle.ts",
         search: "this.inFlight = this.inFlight.then(async () => {",
         replace: "this.inFlight = Promise.resolve().then(async () => {",
         project: "standalone",
-        tests: ["tests/unit/adapterShared.test.ts"]
+        tests: ["tests/unit/platformsShared.test.ts"]
     },
     {
         name: "throttle-shows-repeats",
         breaks: "an unchanged progress state is not edited again",
-        file: "src/adapters/shared/ProgressThrottle.ts",
+        file: "src/platforms/shared/ProgressThrottle.ts",
         search: "(this.shown !== undefined && this.same(this.shown, state))",
         replace: "false",
         project: "standalone",
-        tests: ["tests/unit/adapterShared.test.ts"]
+        tests: ["tests/unit/platformsShared.test.ts"]
     },
     {
         name: "vote-count-off-by-one",
@@ -460,7 +460,7 @@ export const mutations = [
     {
         name: "discord-engine-refusal-public",
         breaks: "a problem the engine refuses (too long, blank, still solving) is answered privately, nothing public",
-        file: "src/adapters/shared/watchSolve.ts",
+        file: "src/platforms/shared/watchSolve.ts",
         search: "        if (refused) refusal = localize(event.code, locale, event.params);",
         replace: "",
         project: "discord",
@@ -514,7 +514,7 @@ export const mutations = [
     {
         name: "throttle-budget-ignored",
         breaks: "throttled status lines wait for a token of the shared budget (coalescing), never exceeding it",
-        file: "src/adapters/shared/ProgressThrottle.ts",
+        file: "src/platforms/shared/ProgressThrottle.ts",
         search: "            if (this.budget != null && !this.budget.take()) {",
         replace: "            if (this.budget == null) {",
         project: "standalone",

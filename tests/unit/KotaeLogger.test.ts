@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from "vitest";
 import {BoltLogger} from "../../src/platforms/slack/BoltLogger.js";
 import {trackReply, type DiscordContext} from "../../src/platforms/discord/DiscordContext.js";
 import {logFailure, type SlackContext} from "../../src/platforms/slack/SlackContext.js";
-import {RepliesUnderWay} from "../../src/adapters/shared/RepliesUnderWay.js";
+import {RepliesUnderWay} from "../../src/platforms/shared/RepliesUnderWay.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
 import {ErrorCode, KotaeError} from "../../src/errors/ErrorCode.js";
 import {createKotaeLogger, defaultLogFormat, type KotaeLoggerOptions} from "../../src/observability/KotaeLogger.js";

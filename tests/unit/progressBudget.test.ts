@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
-import {ProgressBudget} from "../../src/adapters/shared/ProgressBudget.js";
-import {ProgressThrottle} from "../../src/adapters/shared/ProgressThrottle.js";
+import {ProgressBudget} from "../../src/platforms/shared/ProgressBudget.js";
+import {ProgressThrottle} from "../../src/platforms/shared/ProgressThrottle.js";
 
 /** The most edits in any 60-s window of these times (ms). */
 function mostInAMinute(times: readonly number[]): number {

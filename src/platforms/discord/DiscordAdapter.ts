@@ -2,7 +2,7 @@ import {Client, Events, GatewayIntentBits, Partials, REST, Routes, type ClientOp
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
+import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import type {DiscordContext} from "./DiscordContext.js";
 import {discordCommands} from "./discordCommands.js";
 import {registerFollowUps} from "./followUpFeature.js";

@@ -3,8 +3,8 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
-import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
+import {effectiveSettings, type EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {

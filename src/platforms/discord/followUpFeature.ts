@@ -4,8 +4,8 @@ import type {Requester} from "../../domain/Requester.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {answerFollowUp} from "../../adapters/shared/answerFollowUp.js";
-import {splitMessage} from "../../adapters/shared/splitMessage.js";
+import {answerFollowUp} from "../../app/answerFollowUp.js";
+import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 const messageLimit = 2000;

@@ -1,6 +1,6 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {applySettingsChange, describeSettings} from "../../adapters/shared/applySettingsChange.js";
+import {applySettingsChange, describeSettings} from "../../app/applySettingsChange.js";
 import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
 import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";

@@ -7,10 +7,10 @@ import type {SolveResult} from "../../engine/EngineEvent.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import {admitSolve} from "../../adapters/shared/admitSolve.js";
-import {describePhase} from "../../adapters/shared/SolveProgress.js";
-import {answerSummary, watchWithProgress} from "../../adapters/shared/watchSolve.js";
-import {splitMessage} from "../../adapters/shared/splitMessage.js";
+import {admitSolve} from "../../app/admitSolve.js";
+import {describePhase} from "../shared/SolveProgress.js";
+import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
+import {splitMessage} from "../shared/splitMessage.js";
 import {settingsFor, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;

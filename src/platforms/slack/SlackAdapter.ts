@@ -4,7 +4,7 @@ import type {Server} from "node:http";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
+import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
 import {registerFollowUps} from "./followUpFeature.js";

@@ -5,9 +5,9 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
-import {ProgressBudget} from "../../adapters/shared/ProgressBudget.js";
-import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
+import {effectiveSettings, type EffectiveSettings} from "../../app/effectiveSettings.js";
+import {ProgressBudget} from "../shared/ProgressBudget.js";
+import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 
 export const platform = "slack";
 

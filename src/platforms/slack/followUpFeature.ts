@@ -1,5 +1,5 @@
 import type {webApi} from "@slack/bolt";
-import {answerFollowUp} from "../../adapters/shared/answerFollowUp.js";
+import {answerFollowUp} from "../../app/answerFollowUp.js";
 import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
 import type {Requester} from "../../domain/Requester.js";

@@ -5,7 +5,7 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {solveModes} from "../../solver/SolveMode.js";
-import {applySettingsChange, describeSettings} from "../../adapters/shared/applySettingsChange.js";
+import {applySettingsChange, describeSettings} from "../../app/applySettingsChange.js";
 import {callbackIds} from "./slackBlocks.js";
 import {platform, requesterOf, userFacts, type SlackContext} from "./SlackContext.js";
 

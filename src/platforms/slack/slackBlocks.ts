@@ -2,7 +2,7 @@ import type {types} from "@slack/bolt";
 
 type KnownBlock = types.KnownBlock;
 import type {UiTexts} from "../../i18n/uiTexts.js";
-import {splitMessage} from "../../adapters/shared/splitMessage.js";
+import {splitMessage} from "../shared/splitMessage.js";
 
 /** Slack's section text limit; longer text becomes several sections. */
 const sectionLimit = 3000;

@@ -1,8 +1,8 @@
-import type {Requester} from "../../domain/Requester.js";
-import type {Engine, SolveRequest} from "../../engine/Engine.js";
-import type {FailedEvent} from "../../engine/EngineEvent.js";
-import {channelAllowed, checkPreconditions, withinRateLimit} from "../../preconditions/preconditions.js";
-import type {KotaeStore} from "../../../storage/KotaeStore.js";
+import type {Requester} from "../domain/Requester.js";
+import type {Engine, SolveRequest} from "../engine/Engine.js";
+import type {FailedEvent} from "../engine/EngineEvent.js";
+import {channelAllowed, checkPreconditions, withinRateLimit} from "../preconditions/preconditions.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 import type {EffectiveSettings} from "./effectiveSettings.js";
 
 /**

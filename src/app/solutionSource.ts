@@ -1,5 +1,5 @@
-import type {ProfileRegistry} from "../../profiles/ProfileRegistry.js";
-import type {SolutionSource} from "../../render/SolutionDocument.js";
+import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import type {SolutionSource} from "../render/SolutionDocument.js";
 
 /** A stored solution as the renderer takes it: with its profile's code tags, so code is left out of the image. */
 export function solutionSource(profiles: ProfileRegistry, profileName: string, text: string): SolutionSource {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
-import {ProgressThrottle} from "../../src/adapters/shared/ProgressThrottle.js";
-import {splitMessage} from "../../src/adapters/shared/splitMessage.js";
+import {ProgressThrottle} from "../../src/platforms/shared/ProgressThrottle.js";
+import {splitMessage} from "../../src/platforms/shared/splitMessage.js";
 
 describe("splitMessage", () => {
     it("keeps short messages whole and splits long ones at paragraphs first", () => {

@@ -1,6 +1,6 @@
-import {answersEqual} from "../../answers/answersEqual.js";
-import type {KotaeStore} from "../../../storage/KotaeStore.js";
-import type {Requester} from "../../domain/Requester.js";
+import {answersEqual} from "../answers/answersEqual.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
+import type {Requester} from "../domain/Requester.js";
 
 /**
  * Stores a 「間違いを報告」 form: the correction and comment as typed, and whether the correction equals the

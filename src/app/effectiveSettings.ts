@@ -1,7 +1,7 @@
-import type {KotaeConfig} from "../../config/KotaeConfig.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
-import type {ThemeName} from "../../render/RenderTheme.js";
-import type {KotaeStore} from "../../../storage/KotaeStore.js";
+import type {KotaeConfig} from "../config/KotaeConfig.js";
+import {unsetCommunitySettings, type CommunitySettings} from "../domain/CommunitySettings.js";
+import type {ThemeName} from "../render/RenderTheme.js";
+import type {KotaeStore} from "../../storage/KotaeStore.js";
 
 export type EffectiveSettings = {
     /** What the preconditions check: the stored choices, the configured hourly limit where none was chosen. */

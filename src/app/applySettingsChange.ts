@@ -1,8 +1,8 @@
-import type {SettingsCommandRequest} from "../../../commands/kotae.js";
-import type {CommunitySettings} from "../../domain/CommunitySettings.js";
-import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import type {ProfileRegistry} from "../../profiles/ProfileRegistry.js";
-import {isSolveMode} from "../../solver/SolveMode.js";
+import type {SettingsCommandRequest} from "../../commands/kotae.js";
+import type {CommunitySettings} from "../domain/CommunitySettings.js";
+import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
+import {isSolveMode} from "../solver/SolveMode.js";
 
 /**
  * A community's settings after a moderator's change; each given option is validated (an unknown mode or

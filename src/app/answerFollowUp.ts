@@ -1,8 +1,8 @@
-import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
-import {localize} from "../../i18n/messages.js";
-import type {Requester} from "../../domain/Requester.js";
-import type {RenderedImage} from "../../render/RenderRequest.js";
-import type {ThemeName} from "../../render/RenderTheme.js";
+import type {KotaeRuntime} from "./KotaeRuntime.js";
+import {localize} from "../i18n/messages.js";
+import type {Requester} from "../domain/Requester.js";
+import type {RenderedImage} from "../render/RenderRequest.js";
+import type {ThemeName} from "../render/RenderTheme.js";
 import {solutionSource} from "./solutionSource.js";
 
 /**

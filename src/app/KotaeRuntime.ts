@@ -16,6 +16,7 @@ import type {CodeSandbox} from "../sandbox/CodeSandbox.js";
 import {sandboxOptionsFrom} from "../sandbox/sandboxOptionsFrom.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {openAiBackendOptions, parallelCompletions} from "./backendSettings.js";
+import {KotaeUseCases} from "./KotaeUseCases.js";
 import {openStore} from "./openStore.js";
 
 export type RuntimeOptions = {
@@ -57,6 +58,8 @@ export class KotaeRuntime implements AsyncDisposable {
     public readonly logger: KotaeLogger;
     /** What `GET /metrics` reports, counted from the engine's events and the renderer's results. */
     public readonly metrics: KotaeMetrics;
+    /** What the platforms call: solve, answer actions, follow-ups, community settings, forget-me, audit. */
+    public readonly useCases: KotaeUseCases;
     private loadState: "loading" | "ready" | "unavailable" = "loading";
     private loaded: LlmBackend | undefined;
     private sandbox: Promise<CodeSandbox> | undefined;
@@ -108,6 +111,7 @@ export class KotaeRuntime implements AsyncDisposable {
             observer: this.metrics,
             ...(config.maxTokens != null ? {maxTokens: config.maxTokens} : {})
         });
+        this.useCases = new KotaeUseCases({engine: this.engine, store: this.store, config, profiles: this.profiles, renderer: this.renderer});
     }
 
     /** Whether the model is still loading, loaded, or could not be loaded (none configured, or a broken file). */

@@ -1,53 +1,40 @@
 import fs from "node:fs";
-import {answersEqual} from "../answers/answersEqual.js";
 import {KotaeRuntime} from "../app/KotaeRuntime.js";
 import {openStore} from "../app/openStore.js";
-import {describeTally, freshSampleVotes, startFreshSampleVote, type FreshSampleVote} from "../audit/freshSampleVote.js";
+import {AuditActions} from "../app/AuditActions.js";
+import {describeTally, type FreshSampleVote} from "../audit/freshSampleVote.js";
 import type {KotaeConfig} from "../config/KotaeConfig.js";
 import type {ReportFilter} from "../domain/ReportQueue.js";
 import type {ReviewStatus} from "../domain/Review.js";
 import type {ExportFilter} from "../domain/ReviewedInteraction.js";
-import {exportDataset, type ExportFormat} from "../export/exportDataset.js";
+import type {ExportFormat} from "../export/exportDataset.js";
 import type {RequestOrigin} from "../domain/RequestOrigin.js";
 import {ExitCode} from "./cliSupport.js";
 
 /** `kotae audit list`: the review queue, newest report first. */
 export function runAuditList(config: KotaeConfig, filter: ReportFilter, options: {json: boolean, limit: number}): ExitCode {
     using store = openStore(config);
-    const reports = store.feedback.reportQueue(filter, {limit: options.limit, offset: 0});
+    const {reports, total} = new AuditActions(store).queue(filter, {limit: options.limit, offset: 0});
     if (options.json) {
-        process.stdout.write(JSON.stringify({total: store.feedback.countReports(filter), reports}, null, 2) + "\n");
+        process.stdout.write(JSON.stringify({total, reports}, null, 2) + "\n");
         return ExitCode.Ok;
     }
     for (const report of reports)
         process.stdout.write(`#${report.interactionId}  ${report.status.padEnd(11)}  ${report.lastReportAt.slice(0, 16)}  ${report.platform}  `
             + `answer ${report.answer ?? "—"}  correction ${report.correctedAnswer ?? "—"}  (${report.reports} report${report.reports === 1 ? "" : "s"})  ${oneLine(report.question)}\n`);
-    process.stderr.write(`${store.feedback.countReports(filter)} reported interaction(s)\n`);
+    process.stderr.write(`${total} reported interaction(s)\n`);
     return ExitCode.Ok;
 }
 
 /** `kotae audit show <id>`: everything a reviewer needs, with the automatic equivalence check. */
 export function runAuditShow(config: KotaeConfig, interactionId: number, options: {json: boolean}): ExitCode {
     using store = openStore(config);
-    const interaction = store.interactions.get(interactionId);
-    if (interaction == null) {
+    const detail = new AuditActions(store).detail(interactionId);
+    if (detail == null) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
-    const feedback = store.feedback.list(interactionId).map((report) => ({
-        ...report,
-        // Re-checked now, with today's equivalence rules, rather than trusting the value stored at report time.
-        correctionEqualsModelAnswer: report.correctedAnswer != null && interaction.answer != null ? answersEqual(interaction.answer, report.correctedAnswer) : null
-    }));
-    const detail = {
-        interaction,
-        solutions: store.interactions.solutions(interactionId),
-        executions: store.interactions.executions(interactionId),
-        feedback,
-        reviews: store.feedback.reviews(interactionId),
-        freshSampleVotes: freshSampleVotes(store, interactionId),
-        turns: store.conversations.turns(interactionId)
-    };
+    const {interaction, feedback} = detail;
     if (options.json) {
         process.stdout.write(JSON.stringify(detail, null, 2) + "\n");
         return ExitCode.Ok;
@@ -76,11 +63,12 @@ export function runAuditShow(config: KotaeConfig, interactionId: number, options
  */
 export async function runAuditRecheck(config: KotaeConfig, interactionId: number, options: {samples: number, reviewer: string, json: boolean}): Promise<ExitCode> {
     await using runtime = KotaeRuntime.start(config, {showDownloadProgress: !options.json && process.stderr.isTTY, logStream: "stderr"});
-    if (runtime.store.interactions.get(interactionId) == null) {
+    const {audit} = runtime.useCases;
+    if (!audit.exists(interactionId)) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
-    const started = await startFreshSampleVote(runtime, interactionId, options);
+    const started = await audit.recheck(interactionId, options);
     process.stderr.write(`Drawing ${options.samples} fresh sample(s) as #${started.interactionId}…\n`);
     const vote = await started.finished;
     if (options.json)
@@ -88,7 +76,7 @@ export async function runAuditRecheck(config: KotaeConfig, interactionId: number
     else
         process.stdout.write(describeVote(vote) + "\n");
     if (vote.status !== "answered" && vote.status !== "no_answer") {
-        const recheck = runtime.store.interactions.get(vote.interactionId);
+        const recheck = audit.interaction(vote.interactionId);
         process.stderr.write(`kotae: the fresh samples ${vote.status}: ${recheck?.errorMessage ?? recheck?.errorCode ?? "unknown error"}\n`);
         return ExitCode.Failed;
     }
@@ -106,12 +94,13 @@ export function runAuditResolve(config: KotaeConfig, interactionId: number, revi
     status: ReviewStatus, reviewer: string, answer?: string, note?: string, solutionFile?: string
 }): ExitCode {
     using store = openStore(config);
-    if (store.interactions.get(interactionId) == null) {
+    const audit = new AuditActions(store);
+    if (!audit.exists(interactionId)) {
         process.stderr.write(`kotae: there is no interaction #${interactionId}\n`);
         return ExitCode.Failed;
     }
     const correctedSolution = review.solutionFile != null ? fs.readFileSync(review.solutionFile === "-" ? 0 : review.solutionFile, "utf8") : undefined;
-    store.feedback.addReview({
+    audit.review({
         interactionId, reviewer: review.reviewer, status: review.status,
         ...(review.answer != null ? {canonicalAnswer: review.answer.trim()} : {}),
         ...(correctedSolution != null ? {correctedSolution} : {}),
@@ -132,7 +121,7 @@ export function runExport(config: KotaeConfig, format: ExportFormat, filter: Exp
         chunk = [];
     };
     try {
-        const lines = exportDataset(store, format, filter, (line) => {
+        const lines = new AuditActions(store).export(format, filter, (line) => {
             chunk.push(`${line}\n`);
             if (chunk.length >= 2000) flush();
         });

@@ -6,7 +6,9 @@ import {ErrorCode} from "../errors/ErrorCode.js";
  */
 export const rejectionCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
     ErrorCode.ProblemEmpty, ErrorCode.ProblemTooLong, ErrorCode.QueueFull, ErrorCode.TooManyPending,
-    ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported
+    ErrorCode.ProfileUnknown, ErrorCode.ModeUnsupported,
+    // Refused by the solve use case's admission (SolveProblem), through Engine.refuse.
+    ErrorCode.ChannelNotAllowed, ErrorCode.RateLimited
 ]);
 
 /** How a request that ended with this error is logged (and counted): cancelled, rejected or failed. */

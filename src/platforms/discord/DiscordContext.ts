@@ -3,7 +3,8 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {Asker} from "../../app/SolveProblem.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
@@ -47,7 +48,12 @@ export function isModerator(source: Interaction): boolean {
     return source.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
 }
 
+/** The person using an interaction, as the use cases take them. */
+export function askerOf(source: Interaction): Asker {
+    return {requester: requesterOf(source), isModerator: isModerator(source)};
+}
+
 /** The server's settings with Kotae's defaults; without the MessageContent intent, follow-ups need a mention. */
 export function settingsFor(context: DiscordContext, guildId: string | null): EffectiveSettings {
-    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: guildId, mentionByDefault: !context.config.discord.messageContent});
+    return context.runtime.useCases.communitySettings.effective({platform, ...(guildId != null ? {workspaceId: guildId} : {})}, !context.config.discord.messageContent);
 }

@@ -4,7 +4,6 @@ import type {Requester} from "../../domain/Requester.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {answerFollowUp} from "../../app/answerFollowUp.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
@@ -31,7 +30,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
         return;
     const mentioned = message.mentions.users.has(botUser.id);
     const thread = message.channel.isThread() ? message.channel : undefined;
-    const original = thread != null ? context.runtime.store.interactions.findByThread(platform, thread.id) : undefined;
+    const original = thread != null ? context.runtime.useCases.followUps.answerInThread(platform, thread.id) : undefined;
     if (thread == null || original == null) {
         // A stray @mention (outside an answer's thread): how to ask, without the model.
         if (mentioned)
@@ -51,7 +50,7 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
 
 async function onAsk(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
     const requester = requesterOf(interaction);
-    const original = interaction.channel?.isThread() === true ? context.runtime.store.interactions.findByThread(platform, interaction.channelId) : undefined;
+    const original = interaction.channel?.isThread() === true ? context.runtime.useCases.followUps.answerInThread(platform, interaction.channelId) : undefined;
     if (original == null) {
         await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
         return;
@@ -67,7 +66,7 @@ async function onAsk(context: DiscordContext, interaction: ChatInputCommandInter
 
 /** The engine's answer to a follow-up, as message parts and (when it has math) rendered images. */
 async function followUpMessage(context: DiscordContext, interactionId: number, profile: string, question: string, requester: Requester): Promise<{parts: string[], files: AttachmentBuilder[]}> {
-    const {text, images} = await answerFollowUp(context.runtime, {
+    const {text, images} = await context.runtime.useCases.followUps.answer({
         interactionId, profile, question, requester, theme: settingsFor(context, requester.workspaceId ?? null).theme
     });
     return {

@@ -1,12 +1,9 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {applySettingsChange, describeSettings} from "../../app/applySettingsChange.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
-import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
+import {describeSettings} from "../../app/applySettingsChange.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
-import {trackReply, isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {askerOf, trackReply, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 
 /** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
@@ -18,42 +15,26 @@ export function registerSettings(context: DiscordContext): void {
 }
 
 async function onKotae(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-    const requester = requesterOf(interaction);
+    const asker = askerOf(interaction);
+    const {requester} = asker;
     const texts = uiTexts(requester.locale);
     const subcommand = interaction.options.getSubcommand();
     if (subcommand === forgetMeCommand.name) {
-        const {deletedInteractions} = context.runtime.store.dataset.forgetUser(requester);
-        await interaction.reply({content: texts.forgotten(deletedInteractions), ephemeral: true});
+        await interaction.reply({content: texts.forgotten(context.runtime.useCases.activity.forgetMe(requester)), ephemeral: true});
         return;
     }
     if (subcommand !== settingsCommand.name) {
         await interaction.reply({content: texts.help, ephemeral: true});
         return;
     }
-    const {store} = context.runtime;
-    const refusal = checkPreconditions({requester, channelId: requester.channelId, settings: undefined, isModerator: isModerator(interaction)}, moderatorOnly);
-    if (refusal != null || interaction.guildId == null) {
-        store.interactions.recordEvent({requester, kind: "settings_refused"});
-        await interaction.reply({content: localize(ErrorCode.NotPermitted, requester.locale), ephemeral: true});
-        return;
-    }
-
     const change = settingsCommand.toRequest(optionValues(settingsCommand, (name, type) =>
         type === "integer" ? interaction.options.getInteger(name) : type === "boolean" ? interaction.options.getBoolean(name) : interaction.options.getString(name)));
-    const current = store.community.get(platform, interaction.guildId) ?? unsetCommunitySettings;
-    let next: CommunitySettings;
-    try {
-        next = applySettingsChange(context.runtime.profiles, current, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
-    } catch (error) {
-        if (!isKotaeError(error)) throw error;
-        await interaction.reply({content: localize(error.code, requester.locale, error.params), ephemeral: true});
+    const outcome = context.runtime.useCases.communitySettings.change(asker, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
+    if ("refusal" in outcome) {
+        await interaction.reply({content: localize(outcome.refusal.code, requester.locale, outcome.refusal.params), ephemeral: true});
         return;
     }
-    const changed = Object.keys(change).length > 0;
-    if (changed) {
-        store.community.save(platform, interaction.guildId, next, requester);
-        store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
-    }
+    const {settings: next, changed = false} = outcome;
     const lines = describeSettings(next, {
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
         solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discord.messageContent

@@ -3,13 +3,9 @@ import {
     type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction
 } from "discord.js";
 import {solveCommand} from "../../../commands/solve.js";
-import {solveAgain} from "../../engine/Engine.js";
-import {ErrorCode} from "../../errors/ErrorCode.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {recordReport} from "../../app/recordReport.js";
-import {solutionSource} from "../../app/solutionSource.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
@@ -35,22 +31,18 @@ async function onSolve(context: DiscordContext, interaction: ChatInputCommandInt
 async function onButton(context: DiscordContext, interaction: ButtonInteraction): Promise<void> {
     const [, action, idText] = interaction.customId.split(":");
     const interactionId = Number(idText);
-    const {store} = context.runtime;
-    const original = store.interactions.get(interactionId);
+    const {answers} = context.runtime.useCases;
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    store.interactions.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action ?? "unknown"}`});
-    if (original == null) {
-        await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
+    const pressed = answers.press(action ?? "unknown", interactionId, requester);
+    if ("refusal" in pressed) {
+        await interaction.reply({content: pressed.refusal === "not_yours" ? texts.notYours : localize(pressed.refusal, requester.locale), ephemeral: true});
         return;
     }
 
     switch (action) {
-        case "cancel":
-            if (context.runtime.engine.cancel(interactionId, requester) === "not_yours")
-                await interaction.reply({content: texts.notYours, ephemeral: true});
-            else
-                await interaction.deferUpdate();
+        case "cancel": // done by the press
+            await interaction.deferUpdate();
             return;
         case "report": {
             const modal = new ModalBuilder().setCustomId(customIds.reportForm(interactionId)).setTitle(texts.reportTitle).addComponents(
@@ -62,18 +54,12 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             return;
         }
         case "retry":
-            await solveFlow(context, interaction, {
-                ...solveAgain(original),
-                seed: Math.floor(Math.random() * 2 ** 31) // a fresh sample, not the same one again
-            });
+            await solveFlow(context, interaction, answers.retryOf(pressed.original));
             return;
         case "show": {
             await interaction.deferReply({ephemeral: true});
             const theme = settingsFor(context, interaction.guildId).theme;
-            const rendered = await context.runtime.renderer.render({
-                kind: "solution", theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
-                solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")
-            });
+            const rendered = await answers.showSolution(pressed.original, {theme, locale: requester.locale});
             const files = rendered.images.slice(0, 10).map((image, index) =>
                 new AttachmentBuilder(Buffer.from(image.png), {name: `solution-${index + 1}.png`}));
             const notice = rendered.images.length === 0 ? `${localize(NoticeCode.RenderFailed, requester.locale)}\n` : "";
@@ -88,10 +74,9 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
 
 async function onReport(context: DiscordContext, interaction: ModalSubmitInteraction): Promise<void> {
     const interactionId = Number(interaction.customId.split(":")[2]);
-    const {store} = context.runtime;
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    const equals = recordReport(store, {
+    const equals = context.runtime.useCases.answers.report({
         interactionId, requester,
         correctedAnswer: interaction.fields.getTextInputValue("answer"), comment: interaction.fields.getTextInputValue("comment")
     });

@@ -2,16 +2,15 @@ import {
     ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, ChannelType,
     type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions, type Message
 } from "discord.js";
-import type {SolveRequest} from "../../engine/Engine.js";
+import type {ProblemInput} from "../../app/SolveProblem.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import {admitSolve} from "../../app/admitSolve.js";
 import {describePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
-import {settingsFor, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {askerOf, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -35,21 +34,12 @@ export const customIds = {
  * at once, keeps the reply's status line current (about once a second), then replaces it with the
  * answer, its card image and buttons, and opens a thread for follow-ups.
  */
-export async function solveFlow(context: DiscordContext, interaction: SolveInteraction, request: Omit<SolveRequest, "requester" | "signal">): Promise<void> {
-    const {runtime} = context;
-    const requester = requesterOf(interaction);
+export async function solveFlow(context: DiscordContext, interaction: SolveInteraction, problem: ProblemInput): Promise<void> {
+    const asker = askerOf(interaction);
+    const {requester} = asker;
     const texts = uiTexts(requester.locale);
     const settings = settingsFor(context, interaction.guildId);
-    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {
-        requester, channelId: requester.channelId, isModerator: isModerator(interaction)
-    });
-    if ("refusal" in admitted) {
-        await interaction.reply({content: localize(admitted.refusal.code, requester.locale, admitted.refusal.params), ephemeral: true}).catch(() => {});
-        return;
-    }
-    const solveRequest = admitted.request;
-
-    const watched = await watchWithProgress(runtime.engine, solveRequest, {
+    const watched = await watchWithProgress(context.runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: 1000,
         acknowledge: async () => { await interaction.deferReply(); },
         show: async (phase, interactionId) => {
@@ -58,7 +48,7 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     });
     const {result, failure, refusal, notices} = watched;
     if (refusal != null) {
-        await interaction.reply({content: refusal, ephemeral: true});
+        await interaction.reply({content: refusal, ephemeral: true}).catch(() => {});
         return;
     }
 
@@ -67,7 +57,7 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
         : {content: failure ?? texts.cancelled, components: [], files: []};
     const message = await deliver(context, interaction, reply, watched.interactionId);
     if (result != null && message != null)
-        await openThread(context, message, result.interactionId, request.problem, texts, settings.followUpsNeedMention);
+        await openThread(context, message, result.interactionId, problem.problem, texts, settings.followUpsNeedMention);
 }
 
 async function answerReply(context: DiscordContext, result: SolveResult, texts: UiTexts, theme: "light" | "dark", locale: string | undefined, notices: readonly string[]): Promise<InteractionEditReplyOptions> {
@@ -98,7 +88,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
         try {
             return await interaction.editReply(reply);
         } catch (error) {
-            context.runtime.store.interactions.recordEvent({
+            context.runtime.useCases.activity.record({
                 ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
                 detail: {via: "edit", error: error instanceof Error ? error.message : String(error)}
             });
@@ -113,7 +103,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
             allowedMentions: {users: [interaction.user.id]} // the asker, who cannot see the expired reply, and nobody else
         } as never);
     } catch (error) {
-        context.runtime.store.interactions.recordEvent({
+        context.runtime.useCases.activity.record({
             ...(interactionId != null ? {interactionId} : {}), requester, kind: "delivery_failed",
             detail: {via: "channel", error: error instanceof Error ? error.message : String(error)}
         });
@@ -127,10 +117,10 @@ async function openThread(context: DiscordContext, message: Message, interaction
     try {
         const name = texts.threadName(problem.replace(/\s+/g, " ")).slice(0, 90);
         const thread = await message.startThread({name, autoArchiveDuration: 1440});
-        context.runtime.store.interactions.setThread(interactionId, thread.id);
+        context.runtime.useCases.followUps.threadOpened(interactionId, thread.id);
         await thread.send(texts.followUpHint(needsMention));
     } catch (error) {
-        context.runtime.store.interactions.recordEvent({
+        context.runtime.useCases.activity.record({
             interactionId, requester: requesterOf(message), kind: "thread_failed",
             detail: {error: error instanceof Error ? error.message : String(error)}
         });

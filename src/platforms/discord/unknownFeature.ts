@@ -15,7 +15,7 @@ export function registerUnknown(context: DiscordContext): void {
         if (!isUnknown(interaction, commandNames) || !interaction.isRepliable())
             return;
         const requester = requesterOf(interaction);
-        context.runtime.store.interactions.recordEvent({requester, kind: `unknown:${describe(interaction)}`});
+        context.runtime.useCases.activity.record({requester, kind: `unknown:${describe(interaction)}`});
         trackReply(context, interaction.id, interaction.reply({content: uiTexts(requester.locale).unknownAction, ephemeral: true}).then(() => {}));
     });
 }

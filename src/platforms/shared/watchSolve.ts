@@ -1,5 +1,4 @@
-import type {Engine, SolveRequest} from "../../engine/Engine.js";
-import type {SolveResult} from "../../engine/EngineEvent.js";
+import type {EngineEvent, SolveResult} from "../../engine/EngineEvent.js";
 import {rejectionCodes} from "../../engine/failureStatus.js";
 import {localize} from "../../i18n/messages.js";
 import type {UiTexts} from "../../i18n/uiTexts.js";
@@ -13,7 +12,7 @@ export type WatchedSolve = {
     readonly result: SolveResult | undefined,
     /** The localised message of a failure (or cancellation). */
     readonly failure: string | undefined,
-    /** The localised message when the engine refused the request before anything was shown (told privately). */
+    /** The localised message when the request was refused (admission or the engine) before anything was shown (told privately). */
     readonly refusal: string | undefined,
     /** Localised notices for the solution the user watches (sample 0), e.g. the fallback to text reasoning. */
     readonly notices: readonly string[]
@@ -21,11 +20,11 @@ export type WatchedSolve = {
 
 
 /**
- * Runs a solve and reduces its events to what a chat reply shows: the phases as they change (for a
+ * Watches a solve (the solve use case's events) and reduces them to what a chat reply shows: the phases as they change (for a
  * status line), the interaction id as soon as it exists (for a cancel button), then the outcome, in the
  * asker's language.
  */
-export async function watchSolve(engine: Engine, request: SolveRequest, listener: {
+export async function watchSolve(events: AsyncIterable<EngineEvent>, locale: string | undefined, listener: {
     onInteraction?: (interactionId: number) => void,
     onPhase?: (phase: SolvePhase) => void,
     /** Told of every event first, and whether it is a refusal (the engine's last event then). */
@@ -36,8 +35,7 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
     let failure: string | undefined;
     let refusal: string | undefined;
     const notices: string[] = [];
-    const {locale} = request.requester;
-    for await (const event of engine.solve(request)) {
+    for await (const event of events) {
         const refused = event.type === "failed" && rejectionCodes.has(event.code);
         listener.onEvent?.(refused);
         if (refused) refusal = localize(event.code, locale, event.params);
@@ -55,13 +53,13 @@ export async function watchSolve(engine: Engine, request: SolveRequest, listener
 }
 
 /**
- * Runs a solve with a live status message: `acknowledge` makes it (a deferred reply, a posted message)
+ * Watches a solve with a live status message: `acknowledge` makes it (a deferred reply, a posted message)
  * once the engine has accepted the request, so a refusal can be told privately instead, leaving nothing
  * public; `show` gets each new phase (at most once per interval, never two at once, with the interaction
  * id once known, for a cancel button; the engine cancels it by that id).
  * After a refusal neither is called; otherwise the message exists when this returns.
  */
-export async function watchWithProgress(engine: Engine, request: Omit<SolveRequest, "signal">, options: {
+export async function watchWithProgress(events: AsyncIterable<EngineEvent>, locale: string | undefined, options: {
     readonly intervalMs: number,
     /** What this solve's edits share with the account's other solves (default: no shared limit). */
     readonly budget?: ProgressBudget,
@@ -79,7 +77,7 @@ export async function watchWithProgress(engine: Engine, request: Omit<SolveReque
         if (await acknowledged) await options.show(phase, interactionId);
     }, options.intervalMs, samePhase, options.budget);
     try {
-        const watched = await watchSolve(engine, request, {
+        const watched = await watchSolve(events, locale, {
             onEvent: (refused) => {
                 if (refused) {
                     clearImmediate(accepting);

@@ -5,7 +5,8 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {Asker} from "../../app/SolveProblem.js";
 import {ProgressBudget} from "../shared/ProgressBudget.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 
@@ -80,7 +81,13 @@ export async function requesterOf(context: SlackContext, client: webApi.WebClien
     };
 }
 
+/** The person, as the use cases take them: a workspace admin or owner counts as a moderator. */
+export async function askerOf(context: SlackContext, client: webApi.WebClient, where: Parameters<typeof requesterOf>[2]): Promise<Asker> {
+    const requester = await requesterOf(context, client, where);
+    return {requester, isModerator: (await userFacts(context, client, where.userId)).isAdmin};
+}
+
 /** The workspace's settings with Kotae's defaults; thread replies reach the bot anyway, so no mention by default. */
 export function settingsFor(context: SlackContext, teamId: string | undefined): EffectiveSettings {
-    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: teamId, mentionByDefault: false});
+    return context.runtime.useCases.communitySettings.effective({platform, ...(teamId != null ? {workspaceId: teamId} : {})});
 }

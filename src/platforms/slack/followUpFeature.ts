@@ -1,5 +1,4 @@
 import type {webApi} from "@slack/bolt";
-import {answerFollowUp} from "../../app/answerFollowUp.js";
 import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
 import type {Requester} from "../../domain/Requester.js";
@@ -24,7 +23,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
         const key = threadKey(event.channel, event.ts);
         if (answered.has(key))
             return;
-        const original = context.runtime.store.interactions.findByThread(platform, threadKey(event.channel, event.thread_ts));
+        const original = context.runtime.useCases.followUps.answerInThread(platform, threadKey(event.channel, event.thread_ts));
         if (original == null)
             return;
         const mention = `<@${botUserId}>`;
@@ -41,7 +40,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
     });
     context.app.event("app_mention", async ({event, body, client}) => {
         const mention = event as unknown as ThreadMessage;
-        const answerThread = mention.thread_ts != null && context.runtime.store.interactions.findByThread(platform, threadKey(mention.channel, mention.thread_ts)) != null;
+        const answerThread = mention.thread_ts != null && context.runtime.useCases.followUps.answerInThread(platform, threadKey(mention.channel, mention.thread_ts)) != null;
         if (answerThread) {
             await onThreadMessage(mention, body.team_id, client);
             return;
@@ -64,7 +63,7 @@ async function answer(context: SlackContext, client: webApi.WebClient, question:
     interactionId: number, profile: string, question: string, requester: Requester, threadTs: string
 }): Promise<void> {
     const channel = question.requester.channelId!;
-    const {text, images} = await answerFollowUp(context.runtime, {...question, theme: settingsFor(context, question.requester.workspaceId).theme});
+    const {text, images} = await context.runtime.useCases.followUps.answer({...question, theme: settingsFor(context, question.requester.workspaceId).theme});
     await postText(client, {channel, threadTs: question.threadTs}, text);
     if (images.length > 0)
         await client.files.uploadV2({

@@ -1,47 +1,47 @@
 import {forgetMeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
-import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
+import type {CommunitySettings} from "../../domain/CommunitySettings.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {solveModes} from "../../solver/SolveMode.js";
-import {applySettingsChange, describeSettings} from "../../app/applySettingsChange.js";
+import {describeSettings} from "../../app/applySettingsChange.js";
 import {callbackIds} from "./slackBlocks.js";
-import {platform, requesterOf, userFacts, type SlackContext} from "./SlackContext.js";
+import {askerOf, type SlackContext} from "./SlackContext.js";
 
 /** `/kotae settings` (workspace admins: a modal), `/kotae help` and `/kotae forget-me` (everyone). */
 export function registerSettings(context: SlackContext): void {
     const {app, runtime} = context;
     app.command("/kotae", async ({command, ack, client, respond}) => {
         await ack();
-        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
+        const asker = await askerOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
+        const {requester} = asker;
         const texts = uiTexts(requester.locale);
         if (command.text.trim() === forgetMeCommand.name) {
-            const {deletedInteractions} = runtime.store.dataset.forgetUser(requester);
-            await respond({response_type: "ephemeral", text: texts.forgotten(deletedInteractions)});
+            await respond({response_type: "ephemeral", text: texts.forgotten(runtime.useCases.activity.forgetMe(requester))});
             return;
         }
         if (command.text.trim() !== settingsCommand.name) {
             await respond({response_type: "ephemeral", text: texts.help.replace(/\*\*/g, "*")});
             return;
         }
-        const {isAdmin} = await userFacts(context, client, command.user_id);
-        if (checkPreconditions({requester, channelId: command.channel_id, settings: undefined, isModerator: isAdmin}, moderatorOnly) != null) {
-            runtime.store.interactions.recordEvent({requester, kind: "settings_refused"});
-            await respond({response_type: "ephemeral", text: localize(ErrorCode.NotPermitted, requester.locale)});
+        const current = runtime.useCases.communitySettings.view(asker);
+        if ("refusal" in current) {
+            await respond({response_type: "ephemeral", text: localize(current.refusal.code, requester.locale)});
             return;
         }
-        const current = runtime.store.community.get(platform, command.team_id) ?? unsetCommunitySettings;
-        await client.views.open({trigger_id: command.trigger_id, view: settingsView(context, current)});
+        await client.views.open({trigger_id: command.trigger_id, view: settingsView(context, current.settings)});
     });
 
     app.view(callbackIds.settings, async ({ack, view, body, client}) => {
-        const teamId = body.team?.id;
-        const requester = await requesterOf(context, client, {userId: body.user.id, teamId, channelId: undefined});
-        const {isAdmin} = await userFacts(context, client, body.user.id);
-        if (!isAdmin || teamId == null) {
-            runtime.store.interactions.recordEvent({requester, kind: "settings_refused"});
-            await ack({response_action: "errors", errors: {channels: localize(ErrorCode.NotPermitted, requester.locale)}});
+        const asker = await askerOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: undefined});
+        const {requester} = asker;
+        const refusal = (code: ErrorCode, params?: Record<string, string | number>) => ack({response_action: "errors", errors: {
+            [code === ErrorCode.NotPermitted ? "channels" : code === ErrorCode.ProfileUnknown ? "profile" : "mode"]: localize(code, requester.locale, params)
+        }});
+        // Permission first, so a non-admin learns that rather than what is wrong with the form.
+        const allowed = runtime.useCases.communitySettings.view(asker);
+        if ("refusal" in allowed) {
+            await refusal(allowed.refusal.code);
             return;
         }
         const value = (id: string): string | undefined => {
@@ -58,18 +58,12 @@ export function registerSettings(context: SlackContext): void {
             channels: value("channels"), mode: value("mode"), profile: value("profile"), theme: value("theme"),
             solves_per_hour: perHour, followups_need_mention: value("followups_need_mention")
         });
-        const current = runtime.store.community.get(platform, teamId) ?? unsetCommunitySettings;
-        let next: CommunitySettings;
-        try {
-            next = applySettingsChange(runtime.profiles, current, change, (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]));
-        } catch (error) {
-            if (!isKotaeError(error)) throw error;
-            await ack({response_action: "errors", errors: {[error.code === ErrorCode.ProfileUnknown ? "profile" : "mode"]: localize(error.code, requester.locale, error.params)}});
+        const outcome = runtime.useCases.communitySettings.change(asker, change, (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]));
+        if ("refusal" in outcome) {
+            await refusal(outcome.refusal.code, outcome.refusal.params);
             return;
         }
         await ack();
-        runtime.store.community.save(platform, teamId, next, requester);
-        runtime.store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
     });
 }
 

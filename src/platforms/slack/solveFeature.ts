@@ -1,19 +1,15 @@
 import type {webApi} from "@slack/bolt";
 import {solveCommand} from "../../../commands/solve.js";
-import type {Requester} from "../../domain/Requester.js";
-import {solveAgain, type SolveRequest} from "../../engine/Engine.js";
-import {ErrorCode} from "../../errors/ErrorCode.js";
+import type {Asker, ProblemInput} from "../../app/SolveProblem.js";
+import type {SolveRequest} from "../../engine/Engine.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
-import {admitSolve} from "../../app/admitSolve.js";
 import {describePhase} from "../shared/SolveProgress.js";
-import {recordReport} from "../../app/recordReport.js";
-import {solutionSource} from "../../app/solutionSource.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {postText} from "./postText.js";
 import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
-import {logFailure, progressBudget, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+import {askerOf, logFailure, progressBudget, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
 const progressIntervalMs = 1200;
@@ -23,8 +19,8 @@ export function registerSolve(context: SlackContext): void {
     const {app} = context;
     app.command("/solve", async ({command, ack, client, respond}) => {
         await ack();
-        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
-        await solveInChannel(context, client, requester, parseSolveText(command.text), {
+        const asker = await askerOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
+        await solveInChannel(context, client, asker, parseSolveText(command.text), {
             refuse: (message) => respond({response_type: "ephemeral", text: message}).then(() => {})
         });
     });
@@ -34,35 +30,29 @@ export function registerSolve(context: SlackContext): void {
         if (action.type !== "button" || body.channel == null)
             return;
         const interactionId = Number(action.value);
-        const {store} = context.runtime;
-        const original = store.interactions.get(interactionId);
-        const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: body.channel.id});
+        const {answers} = context.runtime.useCases;
+        const asker = await askerOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: body.channel.id});
+        const {requester} = asker;
         const texts = uiTexts(requester.locale);
-        store.interactions.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: `button:${action.action_id.replace("kotae:", "")}`});
+        const pressed = answers.press(action.action_id.replace("kotae:", ""), interactionId, requester);
         const tellUser = (text: string) => client.chat.postEphemeral({channel: body.channel!.id, user: body.user.id, text});
-        if (original == null) {
-            await tellUser(localize(ErrorCode.ConversationUnknown, requester.locale));
+        if ("refusal" in pressed) {
+            await tellUser(pressed.refusal === "not_yours" ? texts.notYours : localize(pressed.refusal, requester.locale));
             return;
         }
+        const {original} = pressed;
         const threadTs = original.threadId?.split("/")[1];
         switch (action.action_id) {
-            case actionIds.cancel:
-                if (context.runtime.engine.cancel(interactionId, requester) === "not_yours") await tellUser(texts.notYours);
+            case actionIds.cancel: // done by the press
                 return;
             case actionIds.report:
                 await client.views.open({trigger_id: body.trigger_id, view: reportView(interactionId, texts)});
                 return;
             case actionIds.retry:
-                await solveInChannel(context, client, requester, {
-                    ...solveAgain(original),
-                    seed: Math.floor(Math.random() * 2 ** 31)
-                }, {refuse: (message) => tellUser(message).then(() => {})});
+                await solveInChannel(context, client, asker, answers.retryOf(original), {refuse: (message) => tellUser(message).then(() => {})});
                 return;
             case actionIds.show: {
-                const rendered = await context.runtime.renderer.render({
-                    kind: "solution", theme: settingsFor(context, body.team?.id).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
-                    solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")
-                });
+                const rendered = await answers.showSolution(original, {theme: settingsFor(context, body.team?.id).theme, locale: requester.locale});
                 if (rendered.images.length === 0) {
                     await postText(client, {channel: body.channel.id, threadTs}, rendered.alt, localize(NoticeCode.RenderFailed, requester.locale));
                     return;
@@ -81,11 +71,11 @@ export function registerSolve(context: SlackContext): void {
     app.view(callbackIds.report, async ({ack, view, body, client}) => {
         await ack();
         const interactionId = Number(view.private_metadata);
-        const {store} = context.runtime;
-        const original = store.interactions.get(interactionId);
+        const {answers} = context.runtime.useCases;
+        const original = answers.interaction(interactionId);
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: original?.channelId ?? undefined});
         const texts = uiTexts(requester.locale);
-        const equals = recordReport(store, {
+        const equals = answers.report({
             interactionId, requester,
             correctedAnswer: view.state.values["answer"]?.["answer"]?.value ?? "", comment: view.state.values["comment"]?.["comment"]?.value ?? ""
         });
@@ -109,32 +99,25 @@ export function parseSolveText(text: string): Pick<SolveRequest, "problem" | "mo
  * Posts a message in the channel that shows the solve's progress, then becomes the answer with its
  * buttons; the answer card goes into the message's thread, where follow-ups continue.
  */
-function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+function solveInChannel(context: SlackContext, client: webApi.WebClient, asker: Asker, problem: ProblemInput, reply: {
     /** Tells the asker privately (an ephemeral response or message) why the problem was refused. */
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
-    return context.answering.track(answerInChannel(context, client, requester, request, reply), (error) => logFailure(context, "a solve", error));
+    return context.answering.track(answerInChannel(context, client, asker, problem, reply), (error) => logFailure(context, "a solve", error));
 }
 
-async function answerInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+async function answerInChannel(context: SlackContext, client: webApi.WebClient, asker: Asker, problem: ProblemInput, reply: {
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
     const {runtime} = context;
+    const {requester} = asker;
     const channel = requester.channelId;
     if (channel == null)
         return;
     const texts = uiTexts(requester.locale);
     const settings = settingsFor(context, requester.workspaceId);
-    const {isAdmin} = await userFacts(context, client, requester.userId);
-    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: channel, isModerator: isAdmin});
-    if ("refusal" in admitted) {
-        await reply.refuse(localize(admitted.refusal.code, requester.locale, admitted.refusal.params));
-        return;
-    }
-    const solveRequest = admitted.request;
-
     let ts = "";
-    const watched = await watchWithProgress(runtime.engine, solveRequest, {
+    const watched = await watchWithProgress(runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: progressIntervalMs,
         budget: progressBudget(context, requester.workspaceId),
         acknowledge: async () => {
@@ -157,7 +140,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
         await client.chat.update({channel, ts, text: notificationText(blocks), blocks});
         return;
     }
-    runtime.store.interactions.setThread(result.interactionId, threadKey(channel, ts));
+    runtime.useCases.followUps.threadOpened(result.interactionId, threadKey(channel, ts));
     const summary = answerSummary(result, texts);
     const card = result.answer != null
         ? await runtime.renderer.render({kind: "answer", answer: result.answer, theme: settings.theme, ...(requester.locale != null ? {locale: requester.locale} : {})})

@@ -17,7 +17,7 @@ export function registerUnknown(context: SlackContext): void {
             return;
         await ack();
         const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
-        runtime.store.interactions.recordEvent({requester, kind: `unknown:command:${command.command}`});
+        runtime.useCases.activity.record({requester, kind: `unknown:command:${command.command}`});
         await respond({response_type: "ephemeral", text: uiTexts(requester.locale).unknownAction});
     });
     app.action({type: "block_actions"}, async ({ack, action, body, client}) => {
@@ -25,7 +25,7 @@ export function registerUnknown(context: SlackContext): void {
             return;
         await ack();
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId: body.team?.id, channelId: body.channel?.id});
-        runtime.store.interactions.recordEvent({requester, kind: `unknown:button:${action.action_id}`});
+        runtime.useCases.activity.record({requester, kind: `unknown:button:${action.action_id}`});
         if (body.channel != null)
             await client.chat.postEphemeral({channel: body.channel.id, user: body.user.id, text: uiTexts(requester.locale).unknownAction});
     });

@@ -1,8 +1,7 @@
 import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
-import {answersEqual} from "../../answers/answersEqual.js";
-import {defaultFreshSamples, describeTally, freshSampleVotes, isFreshSampleCount, maxFreshSamples, startFreshSampleVote, stillDrawing} from "../../audit/freshSampleVote.js";
-import {exportDataset, exportFormats, type ExportFormat} from "../../export/exportDataset.js";
+import {defaultFreshSamples, describeTally, isFreshSampleCount, maxFreshSamples, stillDrawing} from "../../audit/freshSampleVote.js";
+import {exportFormats, type ExportFormat} from "../../export/exportDataset.js";
 import type {ReportFilter} from "../../domain/ReportQueue.js";
 import {reviewStatuses, type ReviewStatus} from "../../domain/Review.js";
 import {adminCookieName} from "./AdminAuth.js";
@@ -15,6 +14,7 @@ const pageSize = 50;
 /** The audit pages: the review queue with filters, a report's detail with the resolve form, export downloads. */
 export function registerAudit(app: FastifyInstance, context: WebContext): void {
     const {runtime} = context;
+    const {audit} = runtime.useCases;
     const token = context.config.web.adminToken;
     /** A form token bound to the admin token, so a forged form from elsewhere cannot resolve anything. */
     const formToken = token != null ? createHmac("sha256", token).update("kotae-audit-form").digest("hex") : "";
@@ -50,8 +50,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const filter = filterOf(query);
         const offset = query["offset"] == null ? 0 : wholeNumber(query["offset"], maxUrlNumber);
         if (offset == null) return reply.code(400).type("text/plain; charset=utf-8").send(`offset must be a whole number from 0 to ${maxUrlNumber}`);
-        const reports = runtime.store.feedback.reportQueue(filter, {limit: pageSize, offset});
-        const total = runtime.store.feedback.countReports(filter);
+        const {reports, total} = audit.queue(filter, {limit: pageSize, offset});
         return reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
 <main>
   <h1>Review queue <small>${total}</small></h1>
@@ -75,12 +74,9 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
     app.get("/audit/:id", async (request, reply) => {
         if (!guard(request, reply)) return reply;
         const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
-        const interaction = id != null ? runtime.store.interactions.get(id) : undefined;
-        if (id == null || interaction == null) return reply.code(404).send("not found");
-        const feedback = runtime.store.feedback.list(id);
-        const executions = runtime.store.interactions.executions(id);
-        const reviews = runtime.store.feedback.reviews(id);
-        const votes = freshSampleVotes(runtime.store, id);
+        const detail = id != null ? audit.detail(id) : undefined;
+        if (id == null || detail == null) return reply.code(404).send("not found");
+        const {interaction, feedback, executions, reviews, freshSampleVotes: votes} = detail;
         const drawing = votes.some(stillDrawing);
         return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
 <main>
@@ -92,7 +88,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
   <h2>Solution</h2><img alt="solution" src="/api/interactions/${id}/solution/1.png"><pre>${interaction.shownSolution ?? ""}</pre>
   ${executions.length > 0 ? html`<h2>Code runs</h2>${executions.map((execution) => html`<h3>${execution.executionIndex}: ${execution.status} (${execution.durationMs} ms)</h3><pre>${execution.code}</pre><pre>${execution.output}</pre>`)}` : ""}
   <h2>Reports</h2>
-  <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctedAnswer != null && interaction.answer != null && answersEqual(interaction.answer, report.correctedAnswer) ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
+  <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctionEqualsModelAnswer === true ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
   <h2>Fresh samples</h2>
   ${votes.length > 0 ? html`<table>
     <thead><tr><th>#</th><th>asked</th><th>reviewer</th><th>samples</th><th>votes</th><th>= model</th><th>= correction</th></tr></thead>
@@ -129,11 +125,11 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const body = request.body as Record<string, string | undefined>;
         const samples = Number(body["samples"] ?? defaultFreshSamples);
         const reviewer = (body["reviewer"] ?? "").trim();
-        if (body["form"] !== formToken || id == null || runtime.store.interactions.get(id) == null || reviewer === "" || !isFreshSampleCount(samples))
+        if (body["form"] !== formToken || id == null || !audit.exists(id) || reviewer === "" || !isFreshSampleCount(samples))
             return reply.code(400).send("invalid request");
         if (runtime.modelState !== "ready")
             return reply.code(409).send("no model is loaded");
-        const {finished} = await startFreshSampleVote(runtime, id, {samples, reviewer});
+        const {finished} = await audit.recheck(id, {samples, reviewer});
         finished.catch((error: unknown) => request.log.error({err: error}, "fresh samples failed"));
         return reply.redirect(`/audit/${id}`, 303);
     });
@@ -143,14 +139,15 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
         const body = request.body as Record<string, string | undefined>;
         const status = body["status"] as ReviewStatus;
-        if (body["form"] !== formToken || !reviewStatuses.includes(status) || id == null || runtime.store.interactions.get(id) == null || (body["reviewer"] ?? "").trim() === "")
+        if (body["form"] !== formToken || !reviewStatuses.includes(status) || id == null || (body["reviewer"] ?? "").trim() === "")
             return reply.code(400).send("invalid review");
-        runtime.store.feedback.addReview({
+        const recorded = audit.review({
             interactionId: id, reviewer: body["reviewer"]!.trim(), status,
             ...(nonEmpty(body["answer"]) != null ? {canonicalAnswer: nonEmpty(body["answer"])!} : {}),
             ...(nonEmpty(body["solution"]) != null ? {correctedSolution: nonEmpty(body["solution"])!} : {}),
             ...(nonEmpty(body["note"]) != null ? {note: nonEmpty(body["note"])!} : {})
         });
+        if (!recorded) return reply.code(400).send("invalid review");
         return reply.redirect(`/audit/${id}`, 303);
     });
 
@@ -159,7 +156,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const format = (request.query as {format?: string}).format as ExportFormat;
         if (!exportFormats.includes(format)) return reply.code(400).send("unknown format");
         const lines: string[] = [];
-        exportDataset(runtime.store, format, {}, (line) => lines.push(line));
+        audit.export(format, {}, (line) => lines.push(line));
         return reply.type("application/x-ndjson; charset=utf-8")
             .header("content-disposition", `attachment; filename="kotae-${format}.jsonl"`)
             .send(lines.length > 0 ? `${lines.join("\n")}\n` : "");

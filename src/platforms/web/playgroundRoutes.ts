@@ -2,12 +2,8 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {solveCommand} from "../../../commands/solve.js";
 import {localize, resolveLocale} from "../../i18n/messages.js";
 import {isThemeName} from "../../render/RenderTheme.js";
-import {recordReport} from "../../app/recordReport.js";
-import {solutionSource} from "../../app/solutionSource.js";
-import {admitSolve} from "../../app/admitSolve.js";
-import {effectiveSettings} from "../../app/effectiveSettings.js";
-import type {SolveRequest} from "../../engine/Engine.js";
-import type {EngineEvent, FailedEvent, FollowUpEvent} from "../../engine/EngineEvent.js";
+import type {AdmissionGate} from "../../app/SolveProblem.js";
+import type {EngineEvent, FollowUpEvent} from "../../engine/EngineEvent.js";
 import type {Requester} from "../../domain/Requester.js";
 import {html, page} from "./html.js";
 import {maxUrlNumber, wholeNumber} from "./wholeNumber.js";
@@ -21,7 +17,7 @@ export const webPlatform = "web";
  * answer card and the solution pages, ask follow-ups and report a wrong answer, as on Discord or Slack.
  */
 export function registerPlayground(app: FastifyInstance, context: WebContext): void {
-    const {runtime} = context;
+    const {answers, followUps, solve} = context.runtime.useCases;
 
     app.get("/", async (request, reply) => {
         context.browserUser(request, reply);
@@ -62,14 +58,11 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
         const body = request.body as {problem?: unknown, mode?: unknown, style?: unknown};
         const values = {problem: text(body.problem), mode: optionalText(body.mode), style: optionalText(body.style)};
         const requester = requesterOf(context, request, reply);
-        const admitted = admitWebSolve(context, {client: request.ip, isAdmin: context.isAdmin(request)}, solveCommand.toRequest(values), requester);
-        if ("refusal" in admitted)
-            return stream(reply, requester, () => once(admitted.refusal));
-        try {
-            await stream(reply, requester, (signal) => runtime.engine.solve({...admitted.request, signal}));
-        } finally {
-            admitted.release();
-        }
+        // An admin (the operator trying Kotae out) is a moderator: held to neither the hourly limit nor the address gate.
+        const isAdmin = context.isAdmin(request);
+        await stream(reply, requester, (signal) => solve.solve(solveCommand.toRequest(values), {requester, isModerator: isAdmin}, {
+            signal, ...(isAdmin ? {} : {gate: addressGate(context, request.ip)})
+        }));
     });
 
     app.post("/api/interactions/:id/followup", async (request, reply) => {
@@ -77,14 +70,14 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
         if (interaction == null) return reply.code(404).send({error: "not found"});
         const question = text((request.body as {question?: unknown}).question);
         const requester = requesterOf(context, request, reply);
-        await stream(reply, requester, (signal) => runtime.engine.followUp({interactionId: interaction.id, question, requester, signal}));
+        await stream(reply, requester, (signal) => followUps.ask({interactionId: interaction.id, question, requester, signal}));
     });
 
     app.post("/api/interactions/:id/report", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
         if (interaction == null) return reply.code(404).send({error: "not found"});
         const body = request.body as {answer?: unknown, comment?: unknown};
-        const equals = recordReport(runtime.store, {
+        const equals = answers.report({
             interactionId: interaction.id, requester: requesterOf(context, request, reply),
             correctedAnswer: text(body.answer).slice(0, 200), comment: text(body.comment).slice(0, 1000)
         });
@@ -94,7 +87,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     app.get("/api/interactions/:id/answer.png", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
         if (interaction?.answer == null) return reply.code(404).send({error: "not found"});
-        const rendered = await runtime.renderer.render({kind: "answer", answer: interaction.answer, theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"])});
+        const rendered = await context.runtime.renderer.render({kind: "answer", answer: interaction.answer, theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"])});
         return image(reply, rendered.images[0]?.png);
     });
 
@@ -108,7 +101,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     app.get("/api/interactions/:id/followups/:turn/:page", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
         const turnIndex = Number((request.params as {turn: string}).turn);
-        const turn = interaction != null ? runtime.store.conversations.turns(interaction.id).find((candidate) => candidate.turnIndex === turnIndex && candidate.role === "assistant") : undefined;
+        const turn = interaction != null ? followUps.turns(interaction.id).find((candidate) => candidate.turnIndex === turnIndex && candidate.role === "assistant") : undefined;
         if (interaction == null || turn == null || turn.content === "") return reply.code(404).send({error: "not found"});
         return solutionPage(request, reply, interaction.profile, turn.content);
     });
@@ -117,48 +110,26 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
     async function solutionPage(request: FastifyRequest, reply: FastifyReply, profile: string, text: string) {
         const pageNumber = Number((request.params as {page: string}).page.replace(/\.png$/, ""));
         if (!Number.isInteger(pageNumber) || pageNumber < 1) return reply.code(404).send({error: "not found"});
-        const rendered = await runtime.renderer.render({
-            kind: "solution", theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"]),
-            solution: solutionSource(runtime.profiles, profile, text)
-        });
+        const rendered = await answers.renderSolution(profile, text, {theme: themeOf(request), locale: resolveLocale(request.headers["accept-language"])});
         void reply.header("x-kotae-pages", String(rendered.images.length));
         return image(reply, rendered.images[pageNumber - 1]?.png);
     }
 }
 
 /**
- * The chat platforms' admission (hourly limit per user, logged refusals) for this browser, and the same
- * limits per client address, which a browser dropping its cookie cannot dodge. An admin (the operator
- * trying Kotae out, like a moderator on a chat platform) is held to neither.
+ * The web's own admission after the solve use case's (the hourly limit per browser): the same limits per
+ * client address, which a browser dropping its cookie cannot dodge.
  */
-function admitWebSolve(context: WebContext, who: {client: string, isAdmin: boolean}, request: Omit<SolveRequest, "requester" | "signal">, requester: Requester):
-    {request: SolveRequest, release: () => void} | {refusal: FailedEvent} {
-    const {runtime, config} = context;
-    const settings = effectiveSettings(runtime.store, config, {platform: webPlatform, workspaceId: undefined, mentionByDefault: false});
-    const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: undefined, isModerator: who.isAdmin});
-    // The web has no channels, so the hourly limit is the only rule that can refuse here (admitSolve logged it).
-    if ("refusal" in admitted)
-        return admitted;
-    if (who.isAdmin)
-        return {request: admitted.request, release: () => {}};
-    const gate = context.clientGate.admit(who.client);
-    if ("refusal" in gate)
-        return {refusal: runtime.engine.refuse(admitted.request, gate.refusal)};
-    return {request: admitted.request, release: gate.release};
-}
-
-async function* once<Event>(event: Event): AsyncIterable<Event> {
-    yield event;
+function addressGate(context: WebContext, client: string): AdmissionGate {
+    return () => context.clientGate.admit(client);
 }
 
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
 function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
     const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
-    const interaction = id != null ? context.runtime.store.interactions.get(id) : undefined;
-    if (interaction == null) return undefined;
-    if (context.isAdmin(request)) return interaction;
-    const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));
-    return own ? interaction : undefined;
+    if (id == null) return undefined;
+    const {answers} = context.runtime.useCases;
+    return context.isAdmin(request) ? answers.interaction(id) : answers.ownInteraction(id, requesterOf(context, request, reply));
 }
 
 function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {

@@ -378,8 +378,8 @@ export const mutations = [
         name: "discord-refusal-public",
         breaks: "a refused /solve is answered privately",
         file: "src/platforms/discord/solveFlow.ts",
-        search: "admitted.refusal.params), ephemeral: true}).catch(() => {});",
-        replace: "admitted.refusal.params)}).catch(() => {});",
+        search: "await interaction.reply({content: refusal, ephemeral: true}).catch(() => {});",
+        replace: "await interaction.reply({content: refusal}).catch(() => {});",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -587,8 +587,8 @@ export const mutations = [
         name: "slack-kotae-command-not-acked",
         breaks: "/kotae is acknowledged within Slack's 3 seconds",
         file: "src/platforms/slack/settingsFeature.ts",
-        search: "        await ack();\n        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
-        replace: "        const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
+        search: "        await ack();\n        const asker = await askerOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
+        replace: "        const asker = await askerOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});",
         project: "slack",
         tests: ["tests/slack/slackDeliveries.test.ts"]
     },
@@ -676,9 +676,9 @@ export const mutations = [
     {
         name: "playground-no-owner-check",
         breaks: "a playground answer image is shown only to its owner",
-        file: "src/platforms/web/playgroundRoutes.ts",
-        search: "const own = interaction.platform === webPlatform && interaction.userPseudonym === context.runtime.store.pseudonymOf(requesterOf(context, request, reply));",
-        replace: "const own = interaction.platform === webPlatform;",
+        file: "src/app/AnswerActions.ts",
+        search: "interaction.platform === requester.platform && interaction.userPseudonym === this.store.pseudonymOf(requester)",
+        replace: "interaction.platform === requester.platform",
         project: "web",
         tests: ["tests/web/playgroundAndAudit.test.ts"]
     },
@@ -758,17 +758,17 @@ export const mutations = [
         name: "web-admission-per-client-skipped",
         breaks: "a client dropping its cookie still meets the pending and hourly limits",
         file: "src/platforms/web/playgroundRoutes.ts",
-        search: "const gate = context.clientGate.admit(who.client);",
-        replace: "const gate = {release: () => {}};",
+        search: "signal, ...(isAdmin ? {} : {gate: addressGate(context, request.ip)})",
+        replace: "signal",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
     {
         name: "web-admission-chat-rules-skipped",
         breaks: "a browser meets the chat platforms' hourly limit by its cookie",
-        file: "src/platforms/web/playgroundRoutes.ts",
-        search: "    if (\"refusal\" in admitted)\n        return admitted;",
-        replace: "    if (false as boolean && \"refusal\" in admitted)\n        return admitted;",
+        file: "src/app/SolveProblem.ts",
+        search: "        if (refusal != null) {\n            yield this.engine.refuse(request, refusal);",
+        replace: "        if (false as boolean && refusal != null) {\n            yield this.engine.refuse(request, refusal);",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
@@ -1009,8 +1009,8 @@ export const mutations = [
         name: "web-admin-held-to-limits",
         breaks: "an admin in the playground is held to no solve limit",
         file: "src/platforms/web/playgroundRoutes.ts",
-        search: "isModerator: who.isAdmin});",
-        replace: "isModerator: false});",
+        search: "{requester, isModerator: isAdmin}",
+        replace: "{requester, isModerator: false}",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
     },
@@ -1373,5 +1373,50 @@ export const mutations = [
         replace: "",
         project: "web",
         tests: ["tests/web/webBehindProxy.test.ts"]
+    },
+    {
+        name: "app-solve-admits-any-channel",
+        breaks: "the solve use case refuses a channel the moderators did not allow (admission is inside solve, for every platform)",
+        file: "src/app/SolveProblem.ts",
+        search: "            channelAllowed, withinRateLimit(this.store)\n",
+        replace: "            withinRateLimit(this.store)\n",
+        project: "standalone",
+        tests: ["tests/unit/useCases.test.ts"]
+    },
+    {
+        name: "app-solve-keeps-gate-place",
+        breaks: "a platform's own admission gate (the web's per-address limit) gets its place back when the solve ends",
+        file: "src/app/SolveProblem.ts",
+        search: "            gate?.release();\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/useCases.test.ts"]
+    },
+    {
+        name: "app-anyone-cancels",
+        breaks: "only the asker may cancel a solve under way; anyone else is told not_yours (one rule for every platform)",
+        file: "src/app/AnswerActions.ts",
+        search: "this.engine.cancel(interactionId, requester) === \"not_yours\")",
+        replace: "this.engine.cancel(interactionId, requester) === \"not_yours\" && askerOnlyActions.size === 0)",
+        project: "standalone",
+        tests: ["tests/unit/useCases.test.ts"]
+    },
+    {
+        name: "app-settings-without-moderator",
+        breaks: "changing (or viewing) a community's settings needs a moderator; a refusal is logged",
+        file: "src/app/CommunitySettingsActions.ts",
+        search: "if (refusal == null && requester.workspaceId != null)",
+        replace: "if (requester.workspaceId != null)",
+        project: "standalone",
+        tests: ["tests/unit/useCases.test.ts"]
+    },
+    {
+        name: "layer-platform-imports-storage",
+        breaks: "the layer rules catch a platform importing storage/ (platforms reach Kotae only through the use cases)",
+        file: "src/platforms/web/playgroundRoutes.ts",
+        search: "import type {AdmissionGate} from \"../../app/SolveProblem.js\";\n",
+        replace: "import type {AdmissionGate} from \"../../app/SolveProblem.js\";\nimport type {KotaeStore} from \"../../../storage/KotaeStore.js\";\nexport type PlaygroundStore = KotaeStore;\n",
+        project: "standalone",
+        tests: ["tests/unit/layerRules.test.ts"]
     }
 ];

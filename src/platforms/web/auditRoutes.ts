@@ -2,7 +2,8 @@ import {createHmac} from "node:crypto";
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {defaultFreshSamples, describeTally, isFreshSampleCount, maxFreshSamples, stillDrawing} from "../../audit/freshSampleVote.js";
 import {exportFormats, type ExportFormat} from "../../export/exportDataset.js";
-import type {ReportFilter} from "../../domain/ReportQueue.js";
+import type {AuditDetail} from "../../app/AuditActions.js";
+import type {ReportFilter, ReportSummary} from "../../domain/ReportQueue.js";
 import {reviewStatuses, type ReviewStatus} from "../../domain/Review.js";
 import {adminCookieName} from "./AdminAuth.js";
 import {html, page} from "./html.js";
@@ -50,25 +51,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const filter = filterOf(query);
         const offset = query["offset"] == null ? 0 : wholeNumber(query["offset"], maxUrlNumber);
         if (offset == null) return reply.code(400).type("text/plain; charset=utf-8").send(`offset must be a whole number from 0 to ${maxUrlNumber}`);
-        const {reports, total} = audit.queue(filter, {limit: pageSize, offset});
-        return reply.type("text/html; charset=utf-8").send(page("Kotae audit", html`
-<main>
-  <h1>Review queue <small>${total}</small></h1>
-  <form method="get" action="/audit" class="row">
-    <select name="status"><option value="">all</option>${["new", ...reviewStatuses].map((status) => html`<option value="${status}" ${status === query["status"] ? html`selected` : ""}>${status}</option>`)}</select>
-    <input name="platform" placeholder="platform" value="${query["platform"] ?? ""}">
-    <input name="since" type="date" value="${query["since"] ?? ""}"><input name="until" type="date" value="${query["until"] ?? ""}">
-    <button type="submit">Filter</button>
-  </form>
-  <table>
-    <thead><tr><th>#</th><th>status</th><th>reported</th><th>platform</th><th>answer</th><th>correction</th><th>problem</th></tr></thead>
-    <tbody>${reports.map((report) => html`<tr>
-      <td><a href="/audit/${report.interactionId}">${report.interactionId}</a></td><td>${report.status}</td><td>${report.lastReportAt.slice(0, 16)}</td>
-      <td>${report.platform}</td><td>${report.answer ?? "—"}</td><td>${report.correctedAnswer ?? "—"}</td><td>${report.question.slice(0, 80)}</td></tr>`)}</tbody>
-  </table>
-  ${offset + pageSize < total ? html`<a href="/audit?${new URLSearchParams({...clean(query), offset: String(offset + pageSize)}).toString()}">next</a>` : ""}
-  <p>Export: ${exportFormats.map((format) => html`<a href="/audit/export?format=${format}">${format}.jsonl</a> `)}</p>
-</main>`));
+        return reply.type("text/html; charset=utf-8").send(queuePage(query, offset, audit.queue(filter, {limit: pageSize, offset})));
     });
 
     app.get("/audit/:id", async (request, reply) => {
@@ -76,47 +59,7 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
         const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
         const detail = id != null ? audit.detail(id) : undefined;
         if (id == null || detail == null) return reply.code(404).send("not found");
-        const {interaction, feedback, executions, reviews, freshSampleVotes: votes} = detail;
-        const drawing = votes.some(stillDrawing);
-        return reply.type("text/html; charset=utf-8").send(page(`Kotae audit #${id}`, html`
-<main>
-  <p><a href="/audit">← queue</a></p>
-  <h1>#${id} <small>${interaction.platform} · ${interaction.profile} · ${interaction.createdAt.slice(0, 16)}</small></h1>
-  <h2>Problem</h2><pre>${interaction.question}</pre>
-  <h2>Answer: ${interaction.answer ?? "—"}</h2>
-  ${interaction.answer != null ? html`<img alt="answer card" src="/api/interactions/${id}/answer.png">` : ""}
-  <h2>Solution</h2><img alt="solution" src="/api/interactions/${id}/solution/1.png"><pre>${interaction.shownSolution ?? ""}</pre>
-  ${executions.length > 0 ? html`<h2>Code runs</h2>${executions.map((execution) => html`<h3>${execution.executionIndex}: ${execution.status} (${execution.durationMs} ms)</h3><pre>${execution.code}</pre><pre>${execution.output}</pre>`)}` : ""}
-  <h2>Reports</h2>
-  <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctionEqualsModelAnswer === true ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
-  <h2>Fresh samples</h2>
-  ${votes.length > 0 ? html`<table>
-    <thead><tr><th>#</th><th>asked</th><th>reviewer</th><th>samples</th><th>votes</th><th>= model</th><th>= correction</th></tr></thead>
-    <tbody>${votes.map((vote) => html`<tr>
-      <td>${vote.interactionId}</td><td>${vote.requestedAt.slice(0, 16)}</td><td>${vote.reviewer}</td>
-      <td>${stillDrawing(vote) ? `${vote.finished}/${vote.samples} …` : `${vote.samples} (${vote.status})`}</td>
-      <td>${describeTally(vote)}</td>
-      <td>${yesNo(vote.agreesWithModel)}</td><td>${yesNo(vote.agreesWithCorrection)}</td></tr>`)}</tbody>
-  </table>` : ""}
-  ${runtime.modelState === "ready" ? html`<form method="post" action="/audit/${id}/fresh-samples" class="row">
-    <input type="hidden" name="form" value="${formToken}">
-    <input name="samples" type="number" min="1" max="${maxFreshSamples}" value="${defaultFreshSamples}" aria-label="samples">
-    <input name="reviewer" placeholder="reviewer" required maxlength="100">
-    <button type="submit">Draw fresh samples</button>
-  </form>` : html`<p>${runtime.modelState === "loading" ? "The model is still loading." : "No model is loaded, so no fresh samples can be drawn."}</p>`}
-  <h2>Review trail</h2>
-  <ul>${reviews.map((review) => html`<li>${review.createdAt.slice(0, 16)} ${review.reviewer}: <strong>${review.status}</strong> ${review.canonicalAnswer ?? ""} ${review.note ?? ""}</li>`)}</ul>
-  <h2>Resolve</h2>
-  <form method="post" action="/audit/${id}/resolve">
-    <input type="hidden" name="form" value="${formToken}">
-    <select name="status">${reviewStatuses.map((status) => html`<option value="${status}">${status}</option>`)}</select>
-    <input name="reviewer" placeholder="reviewer" required maxlength="100">
-    <input name="answer" placeholder="canonical answer" maxlength="200">
-    <textarea name="solution" placeholder="corrected solution (optional)" maxlength="20000"></textarea>
-    <input name="note" placeholder="note" maxlength="2000">
-    <button type="submit">Record</button>
-  </form>
-</main>`, drawing ? {refreshSeconds: 2} : {}));
+        return reply.type("text/html; charset=utf-8").send(detailPage(detail, {formToken, modelState: runtime.modelState}));
     });
 
     app.post("/audit/:id/fresh-samples", async (request, reply) => {
@@ -161,6 +104,75 @@ ${token == null ? html`<p>Set KOTAE_WEB_ADMIN_TOKEN to open the audit pages.</p>
             .header("content-disposition", `attachment; filename="kotae-${format}.jsonl"`)
             .send(lines.length > 0 ? `${lines.join("\n")}\n` : "");
     });
+}
+
+/** The review queue: filters, one page of reports, the next page's link, the export downloads. */
+function queuePage(query: Record<string, string | undefined>, offset: number, {reports, total}: {reports: readonly ReportSummary[], total: number}): string {
+    return page("Kotae audit", html`
+<main>
+  <h1>Review queue <small>${total}</small></h1>
+  <form method="get" action="/audit" class="row">
+    <select name="status"><option value="">all</option>${["new", ...reviewStatuses].map((status) => html`<option value="${status}" ${status === query["status"] ? html`selected` : ""}>${status}</option>`)}</select>
+    <input name="platform" placeholder="platform" value="${query["platform"] ?? ""}">
+    <input name="since" type="date" value="${query["since"] ?? ""}"><input name="until" type="date" value="${query["until"] ?? ""}">
+    <button type="submit">Filter</button>
+  </form>
+  <table>
+    <thead><tr><th>#</th><th>status</th><th>reported</th><th>platform</th><th>answer</th><th>correction</th><th>problem</th></tr></thead>
+    <tbody>${reports.map((report) => html`<tr>
+      <td><a href="/audit/${report.interactionId}">${report.interactionId}</a></td><td>${report.status}</td><td>${report.lastReportAt.slice(0, 16)}</td>
+      <td>${report.platform}</td><td>${report.answer ?? "—"}</td><td>${report.correctedAnswer ?? "—"}</td><td>${report.question.slice(0, 80)}</td></tr>`)}</tbody>
+  </table>
+  ${offset + pageSize < total ? html`<a href="/audit?${new URLSearchParams({...clean(query), offset: String(offset + pageSize)}).toString()}">next</a>` : ""}
+  <p>Export: ${exportFormats.map((format) => html`<a href="/audit/export?format=${format}">${format}.jsonl</a> `)}</p>
+</main>`);
+}
+
+/** One report's detail: the problem, answer, solution, code runs, reports, fresh samples, review trail and forms. */
+function detailPage(detail: AuditDetail, options: {formToken: string, modelState: "loading" | "ready" | "unavailable"}): string {
+    const {interaction, feedback, executions, reviews, freshSampleVotes: votes} = detail;
+    const {formToken, modelState} = options;
+    const id = interaction.id;
+    const drawing = votes.some(stillDrawing);
+    return page(`Kotae audit #${id}`, html`
+<main>
+  <p><a href="/audit">← queue</a></p>
+  <h1>#${id} <small>${interaction.platform} · ${interaction.profile} · ${interaction.createdAt.slice(0, 16)}</small></h1>
+  <h2>Problem</h2><pre>${interaction.question}</pre>
+  <h2>Answer: ${interaction.answer ?? "—"}</h2>
+  ${interaction.answer != null ? html`<img alt="answer card" src="/api/interactions/${id}/answer.png">` : ""}
+  <h2>Solution</h2><img alt="solution" src="/api/interactions/${id}/solution/1.png"><pre>${interaction.shownSolution ?? ""}</pre>
+  ${executions.length > 0 ? html`<h2>Code runs</h2>${executions.map((execution) => html`<h3>${execution.executionIndex}: ${execution.status} (${execution.durationMs} ms)</h3><pre>${execution.code}</pre><pre>${execution.output}</pre>`)}` : ""}
+  <h2>Reports</h2>
+  <ul>${feedback.map((report) => html`<li>${report.correctedAnswer ?? "—"} ${report.correctionEqualsModelAnswer === true ? html`<strong>(= the model's answer)</strong>` : ""} — ${report.comment ?? ""}</li>`)}</ul>
+  <h2>Fresh samples</h2>
+  ${votes.length > 0 ? html`<table>
+    <thead><tr><th>#</th><th>asked</th><th>reviewer</th><th>samples</th><th>votes</th><th>= model</th><th>= correction</th></tr></thead>
+    <tbody>${votes.map((vote) => html`<tr>
+      <td>${vote.interactionId}</td><td>${vote.requestedAt.slice(0, 16)}</td><td>${vote.reviewer}</td>
+      <td>${stillDrawing(vote) ? `${vote.finished}/${vote.samples} …` : `${vote.samples} (${vote.status})`}</td>
+      <td>${describeTally(vote)}</td>
+      <td>${yesNo(vote.agreesWithModel)}</td><td>${yesNo(vote.agreesWithCorrection)}</td></tr>`)}</tbody>
+  </table>` : ""}
+  ${modelState === "ready" ? html`<form method="post" action="/audit/${id}/fresh-samples" class="row">
+    <input type="hidden" name="form" value="${formToken}">
+    <input name="samples" type="number" min="1" max="${maxFreshSamples}" value="${defaultFreshSamples}" aria-label="samples">
+    <input name="reviewer" placeholder="reviewer" required maxlength="100">
+    <button type="submit">Draw fresh samples</button>
+  </form>` : html`<p>${modelState === "loading" ? "The model is still loading." : "No model is loaded, so no fresh samples can be drawn."}</p>`}
+  <h2>Review trail</h2>
+  <ul>${reviews.map((review) => html`<li>${review.createdAt.slice(0, 16)} ${review.reviewer}: <strong>${review.status}</strong> ${review.canonicalAnswer ?? ""} ${review.note ?? ""}</li>`)}</ul>
+  <h2>Resolve</h2>
+  <form method="post" action="/audit/${id}/resolve">
+    <input type="hidden" name="form" value="${formToken}">
+    <select name="status">${reviewStatuses.map((status) => html`<option value="${status}">${status}</option>`)}</select>
+    <input name="reviewer" placeholder="reviewer" required maxlength="100">
+    <input name="answer" placeholder="canonical answer" maxlength="200">
+    <textarea name="solution" placeholder="corrected solution (optional)" maxlength="20000"></textarea>
+    <input name="note" placeholder="note" maxlength="2000">
+    <button type="submit">Record</button>
+  </form>
+</main>`, drawing ? {refreshSeconds: 2} : {});
 }
 
 function filterOf(query: Record<string, string | undefined>): ReportFilter {

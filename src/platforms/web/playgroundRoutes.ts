@@ -1,6 +1,6 @@
 import type {FastifyInstance, FastifyReply, FastifyRequest} from "fastify";
 import {solveCommand} from "../../../commands/solve.js";
-import {localize, resolveLocale} from "../../i18n/messages.js";
+import {localize, resolveLocale, type Locale} from "../../i18n/messages.js";
 import {isThemeName} from "../../render/RenderTheme.js";
 import type {AdmissionGate} from "../../app/SolveProblem.js";
 import type {EngineEvent, FollowUpEvent} from "../../engine/EngineEvent.js";
@@ -21,37 +21,7 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
 
     app.get("/", async (request, reply) => {
         context.browserUser(request, reply);
-        const locale = resolveLocale(request.headers["accept-language"]);
-        const modes = solveCommand.options.find((option) => option.name === "mode")?.choices ?? [];
-        return reply.type("text/html; charset=utf-8").send(page("Kotae", html`
-<main>
-  <h1>Kotae <small>答え</small></h1>
-  <form id="solve">
-    <label for="problem">${locale === "ja" ? "問題" : "Problem"}</label>
-    <textarea id="problem" name="problem" rows="3" maxlength="2000" required placeholder="1から100までの自然数の和を求めてください"></textarea>
-    <div class="row">
-      <select id="mode" name="mode">${modes.map((mode) => html`<option value="${mode.value}">${mode.label[locale]}</option>`)}</select>
-      <select id="style" name="style"><option value="">${locale === "ja" ? "標準" : "standard"}</option><option value="sansu">${locale === "ja" ? "算数" : "sansu"}</option></select>
-      <button type="submit">${locale === "ja" ? "解く" : "Solve"}</button>
-    </div>
-  </form>
-  <p id="status" role="status"></p>
-  <pre id="live"></pre>
-  <section id="result" hidden>
-    <p id="summary"></p>
-    <img id="card" alt="">
-    <div class="row"><button id="show">${locale === "ja" ? "解き方を見る" : "Show solution"}</button></div>
-    <div id="pages"></div>
-    <form id="followup"><input id="question" maxlength="2000" placeholder="${locale === "ja" ? "続けて質問する" : "Ask a follow-up"}"><button type="submit">→</button></form>
-    <div id="answers"></div>
-    <form id="report">
-      <input id="correct" maxlength="200" placeholder="${locale === "ja" ? "正しい答え" : "Correct answer"}">
-      <input id="comment" maxlength="1000" placeholder="${locale === "ja" ? "コメント" : "Comment"}">
-      <button type="submit">${locale === "ja" ? "間違いを報告" : "Report a mistake"}</button>
-    </form>
-    <p id="reported" role="status"></p>
-  </section>
-</main>`, {script: "app.js"}));
+        return reply.type("text/html; charset=utf-8").send(playgroundPage(resolveLocale(request.headers["accept-language"])));
     });
 
     app.post("/api/solve", async (request, reply) => {
@@ -114,6 +84,40 @@ export function registerPlayground(app: FastifyInstance, context: WebContext): v
         void reply.header("x-kotae-pages", String(rendered.images.length));
         return image(reply, rendered.images[pageNumber - 1]?.png);
     }
+}
+
+/** The playground's one page, in the browser's language; app.js does the rest. */
+function playgroundPage(locale: Locale): string {
+    const modes = solveCommand.options.find((option) => option.name === "mode")?.choices ?? [];
+    return page("Kotae", html`
+<main>
+  <h1>Kotae <small>答え</small></h1>
+  <form id="solve">
+    <label for="problem">${locale === "ja" ? "問題" : "Problem"}</label>
+    <textarea id="problem" name="problem" rows="3" maxlength="2000" required placeholder="1から100までの自然数の和を求めてください"></textarea>
+    <div class="row">
+      <select id="mode" name="mode">${modes.map((mode) => html`<option value="${mode.value}">${mode.label[locale]}</option>`)}</select>
+      <select id="style" name="style"><option value="">${locale === "ja" ? "標準" : "standard"}</option><option value="sansu">${locale === "ja" ? "算数" : "sansu"}</option></select>
+      <button type="submit">${locale === "ja" ? "解く" : "Solve"}</button>
+    </div>
+  </form>
+  <p id="status" role="status"></p>
+  <pre id="live"></pre>
+  <section id="result" hidden>
+    <p id="summary"></p>
+    <img id="card" alt="">
+    <div class="row"><button id="show">${locale === "ja" ? "解き方を見る" : "Show solution"}</button></div>
+    <div id="pages"></div>
+    <form id="followup"><input id="question" maxlength="2000" placeholder="${locale === "ja" ? "続けて質問する" : "Ask a follow-up"}"><button type="submit">→</button></form>
+    <div id="answers"></div>
+    <form id="report">
+      <input id="correct" maxlength="200" placeholder="${locale === "ja" ? "正しい答え" : "Correct answer"}">
+      <input id="comment" maxlength="1000" placeholder="${locale === "ja" ? "コメント" : "Comment"}">
+      <button type="submit">${locale === "ja" ? "間違いを報告" : "Report a mistake"}</button>
+    </form>
+    <p id="reported" role="status"></p>
+  </section>
+</main>`, {script: "app.js"});
 }
 
 /**

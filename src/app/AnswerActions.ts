@@ -86,7 +86,7 @@ export class AnswerActions {
         return interaction != null && interaction.platform === requester.platform && interaction.userPseudonym === this.store.pseudonymOf(requester) ? interaction : undefined;
     }
 
-    /** Any interaction, for the operator (the web's admin, the audit pages). */
+    /** Any interaction by id (for the web's admin, or a report form finding where to answer). */
     public interaction(interactionId: number): InteractionRecord | undefined {
         return this.store.interactions.get(interactionId);
     }

@@ -1,6 +1,6 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {describeSettings} from "../../app/applySettingsChange.js";
+import {describeSettings} from "../shared/describeSettings.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {askerOf, trackReply, type DiscordContext} from "./DiscordContext.js";

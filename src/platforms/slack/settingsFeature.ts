@@ -4,7 +4,7 @@ import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {solveModes} from "../../solver/SolveMode.js";
-import {describeSettings} from "../../app/applySettingsChange.js";
+import {describeSettings} from "../shared/describeSettings.js";
 import {callbackIds} from "./slackBlocks.js";
 import {askerOf, type SlackContext} from "./SlackContext.js";
 

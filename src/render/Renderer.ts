@@ -7,7 +7,7 @@ import type {RenderedImage, RenderRequest, WorkerMessage, WorkerResult} from "./
 import {textAlternative} from "./SolutionDocument.js";
 
 export type RenderResult = {
-    /** PNG images: one answer card, or the solution's pages. Empty when rendering failed or timed out. */
+    /** PNG images: one answer card, or the pages of a solution or of a user's TeX. Empty when rendering failed or timed out. */
     readonly images: readonly RenderedImage[],
     /** The plain text to send with the images (LaTeX as written), always present. */
     readonly alt: string,
@@ -68,7 +68,7 @@ export class Renderer implements AsyncDisposable {
 
     private async renderOnce(request: RenderRequest): Promise<RenderResult> {
         const startedAt = performance.now();
-        const alt = request.kind === "answer" ? request.answer : textAlternative(request.solution);
+        const alt = request.kind === "answer" ? request.answer : request.kind === "tex" ? request.source : textAlternative(request.solution);
         const elapsed = (): number => Math.round(performance.now() - startedAt);
         try {
             const result = await this.enqueue(request);

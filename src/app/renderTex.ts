@@ -27,7 +27,12 @@ export type TexRequest = {
     /** The theme when the user never chose one: the community's (or Kotae's configured default). */
     readonly communityTheme: ThemeName,
     /** The community's rules, checked as for /solve (allowed channels, hourly limit); none on the playground. */
-    readonly admission?: {readonly settings: CommunitySettings, readonly channelId: string | undefined, readonly isModerator: boolean}
+    readonly admission?: {readonly settings: CommunitySettings, readonly channelId: string | undefined, readonly isModerator: boolean},
+    /**
+     * Called once the request is admitted, before the render (Discord defers its reply here, so a refusal
+     * before it can still be private); none by default.
+     */
+    readonly beforeRender?: () => Promise<void>
 };
 
 export type TexOutcome =
@@ -57,6 +62,7 @@ export async function renderTex(services: TexServices, request: TexRequest): Pro
         : undefined);
     if (refusal != null)
         return refuse("rejected", refusal);
+    await request.beforeRender?.();
 
     const rendered = await renderer.render({kind: "tex", source, theme, ...(request.requester.locale != null ? {locale: request.requester.locale} : {})});
     const [fallback] = rendered.fallbacks;

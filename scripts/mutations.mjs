@@ -1423,8 +1423,8 @@ export const mutations = [
         name: "tex-theme-ignores-user",
         breaks: "/tex draws in the user's own theme before the community's",
         file: "src/app/renderTex.ts",
-        search: "request.theme ?? store.preferences.theme(request.requester) ?? request.communityTheme",
-        replace: "request.theme ?? request.communityTheme",
+        search: "    return store.preferences.theme(requester) ?? communityTheme;",
+        replace: "    return communityTheme;",
         project: "slack",
         tests: ["tests/slack/texCommand.test.ts"]
     },
@@ -1445,5 +1445,14 @@ export const mutations = [
         replace: "            void file;",
         project: "slack",
         tests: ["tests/slack/texCommand.test.ts"]
+    },
+    {
+        name: "web-tex-refusal-unworded",
+        breaks: "the playground's /tex tells a refusal or TeX error in the browser user's words",
+        file: "src/platforms/web/texRoutes.ts",
+        search: "error: outcome.failure.code, message: localize(outcome.failure.code, requester.locale, outcome.failure.params)",
+        replace: "error: outcome.failure.code, message: outcome.failure.detail",
+        project: "web",
+        tests: ["tests/web/texPage.test.ts"]
     }
 ];

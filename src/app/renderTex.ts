@@ -49,7 +49,7 @@ export async function renderTex(services: TexServices, request: TexRequest): Pro
     const {store, renderer} = services;
     if (request.theme != null)
         store.preferences.saveTheme(request.requester, request.theme);
-    const theme = request.theme ?? store.preferences.theme(request.requester) ?? request.communityTheme;
+    const theme = request.theme ?? texThemeFor(store, request.requester, request.communityTheme);
     const source = request.source.trim();
     const interactionId = store.interactions.create({requester: request.requester, question: source, mode: texMode, profile: ""});
     const refuse = (status: "rejected" | "failed", error: KotaeError, totalMs = 0): TexOutcome => {
@@ -72,6 +72,11 @@ export async function renderTex(services: TexServices, request: TexRequest): Pro
         return refuse("failed", new KotaeError(ErrorCode.TexRenderFailed, `the render ${rendered.failure === "timeout" ? "timed out" : "failed"}`), rendered.durationMs);
     store.interactions.finish(interactionId, {status: "answered", shownSolution: source, totalMs: rendered.durationMs});
     return {ok: true, interactionId, images: rendered.images, theme};
+}
+
+/** The theme of a user's /tex images when they choose none now: their own last choice, else the community's. */
+export function texThemeFor(store: KotaeStore, requester: Requester, communityTheme: ThemeName): ThemeName {
+    return store.preferences.theme(requester) ?? communityTheme;
 }
 
 function sourceProblem(source: string, maxChars: number): KotaeError | undefined {

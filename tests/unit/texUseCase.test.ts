@@ -24,6 +24,14 @@ function reviewedSolve(store: KotaeStore): number {
 }
 
 describe("/tex rows and the training data", () => {
+    it("the reviewed interactions exports read leave /tex rows out, even reviewed ones", () => {
+        using store = temporaryStore();
+        const tex = reviewedTex(store);
+        const solve = reviewedSolve(store);
+        expect([...store.dataset.reviewedInteractions({})].map((row) => row.id)).toEqual([solve]);
+        expect(tex).not.toBe(solve);
+    });
+
     it("no export format carries a /tex row, even a reviewed one", () => {
         using store = temporaryStore();
         const tex = reviewedTex(store);

@@ -152,7 +152,7 @@ async function* once<Event>(event: Event): AsyncIterable<Event> {
 }
 
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
-function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
+export function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
     const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
     const interaction = id != null ? context.runtime.store.interactions.get(id) : undefined;
     if (interaction == null) return undefined;
@@ -161,7 +161,7 @@ function ownInteraction(context: WebContext, request: FastifyRequest, reply: Fas
     return own ? interaction : undefined;
 }
 
-function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {
+export function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {
     const locale = request.headers["accept-language"]?.split(",")[0];
     return {platform: webPlatform, userId: context.browserUser(request, reply), ...(locale != null ? {locale} : {})};
 }
@@ -200,7 +200,7 @@ function inWords(event: EngineEvent | FollowUpEvent, locale: string | undefined)
     return event;
 }
 
-function image(reply: FastifyReply, png: Uint8Array | undefined) {
+export function image(reply: FastifyReply, png: Uint8Array | undefined) {
     if (png == null) return reply.code(404).send({error: "no image"});
     return reply.type("image/png").header("cache-control", "private, max-age=3600").send(Buffer.from(png));
 }

@@ -1,6 +1,6 @@
 import type {Requester} from "../domain/Requester.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
-import {texMode} from "./renderTex.js";
+import {texMode} from "../domain/Interaction.js";
 
 /** `deleted`: the platform may remove the image; `not_yours`: someone else pressed the button; `unknown`: no such /tex. */
 export type TexDeletion = "deleted" | "not_yours" | "unknown";

@@ -1,4 +1,5 @@
 import type {CommunitySettings} from "../domain/CommunitySettings.js";
+import {texMode} from "../domain/Interaction.js";
 import type {Requester} from "../domain/Requester.js";
 import {failedEvent, type FailedEvent} from "../engine/EngineEvent.js";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
@@ -8,9 +9,6 @@ import type {RenderedImage} from "../render/RenderRequest.js";
 import type {Renderer} from "../render/Renderer.js";
 import type {ThemeName} from "../render/RenderTheme.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
-
-/** The `mode` of a /tex interaction's row: audit lists it, the training-data export leaves it out. */
-export const texMode = "tex";
 
 export type TexServices = {
     readonly store: KotaeStore,

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {deleteTex} from "../../src/app/deleteTex.js";
-import {texMode} from "../../src/app/renderTex.js";
+import {texMode} from "../../src/domain/Interaction.js";
 import {exportDataset, exportFormats} from "../../src/export/exportDataset.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {alice, bob, temporaryStore} from "../support/testRuntime.js";

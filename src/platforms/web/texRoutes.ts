@@ -1,6 +1,7 @@
 import type {FastifyInstance} from "fastify";
 import {texCommand} from "../../../commands/tex.js";
 import {renderTex, texThemeFor} from "../../app/renderTex.js";
+import {texMode} from "../../domain/Interaction.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize, resolveLocale} from "../../i18n/messages.js";
 import {effectiveSettings} from "../../adapters/shared/effectiveSettings.js";
@@ -60,7 +61,7 @@ export function registerTexRoutes(app: FastifyInstance, context: WebContext): vo
     app.get("/api/tex/:id/:page", async (request, reply) => {
         const interaction = ownInteraction(context, request, reply);
         const pageNumber = wholeNumber((request.params as {page: string}).page.replace(/\.png$/, ""), 100);
-        if (interaction == null || interaction.mode !== "tex" || interaction.status !== "answered" || pageNumber == null || pageNumber < 1)
+        if (interaction == null || interaction.mode !== texMode || interaction.status !== "answered" || pageNumber == null || pageNumber < 1)
             return reply.code(404).send({error: "not found"});
         const requester = browserRequester(context, request, reply);
         const rendered = await runtime.renderer.render({

@@ -72,8 +72,10 @@ export class Renderer implements AsyncDisposable {
         const elapsed = (): number => Math.round(performance.now() - startedAt);
         try {
             const result = await this.enqueue(request);
-            for (const fallback of result.fallbacks)
-                this.log(`TeX shown as source (${fallback.errorId}: ${fallback.message}): ${clip(fallback.tex)}`);
+            // A /tex user's own TeX error is refused to them and stored with their request: nothing for the operator.
+            if (request.kind !== "tex")
+                for (const fallback of result.fallbacks)
+                    this.log(`TeX shown as source (${fallback.errorId}: ${fallback.message}): ${clip(fallback.tex)}`);
             return {...result, alt, durationMs: elapsed()};
         } catch (error) {
             const failure = error instanceof RenderTimeout ? "timeout" : "error";

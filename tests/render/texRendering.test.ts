@@ -12,7 +12,8 @@ import {hasDarkSquare, pixelsOfColour} from "./rasterChecks.js";
 
 // /tex draws a user's LaTeX with the solution pages' renderer: the same text must give the very image of a
 // solution golden, and everything the renderer refuses for model text is refused here, by name.
-const renderer = new Renderer();
+const logged: string[] = [];
+const renderer = new Renderer({log: (message) => logged.push(message)});
 const store = temporaryStore();
 beforeAll(async () => {
     assertFreshBuild("src/render/renderWorker.ts");
@@ -94,6 +95,10 @@ describe("broken or hostile TeX is refused by name, quickly, never drawn", () =>
             expect(words).not.toMatch(/\{(formula|command|detail|limit)\}|Error:|at .*\.js/);
             expect(words.length).toBeLessThan(200);
         });
+
+    it("leaves the operator's log alone: a user's TeX error is theirs", () => {
+        expect(logged).toEqual([]);
+    });
 
     it("an html injection inside \\text is drawn as text, never markup", async () => {
         const outcome = await ask("$\\text{</svg><image href=\"file:///etc/passwd\"/>}$");

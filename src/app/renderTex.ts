@@ -49,20 +49,27 @@ export async function renderTex(services: TexServices, request: TexRequest): Pro
         store.preferences.saveTheme(request.requester, request.theme);
     const theme = request.theme ?? texThemeFor(store, request.requester, request.communityTheme);
     const source = request.source.trim();
+    // Checked before this request is logged: the hourly limit counts the requests already logged.
+    const refusal = sourceProblem(source, services.maxChars) ?? (request.admission != null
+        ? checkPreconditions({requester: request.requester, ...request.admission}, channelAllowed, withinRateLimit(store))
+        : undefined);
     const interactionId = store.interactions.create({requester: request.requester, question: source, mode: texMode, profile: ""});
     const refuse = (status: "rejected" | "failed", error: KotaeError, totalMs = 0): TexOutcome => {
         store.interactions.finish(interactionId, {status, errorCode: error.code, errorMessage: error.message, totalMs});
         return {ok: false, failure: failedEvent(error, interactionId)};
     };
-
-    const refusal = sourceProblem(source, services.maxChars) ?? (request.admission != null
-        ? checkPreconditions({requester: request.requester, ...request.admission}, channelAllowed, withinRateLimit(store))
-        : undefined);
     if (refusal != null)
         return refuse("rejected", refusal);
-    await request.beforeRender?.();
 
-    const rendered = await renderer.render({kind: "tex", source, theme, ...(request.requester.locale != null ? {locale: request.requester.locale} : {})});
+    let rendered;
+    try {
+        await request.beforeRender?.();
+        rendered = await renderer.render({kind: "tex", source, theme, ...(request.requester.locale != null ? {locale: request.requester.locale} : {})});
+    } catch (error) {
+        // The platform could not acknowledge (Discord unreachable): the row still ends, never left queued.
+        refuse("failed", new KotaeError(ErrorCode.TexRenderFailed, error instanceof Error ? error.message : String(error)));
+        throw error;
+    }
     const [fallback] = rendered.fallbacks;
     if (fallback != null)
         return refuse("failed", texError(fallback), rendered.durationMs);

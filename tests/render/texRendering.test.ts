@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {renderTex, type TexRequest} from "../../src/app/renderTex.js";
+import {unsetCommunitySettings} from "../../src/domain/CommunitySettings.js";
 import {ErrorCode} from "../../src/errors/ErrorCode.js";
 import {localize} from "../../src/i18n/messages.js";
 import {Renderer} from "../../src/render/Renderer.js";
@@ -115,6 +116,18 @@ describe("broken or hostile TeX is refused by name, quickly, never drawn", () =>
             expect(store.interactions.get(outcome.failure.interactionId!)).toMatchObject({mode: "tex", status: "rejected"});
         }
         expect(localize(ErrorCode.TexTooLong, "en", {limit: 2000})).toContain("2000");
+    });
+
+    it("the community's hourly limit counts /tex requests like problems, and its refusal is logged as rejected", async () => {
+        const hourly = {settings: {...unsetCommunitySettings, solvesPerHour: 2}, channelId: "c1", isModerator: false};
+        const requester = {...alice, userId: "counted-user"};
+        expect(await ask("$1$", {requester, admission: hourly})).toMatchObject({ok: true});
+        expect(await ask("$2$", {requester, admission: hourly})).toMatchObject({ok: true});
+        const third = await ask("$3$", {requester, admission: hourly});
+        if (third.ok) throw new Error("not limited");
+        expect(third.failure.code).toBe(ErrorCode.RateLimited);
+        expect(store.interactions.get(third.failure.interactionId!)).toMatchObject({mode: "tex", status: "rejected", question: "$3$"});
+        expect(await ask("$3$", {requester, admission: {...hourly, isModerator: true}})).toMatchObject({ok: true});
     });
 
     it("a render past its time limit is a kind failure, not an image", async () => {

@@ -80,6 +80,16 @@ describe("/tex on Slack", () => {
         expect(await backgroundOf(fake, slackFileIds(third)[0]!)).toBe(themes.light.background);
     });
 
+    it("a channel the bot cannot post in leaves no uploaded file behind, and the failure is logged", async () => {
+        const {fake, runtime} = await world([]);
+        const elsewhere = fake.addChannel({name: "random", botIsMember: false});
+        await fake.slashCommand({command: "/tex", text: "$x$", channelId: elsewhere.id});
+        await fake.waitForCall("chat.postMessage", (call) => call.status === 200 && (call.response as {ok?: boolean}).ok === false, 20_000);
+        const deleted = await fake.waitForCall("files.delete", (call) => call.status === 200);
+        expect(fake.uploads.map((upload) => upload.fileId)).toEqual([deleted.args.file]);
+        await waitFor(() => runtime.store.interactions.events(1).find((event) => event.kind === "delivery_failed"));
+    });
+
     it("reads theme words in either language, anywhere in the text", () => {
         expect(parseTexText("$x$ テーマ:ダーク")).toEqual({source: "$x$", theme: "dark"});
         expect(parseTexText("theme:light $x$")).toEqual({source: "$x$", theme: "light"});

@@ -57,12 +57,25 @@ async function postTex(context: SlackContext, client: webApi.WebClient, command:
     }
     const fileIds = await uploadPrivately(client, outcome.images);
     const alt = request.source.slice(0, 2000);
-    await client.chat.postMessage({
-        channel: command.channel_id, text: alt, blocks: [
+    try {
+        await postImages(client, command.channel_id, alt, fileIds, outcome.interactionId, uiTexts(requester.locale).texDelete);
+    } catch (error) {
+        // Not posted (the bot is not in the channel, Slack refused the blocks): the uploads would only be orphans.
+        runtime.store.interactions.recordEvent({interactionId: outcome.interactionId, requester, kind: "delivery_failed",
+            detail: {via: "chat.postMessage", error: error instanceof Error ? error.message : String(error)}});
+        for (const file of fileIds)
+            await client.files.delete({file}).catch(() => {});
+        throw error;
+    }
+}
+
+function postImages(client: webApi.WebClient, channel: string, alt: string, fileIds: readonly string[], interactionId: number, deleteLabel: string) {
+    return client.chat.postMessage({
+        channel, text: alt, blocks: [
             ...fileIds.map((id): types.KnownBlock => ({type: "image", slack_file: {id}, alt_text: alt})),
             {type: "actions", elements: [{
-                type: "button", action_id: texDeleteActionId, value: `${outcome.interactionId}:${fileIds.join(",")}`,
-                text: {type: "plain_text", text: uiTexts(requester.locale).texDelete}
+                type: "button", action_id: texDeleteActionId, value: `${interactionId}:${fileIds.join(",")}`,
+                text: {type: "plain_text", text: deleteLabel}
             }]}
         ]
     });

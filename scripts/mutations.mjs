@@ -1198,8 +1198,8 @@ export const mutations = [
         name: "dataset-export-keeps-forgotten",
         breaks: "exports leave out the users who asked to be forgotten",
         file: "storage/DatasetQueries.ts",
-        search: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users)`;",
-        replace: "    WHERE 1`;",
+        search: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users) AND i.mode != 'tex'`;",
+        replace: "    WHERE i.mode != 'tex'`;",
         project: "standalone",
         tests: ["tests/unit/exportDataset.test.ts"]
     },
@@ -1418,5 +1418,86 @@ export const mutations = [
         replace: "import type {AdmissionGate} from \"../../app/SolveProblem.js\";\nimport type {KotaeStore} from \"../../../storage/KotaeStore.js\";\nexport type PlaygroundStore = KotaeStore;\n",
         project: "standalone",
         tests: ["tests/unit/layerRules.test.ts"]
+    },
+    {
+        name: "tex-refused-formula-drawn",
+        breaks: "/tex refuses a formula MathJax refuses (hostile or broken TeX) by name instead of drawing it",
+        file: "src/app/renderTex.ts",
+        search: "    if (fallback != null)\n        return refuse(\"failed\", texError(fallback), rendered.durationMs);\n",
+        replace: "",
+        project: "render",
+        tests: ["tests/render/texRendering.test.ts"]
+    },
+    {
+        name: "tex-rows-exported",
+        breaks: "the training-data export leaves /tex rows out",
+        file: "storage/DatasetQueries.ts",
+        search: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users) AND i.mode != 'tex'`;",
+        replace: "    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users)`;",
+        project: "standalone",
+        tests: ["tests/unit/texUseCase.test.ts"]
+    },
+    {
+        name: "tex-rows-in-audit-dataset",
+        breaks: "the audit dataset for kotae eval leaves /tex rows out",
+        file: "storage/DatasetQueries.ts",
+        search: "        WHERE i.mode != 'tex' AND (@status IS NULL",
+        replace: "        WHERE (@status IS NULL",
+        project: "standalone",
+        tests: ["tests/unit/texUseCase.test.ts"]
+    },
+    {
+        name: "tex-delete-by-anyone",
+        breaks: "only the author of a /tex image may delete it",
+        file: "src/app/deleteTex.ts",
+        search: "        : original.userPseudonym !== store.pseudonymOf(requester) ? \"not_yours\"\n",
+        replace: "",
+        project: "discord",
+        tests: ["tests/discord/texCommand.test.ts"]
+    },
+    {
+        name: "tex-theme-not-remembered",
+        breaks: "a theme chosen with /tex is remembered for the user's next /tex",
+        file: "src/app/renderTex.ts",
+        search: "        store.preferences.saveTheme(request.requester, request.theme);",
+        replace: "        void request.theme;",
+        project: "render",
+        tests: ["tests/render/texRendering.test.ts"]
+    },
+    {
+        name: "tex-theme-ignores-user",
+        breaks: "/tex draws in the user's own theme before the community's",
+        file: "src/app/renderTex.ts",
+        search: "    return store.preferences.theme(requester) ?? communityTheme;",
+        replace: "    return communityTheme;",
+        project: "slack",
+        tests: ["tests/slack/texCommand.test.ts"]
+    },
+    {
+        name: "discord-tex-error-public",
+        breaks: "a /tex TeX error on Discord is told to its author only, the public placeholder removed",
+        file: "src/platforms/discord/texFeature.ts",
+        search: "        await interaction.deleteReply();\n        await interaction.followUp({content, ephemeral: true});",
+        replace: "        await interaction.editReply({content});",
+        project: "discord",
+        tests: ["tests/discord/texCommand.test.ts"]
+    },
+    {
+        name: "slack-tex-delete-keeps-file",
+        breaks: "deleting a /tex image on Slack deletes its uploaded file too",
+        file: "src/platforms/slack/texFeature.ts",
+        search: "            await client.files.delete({file});",
+        replace: "            void file;",
+        project: "slack",
+        tests: ["tests/slack/texCommand.test.ts"]
+    },
+    {
+        name: "web-tex-refusal-unworded",
+        breaks: "the playground's /tex tells a refusal or TeX error in the browser user's words",
+        file: "src/platforms/web/texRoutes.ts",
+        search: "error: outcome.failure.code, message: localize(outcome.failure.code, requester.locale, outcome.failure.params)",
+        replace: "error: outcome.failure.code, message: outcome.failure.detail",
+        project: "web",
+        tests: ["tests/web/texPage.test.ts"]
     }
 ];

@@ -12,17 +12,21 @@ const sql = {
         SELECT i.question, r.canonical_answer AS answer
         FROM interactions i
         JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE interaction_id = i.id AND canonical_answer IS NOT NULL)
-        WHERE (@status IS NULL OR (SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1) = @status)
+        WHERE i.mode != 'tex' AND (@status IS NULL OR (SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1) = @status)
         ORDER BY i.id`,
     purgeBefore: "DELETE FROM interactions WHERE created_at < ?",
     forgetInteractions: "DELETE FROM interactions WHERE user_pseudonym = ?",
     forgetFeedback: "DELETE FROM feedback WHERE user_pseudonym = ?",
     forgetTurns: "UPDATE conversation_turns SET content = '', user_pseudonym = NULL WHERE user_pseudonym = ?",
     forgetEvents: "DELETE FROM interaction_events WHERE user_pseudonym = ?",
+    forgetPreferences: "DELETE FROM user_preferences WHERE user_pseudonym = ?",
     rememberForgotten: "INSERT OR REPLACE INTO forgotten_users (user_pseudonym, forgotten_at, deleted_interactions) VALUES (?, ?, ?)"
 };
 
-/** Each reviewed interaction with its newest review and its representative sample's final attempt; forgotten users left out. */
+/**
+ * Each reviewed interaction with its newest review and its representative sample's final attempt; forgotten
+ * users left out, and so are /tex renders (mode `tex`): a user's own LaTeX is no model output to learn from.
+ */
 const reviewedQuery = `
     SELECT i.id, i.created_at AS createdAt, i.platform, i.profile, i.user_pseudonym AS userPseudonym, i.question, i.prompt,
         i.raw_output AS rawOutput, i.answer, i.model_name AS modelName, i.model_sha256 AS modelSha256,
@@ -32,7 +36,7 @@ const reviewedQuery = `
     JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE interaction_id = i.id)
     LEFT JOIN solutions s ON s.interaction_id = i.id AND s.sample_index = coalesce(i.representative_sample, 0)
         AND s.attempt = (SELECT max(attempt) FROM solutions WHERE interaction_id = i.id AND sample_index = coalesce(i.representative_sample, 0))
-    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users)`;
+    WHERE i.user_pseudonym NOT IN (SELECT user_pseudonym FROM forgotten_users) AND i.mode != 'tex'`;
 
 /**
  * What spans the aggregates: the reads behind exports, `kotae doctor` and the audit dataset of `kotae
@@ -69,7 +73,7 @@ export class DatasetQueries {
 
     /**
      * Forgets a user: deletes their interactions (with everything attached), their reports and events,
-     * blanks what they wrote in others' threads, and remembers the pseudonym so exports leave it out.
+     * blanks what they wrote in others' threads, drops their preferences, and remembers the pseudonym so exports leave it out.
      */
     public forgetUser(requester: Pick<Requester, "platform" | "userId">): {deletedInteractions: number} {
         const pseudonym = this.pseudonymizer.pseudonymOf(requester);
@@ -78,6 +82,7 @@ export class DatasetQueries {
             this.statements.forgetFeedback.run(pseudonym);
             this.statements.forgetTurns.run(pseudonym);
             this.statements.forgetEvents.run(pseudonym);
+            this.statements.forgetPreferences.run(pseudonym);
             this.statements.rememberForgotten.run(pseudonym, now(), deletedInteractions);
             return {deletedInteractions};
         });

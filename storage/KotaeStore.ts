@@ -6,6 +6,7 @@ import {FeedbackRepository} from "./FeedbackRepository.js";
 import {InteractionRepository} from "./InteractionRepository.js";
 import {KotaeDatabase} from "./KotaeDatabase.js";
 import {ModelDigestCache} from "./ModelDigestCache.js";
+import {PreferenceRepository} from "./PreferenceRepository.js";
 import {currentProcessOwner, type ProcessOwner} from "./ProcessOwner.js";
 import type {Pseudonymizer} from "./Pseudonymizer.js";
 import {RowOwnership} from "./RowOwnership.js";
@@ -23,6 +24,8 @@ export class KotaeStore implements Disposable {
     public readonly conversations: ConversationRepository;
     /** Each community's settings. */
     public readonly community: CommunityRepository;
+    /** Each user's own choices (their /tex theme). */
+    public readonly preferences: PreferenceRepository;
     /** Reports, reviews and the review queue. */
     public readonly feedback: FeedbackRepository;
     /** `kotae eval` runs and their graded problems. */
@@ -44,6 +47,7 @@ export class KotaeStore implements Disposable {
         this.interactions = new InteractionRepository(this.database, pseudonymizer, ownership);
         this.conversations = new ConversationRepository(this.database, pseudonymizer);
         this.community = new CommunityRepository(this.database, pseudonymizer);
+        this.preferences = new PreferenceRepository(this.database, pseudonymizer);
         this.feedback = new FeedbackRepository(this.database, pseudonymizer);
         this.evals = new EvalRepository(this.database, ownership);
         this.dataset = new DatasetQueries(this.database, pseudonymizer);

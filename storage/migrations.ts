@@ -249,6 +249,16 @@ export const migrations: readonly Migration[] = [{
         ALTER TABLE interactions ADD COLUMN owner_pid INTEGER;
         ALTER TABLE interactions ADD COLUMN owner_start_mark TEXT;
     `
+}, {
+    version: 8,
+    description: "each user's own choices (the theme of their /tex images), keyed by their pseudonym",
+    sql: `
+        CREATE TABLE user_preferences (
+            user_pseudonym TEXT    PRIMARY KEY,
+            theme          TEXT    CHECK (theme IN ('light', 'dark')),
+            updated_at     TEXT    NOT NULL
+        ) STRICT;
+    `
 }];
 
 /** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */

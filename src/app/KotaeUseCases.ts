@@ -9,6 +9,7 @@ import {AuditActions} from "./AuditActions.js";
 import {CommunitySettingsActions} from "./CommunitySettingsActions.js";
 import {FollowUps} from "./FollowUps.js";
 import {SolveProblem} from "./SolveProblem.js";
+import {TexActions} from "./TexActions.js";
 
 /**
  * What platforms may ask of Kotae, and all they may: they parse input and present results, these do the
@@ -22,6 +23,7 @@ export class KotaeUseCases {
     public readonly followUps: FollowUps;
     public readonly audit: AuditActions;
     public readonly activity: ActivityLog;
+    public readonly tex: TexActions;
 
     public constructor(parts: {
         readonly engine: Engine, readonly store: KotaeStore, readonly config: KotaeConfig,
@@ -34,5 +36,6 @@ export class KotaeUseCases {
         this.followUps = new FollowUps(engine, store, this.answers);
         this.audit = new AuditActions(store, engine);
         this.activity = new ActivityLog(store);
+        this.tex = new TexActions(store, renderer, config.maxProblemChars);
     }
 }

@@ -1,5 +1,11 @@
 import type {Requester} from "./Requester.js";
 
+/**
+ * The `mode` of a /tex interaction (a user's own LaTeX drawn, no model involved): audit lists it, and the
+ * dataset queries (storage/DatasetQueries.ts, which spell it in SQL) leave it out of exports.
+ */
+export const texMode = "tex";
+
 export type InteractionStatus = "queued" | "running" | "answered" | "no_answer" | "failed" | "cancelled" | "rejected";
 export type FinalStatus = Exclude<InteractionStatus, "queued" | "running">;
 

@@ -31,7 +31,21 @@ export enum ErrorCode {
     /** The profile does not offer the explanation style asked for; `styles` lists those it does. */
     StyleUnsupported = "style_unsupported",
     /** The database refused a write (its disk is full, it became read-only): the request could not be recorded. */
-    StorageFailed = "storage_failed"
+    StorageFailed = "storage_failed",
+    /** /tex with nothing to draw. */
+    TexEmpty = "tex_empty",
+    /** /tex source past `limit` characters (the problem length limit, maxProblemChars). */
+    TexTooLong = "tex_too_long",
+    /** A formula's braces do not pair up; `formula` is its source (clipped). */
+    TexUnbalanced = "tex_unbalanced",
+    /** A command MathJax does not offer (or Kotae leaves out, like \href); `command` names it. */
+    TexUnknownCommand = "tex_unknown_command",
+    /** A formula past the renderer's bounds: too long, too deep, too large, or too many macro expansions. */
+    TexTooComplex = "tex_too_complex",
+    /** Any other TeX error; `detail` is MathJax's own (English) message. */
+    TexInvalid = "tex_invalid",
+    /** The renderer timed out or failed on the whole source. */
+    TexRenderFailed = "tex_render_failed"
 }
 
 export class KotaeError extends Error {

@@ -32,7 +32,14 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ConversationUnknown]: "このスレッドの問題が見つかりませんでした。/solve で新しく質問してください。",
         [ErrorCode.ChatTemplateMissing]: "いまはこのモデルで問題を解く準備ができていません。管理者にお知らせください。",
         [ErrorCode.ChatTemplateInvalid]: "いまはこのモデルで問題を解く準備ができていません。管理者にお知らせください。",
-        [ErrorCode.StyleUnsupported]: "この設定では「{style}」の説明のしかたを選べません。選べるのは {styles} です。"
+        [ErrorCode.StyleUnsupported]: "この設定では「{style}」の説明のしかたを選べません。選べるのは {styles} です。",
+        [ErrorCode.TexEmpty]: "描く内容が空のようです。数式（例: $x^2$）を書いて、もう一度送ってください。",
+        [ErrorCode.TexTooLong]: "長すぎます（{limit}文字まで）。短くして、もう一度送ってください。",
+        [ErrorCode.TexUnbalanced]: "括弧 { } の数が合っていません：{formula}",
+        [ErrorCode.TexUnknownCommand]: "{command} は使えない命令です：{formula}",
+        [ErrorCode.TexTooComplex]: "この式は大きすぎるか複雑すぎて描けません：{formula}",
+        [ErrorCode.TexInvalid]: "この式を描けませんでした（{detail}）：{formula}",
+        [ErrorCode.TexRenderFailed]: "画像を作れませんでした。式を短くするか、少し時間をおいてもう一度お試しください。"
     },
     en: {
         [ErrorCode.ProblemEmpty]: "The problem looks empty. Please write the problem you want solved and send it again.",
@@ -57,7 +64,14 @@ const catalogs: Readonly<Record<Locale, Catalog>> = {
         [ErrorCode.ConversationUnknown]: "Kotae could not find the problem for this thread. Please ask with /solve.",
         [ErrorCode.ChatTemplateMissing]: "Kotae is not set up to use this model yet. Please let an administrator know.",
         [ErrorCode.ChatTemplateInvalid]: "Kotae is not set up to use this model yet. Please let an administrator know.",
-        [ErrorCode.StyleUnsupported]: "The \"{style}\" explanation style is not available here. Available: {styles}."
+        [ErrorCode.StyleUnsupported]: "The \"{style}\" explanation style is not available here. Available: {styles}.",
+        [ErrorCode.TexEmpty]: "There is nothing to draw. Please write some math (for example $x^2$) and send it again.",
+        [ErrorCode.TexTooLong]: "That is too long (at most {limit} characters). Please shorten it and send it again.",
+        [ErrorCode.TexUnbalanced]: "The braces { } do not pair up in: {formula}",
+        [ErrorCode.TexUnknownCommand]: "{command} is not a command Kotae can draw, in: {formula}",
+        [ErrorCode.TexTooComplex]: "This formula is too large or too complex to draw: {formula}",
+        [ErrorCode.TexInvalid]: "This formula could not be drawn ({detail}): {formula}",
+        [ErrorCode.TexRenderFailed]: "The image could not be drawn. Please shorten the math or try again in a moment."
     }
 };
 

@@ -30,7 +30,11 @@ export type UiTexts = {
     readonly settingsSaved: string,
     readonly settingsShown: (lines: readonly string[]) => string,
     readonly help: string,
-    readonly forgotten: (interactions: number) => string
+    readonly forgotten: (interactions: number) => string,
+    /** The button under a /tex image. */
+    readonly texDelete: string,
+    /** For anyone but its author pressing it. */
+    readonly texNotYours: string
 };
 
 const texts: Readonly<Record<Locale, UiTexts>> = {
@@ -64,7 +68,9 @@ const texts: Readonly<Record<Locale, UiTexts>> = {
         settingsShown: (lines) => `このサーバーの設定:\n${lines.join("\n")}`,
         help: "**Kotae の使い方**\n`/solve 問題:…` で数学の問題を送ると、答えと解き方を画像で返します。"
             + "答えのスレッドで続けて質問できます。答えが違うときは「間違いを報告」を押してください。",
-        forgotten: (interactions) => `あなたの記録を削除しました（質問 ${interactions} 件と、報告・スレッドでの発言）。今後のデータ書き出しにも含まれません。`
+        forgotten: (interactions) => `あなたの記録を削除しました（質問 ${interactions} 件と、報告・スレッドでの発言）。今後のデータ書き出しにも含まれません。`,
+        texDelete: "削除",
+        texNotYours: "この画像を削除できるのは、書いた人だけです。"
     },
     en: {
         showSolution: "Show solution",
@@ -96,7 +102,9 @@ const texts: Readonly<Record<Locale, UiTexts>> = {
         settingsShown: (lines) => `This server's settings:\n${lines.join("\n")}`,
         help: "**Using Kotae**\nSend a math problem with `/solve problem:…` and get the answer and the solution as images. "
             + "Ask follow-ups in the answer's thread. If an answer is wrong, press “Report a mistake”.",
-        forgotten: (interactions) => `Your records are deleted (${interactions} question(s), your reports and thread messages), and you are left out of future data exports.`
+        forgotten: (interactions) => `Your records are deleted (${interactions} question(s), your reports and thread messages), and you are left out of future data exports.`,
+        texDelete: "Delete",
+        texNotYours: "Only the person who wrote this can delete it."
     }
 };
 

@@ -7,7 +7,7 @@ import type {RenderedImage, RenderRequest, WorkerMessage, WorkerResult} from "./
 import {textAlternative} from "./SolutionDocument.js";
 
 export type RenderResult = {
-    /** PNG images: one answer card, or the solution's pages. Empty when rendering failed or timed out. */
+    /** PNG images: one answer card, or the pages of a solution or of a user's TeX. Empty when rendering failed or timed out. */
     readonly images: readonly RenderedImage[],
     /** The plain text to send with the images (LaTeX as written), always present. */
     readonly alt: string,
@@ -68,12 +68,14 @@ export class Renderer implements AsyncDisposable {
 
     private async renderOnce(request: RenderRequest): Promise<RenderResult> {
         const startedAt = performance.now();
-        const alt = request.kind === "answer" ? request.answer : textAlternative(request.solution);
+        const alt = request.kind === "answer" ? request.answer : request.kind === "tex" ? request.source : textAlternative(request.solution);
         const elapsed = (): number => Math.round(performance.now() - startedAt);
         try {
             const result = await this.enqueue(request);
-            for (const fallback of result.fallbacks)
-                this.log(`TeX shown as source (${fallback.errorId}: ${fallback.message}): ${clip(fallback.tex)}`);
+            // A /tex user's own TeX error is refused to them and stored with their request: nothing for the operator.
+            if (request.kind !== "tex")
+                for (const fallback of result.fallbacks)
+                    this.log(`TeX shown as source (${fallback.errorId}: ${fallback.message}): ${clip(fallback.tex)}`);
             return {...result, alt, durationMs: elapsed()};
         } catch (error) {
             const failure = error instanceof RenderTimeout ? "timeout" : "error";

@@ -30,9 +30,10 @@ async function render(request: RenderRequest): Promise<WorkerResult> {
         return {images: [await rasterize(svg)], fallbacks, truncated: false};
     }
     const context: LayoutContext = {typesetter, metrics, theme, fontSize: solutionFontSize, fallbacks};
-    const cut = request.solution.text.length > maxSolutionChars;
-    const text = cut ? cutAtLineEnd(request.solution.text, maxSolutionChars) : request.solution.text;
-    const {pages, truncated} = await layoutPages(parseSolution({...request.solution, text}), context, {
+    const source = request.kind === "tex" ? {text: request.source} : request.solution;
+    const cut = source.text.length > maxSolutionChars;
+    const text = cut ? cutAtLineEnd(source.text, maxSolutionChars) : source.text;
+    const {pages, truncated} = await layoutPages(parseSolution({...source, text}), context, {
         pageNumber: labels.page, truncated: labels.truncated
     });
     return {images: await Promise.all(pages.map(rasterize)), fallbacks, truncated: cut || truncated};

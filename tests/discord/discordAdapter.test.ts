@@ -388,11 +388,11 @@ describe("Discord adapter against the fake Discord", () => {
         expect((edit.body as {content: string}).content).toContain("**答え**：5050");
     });
 
-    it("deploy-commands registers /solve, /ask and /kotae with Japanese names to the test server", async () => {
+    it("deploy-commands registers /solve, /ask, /kotae and /tex with Japanese names to the test server", async () => {
         const {fake, config} = await world([solution]);
-        expect(await deployCommands(config)).toEqual({scope: `server ${fake.guild.id}`, names: ["solve", "ask", "kotae"]});
+        expect(await deployCommands(config)).toEqual({scope: `server ${fake.guild.id}`, names: ["solve", "ask", "kotae", "tex"]});
         const registered = fake.registeredCommands(fake.guild.id);
-        expect(registered.map((command) => command.name)).toEqual(["solve", "ask", "kotae"]);
+        expect(registered.map((command) => command.name)).toEqual(["solve", "ask", "kotae", "tex"]);
         expect(registered[0]!.options?.[0]).toMatchObject({name: "problem", name_localizations: {ja: "問題"}});
     });
 });

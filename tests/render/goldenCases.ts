@@ -158,10 +158,12 @@ export const goldenFamilies: readonly GoldenFamily[] = [{
 
 /** The request with `mutation` applied, once; throws when its text does not occur exactly once (a stale table). */
 export function mutated(request: RenderRequest, mutation: Mutation): RenderRequest {
-    const text = request.kind === "answer" ? request.answer : request.solution.text;
+    const text = request.kind === "answer" ? request.answer : request.kind === "tex" ? request.source : request.solution.text;
     const occurrences = text.split(mutation.from).length - 1;
     if (occurrences !== 1)
         throw new Error(`"${mutation.from}" occurs ${occurrences} times in the request, not once`);
     const changed = text.replace(mutation.from, () => mutation.to);
-    return request.kind === "answer" ? {...request, answer: changed} : {...request, solution: {...request.solution, text: changed}};
+    return request.kind === "answer" ? {...request, answer: changed}
+        : request.kind === "tex" ? {...request, source: changed}
+        : {...request, solution: {...request.solution, text: changed}};
 }

@@ -279,6 +279,22 @@ describe("the fake Slack's Web API, called with the real @slack/web-api client",
         expect(fake.findMessage(fake.channel.id, posted.ts!)?.blocks).toHaveLength(50);
     });
 
+    it("shows an uploaded, unshared image in an image block by its slack_file id, until files.delete; refuses unknown and deleted files", async () => {
+        const png = Buffer.from(await sharp({create: {width: 4, height: 4, channels: 3, background: "#ffffff"}}).png().toBuffer());
+        const uploaded = await client.files.uploadV2({file_uploads: [{file: png, filename: "tex-1.png"}]}) as unknown as {files: {files: {id: string}[]}[]};
+        const fileId = uploaded.files[0]!.files[0]!.id;
+        expect(fake.uploads.find((upload) => upload.fileId === fileId)).toMatchObject({channelId: undefined, message: undefined});
+        const imageBlocks = (id: string): types.KnownBlock[] => [{type: "image", slack_file: {id}, alt_text: "x"}];
+        await client.chat.postMessage({channel: fake.channel.id, text: "x", blocks: imageBlocks(fileId)});
+        await expect(client.chat.postMessage({channel: fake.channel.id, text: "x", blocks: imageBlocks("F404")}))
+            .rejects.toMatchObject({data: {error: "invalid_blocks"}});
+        await client.files.delete({file: fileId});
+        await expect(client.files.delete({file: fileId})).rejects.toMatchObject({data: {error: "file_deleted"}});
+        await expect(client.files.delete({file: "F404"})).rejects.toMatchObject({data: {error: "file_not_found"}});
+        await expect(client.chat.postMessage({channel: fake.channel.id, text: "x", blocks: imageBlocks(fileId)}))
+            .rejects.toMatchObject({data: {error: "invalid_blocks"}});
+    });
+
     it("rejects a modal title over 24 characters, then an unknown trigger_id", async () => {
         await expect(client.views.open({trigger_id: "1.2.3", view: {...reportModal("1.0"), title: {type: "plain_text", text: "あ".repeat(25)}}}))
             .rejects.toMatchObject({data: {error: "invalid_arguments", response_metadata: {messages: ["[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"]}}});

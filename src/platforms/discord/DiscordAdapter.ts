@@ -8,6 +8,7 @@ import {discordCommands} from "./discordCommands.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import {registerSolve} from "./solveFeature.js";
+import {registerTex} from "./texFeature.js";
 import {registerUnknown} from "./unknownFeature.js";
 
 /**
@@ -25,6 +26,7 @@ export class DiscordAdapter implements AsyncDisposable {
         registerSolve(context);
         registerFollowUps(context);
         registerSettings(context);
+        registerTex(context);
         registerUnknown(context);
 
         const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

@@ -3,13 +3,14 @@ import {askCommand} from "../../../commands/ask.js";
 import type {CommandDefinition, CommandOption} from "../../../commands/CommandDefinition.js";
 import {kotaeCommand} from "../../../commands/kotae.js";
 import {solveCommand} from "../../../commands/solve.js";
+import {texCommand} from "../../../commands/tex.js";
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type OptionJson = NonNullable<CommandJson["options"]>[number];
 
 /** Kotae's slash commands as Discord registers them: the platform-neutral definitions, localised ja/en. */
 export function discordCommands(): CommandJson[] {
-    return [solveCommand, askCommand, kotaeCommand].map((command) => ({
+    return [solveCommand, askCommand, kotaeCommand, texCommand].map((command) => ({
         type: ApplicationCommandType.ChatInput,
         name: command.name,
         description: command.description.en,

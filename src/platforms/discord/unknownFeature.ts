@@ -3,6 +3,7 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {trackReply, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {discordCommands} from "./discordCommands.js";
 import {customIdPrefixes} from "./solveFlow.js";
+import {texDeletePrefix} from "./texFeature.js";
 
 /**
  * Interactions no feature answers (a command left registered after a rename, a button or form from
@@ -22,7 +23,7 @@ export function registerUnknown(context: DiscordContext): void {
 
 function isUnknown(interaction: Interaction, commandNames: ReadonlySet<string>): boolean {
     if (interaction.isChatInputCommand()) return !commandNames.has(interaction.commandName);
-    if (interaction.isButton()) return !interaction.customId.startsWith(customIdPrefixes.button);
+    if (interaction.isButton()) return !interaction.customId.startsWith(customIdPrefixes.button) && !interaction.customId.startsWith(texDeletePrefix);
     if (interaction.isModalSubmit()) return !interaction.customId.startsWith(customIdPrefixes.reportForm);
     return false;
 }

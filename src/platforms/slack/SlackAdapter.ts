@@ -11,6 +11,7 @@ import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
 import {registerSolve} from "./solveFeature.js";
+import {registerTex} from "./texFeature.js";
 import {registerUnknown} from "./unknownFeature.js";
 
 /**
@@ -61,6 +62,7 @@ export class SlackAdapter implements AsyncDisposable {
         registerSolve(context);
         registerFollowUps(context, botUserId);
         registerSettings(context);
+        registerTex(context);
         registerUnknown(context);
 
         if (socketMode) {

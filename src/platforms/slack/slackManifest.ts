@@ -1,5 +1,6 @@
 import {solveCommand} from "../../../commands/solve.js";
 import {kotaeCommand} from "../../../commands/kotae.js";
+import {texCommand} from "../../../commands/tex.js";
 
 /**
  * The Slack app manifest (paste into api.slack.com → Create New App → From a manifest), built from the
@@ -14,15 +15,16 @@ export function slackManifest(requestUrl = "https://kotae.example.org/slack/even
             bot_user: {display_name: "Kotae", always_online: true},
             slash_commands: [
                 command(solveCommand.name, solveCommand.description.ja, "1から100までの自然数の和を求めてください mode:tir style:sansu"),
-                command(kotaeCommand.name, kotaeCommand.description.ja, "settings | help | forget-me")
+                command(kotaeCommand.name, kotaeCommand.description.ja, "settings | help | forget-me"),
+                command(texCommand.name, texCommand.description.ja, "解は $x = \\frac{1}{2}$ です theme:dark")
             ]
         },
         oauth_config: {
             scopes: {
                 bot: [
-                    "commands",          // /solve, /kotae
+                    "commands",          // /solve, /kotae, /tex
                     "chat:write",        // the answer message and its updates
-                    "files:write",       // answer cards and solution pages
+                    "files:write",       // answer cards, solution pages and /tex images (and deleting those)
                     "users:read",        // locale (ja/en) and whether a user is an admin
                     "channels:history",  // replies in an answer's thread (follow-ups)
                     "app_mentions:read"  // @Kotae in a thread

@@ -1,8 +1,10 @@
 import {kotaeCommand} from "../../../commands/kotae.js";
 import {solveCommand} from "../../../commands/solve.js";
+import {texCommand} from "../../../commands/tex.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {actionIdPrefix} from "./slackBlocks.js";
 import {requesterOf, type SlackContext} from "./SlackContext.js";
+import {texDeleteActionId} from "./texFeature.js";
 
 /**
  * Commands and buttons no feature answers (a slash command the workspace still routes to Kotae after a
@@ -11,7 +13,7 @@ import {requesterOf, type SlackContext} from "./SlackContext.js";
  */
 export function registerUnknown(context: SlackContext): void {
     const {app, runtime} = context;
-    const known = new Set([solveCommand.name, kotaeCommand.name].map((name) => `/${name}`));
+    const known = new Set([solveCommand.name, kotaeCommand.name, texCommand.name].map((name) => `/${name}`));
     app.command(/.*/, async ({command, ack, respond, client}) => {
         if (known.has(command.command))
             return;
@@ -21,6 +23,8 @@ export function registerUnknown(context: SlackContext): void {
         await respond({response_type: "ephemeral", text: uiTexts(requester.locale).unknownAction});
     });
     app.action({type: "block_actions"}, async ({ack, action, body, client}) => {
+        if (action.action_id === texDeleteActionId) // texFeature's
+            return;
         if (action.action_id.startsWith(actionIdPrefix))
             return;
         await ack();

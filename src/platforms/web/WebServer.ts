@@ -13,6 +13,7 @@ import {registerAudit} from "./auditRoutes.js";
 import {ClientGate} from "./ClientGate.js";
 import {cookie} from "./cookies.js";
 import {registerPlayground} from "./playgroundRoutes.js";
+import {registerTexRoutes} from "./texRoutes.js";
 import {defaultRequestsPerMinute, RequestRateLimit} from "./RequestRateLimit.js";
 import {registerHealth} from "./healthRoutes.js";
 
@@ -119,6 +120,7 @@ export class WebServer implements AsyncDisposable {
         });
         registerHealth(app, context);
         registerPlayground(app, context);
+        registerTexRoutes(app, context);
         registerAudit(app, context);
 
         const address = await app.listen({host: config.web.host, port: config.web.port});

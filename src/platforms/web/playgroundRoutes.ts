@@ -129,14 +129,14 @@ function addressGate(context: WebContext, client: string): AdmissionGate {
 }
 
 /** The interaction, if this browser asked it (or the request is an admin's); others' problems stay private. */
-function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
+export function ownInteraction(context: WebContext, request: FastifyRequest, reply: FastifyReply) {
     const id = wholeNumber((request.params as {id: string}).id, maxUrlNumber);
     if (id == null) return undefined;
     const {answers} = context.runtime.useCases;
     return context.isAdmin(request) ? answers.interaction(id) : answers.ownInteraction(id, requesterOf(context, request, reply));
 }
 
-function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {
+export function requesterOf(context: WebContext, request: FastifyRequest, reply: FastifyReply): Requester {
     const locale = request.headers["accept-language"]?.split(",")[0];
     return {platform: webPlatform, userId: context.browserUser(request, reply), ...(locale != null ? {locale} : {})};
 }
@@ -175,7 +175,7 @@ function inWords(event: EngineEvent | FollowUpEvent, locale: string | undefined)
     return event;
 }
 
-function image(reply: FastifyReply, png: Uint8Array | undefined) {
+export function image(reply: FastifyReply, png: Uint8Array | undefined) {
     if (png == null) return reply.code(404).send({error: "no image"});
     return reply.type("image/png").header("cache-control", "private, max-age=3600").send(Buffer.from(png));
 }

@@ -34,6 +34,8 @@ export class Files {
     readonly #pending = new Map<string, Pending>();
     readonly #byUploadPath = new Map<string, Pending>();
     readonly #completed = new Map<string, RecordedUpload>();
+    /** Ids of files deleted with files.delete. */
+    readonly deleted = new Set<string>();
 
     constructor(workspace: Workspace, baseUrl: string) {
         this.#workspace = workspace;
@@ -90,9 +92,22 @@ export class Files {
         return {files: requested.map(({pending, title}) => ({id: pending.id, title}))};
     }
 
-    /** A completed file's bytes, for its url_private; undefined for an unknown id. */
+    /** A completed file's bytes, for its url_private; undefined for an unknown or deleted id. */
     download(fileId: string): RecordedUpload | undefined {
-        return this.#completed.get(fileId);
+        return this.deleted.has(fileId) ? undefined : this.#completed.get(fileId);
+    }
+
+    /**
+     * files.delete: `file_not_found` for an id never completed, `file_deleted` for one already deleted.
+     * The bot deletes only what it uploaded here, so `cant_delete_file` (someone else's file) never arises.
+     * https://docs.slack.dev/reference/methods/files.delete
+     */
+    delete(fileId: unknown): void {
+        if (typeof fileId !== "string" || !this.#completed.has(fileId))
+            throw new SlackApiError("file_not_found");
+        if (this.deleted.has(fileId))
+            throw new SlackApiError("file_deleted");
+        this.deleted.add(fileId);
     }
 
     #fileObject(pending: Pending & {bytes: Buffer}, title: string, channel: FakeSlackChannel | undefined): SlackFile {

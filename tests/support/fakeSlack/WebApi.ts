@@ -87,6 +87,18 @@ function methods({workspace, views, files, interactions, socketModeUrl}: WebApiO
         };
     };
 
+    /**
+     * An image block's `slack_file` must name a file the poster can see: here, one the bot uploaded and has
+     * not deleted. https://docs.slack.dev/reference/block-kit/composition-objects/slack-file-object
+     */
+    const checkSlackFiles = (blocks: readonly unknown[] | undefined): void => {
+        for (const [index, block] of (blocks ?? []).entries()) {
+            const id = (block as {type?: unknown, slack_file?: {id?: unknown}}).slack_file?.id;
+            if ((block as {type?: unknown}).type === "image" && id !== undefined && (typeof id !== "string" || files.download(id) === undefined))
+                throw new SlackApiError("invalid_blocks", [`[ERROR] the slack_file ${String(id)} is not a file the app can access [json-pointer:/blocks/${index}/slack_file]`]);
+        }
+    };
+
     /** The bot's own message, for chat.update / chat.delete: `cant_update_message` for anyone else's. */
     const ownMessage = (args: Args, error: string): RecordedSlackMessage => {
         const message = workspace.requireMessage(workspace.channel(args.channel).id, args.ts);
@@ -103,6 +115,7 @@ function methods({workspace, views, files, interactions, socketModeUrl}: WebApiO
         "chat.postMessage": botMethod((args) => {
             const channel = workspace.postableChannel(args.channel);
             const {text, blocks, attachments, linkNames} = content(args, maxPostTextLength);
+            checkSlackFiles(blocks);
             const message = workspace.post({channel, user: bot, text: text ?? "", blocks, attachments, metadata: args.metadata, threadTs: optionalString(args.thread_ts)});
             workspace.setLinkNames(message, linkNames);
             return {channel: channel.id, ts: message.ts, message};
@@ -169,6 +182,10 @@ function methods({workspace, views, files, interactions, socketModeUrl}: WebApiO
             return {};
         }),
         "files.getUploadURLExternal": botMethod((args) => files.reserve(args)),
+        "files.delete": botMethod((args) => {
+            files.delete(args.file);
+            return {};
+        }),
         "files.completeUploadExternal": botMethod((args) =>
             files.complete(args, args.channel_id === undefined ? undefined : workspace.postableChannel(args.channel_id)))
     };

@@ -8,6 +8,8 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {trackReply, isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
+import {placeOf} from "./discordPlace.js";
+import {communityOf} from "../../app/RequestPlace.js";
 
 /** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
 export function registerSettings(context: DiscordContext): void {
@@ -32,7 +34,9 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     }
     const {store} = context.runtime;
     const refusal = checkPreconditions({requester, channelId: requester.channelId, settings: undefined, isModerator: isModerator(interaction)}, moderatorOnly);
-    if (refusal != null || interaction.guildId == null) {
+    // Settings belong to a server that installed Kotae; a DM or a user install elsewhere has none to change.
+    const communityId = communityOf(placeOf(interaction));
+    if (refusal != null || communityId == null) {
         store.interactions.recordEvent({requester, kind: "settings_refused"});
         await interaction.reply({content: localize(ErrorCode.NotPermitted, requester.locale), ephemeral: true});
         return;
@@ -40,7 +44,7 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
 
     const change = settingsCommand.toRequest(optionValues(settingsCommand, (name, type) =>
         type === "integer" ? interaction.options.getInteger(name) : type === "boolean" ? interaction.options.getBoolean(name) : interaction.options.getString(name)));
-    const current = store.community.get(platform, interaction.guildId) ?? unsetCommunitySettings;
+    const current = store.community.get(platform, communityId) ?? unsetCommunitySettings;
     let next: CommunitySettings;
     try {
         next = applySettingsChange(context.runtime.profiles, current, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
@@ -51,7 +55,7 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     }
     const changed = Object.keys(change).length > 0;
     if (changed) {
-        store.community.save(platform, interaction.guildId, next, requester);
+        store.community.save(platform, communityId, next, requester);
         store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
     }
     const lines = describeSettings(next, {

@@ -13,6 +13,7 @@ import {solutionSource} from "../../adapters/shared/solutionSource.js";
 import {splitMessage} from "../../adapters/shared/splitMessage.js";
 import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
+import {placeOf} from "./discordPlace.js";
 import {customIdPrefixes, customIds, solveFlow} from "./solveFlow.js";
 
 /** /solve, the answer's buttons (show, report, retry, cancel) and the report form. */
@@ -69,7 +70,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             return;
         case "show": {
             await interaction.deferReply({ephemeral: true});
-            const theme = settingsFor(context, interaction.guildId).theme;
+            const theme = settingsFor(context, placeOf(interaction)).theme;
             const rendered = await context.runtime.renderer.render({
                 kind: "solution", theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
                 solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")

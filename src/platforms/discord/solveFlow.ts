@@ -1,5 +1,5 @@
 import {
-    ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, ChannelType,
+    ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle,
     type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions, type Message
 } from "discord.js";
 import type {SolveRequest} from "../../engine/Engine.js";
@@ -11,7 +11,9 @@ import {admitSolve} from "../../adapters/shared/admitSolve.js";
 import {describePhase} from "../../adapters/shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../../adapters/shared/watchSolve.js";
 import {splitMessage} from "../../adapters/shared/splitMessage.js";
+import {answersPrivately, opensThread, type RequestPlace} from "../../app/RequestPlace.js";
 import {settingsFor, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {placeOf} from "./discordPlace.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -33,13 +35,15 @@ export const customIds = {
 /**
  * Runs a solve for a /solve command or a 「もう一度解く」 button: checks the community's rules, acknowledges
  * at once, keeps the reply's status line current (about once a second), then replaces it with the
- * answer, its card image and buttons, and opens a thread for follow-ups.
+ * answer, its card image and buttons, and opens a thread for follow-ups in a server's channel (in a DM
+ * the DM holds them; where Kotae is no member, every reply is the student's alone).
  */
 export async function solveFlow(context: DiscordContext, interaction: SolveInteraction, request: Omit<SolveRequest, "requester" | "signal">): Promise<void> {
     const {runtime} = context;
     const requester = requesterOf(interaction);
     const texts = uiTexts(requester.locale);
-    const settings = settingsFor(context, interaction.guildId);
+    const place = placeOf(interaction);
+    const settings = settingsFor(context, place);
     const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {
         requester, channelId: requester.channelId, isModerator: isModerator(interaction)
     });
@@ -51,7 +55,7 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
 
     const watched = await watchWithProgress(runtime.engine, solveRequest, {
         intervalMs: 1000,
-        acknowledge: async () => { await interaction.deferReply(); },
+        acknowledge: async () => { await interaction.deferReply({ephemeral: answersPrivately(place)}); },
         show: async (phase, interactionId) => {
             await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
         }
@@ -65,9 +69,13 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     const reply = result != null
         ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)
         : {content: failure ?? texts.cancelled, components: [], files: []};
-    const message = await deliver(context, interaction, reply, watched.interactionId);
-    if (result != null && message != null)
+    const message = await deliver(context, interaction, reply, watched.interactionId, place);
+    if (result == null || message == null)
+        return;
+    if (opensThread(place))
         await openThread(context, message, result.interactionId, request.problem, texts, settings.followUpsNeedMention);
+    else if (place.kind === "direct") // the DM itself holds the follow-ups: the latest answer there is the one they continue
+        context.runtime.store.interactions.setThread(result.interactionId, message.channelId);
 }
 
 async function answerReply(context: DiscordContext, result: SolveResult, texts: UiTexts, theme: "light" | "dark", locale: string | undefined, notices: readonly string[]): Promise<InteractionEditReplyOptions> {
@@ -91,8 +99,10 @@ async function answerReply(context: DiscordContext, result: SolveResult, texts: 
 /**
  * The final reply: an edit of the deferred response while its token is alive, else (or when the edit fails
  * for good) a plain message in the channel, so the student always gets the answer. Returns the message.
+ * Where Kotae is no member (a user install elsewhere) the token is the only way in, and a channel message
+ * would make a private problem public: nothing is sent past it.
  */
-async function deliver(context: DiscordContext, interaction: SolveInteraction, reply: InteractionEditReplyOptions, interactionId: number | undefined): Promise<Message | undefined> {
+async function deliver(context: DiscordContext, interaction: SolveInteraction, reply: InteractionEditReplyOptions, interactionId: number | undefined, place: RequestPlace): Promise<Message | undefined> {
     const requester = requesterOf(interaction);
     if (Date.now() - interaction.createdTimestamp < tokenLifetimeMs) {
         try {
@@ -105,7 +115,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
         }
     }
     const channel = interaction.channel;
-    if (channel == null || !channel.isSendable())
+    if (answersPrivately(place) || channel == null || !channel.isSendable())
         return undefined;
     try {
         return await channel.send({
@@ -122,8 +132,8 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
 }
 
 async function openThread(context: DiscordContext, message: Message, interactionId: number, problem: string, texts: UiTexts, needsMention: boolean): Promise<void> {
-    if (message.channel.type !== ChannelType.GuildText)
-        return; // already in a thread (a retry inside one) or a DM-like channel
+    if (message.channel.isThread())
+        return; // a retry inside an answer's thread: it stays there
     try {
         const name = texts.threadName(problem.replace(/\s+/g, " ")).slice(0, 90);
         const thread = await message.startThread({name, autoArchiveDuration: 1440});

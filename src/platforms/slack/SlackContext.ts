@@ -5,7 +5,9 @@ import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
 import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
-import {effectiveSettings, type EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
+import type {EffectiveSettings} from "../../adapters/shared/effectiveSettings.js";
+import type {RequestPlace} from "../../app/RequestPlace.js";
+import {settingsAt} from "../../app/settingsAt.js";
 import {ProgressBudget} from "../../adapters/shared/ProgressBudget.js";
 import type {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
 
@@ -80,7 +82,20 @@ export async function requesterOf(context: SlackContext, client: webApi.WebClien
     };
 }
 
-/** The workspace's settings with Kotae's defaults; thread replies reach the bot anyway, so no mention by default. */
-export function settingsFor(context: SlackContext, teamId: string | undefined): EffectiveSettings {
-    return effectiveSettings(context.runtime.store, context.config, {platform, workspaceId: teamId, mentionByDefault: false});
+/**
+ * Where on Slack a request was asked: the app's DM with the student (an `im`, whose id starts with D:
+ * https://api.slack.com/types/im) is `direct`, inside the workspace whose limits still count; any other
+ * conversation is the workspace's.
+ */
+export function slackPlace(teamId: string | undefined, channelId: string | undefined): RequestPlace {
+    const communityId = teamId ?? "";
+    return channelId?.startsWith("D") === true ? {kind: "direct", communityId} : {kind: "community", communityId};
+}
+
+/**
+ * The workspace's settings with Kotae's defaults (in the app's DM without the channel list, which names
+ * channels, never a DM); thread replies reach the bot anyway, so no mention by default.
+ */
+export function settingsFor(context: SlackContext, place: RequestPlace): EffectiveSettings {
+    return settingsAt(context.runtime.store, context.config, {platform, place, mentionByDefault: false});
 }

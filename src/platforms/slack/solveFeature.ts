@@ -13,7 +13,7 @@ import {solutionSource} from "../../adapters/shared/solutionSource.js";
 import {answerSummary, watchWithProgress} from "../../adapters/shared/watchSolve.js";
 import {postText} from "./postText.js";
 import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
-import {logFailure, progressBudget, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+import {logFailure, progressBudget, requesterOf, settingsFor, slackPlace, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
 const progressIntervalMs = 1200;
@@ -60,7 +60,7 @@ export function registerSolve(context: SlackContext): void {
                 return;
             case actionIds.show: {
                 const rendered = await context.runtime.renderer.render({
-                    kind: "solution", theme: settingsFor(context, body.team?.id).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
+                    kind: "solution", theme: settingsFor(context, slackPlace(body.team?.id, body.channel.id)).theme, ...(requester.locale != null ? {locale: requester.locale} : {}),
                     solution: solutionSource(context.runtime.profiles, original.profile, original.shownSolution ?? "")
                 });
                 if (rendered.images.length === 0) {
@@ -109,7 +109,7 @@ export function parseSolveText(text: string): Pick<SolveRequest, "problem" | "mo
  * Posts a message in the channel that shows the solve's progress, then becomes the answer with its
  * buttons; the answer card goes into the message's thread, where follow-ups continue.
  */
-function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
+export function solveInChannel(context: SlackContext, client: webApi.WebClient, requester: Requester, request: Omit<SolveRequest, "requester">, reply: {
     /** Tells the asker privately (an ephemeral response or message) why the problem was refused. */
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
@@ -124,7 +124,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     if (channel == null)
         return;
     const texts = uiTexts(requester.locale);
-    const settings = settingsFor(context, requester.workspaceId);
+    const settings = settingsFor(context, slackPlace(requester.workspaceId, channel));
     const {isAdmin} = await userFacts(context, client, requester.userId);
     const admitted = admitSolve(runtime.engine, runtime.store, settings, request, {requester, channelId: channel, isModerator: isAdmin});
     if ("refusal" in admitted) {

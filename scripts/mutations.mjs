@@ -396,8 +396,8 @@ export const mutations = [
         name: "discord-late-acknowledgement",
         breaks: "/solve is acknowledged within Discord's 3 seconds",
         file: "src/platforms/discord/solveFlow.ts",
-        search: "        acknowledge: async () => { await interaction.deferReply(); },",
-        replace: "        acknowledge: async () => { await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply(); },",
+        search: "        acknowledge: async () => { await interaction.deferReply({ephemeral: answersPrivately(place)}); },",
+        replace: "        acknowledge: async () => { await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply({ephemeral: answersPrivately(place)}); },",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -414,7 +414,7 @@ export const mutations = [
         name: "discord-follow-up-without-mention",
         breaks: "a server that wants mentions gets no unmentioned follow-ups answered",
         file: "src/platforms/discord/followUpFeature.ts",
-        search: "    if (settingsFor(context, message.guildId).followUpsNeedMention && !mentioned)\n        return;",
+        search: "    if (!direct && settingsFor(context, placeOf(message)).followUpsNeedMention && !mentioned)\n        return;",
         replace: "",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
@@ -542,8 +542,8 @@ export const mutations = [
         name: "discord-stray-mention-ignored",
         breaks: "an @mention outside an answer's thread gets a short hint on how to use /solve",
         file: "src/platforms/discord/followUpFeature.ts",
-        search: "        if (mentioned)\n            await message.reply(",
-        replace: "        if (mentioned && false)\n            await message.reply(",
+        search: "        if (mentioned || direct)\n            await message.reply(",
+        replace: "        if ((mentioned || direct) && false)\n            await message.reply(",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -1499,5 +1499,59 @@ export const mutations = [
         replace: "error: outcome.failure.code, message: outcome.failure.detail",
         project: "web",
         tests: ["tests/web/texPage.test.ts"]
+    },
+    {
+        name: "discord-dm-opens-thread",
+        breaks: "a solve in a DM (or where Kotae is no member) never asks Discord for a thread: the DM itself holds the follow-ups",
+        file: "src/app/RequestPlace.ts",
+        search: "export function opensThread(place: RequestPlace): boolean {\n    return place.kind === \"community\";",
+        replace: "export function opensThread(place: RequestPlace): boolean {\n    return place.kind !== \"elsewhere\";",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "discord-user-install-reply-public",
+        breaks: "a user-installed /solve where Kotae is no member (a server without the bot, a group DM) is answered to the student alone",
+        file: "src/app/RequestPlace.ts",
+        search: "    return place.kind === \"elsewhere\";\n}",
+        replace: "    return false;\n}",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "discord-user-install-uses-server-settings",
+        breaks: "a user install in a server that has not installed Kotae runs under the bot-wide defaults, not settings once saved for that server",
+        file: "src/platforms/discord/discordPlace.ts",
+        search: "const installedHere = guildId != null && source.authorizingIntegrationOwners.guildId === guildId;",
+        replace: "const installedHere = guildId != null;",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "slack-dm-uses-channel-list",
+        breaks: "the workspace's channel list names channels, never the app's DM: /solve in the DM is answered",
+        file: "src/app/RequestPlace.ts",
+        search: "export function channelListApplies(place: RequestPlace): boolean {\n    return place.kind === \"community\";",
+        replace: "export function channelListApplies(place: RequestPlace): boolean {\n    return true;",
+        project: "slack",
+        tests: ["tests/slack/slackDirectMessages.test.ts"]
+    },
+    {
+        name: "slack-dm-message-ignored",
+        breaks: "a plain message in the app's DM is a problem, answered in the DM",
+        file: "src/platforms/slack/directMessageFeature.ts",
+        search: "        if (message.channel_type !== \"im\" || message.thread_ts != null)",
+        replace: "        if (message.channel_type !== \"dm\" || message.thread_ts != null)",
+        project: "slack",
+        tests: ["tests/slack/slackDirectMessages.test.ts"]
+    },
+    {
+        name: "discord-dm-message-not-followed-up",
+        breaks: "a plain message in a DM with Kotae continues the last answer there",
+        file: "src/platforms/discord/followUpFeature.ts",
+        search: "    const direct = placeOf(message).kind === \"direct\";",
+        replace: "    const direct = false;",
+        project: "discord",
+        tests: ["tests/discord/discordAdapter.test.ts"]
     }
 ];

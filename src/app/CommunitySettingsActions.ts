@@ -8,6 +8,8 @@ import type {ProfileRegistry} from "../profiles/ProfileRegistry.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
 import {applySettingsChange} from "./applySettingsChange.js";
 import {effectiveSettings, type EffectiveSettings} from "./effectiveSettings.js";
+import type {RequestPlace} from "./RequestPlace.js";
+import {settingsAt} from "./settingsAt.js";
 import type {Asker} from "./SolveProblem.js";
 
 /** A settings action's outcome: the settings, or the error to tell (not_permitted, mode_unsupported, profile_unknown). */
@@ -26,6 +28,14 @@ export class CommunitySettingsActions {
      */
     public effective(where: Pick<Requester, "platform" | "workspaceId">, mentionByDefault = false): EffectiveSettings {
         return effectiveSettings(this.store, this.config, {platform: where.platform, workspaceId: where.workspaceId, mentionByDefault});
+    }
+
+    /**
+     * The settings where a request was asked (see RequestPlace): a community's, the bot-wide defaults where
+     * it belongs to none, and no channel list in a DM.
+     */
+    public at(platform: Requester["platform"], place: RequestPlace, mentionByDefault = false): EffectiveSettings {
+        return settingsAt(this.store, this.config, {platform, place, mentionByDefault});
     }
 
     /** The stored settings, for a moderator (nothing chosen yet: all unset). */

@@ -5,12 +5,15 @@ import type {KotaeError} from "../errors/ErrorCode.js";
 import {channelAllowed, checkPreconditions, withinRateLimit} from "../preconditions/preconditions.js";
 import type {KotaeStore} from "../../storage/KotaeStore.js";
 import type {CommunitySettingsActions} from "./CommunitySettingsActions.js";
+import type {RequestPlace} from "./RequestPlace.js";
 
 /** Who asks, as the platform knows them: the person, and whether they may manage the community. */
 export type Asker = {
     readonly requester: Requester,
     /** Discord: Manage Server; Slack: workspace admin; web: the operator with the admin token. */
-    readonly isModerator: boolean
+    readonly isModerator: boolean,
+    /** Where they asked (a DM, a user install elsewhere); default: a channel of the requester's community. */
+    readonly place?: RequestPlace
 };
 
 /** A problem as a platform parsed it; the community's default mode and profile fill what it leaves open. */
@@ -32,7 +35,7 @@ export class SolveProblem {
 
     public async* solve(input: ProblemInput, asker: Asker, options: {readonly signal?: AbortSignal, readonly gate?: AdmissionGate} = {}): AsyncIterable<EngineEvent> {
         const {requester, isModerator} = asker;
-        const settings = this.communitySettings.effective(requester);
+        const settings = asker.place != null ? this.communitySettings.at(requester.platform, asker.place) : this.communitySettings.effective(requester);
         const request: SolveRequest = {
             ...input,
             ...(input.mode == null && settings.mode != null ? {mode: settings.mode} : {}),

@@ -422,3 +422,103 @@ describe("Discord adapter with the real tiny model", () => {
         }
     });
 });
+
+describe("Discord DMs and user installs", () => {
+    /** Registers the commands globally, as for DMs and user installs: a server's own commands exist only there. */
+    async function deployGlobally({config}: World): Promise<void> {
+        await deployCommands({...config, discord: {...config.discord, guildId: undefined}});
+    }
+
+    function solveIn(fake: FakeDiscord, channelId: string, text = problem) {
+        return fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: text}], channelId});
+    }
+
+    /** Whether the bot asked Discord to start any thread (from a message or on its own). */
+    function startedThreads(fake: FakeDiscord) {
+        return fake.requests.filter((request) => request.method === "POST" && /\/threads$/.test(request.path));
+    }
+
+    it("declares both installations and every context, so /solve is offered in servers, DMs and group DMs", async () => {
+        const setup = await world([]);
+        await deployGlobally(setup);
+        for (const command of setup.fake.registeredCommands())
+            expect(command).toMatchObject({integration_types: [0, 1], contexts: [0, 1, 2]});
+    });
+
+    it("in a DM with Kotae, /solve answers through the interaction and opens no thread; a message in the DM continues it", async () => {
+        const setup = await world([solution, "50組になるのは、100個を2個ずつ組にするからです。"]);
+        const {fake, runtime, backend} = setup;
+        await deployGlobally(setup);
+        const dm = fake.openDm(fake.student);
+        const asked = solveIn(fake, dm.id);
+        expect(await asked.callback()).toEqual({type: InteractionResponseType.DeferredChannelMessageWithSource, data: {flags: 0}});
+        expect((await finalEdit(asked)).body).toMatchObject({content: expect.stringContaining("**答え**：5050")});
+        // The DM holds the conversation: no thread was asked for, and the answer is linked to the DM.
+        // (discord.js cannot even try to start a thread in a DM: it records thread_failed without a request.)
+        const triedThread = () => startedThreads(fake).length > 0 || runtime.store.interactions.events(1).some((event) => event.kind === "thread_failed");
+        await waitFor(() => runtime.store.interactions.get(1)?.threadId != null || triedThread() ? true : undefined);
+        expect(triedThread()).toBe(false);
+        expect(fake.threads).toEqual([]);
+        expect(runtime.store.interactions.get(1)).toMatchObject({status: "answered", channelId: dm.id, workspaceId: null});
+
+        fake.message({channelId: dm.id, content: "なぜ50組？"});
+        const reply = await waitFor(() => fake.messagesIn(dm.id).find((message) => message.content.includes("100個を2個ずつ")));
+        expect(reply.author.id).toBe(fake.applicationId);
+        expect(backend.requests[1]!.prompt.toText()).toContain(problem);
+        expect(runtime.store.conversations.turns(1).map((turn) => turn.content)).toEqual(["なぜ50組？", expect.stringContaining("100個を2個ずつ")]);
+    });
+
+    it("a user install in a server without Kotae answers through the token alone, seen by the student only, under the bot-wide defaults", async () => {
+        const setup = await world([solution]);
+        const {fake, runtime} = setup;
+        await deployGlobally(setup);
+        const channel = fake.addForeignChannel();
+        // Settings once saved for that server are not its members' rules here: Kotae is not installed there.
+        runtime.store.community.save("discord", fake.foreignGuildId, {
+            allowedChannels: ["999999999999999999"], defaultMode: null, profile: null, theme: null, solvesPerHour: 1, followUpsNeedMention: null
+        }, {platform: "discord", userId: fake.admin.id});
+        const asked = solveIn(fake, channel.id);
+        expect(await asked.callback()).toEqual({type: InteractionResponseType.DeferredChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        expect((await finalEdit(asked)).body).toMatchObject({content: expect.stringContaining("**答え**：5050")});
+        const answer = asked.original()!;
+        expect(answer.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+        expect(fake.messagesSeenBy(fake.otherStudent, channel.id)).toEqual([]);
+        // Nothing but the interaction's webhook touched the channel: no post, no thread (those would be 403s).
+        expect(fake.requests.filter((request) => request.path.startsWith(`/channels/${channel.id}`))).toEqual([]);
+        expect(runtime.store.interactions.get(1)).toMatchObject({status: "answered", workspaceId: null});
+
+        // Its buttons work there too, privately.
+        const show = fake.button({customId: "kotae:show:1", message: answer});
+        expect(await show.callback()).toEqual({type: InteractionResponseType.DeferredChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        await show.waitForEdit((edit) => edit.files.length > 0, 20_000);
+    });
+
+    it("in a group DM (reached by the student's own installation) the answer is the student's alone too", async () => {
+        const setup = await world([solution]);
+        const {fake} = setup;
+        await deployGlobally(setup);
+        const group = fake.addGroupDm([fake.student, fake.otherStudent]);
+        const asked = solveIn(fake, group.id);
+        expect(await asked.callback()).toEqual({type: InteractionResponseType.DeferredChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        await finalEdit(asked);
+        expect(fake.messagesSeenBy(fake.otherStudent, group.id)).toEqual([]);
+        expect(fake.requests.filter((request) => request.path.startsWith(`/channels/${group.id}`))).toEqual([]);
+    });
+
+    it("DMs and user installs share the student's one bot-wide hourly limit, and its refusal is private", async () => {
+        const setup = await world([solution], {env: {KOTAE_SOLVES_PER_HOUR: "1"}});
+        const {fake, runtime} = setup;
+        await deployGlobally(setup);
+        const dm = fake.openDm(fake.student);
+        await finalEdit(solveIn(fake, dm.id));
+        const refused = solveIn(fake, fake.addForeignChannel().id);
+        expect(await refused.callback()).toMatchObject({
+            type: InteractionResponseType.ChannelMessageWithSource,
+            data: {content: expect.stringContaining("また質問できます") as string, flags: MessageFlags.Ephemeral}
+        });
+        const again = solveIn(fake, dm.id);
+        expect(await again.callback()).toMatchObject({type: InteractionResponseType.ChannelMessageWithSource, data: {flags: MessageFlags.Ephemeral}});
+        expect(runtime.store.interactions.get(2)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
+        expect(runtime.store.interactions.get(3)).toMatchObject({status: "rejected", errorCode: "rate_limited"});
+    });
+});

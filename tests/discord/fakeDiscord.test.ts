@@ -1,6 +1,9 @@
 import sharp from "sharp";
 import {
     ActionRowBuilder,
+    ApplicationIntegrationType,
+    ChannelType,
+    InteractionContextType,
     AllowedMentionsTypes,
     AttachmentBuilder,
     ButtonBuilder,
@@ -472,6 +475,47 @@ describe("the fake Discord, driven by the real discord.js client", () => {
             await bot.destroy();
             await sharded.close();
         }
+    });
+
+    it("sends a command in the bot's DM with context BOT_DM, the user and no guild, and takes the bot's posts there", async () => {
+        const dm = fake.openDm(fake.student);
+        expect(fake.openDm(fake.student).id).toBe(dm.id);
+        const {sent, received} = await interact<ChatInputCommandInteraction>(() => fake.slashCommand({name: "ask", channelId: dm.id}));
+        expect(sent.payload).not.toHaveProperty("member");
+        expect(received.context).toBe(InteractionContextType.BotDM);
+        expect(received.guildId).toBeNull();
+        expect(received.user.id).toBe(fake.student.id);
+        expect(received.channelId).toBe(dm.id);
+        expect((await client.channels.fetch(dm.id))?.type).toBe(ChannelType.DM);
+        await received.reply({content: "DMで答えます"});
+        const posted = await client.rest.post(Routes.channelMessages(dm.id), {body: {content: "続きもどうぞ"}}) as APIMessage;
+        expect(fake.messagesIn(dm.id).map((message) => message.content)).toEqual(["DMで答えます", "続きもどうぞ"]);
+        await expect(client.rest.post(Routes.threads(dm.id, posted.id), {body: {name: "スレッド"}})).rejects.toMatchObject({status: 400, code: 50024});
+    });
+
+    it("in a server without the bot, only the user's installation authorizes; the token answers, the bot's own calls get 403 Missing Access", async () => {
+        const channel = fake.addForeignChannel();
+        const {received} = await interact<ChatInputCommandInteraction>(() => fake.slashCommand({name: "ask", channelId: channel.id}));
+        expect(received.context).toBe(InteractionContextType.Guild);
+        expect(received.guildId).toBe(fake.foreignGuildId);
+        expect(received.authorizingIntegrationOwners.guildId).toBeNull();
+        expect(received.authorizingIntegrationOwners.userId).toBe(fake.student.id);
+        await received.reply({content: "あなただけに", flags: MessageFlags.Ephemeral});
+        expect(fake.messagesSeenBy(fake.student, channel.id).map((message) => message.content)).toEqual(["あなただけに"]);
+        expect(fake.messagesSeenBy(fake.otherStudent, channel.id)).toEqual([]);
+        await expect(client.rest.post(Routes.channelMessages(channel.id), {body: {content: "公開"}})).rejects.toMatchObject({status: 403, code: 50001});
+
+        const group = fake.addGroupDm([fake.student, fake.otherStudent]);
+        const inGroup = await interact<ChatInputCommandInteraction>(() => fake.slashCommand({name: "ask", channelId: group.id}));
+        expect(inGroup.received.context).toBe(InteractionContextType.PrivateChannel);
+        await inGroup.received.reply({content: "ok", flags: MessageFlags.Ephemeral});
+        await expect(client.rest.post(Routes.channelMessages(group.id), {body: {content: "公開"}})).rejects.toMatchObject({status: 403, code: 50001});
+    });
+
+    it("offers a registered command only in its contexts and through its installations", async () => {
+        await client.application!.commands.create({name: "serveronly", description: "サーバーだけ", contexts: [InteractionContextType.Guild], integration_types: [ApplicationIntegrationType.GuildInstall]});
+        expect(() => fake.slashCommand({name: "serveronly", channelId: fake.openDm(fake.student).id})).toThrow(/no context 1/);
+        expect(() => fake.slashCommand({name: "serveronly", channelId: fake.addForeignChannel().id})).toThrow(/no installation \[1\]/);
     });
 
     it("answers unknown routes with 404 and lists them", async () => {

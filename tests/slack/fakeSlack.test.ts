@@ -20,6 +20,8 @@ function tcpHandles(): number {
 /** What the app's handlers saw, for the tests to check. */
 type Seen = {
     messages: {text: string, threadTs: string | undefined, retryNum: number | undefined, retryReason: string | undefined}[],
+    /** Each message's channel_type ("channel", "group", "im"), in order. */
+    channelTypes: string[],
     mentions: string[],
     submissions: {reason: string | null | undefined, privateMetadata: string}[],
     errors: unknown[]
@@ -41,7 +43,7 @@ const reportModal = (messageTs: string): types.ModalView => ({
  * submission is checked; a message in a thread gets a reply there.
  */
 async function startApp(fake: FakeSlack, mode: "http" | "socket", png: Buffer): Promise<{app: App, seen: Seen}> {
-    const seen: Seen = {messages: [], mentions: [], submissions: [], errors: []};
+    const seen: Seen = {messages: [], channelTypes: [], mentions: [], submissions: [], errors: []};
     // Retries, but short ones: enough to wait out an injected 429, not the default ten over 30 minutes.
     const clientOptions = {slackApiUrl: fake.apiUrl, retryConfig: {retries: 2, factor: 1, minTimeout: 20, maxTimeout: 20}};
     const app = mode === "http"
@@ -81,6 +83,7 @@ async function startApp(fake: FakeSlack, mode: "http" | "socket", png: Buffer): 
     app.message(async ({message, context, say}) => {
         const {text, thread_ts: threadTs} = message as {text: string, thread_ts?: string};
         seen.messages.push({text, threadTs, retryNum: context.retryNum, retryReason: context.retryReason});
+        seen.channelTypes.push((message as {channel_type: string}).channel_type);
         // A retry of a message already answered gets no second answer.
         if (threadTs !== undefined && (context.retryNum ?? 0) === 0)
             await say({text: "スレッドで答えます", thread_ts: threadTs});
@@ -203,6 +206,18 @@ describe.each(["http", "socket"] as const)("the fake Slack, driving the real Bol
         await waitFor(() => seen.messages.find((message) => message.text === "a &lt; b &amp; c &lt;@U123&gt;"));
         const sent = (event.envelope.payload as {event: {blocks: {elements: {elements: {text?: string}[]}[]}[]}}).event;
         expect(sent.blocks[0]!.elements[0]!.elements).toEqual([{type: "text", text: "a < b & c <@U123>"}]);
+    });
+
+    it("delivers a message in the app's DM as message.im (channel_type im); the bot posts there and conversations.info calls it an im", async () => {
+        const dm = fake.openDm(fake.student);
+        expect(dm.id).toMatch(/^D/);
+        await fake.message({text: "DMで質問です", channelId: dm.id});
+        await waitFor(() => seen.messages.find((message) => message.text === "DMで質問です"));
+        expect(seen.channelTypes.at(-1)).toBe("im");
+        await app.client.chat.postMessage({channel: dm.id, text: "どうぞ"});
+        expect(fake.messagesIn(dm.id).map((message) => message.text)).toEqual(["どうぞ"]); // the bot's messages
+        const info = await app.client.conversations.info({channel: dm.id});
+        expect(info.channel).toMatchObject({id: dm.id, is_im: true, user: fake.student.id});
     });
 
     it("redelivers an event with the same event_id, and the app sees the retry number and reason", async () => {

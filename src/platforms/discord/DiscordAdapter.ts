@@ -86,7 +86,8 @@ function requireDiscord(config: KotaeConfig): {discordToken: string, discordAppl
 }
 
 function clientOptions(config: KotaeConfig): ClientOptions {
-    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : [])];
+    // DirectMessages: follow-ups in a DM with Kotae (their content comes without the MessageContent intent).
+    const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, ...(config.discord.messageContent ? [GatewayIntentBits.MessageContent] : [])];
     const gatewayUrl = config.discord.gatewayUrl;
     return {
         intents,

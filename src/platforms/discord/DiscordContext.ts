@@ -4,8 +4,10 @@ import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import type {EffectiveSettings} from "../../app/effectiveSettings.js";
+import {communityOf, type RequestPlace} from "../../app/RequestPlace.js";
 import type {Asker} from "../../app/SolveProblem.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
+import {placeOf} from "./discordPlace.js";
 
 /** What every Discord feature shares: the runtime (engine, store, renderer), the settings and the client. */
 export type DiscordContext = {
@@ -29,7 +31,12 @@ export function trackReply(context: DiscordContext, discordId: string, handler: 
     void context.answering.track(handler, (error) => context.log.error({err: error}, `interaction ${discordId} failed`));
 }
 
+/**
+ * Who asked, where. The workspace is the community whose limits count (none for a DM or a user install
+ * where Kotae is no member: those share the student's one bot-wide hourly count).
+ */
 export function requesterOf(source: Interaction | Message): Requester {
+    const communityId = communityOf(placeOf(source));
     const user = "author" in source ? source.author : source.user;
     const channel = source.channel;
     const threadParent = channel?.isThread() === true ? channel.parentId ?? undefined : undefined;
@@ -37,7 +44,7 @@ export function requesterOf(source: Interaction | Message): Requester {
     return {
         platform,
         userId: user.id,
-        ...(source.guildId != null ? {workspaceId: source.guildId} : {}),
+        ...(communityId != null ? {workspaceId: communityId} : {}),
         ...(source.channelId != null ? {channelId: threadParent ?? source.channelId} : {}),
         ...(threadParent != null && source.channelId != null ? {threadId: source.channelId} : {}),
         ...(locale != null ? {locale} : {})
@@ -48,12 +55,15 @@ export function isModerator(source: Interaction): boolean {
     return source.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
 }
 
-/** The person using an interaction, as the use cases take them. */
+/** The person using an interaction and where they are, as the use cases take them. */
 export function askerOf(source: Interaction): Asker {
-    return {requester: requesterOf(source), isModerator: isModerator(source)};
+    return {requester: requesterOf(source), isModerator: isModerator(source), place: placeOf(source)};
 }
 
-/** The server's settings with Kotae's defaults; without the MessageContent intent, follow-ups need a mention. */
-export function settingsFor(context: DiscordContext, guildId: string | null): EffectiveSettings {
-    return context.runtime.useCases.communitySettings.effective({platform, ...(guildId != null ? {workspaceId: guildId} : {})}, !context.config.discord.messageContent);
+/**
+ * The settings where a request was asked: its server's with Kotae's defaults, the bot-wide defaults in
+ * DMs and user installs; without the MessageContent intent, follow-ups need a mention.
+ */
+export function settingsFor(context: DiscordContext, place: RequestPlace): EffectiveSettings {
+    return context.runtime.useCases.communitySettings.at(platform, place, !context.config.discord.messageContent);
 }

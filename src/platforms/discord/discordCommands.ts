@@ -4,6 +4,7 @@ import type {CommandDefinition, CommandOption} from "../../../commands/CommandDe
 import {kotaeCommand} from "../../../commands/kotae.js";
 import {solveCommand} from "../../../commands/solve.js";
 import {texCommand} from "../../../commands/tex.js";
+import {integrationTypes, interactionContexts} from "./discordPlace.js";
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 type OptionJson = NonNullable<CommandJson["options"]>[number];
@@ -15,7 +16,10 @@ export function discordCommands(): CommandJson[] {
         name: command.name,
         description: command.description.en,
         description_localizations: {ja: command.description.ja},
-        contexts: [0], // guilds only: threads, settings and rate limits are per server
+        // Installable to a server and to a student's account, usable in servers, DMs with the bot and
+        // (user-installed) group DMs: https://discord.com/developers/docs/interactions/application-commands#contexts
+        integration_types: integrationTypes,
+        contexts: interactionContexts,
         options: command.subcommands != null
             ? command.subcommands.map((subcommand): OptionJson => ({
                 type: ApplicationCommandOptionType.Subcommand,

@@ -1,11 +1,11 @@
 import {AttachmentBuilder, type ChatInputCommandInteraction, type Message} from "discord.js";
 import {askCommand} from "../../../commands/ask.js";
-import type {Requester} from "../../domain/Requester.js";
 import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {placeOf} from "./discordPlace.js";
 
 const messageLimit = 2000;
 
@@ -29,35 +29,39 @@ async function onMessage(context: DiscordContext, message: Message): Promise<voi
     if (message.author.bot || botUser == null)
         return;
     const mentioned = message.mentions.users.has(botUser.id);
-    const thread = message.channel.isThread() ? message.channel : undefined;
-    const original = thread != null ? context.runtime.useCases.followUps.answerInThread(platform, thread.id) : undefined;
-    if (thread == null || original == null) {
-        // A stray @mention (outside an answer's thread): how to ask, without the model.
-        if (mentioned)
+    // In a DM with Kotae every message is meant for it, and continues the last answer there.
+    const direct = placeOf(message).kind === "direct";
+    const conversation = direct ? message.channel : message.channel.isThread() ? message.channel : undefined;
+    const original = conversation != null ? context.runtime.useCases.followUps.answerInThread(platform, conversation.id) : undefined;
+    if (conversation == null || original == null) {
+        // A stray @mention (outside an answer's thread), or a DM before any /solve: how to ask, without the model.
+        if (mentioned || direct)
             await message.reply({content: uiTexts(requesterOf(message).locale).mentionHint, allowedMentions: {repliedUser: false}});
         return;
     }
-    if (settingsFor(context, message.guildId).followUpsNeedMention && !mentioned)
+    if (!direct && settingsFor(context, placeOf(message)).followUpsNeedMention && !mentioned)
         return;
     const question = message.content.replace(new RegExp(`<@!?${botUser.id}>`, "g"), "").trim();
-    await thread.sendTyping().catch(() => {});
-    const answer = await followUpMessage(context, original.id, original.profile, question, requesterOf(message));
+    if (conversation.isSendable()) await conversation.sendTyping().catch(() => {});
+    const answer = await followUpMessage(context, original.id, original.profile, question, message);
     const [first, ...rest] = answer.parts;
     await message.reply({content: first ?? "", files: answer.files, allowedMentions: {repliedUser: false}});
     for (const part of rest)
-        await thread.send(part);
+        if (conversation.isSendable()) await conversation.send(part);
 }
 
 async function onAsk(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
     const requester = requesterOf(interaction);
-    const original = interaction.channel?.isThread() === true ? context.runtime.useCases.followUps.answerInThread(platform, interaction.channelId) : undefined;
+    // In a DM with Kotae, /ask continues the last answer there, as plain messages do.
+    const inConversation = interaction.channel?.isThread() === true || placeOf(interaction).kind === "direct";
+    const original = inConversation && interaction.channelId != null ? context.runtime.useCases.followUps.answerInThread(platform, interaction.channelId) : undefined;
     if (original == null) {
         await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
         return;
     }
     await interaction.deferReply();
     const question = askCommand.toRequest({question: interaction.options.getString("question") ?? ""}).question;
-    const answer = await followUpMessage(context, original.id, original.profile, question, requester);
+    const answer = await followUpMessage(context, original.id, original.profile, question, interaction);
     const [first, ...rest] = answer.parts;
     await interaction.editReply({content: first ?? "", files: answer.files});
     for (const part of rest)
@@ -65,9 +69,9 @@ async function onAsk(context: DiscordContext, interaction: ChatInputCommandInter
 }
 
 /** The engine's answer to a follow-up, as message parts and (when it has math) rendered images. */
-async function followUpMessage(context: DiscordContext, interactionId: number, profile: string, question: string, requester: Requester): Promise<{parts: string[], files: AttachmentBuilder[]}> {
+async function followUpMessage(context: DiscordContext, interactionId: number, profile: string, question: string, source: Message | ChatInputCommandInteraction): Promise<{parts: string[], files: AttachmentBuilder[]}> {
     const {text, images} = await context.runtime.useCases.followUps.answer({
-        interactionId, profile, question, requester, theme: settingsFor(context, requester.workspaceId ?? null).theme
+        interactionId, profile, question, requester: requesterOf(source), theme: settingsFor(context, placeOf(source)).theme
     });
     return {
         parts: splitMessage(text, messageLimit),

@@ -8,6 +8,7 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {placeOf} from "./discordPlace.js";
 import {optionValues} from "./discordCommands.js";
 import {customIdPrefixes, customIds, solveFlow} from "./solveFlow.js";
 
@@ -58,7 +59,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             return;
         case "show": {
             await interaction.deferReply({ephemeral: true});
-            const theme = settingsFor(context, interaction.guildId).theme;
+            const theme = settingsFor(context, placeOf(interaction)).theme;
             const rendered = await answers.showSolution(pressed.original, {theme, locale: requester.locale});
             const files = rendered.images.slice(0, 10).map((image, index) =>
                 new AttachmentBuilder(Buffer.from(image.png), {name: `solution-${index + 1}.png`}));

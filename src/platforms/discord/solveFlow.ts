@@ -1,7 +1,8 @@
 import {
-    ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, ChannelType,
+    ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle,
     type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions, type Message
 } from "discord.js";
+import {answersPrivately, opensThread, type RequestPlace} from "../../app/RequestPlace.js";
 import type {ProblemInput} from "../../app/SolveProblem.js";
 import type {SolveResult} from "../../engine/EngineEvent.js";
 import {NoticeCode} from "../../errors/NoticeCode.js";
@@ -11,6 +12,7 @@ import {describePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {askerOf, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {placeOf} from "./discordPlace.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -32,16 +34,18 @@ export const customIds = {
 /**
  * Runs a solve for a /solve command or a 「もう一度解く」 button: checks the community's rules, acknowledges
  * at once, keeps the reply's status line current (about once a second), then replaces it with the
- * answer, its card image and buttons, and opens a thread for follow-ups.
+ * answer, its card image and buttons, and opens a thread for follow-ups in a server's channel (in a DM
+ * the DM holds them; where Kotae is no member, every reply is the student's alone).
  */
 export async function solveFlow(context: DiscordContext, interaction: SolveInteraction, problem: ProblemInput): Promise<void> {
     const asker = askerOf(interaction);
     const {requester} = asker;
     const texts = uiTexts(requester.locale);
-    const settings = settingsFor(context, interaction.guildId);
+    const place = placeOf(interaction);
+    const settings = settingsFor(context, place);
     const watched = await watchWithProgress(context.runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: 1000,
-        acknowledge: async () => { await interaction.deferReply(); },
+        acknowledge: async () => { await interaction.deferReply({ephemeral: answersPrivately(place)}); },
         show: async (phase, interactionId) => {
             await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
         }
@@ -55,9 +59,13 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     const reply = result != null
         ? await answerReply(context, result, texts, settings.theme, requester.locale, notices)
         : {content: failure ?? texts.cancelled, components: [], files: []};
-    const message = await deliver(context, interaction, reply, watched.interactionId);
-    if (result != null && message != null)
+    const message = await deliver(context, interaction, reply, watched.interactionId, place);
+    if (result == null || message == null)
+        return;
+    if (opensThread(place))
         await openThread(context, message, result.interactionId, problem.problem, texts, settings.followUpsNeedMention);
+    else if (place.kind === "direct") // the DM itself holds the follow-ups: the latest answer there is the one they continue
+        context.runtime.useCases.followUps.threadOpened(result.interactionId, message.channelId);
 }
 
 async function answerReply(context: DiscordContext, result: SolveResult, texts: UiTexts, theme: "light" | "dark", locale: string | undefined, notices: readonly string[]): Promise<InteractionEditReplyOptions> {
@@ -81,8 +89,10 @@ async function answerReply(context: DiscordContext, result: SolveResult, texts: 
 /**
  * The final reply: an edit of the deferred response while its token is alive, else (or when the edit fails
  * for good) a plain message in the channel, so the student always gets the answer. Returns the message.
+ * Where Kotae is no member (a user install elsewhere) the token is the only way in, and a channel message
+ * would make a private problem public: nothing is sent past it.
  */
-async function deliver(context: DiscordContext, interaction: SolveInteraction, reply: InteractionEditReplyOptions, interactionId: number | undefined): Promise<Message | undefined> {
+async function deliver(context: DiscordContext, interaction: SolveInteraction, reply: InteractionEditReplyOptions, interactionId: number | undefined, place: RequestPlace): Promise<Message | undefined> {
     const requester = requesterOf(interaction);
     if (Date.now() - interaction.createdTimestamp < tokenLifetimeMs) {
         try {
@@ -95,7 +105,7 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
         }
     }
     const channel = interaction.channel;
-    if (channel == null || !channel.isSendable())
+    if (answersPrivately(place) || channel == null || !channel.isSendable())
         return undefined;
     try {
         return await channel.send({
@@ -112,8 +122,8 @@ async function deliver(context: DiscordContext, interaction: SolveInteraction, r
 }
 
 async function openThread(context: DiscordContext, message: Message, interactionId: number, problem: string, texts: UiTexts, needsMention: boolean): Promise<void> {
-    if (message.channel.type !== ChannelType.GuildText)
-        return; // already in a thread (a retry inside one) or a DM-like channel
+    if (message.channel.isThread())
+        return; // a retry inside an answer's thread: it stays there
     try {
         const name = texts.threadName(problem.replace(/\s+/g, " ")).slice(0, 90);
         const thread = await message.startThread({name, autoArchiveDuration: 1440});

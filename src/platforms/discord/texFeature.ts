@@ -3,10 +3,12 @@ import {
     type ButtonInteraction, type ChatInputCommandInteraction
 } from "discord.js";
 import {texCommand} from "../../../commands/tex.js";
+import {answersPrivately} from "../../app/RequestPlace.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {isModerator, requesterOf, settingsFor, trackReply, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
+import {placeOf} from "./discordPlace.js";
 
 /** The 「削除」 button under a /tex image: its own prefix, apart from the answer buttons' `kotae:`. */
 export const texDeletePrefix = "kotae-tex:delete:";
@@ -29,13 +31,14 @@ async function onTex(context: DiscordContext, interaction: ChatInputCommandInter
     const {runtime} = context;
     const request = texCommand.toRequest(optionValues(texCommand, (name) => interaction.options.getString(name)));
     const requester = requesterOf(interaction);
-    const settings = settingsFor(context, interaction.guildId);
+    const place = placeOf(interaction);
+    const settings = settingsFor(context, place);
     let deferred = false;
     const outcome = await runtime.useCases.tex.render({
         ...request, requester, communityTheme: settings.theme,
         admission: {settings: settings.stored, channelId: requester.channelId, isModerator: isModerator(interaction)},
         beforeRender: async () => {
-            await interaction.deferReply();
+            await interaction.deferReply({ephemeral: answersPrivately(place)}); // where Kotae is no member, the drawing is the author's alone
             deferred = true;
         }
     });

@@ -7,6 +7,7 @@ import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
 import {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
 import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
+import {registerDirectMessages} from "./directMessageFeature.js";
 import {registerFollowUps} from "./followUpFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
@@ -61,6 +62,7 @@ export class SlackAdapter implements AsyncDisposable {
         }
         registerSolve(context);
         registerFollowUps(context, botUserId);
+        registerDirectMessages(context, botUserId);
         registerSettings(context);
         registerTex(context);
         registerUnknown(context);

@@ -6,6 +6,7 @@ import type {KotaeConfig} from "../../config/KotaeConfig.js";
 import type {Requester} from "../../domain/Requester.js";
 import type {KotaeLogger} from "../../observability/KotaeLogger.js";
 import type {EffectiveSettings} from "../../app/effectiveSettings.js";
+import type {RequestPlace} from "../../app/RequestPlace.js";
 import type {Asker} from "../../app/SolveProblem.js";
 import {ProgressBudget} from "../shared/ProgressBudget.js";
 import type {RepliesUnderWay} from "../shared/RepliesUnderWay.js";
@@ -81,13 +82,26 @@ export async function requesterOf(context: SlackContext, client: webApi.WebClien
     };
 }
 
-/** The person, as the use cases take them: a workspace admin or owner counts as a moderator. */
+/** The person and where they asked, as the use cases take them: a workspace admin or owner counts as a moderator. */
 export async function askerOf(context: SlackContext, client: webApi.WebClient, where: Parameters<typeof requesterOf>[2]): Promise<Asker> {
     const requester = await requesterOf(context, client, where);
-    return {requester, isModerator: (await userFacts(context, client, where.userId)).isAdmin};
+    return {requester, isModerator: (await userFacts(context, client, where.userId)).isAdmin, place: slackPlace(where.teamId, where.channelId)};
 }
 
-/** The workspace's settings with Kotae's defaults; thread replies reach the bot anyway, so no mention by default. */
-export function settingsFor(context: SlackContext, teamId: string | undefined): EffectiveSettings {
-    return context.runtime.useCases.communitySettings.effective({platform, ...(teamId != null ? {workspaceId: teamId} : {})});
+/**
+ * Where on Slack a request was asked: the app's DM with the student (an `im`, whose id starts with D:
+ * https://api.slack.com/types/im) is `direct`, inside the workspace whose limits still count; any other
+ * conversation is the workspace's.
+ */
+export function slackPlace(teamId: string | undefined, channelId: string | undefined): RequestPlace {
+    const communityId = teamId ?? "";
+    return channelId?.startsWith("D") === true ? {kind: "direct", communityId} : {kind: "community", communityId};
+}
+
+/**
+ * The workspace's settings with Kotae's defaults (in the app's DM without the channel list, which names
+ * channels, never a DM); thread replies reach the bot anyway, so no mention by default.
+ */
+export function settingsFor(context: SlackContext, place: RequestPlace): EffectiveSettings {
+    return context.runtime.useCases.communitySettings.at(platform, place);
 }

@@ -3,7 +3,7 @@ import {postText} from "./postText.js";
 import {fromMrkdwn} from "./slackBlocks.js";
 import type {Requester} from "../../domain/Requester.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {platform, requesterOf, settingsFor, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
+import {platform, requesterOf, settingsFor, slackPlace, threadKey, userFacts, type SlackContext} from "./SlackContext.js";
 
 type ThreadMessage = {user?: string, text?: string, ts: string, thread_ts?: string, channel: string, bot_id?: string, subtype?: string};
 
@@ -28,7 +28,7 @@ export function registerFollowUps(context: SlackContext, botUserId: string): voi
             return;
         const mention = `<@${botUserId}>`;
         const text = event.text ?? "";
-        if (settingsFor(context, teamId).followUpsNeedMention && !text.includes(mention))
+        if (settingsFor(context, slackPlace(teamId, event.channel)).followUpsNeedMention && !text.includes(mention))
             return;
         answered.add(key);
         if (answered.size > 10_000) answered.clear(); // only recent duplicates matter
@@ -63,7 +63,7 @@ async function answer(context: SlackContext, client: webApi.WebClient, question:
     interactionId: number, profile: string, question: string, requester: Requester, threadTs: string
 }): Promise<void> {
     const channel = question.requester.channelId!;
-    const {text, images} = await context.runtime.useCases.followUps.answer({...question, theme: settingsFor(context, question.requester.workspaceId).theme});
+    const {text, images} = await context.runtime.useCases.followUps.answer({...question, theme: settingsFor(context, slackPlace(question.requester.workspaceId, channel)).theme});
     await postText(client, {channel, threadTs: question.threadTs}, text);
     if (images.length > 0)
         await client.files.uploadV2({

@@ -9,7 +9,7 @@ import {describePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {postText} from "./postText.js";
 import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
-import {askerOf, logFailure, progressBudget, requesterOf, settingsFor, threadKey, type SlackContext} from "./SlackContext.js";
+import {askerOf, logFailure, progressBudget, requesterOf, settingsFor, slackPlace, threadKey, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
 const progressIntervalMs = 1200;
@@ -52,7 +52,7 @@ export function registerSolve(context: SlackContext): void {
                 await solveInChannel(context, client, asker, answers.retryOf(original), {refuse: (message) => tellUser(message).then(() => {})});
                 return;
             case actionIds.show: {
-                const rendered = await answers.showSolution(original, {theme: settingsFor(context, body.team?.id).theme, locale: requester.locale});
+                const rendered = await answers.showSolution(original, {theme: settingsFor(context, slackPlace(body.team?.id, body.channel.id)).theme, locale: requester.locale});
                 if (rendered.images.length === 0) {
                     await postText(client, {channel: body.channel.id, threadTs}, rendered.alt, localize(NoticeCode.RenderFailed, requester.locale));
                     return;
@@ -99,7 +99,7 @@ export function parseSolveText(text: string): Pick<SolveRequest, "problem" | "mo
  * Posts a message in the channel that shows the solve's progress, then becomes the answer with its
  * buttons; the answer card goes into the message's thread, where follow-ups continue.
  */
-function solveInChannel(context: SlackContext, client: webApi.WebClient, asker: Asker, problem: ProblemInput, reply: {
+export function solveInChannel(context: SlackContext, client: webApi.WebClient, asker: Asker, problem: ProblemInput, reply: {
     /** Tells the asker privately (an ephemeral response or message) why the problem was refused. */
     refuse: (message: string) => Promise<void>
 }): Promise<void> {
@@ -115,7 +115,7 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     if (channel == null)
         return;
     const texts = uiTexts(requester.locale);
-    const settings = settingsFor(context, requester.workspaceId);
+    const settings = settingsFor(context, slackPlace(requester.workspaceId, channel));
     let ts = "";
     const watched = await watchWithProgress(runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: progressIntervalMs,

@@ -3,7 +3,7 @@ import {texCommand} from "../../../commands/tex.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import type {RenderedImage} from "../../render/RenderRequest.js";
-import {logFailure, requesterOf, settingsFor, userFacts, type SlackContext} from "./SlackContext.js";
+import {logFailure, requesterOf, settingsFor, slackPlace, userFacts, type SlackContext} from "./SlackContext.js";
 
 /** The 「削除」 button under a /tex image; its value is `interactionId:fileId,fileId…`. */
 export const texDeleteActionId = "kotae-tex:delete";
@@ -43,7 +43,7 @@ async function postTex(context: SlackContext, client: webApi.WebClient, command:
     const {runtime} = context;
     const request = parseTexText(command.text);
     const requester = await requesterOf(context, client, {userId: command.user_id, teamId: command.team_id, channelId: command.channel_id});
-    const settings = settingsFor(context, command.team_id);
+    const settings = settingsFor(context, slackPlace(command.team_id, command.channel_id));
     const {isAdmin} = await userFacts(context, client, command.user_id);
     const outcome = await runtime.useCases.tex.render({
         ...request, requester, communityTheme: settings.theme,

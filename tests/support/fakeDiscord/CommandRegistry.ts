@@ -21,8 +21,8 @@ export class CommandRegistry {
         return this.#scopes.get(scope(guildId)) ?? [];
     }
 
-    /** The command an interaction in the guild would name: the guild's own first, then the global one. */
-    find(name: string, guildId: string): APIApplicationCommand | undefined {
+    /** The command an interaction would name: the guild's own first (in that guild), then the global one. */
+    find(name: string, guildId: string | undefined): APIApplicationCommand | undefined {
         return [...this.list(guildId), ...this.list(undefined)].find((command) => command.name === name && command.type === ApplicationCommandType.ChatInput);
     }
 

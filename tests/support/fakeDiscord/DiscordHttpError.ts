@@ -47,6 +47,7 @@ export const discordErrors = {
     unknownWebhook: () => new DiscordHttpError(404, 10015, "Unknown Webhook"),
     unknownInteraction: () => new DiscordHttpError(404, 10062, "Unknown interaction"),
     unknownCommand: () => new DiscordHttpError(404, 10063, "Unknown application command"),
+    missingAccess: () => new DiscordHttpError(403, 50001, "Missing Access"),
     notAuthor: () => new DiscordHttpError(403, 50005, "Cannot edit a message authored by another user"),
     wrongChannelType: () => new DiscordHttpError(400, 50024, "Cannot execute action on this channel type"),
     invalidWebhookToken: () => new DiscordHttpError(401, 50027, "Invalid Webhook Token"),

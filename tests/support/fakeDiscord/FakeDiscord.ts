@@ -26,6 +26,10 @@
  * `mention_roles`: who would be pinged); ephemeral messages seen only by the member who interacted
  * (`messagesSeenBy`); per-route rate limits on sending and editing messages (`rateLimit`), answered with
  * headers and 429s; the 3-second deadline for an interaction's callback (`interactionDeadlineMs`).
+ * DMs and user installs: the bot's DM with a member (`openDm`), a group DM without the bot (`addGroupDm`)
+ * and a channel of a server without the bot (`addForeignChannel`); interactions there carry the context,
+ * the installation and (in DMs) `user` instead of `member` as Discord's do; a registered command whose
+ * `contexts` or `integration_types` exclude the place is not offered there (the test throws).
  * Not simulated: the 15-minute token lifetime (`expireToken` ends a token when a test says so) and the
  * global rate limit (inject one with `failNext`).
  */
@@ -34,10 +38,15 @@ import {STATUS_CODES} from "node:http";
 import {
     GatewayIntentBits,
     type APIApplicationCommand,
+    type APIDMChannel,
+    type APIGroupDMChannel,
+    type APIChatInputApplicationCommandDMInteraction,
     type APIChatInputApplicationCommandGuildInteraction,
+    type APIDMInteraction,
     type APIGuildInteraction,
     type APIMessage,
     type APIMessageComponentButtonInteraction,
+    type APIModalSubmitDMInteraction,
     type APIModalSubmitGuildInteraction,
     type APITextChannel,
     type APIUser
@@ -208,6 +217,32 @@ export class FakeDiscord {
         return this.#state.addUser(options);
     }
 
+    /**
+     * The bot's DM with a member (made once): slash commands there come with context BOT_DM and no guild,
+     * messages there reach a client with DIRECT_MESSAGES, content included.
+     */
+    openDm(user: FakeUser): APIDMChannel {
+        return this.#state.openDm(user);
+    }
+
+    /** A group DM of members without the bot: only a user-installed app reaches it (context PRIVATE_CHANNEL, token only). */
+    addGroupDm(users: readonly FakeUser[]): APIGroupDMChannel {
+        return this.#state.addGroupDm(users);
+    }
+
+    /**
+     * A text channel of `foreignGuildId`, a server without the bot: commands there are the members' own
+     * installation (authorizing_integration_owners has only the user's), the bot's REST calls on the
+     * channel get 403 Missing Access, and it receives none of the channel's messages.
+     */
+    addForeignChannel(): APITextChannel {
+        return this.#state.addForeignChannel();
+    }
+
+    get foreignGuildId(): string {
+        return this.#state.foreignGuildId;
+    }
+
     /** Resolves once a client has identified and been sent READY (and GUILD_CREATE, with the Guilds intent). */
     identified(): Promise<Identified> {
         return this.#gateway.identified();
@@ -218,19 +253,19 @@ export class FakeDiscord {
         return this.#gateway.identifies;
     }
 
-    slashCommand(options: SlashCommandOptions): FakeInteraction<APIChatInputApplicationCommandGuildInteraction> {
+    slashCommand(options: SlashCommandOptions): FakeInteraction<APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction> {
         this.#requireSession();
         return this.#observe(this.#interactions.slashCommand(options));
     }
 
     /** A click on one of the message's buttons (it must have a component with that custom_id). */
-    button(options: ButtonOptions): FakeInteraction<APIMessageComponentButtonInteraction & APIGuildInteraction> {
+    button(options: ButtonOptions): FakeInteraction<APIMessageComponentButtonInteraction & (APIGuildInteraction | APIDMInteraction)> {
         this.#requireSession();
         return this.#observe(this.#interactions.button(options));
     }
 
     /** Submits the latest modal the bot showed with that custom_id, in the channel it was shown in. */
-    modalSubmit(options: ModalSubmitOptions): FakeInteraction<APIModalSubmitGuildInteraction> {
+    modalSubmit(options: ModalSubmitOptions): FakeInteraction<APIModalSubmitGuildInteraction | APIModalSubmitDMInteraction> {
         this.#requireSession();
         return this.#observe(this.#interactions.modalSubmit(options));
     }
@@ -315,7 +350,7 @@ export class FakeDiscord {
             throw new Error("No client is connected to the fake gateway: log it in and await fake.identified() first");
     }
 
-    #observe<T extends APIGuildInteraction>(payload: T): FakeInteraction<T> {
+    #observe<T extends APIGuildInteraction | APIDMInteraction>(payload: T): FakeInteraction<T> {
         return new FakeInteraction(payload, this.#requests, () => this.#interactions.original(payload.token));
     }
 

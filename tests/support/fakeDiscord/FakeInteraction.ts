@@ -1,4 +1,5 @@
 import type {
+    APIDMInteraction,
     APIGuildInteraction,
     APIInteractionResponse,
     APIMessage,
@@ -19,7 +20,7 @@ export type FollowUp = RecordedRequest<RESTPostAPIWebhookWithTokenJSONBody>;
  * calls: the callback (defer, reply, modal, update), edits of the original response, follow-ups.
  * Only calls Discord accepted count; `fake.requests` has every attempt (a 429 included).
  */
-export class FakeInteraction<Payload extends APIGuildInteraction = APIGuildInteraction> {
+export class FakeInteraction<Payload extends APIGuildInteraction | APIDMInteraction = APIGuildInteraction | APIDMInteraction> {
     /** The INTERACTION_CREATE data as dispatched. */
     readonly payload: Payload;
     readonly #requests: Observed<RecordedRequest>;

@@ -7,6 +7,8 @@ import {
     PermissionFlagsBits,
     PermissionsBitField,
     type APIAllowedMentions,
+    type APIDMChannel,
+    type APIGroupDMChannel,
     type APIAttachment,
     type APIGuildMember,
     type APIMessage,
@@ -87,7 +89,9 @@ export type Dispatch = (event: string, payloadFor: (intents: number) => object |
 
 /** Threads here always carry their metadata (REST and gateway payloads both include it). */
 type ThreadChannel = (APIPublicThreadChannel | APIPrivateThreadChannel) & {thread_metadata: APIThreadMetadata, parent_id: string, owner_id: string};
-type GuildChannel = APITextChannel | ThreadChannel;
+/** A DM with the bot, or a group DM (or two other users' DM) that only a user-installed app reaches. */
+type PrivateChannel = APIDMChannel | APIGroupDMChannel;
+type GuildChannel = APITextChannel | ThreadChannel | PrivateChannel;
 
 const everyonePermissions = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.SendMessagesInThreads
     | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AddReactions
@@ -118,6 +122,15 @@ export class GuildState {
     readonly #messages = new Map<string, APIMessage>();
     readonly #files = new Map<string, StoredFile>();
     readonly #starterMessageIds = new Set<string>();
+    /** Channels the bot is no member of: reachable only through an interaction's token. */
+    readonly #outsideChannels = new Set<string>();
+    /** The bot's DM channel with each user, by user id. */
+    readonly #dms = new Map<string, APIDMChannel>();
+    /**
+     * A server that has not added the bot, where members may still use the app they installed to their
+     * own account (https://discord.com/developers/docs/resources/application#installation-context).
+     */
+    readonly foreignGuildId = nextSnowflake();
 
     constructor(options: {applicationId: string, baseUrl: string, dispatch: Dispatch}) {
         this.applicationId = options.applicationId;
@@ -158,13 +171,56 @@ export class GuildState {
     }
 
     get threads(): FakeThread[] {
-        return [...this.#channels.values()].flatMap((channel) => channel.type === ChannelType.GuildText ? [] : [{
+        return [...this.#channels.values()].flatMap((channel) => !isThread(channel) ? [] : [{
             id: channel.id,
             parentId: channel.parent_id,
             name: channel.name,
             ownerId: channel.owner_id,
             startedFromMessageId: this.#starterMessageIds.has(channel.id) ? channel.id : undefined
         }]);
+    }
+
+    /** The bot's DM with a user (Create DM, https://discord.com/developers/docs/resources/user#create-dm), made once. */
+    openDm(user: FakeUser): APIDMChannel {
+        let dm = this.#dms.get(user.id);
+        if (dm === undefined) {
+            dm = {id: nextSnowflake(), type: ChannelType.DM, recipients: [user.user], last_message_id: null, flags: 0 as ChannelFlags, name: null};
+            this.#dms.set(user.id, dm);
+            this.#channels.set(dm.id, dm);
+        }
+        return dm;
+    }
+
+    /** A group DM of users without the bot: the app reaches it only when a member user-installed it. */
+    addGroupDm(users: readonly FakeUser[]): APIGroupDMChannel {
+        const channel: APIGroupDMChannel = {
+            id: nextSnowflake(), type: ChannelType.GroupDM, recipients: users.map((user) => user.user), owner_id: users[0]?.id ?? this.admin.id,
+            name: "study group", icon: null, last_message_id: null, flags: 0 as ChannelFlags
+        };
+        this.#channels.set(channel.id, channel);
+        this.#outsideChannels.add(channel.id);
+        return channel;
+    }
+
+    /** A text channel of `foreignGuildId`, a server without the bot. */
+    addForeignChannel(): APITextChannel {
+        const channel: APITextChannel = {...this.textChannel, id: nextSnowflake(), guild_id: this.foreignGuildId, name: "general", last_message_id: null};
+        this.#channels.set(channel.id, channel);
+        this.#outsideChannels.add(channel.id);
+        return channel;
+    }
+
+    /** Whether the bot is in the channel: not in a foreign server's channels or other people's group DMs. */
+    botIsMember(channelId: string): boolean {
+        return !this.#outsideChannels.has(channelId);
+    }
+
+    /** A channel the bot's own REST calls may use: Discord answers 403 Missing Access where it is no member. */
+    requireBotChannel(id: string): GuildChannel {
+        const channel = this.requireChannel(id);
+        if (!this.botIsMember(id))
+            throw discordErrors.missingAccess();
+        return channel;
     }
 
     requireChannel(id: string): GuildChannel {
@@ -206,7 +262,7 @@ export class GuildState {
     }
 
     guildCreatePayload(): GatewayGuildCreateDispatchData {
-        const channels = [...this.#channels.values()];
+        const channels = [...this.#channels.values()].filter((channel) => "guild_id" in channel && channel.guild_id === this.guild.id);
         return {
             id: this.guild.id,
             name: this.guild.name,
@@ -246,7 +302,7 @@ export class GuildState {
             voice_states: [],
             members: [...this.#users.values()].map(guildMember),
             channels: channels.filter((channel): channel is APITextChannel => channel.type === ChannelType.GuildText),
-            threads: channels.filter((channel): channel is ThreadChannel => channel.type !== ChannelType.GuildText),
+            threads: channels.filter(isThread),
             presences: [],
             stage_instances: [],
             guild_scheduled_events: [],
@@ -282,7 +338,7 @@ export class GuildState {
             pinned: false,
             type: draft.type ?? (reference === undefined ? MessageType.Default : MessageType.Reply),
             flags,
-            ...(reference === undefined ? {} : {message_reference: {type: 0, message_id: reference.id, channel_id: channelId, guild_id: this.guild.id}, referenced_message: reference}),
+            ...(reference === undefined ? {} : {message_reference: {type: 0, message_id: reference.id, channel_id: channelId, ...("guild_id" in channel ? {guild_id: channel.guild_id} : {})}, referenced_message: reference}),
             ...(draft.webhookId === undefined ? {} : {webhook_id: draft.webhookId, application_id: this.applicationId}),
             ...(draft.interactionMetadata === undefined ? {} : {interaction_metadata: draft.interactionMetadata})
         };
@@ -379,7 +435,7 @@ export class GuildState {
     /** Renames, archives or locks a thread (the text channel itself stays as it is). */
     editThread(id: string, body: RESTPatchAPIChannelJSONBody): ThreadChannel {
         const thread = this.requireChannel(id);
-        if (thread.type === ChannelType.GuildText)
+        if (!isThread(thread))
             throw discordErrors.wrongChannelType();
         const edited: ThreadChannel = {
             ...thread,
@@ -452,13 +508,15 @@ export class GuildState {
     }
 
     /**
-     * MESSAGE_CREATE/UPDATE as Discord sends them: only with GUILD_MESSAGES, never for ephemeral
-     * messages, and without content (or embeds, attachments, components) unless the client has
-     * MESSAGE_CONTENT or the message is its own or mentions it.
+     * MESSAGE_CREATE/UPDATE as Discord sends them: only with GUILD_MESSAGES (DIRECT_MESSAGES in the bot's
+     * DMs), never for ephemeral messages or where the bot is no member, and without content (or embeds,
+     * attachments, components) unless the client has MESSAGE_CONTENT or the message is its own, mentions
+     * it or is in its DMs (https://discord.com/developers/docs/events/gateway#message-content-intent).
      */
     #dispatchMessage(event: "MESSAGE_CREATE" | "MESSAGE_UPDATE", message: APIMessage): void {
-        if (isEphemeral(message))
+        if (isEphemeral(message) || !this.botIsMember(message.channel_id))
             return;
+        const inDm = this.#channels.get(message.channel_id)?.type === ChannelType.DM;
         const author = this.#users.get(message.author.id);
         const full = {
             ...message,
@@ -466,17 +524,21 @@ export class GuildState {
                 const member = this.#users.get(user.id);
                 return member === undefined ? [] : [{...user, member: memberWithoutUser(member)}];
             }),
-            ...(author === undefined || message.webhook_id !== undefined ? {} : {member: memberWithoutUser(author)})
+            ...(author === undefined || message.webhook_id !== undefined || inDm ? {} : {member: memberWithoutUser(author)})
         };
-        const readable = message.author.id === this.bot.id || message.mentions.some((user) => user.id === this.bot.id);
+        const readable = inDm || message.author.id === this.bot.id || message.mentions.some((user) => user.id === this.bot.id);
         this.#dispatch(event, (intents) => {
-            if (!hasIntent(intents, GatewayIntentBits.GuildMessages))
+            if (!hasIntent(intents, inDm ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages))
                 return undefined;
             if (readable || hasIntent(intents, GatewayIntentBits.MessageContent))
                 return full;
             return {...full, content: "", embeds: [], attachments: [], components: []};
         });
     }
+}
+
+function isThread(channel: GuildChannel): channel is ThreadChannel {
+    return channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
 }
 
 function hasIntent(intents: number, intent: GatewayIntentBits): boolean {

@@ -1,14 +1,20 @@
 import {randomBytes} from "node:crypto";
 import {
     ApplicationCommandType,
+    ApplicationIntegrationType,
+    ChannelType,
     ComponentType,
     InteractionContextType,
     InteractionResponseType,
     InteractionType,
     MessageFlags,
     MessageType,
+    PermissionFlagsBits,
+    type APIApplicationCommand,
     type APIApplicationCommandInteractionDataOption,
+    type APIDMInteraction,
     type APIApplicationCommandInteractionMetadata,
+    type APIChatInputApplicationCommandDMInteraction,
     type APIChatInputApplicationCommandGuildInteraction,
     type APIGuildInteraction,
     type APIInteractionDataResolved,
@@ -19,6 +25,7 @@ import {
     type APIMessageInteractionMetadata,
     type APIModalInteractionResponseCallbackData,
     type APIModalSubmissionComponent,
+    type APIModalSubmitDMInteraction,
     type APIModalSubmitGuildInteraction,
     type Locale,
     type ModalSubmitComponent,
@@ -66,8 +73,14 @@ export type ModalSubmitOptions = Omit<InteractionSender, "user"> & {
     user?: FakeUser
 };
 
-/** The interactions the fake sends: in the guild, always with their channel. */
-type SentInteraction = APIGuildInteraction & {channel: NonNullable<APIGuildInteraction["channel"]>};
+/** The interactions the fake sends: in a guild or a DM, always with their channel. */
+type SentInteraction = (APIGuildInteraction | APIDMInteraction) & {channel: NonNullable<APIGuildInteraction["channel"]>};
+
+/**
+ * What the app may do in a DM or group DM (`app_permissions` there): attach files, embed links,
+ * mention everyone, use external emojis (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object).
+ */
+const privateChannelPermissions = PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.UseExternalEmojis;
 
 type InteractionRecord = {
     readonly payload: SentInteraction,
@@ -109,11 +122,15 @@ export class Interactions {
         this.#defaultSender = options.defaultSender;
     }
 
-    slashCommand(options: SlashCommandOptions): APIChatInputApplicationCommandGuildInteraction {
+    slashCommand(options: SlashCommandOptions): APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction {
         const sender = options.user ?? this.#defaultSender;
-        const command = this.#commands.find(options.name, this.#state.guild.id);
+        const base = this.#base(options, sender, options.channelId ?? this.#state.textChannel.id);
+        // A server's own commands exist only there; in DMs and other servers only global ones do.
+        const command = this.#commands.find(options.name, "guild_id" in base && base.guild_id === this.#state.guild.id ? base.guild_id : undefined);
+        if (command !== undefined)
+            checkOffered(command, base.context, Object.keys(base.authorizing_integration_owners).map(Number));
         return this.#send(sender, undefined, {
-            ...this.#base(options, sender, options.channelId ?? this.#state.textChannel.id),
+            ...base,
             type: InteractionType.ApplicationCommand,
             data: {
                 id: command?.id ?? nextSnowflake(),
@@ -126,7 +143,7 @@ export class Interactions {
         });
     }
 
-    button(options: ButtonOptions): APIMessageComponentButtonInteraction & APIGuildInteraction {
+    button(options: ButtonOptions): APIMessageComponentButtonInteraction & (APIGuildInteraction | APIDMInteraction) {
         // The message as it is now, not as the test last saw it: a click happens on the current version.
         const message = this.#state.message(options.message.id) ?? options.message;
         if (!componentCustomIds(message.components ?? []).includes(options.customId))
@@ -140,7 +157,7 @@ export class Interactions {
         });
     }
 
-    modalSubmit(options: ModalSubmitOptions): APIModalSubmitGuildInteraction {
+    modalSubmit(options: ModalSubmitOptions): APIModalSubmitGuildInteraction | APIModalSubmitDMInteraction {
         const shown = this.#shownModals.findLast((modal) => modal.data.custom_id === options.customId);
         if (shown === undefined)
             throw new Error(`The bot has shown no modal with custom_id ${options.customId}`);
@@ -251,28 +268,53 @@ export class Interactions {
         record.expired = true;
     }
 
+    /**
+     * What every interaction carries, by where it was used
+     * (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object):
+     * in the guild, its member, the guild and context GUILD with the guild's installation; in the bot's
+     * DM, the `user` alone and context BOT_DM; in a group DM, context PRIVATE_CHANNEL; in a server without
+     * the bot, the member and the guild's id but only the user's installation. Only the sender's own
+     * installation authorizes the interaction where the bot is no member.
+     */
     #base(sender: InteractionSender, user: FakeUser, channelId: string) {
         const guildLocale = (sender.guildLocale ?? "ja") as Locale;
         const channel = this.#state.requireChannel(channelId);
         const permissions = user.permissions.toString();
-        return {
+        const common = {
             id: nextSnowflake(),
             application_id: this.#state.applicationId,
             token: randomBytes(48).toString("base64url"),
             version: 1 as const,
-            guild: {id: this.#state.guild.id, locale: guildLocale, features: []},
-            guild_id: this.#state.guild.id,
-            channel: {...channel, permissions},
             channel_id: channelId,
-            member: {...this.#state.member(user.id), permissions},
-            app_permissions: this.#state.bot.permissions.toString(),
             locale: (sender.locale ?? "ja") as Locale,
-            guild_locale: guildLocale,
             entitlements: [],
-            // discord.js reads this unconditionally; Discord sends it for every interaction.
-            authorizing_integration_owners: {"0": this.#state.guild.id},
-            context: InteractionContextType.Guild,
             attachment_size_limit: maxAttachmentBytes
+        };
+        if (channel.type === ChannelType.DM || channel.type === ChannelType.GroupDM) {
+            const botDm = channel.type === ChannelType.DM;
+            return {
+                ...common,
+                channel: {...channel, permissions: privateChannelPermissions.toString()},
+                user: user.user,
+                app_permissions: privateChannelPermissions.toString(),
+                // In the bot's DM a guild installation reads "0"; elsewhere only the user's own installation.
+                authorizing_integration_owners: botDm ? {[ApplicationIntegrationType.GuildInstall]: "0"} : {[ApplicationIntegrationType.UserInstall]: user.id},
+                context: botDm ? InteractionContextType.BotDM : InteractionContextType.PrivateChannel
+            };
+        }
+        const guildId = channel.guild_id ?? this.#state.guild.id;
+        const installedHere = this.#state.botIsMember(channelId);
+        return {
+            ...common,
+            guild: {id: guildId, locale: guildLocale, features: []},
+            guild_id: guildId,
+            channel: {...channel, permissions},
+            member: installedHere ? {...this.#state.member(user.id), permissions} : {...this.#state.member(user.id), roles: [], permissions},
+            app_permissions: installedHere ? this.#state.bot.permissions.toString() : permissions,
+            guild_locale: guildLocale,
+            // discord.js reads this unconditionally; Discord sends it for every interaction.
+            authorizing_integration_owners: installedHere ? {[ApplicationIntegrationType.GuildInstall]: guildId} : {[ApplicationIntegrationType.UserInstall]: user.id},
+            context: InteractionContextType.Guild
         };
     }
 
@@ -322,6 +364,19 @@ export class Interactions {
             throw discordErrors.unknownMessage();
         return id;
     }
+}
+
+/**
+ * Discord offers a command only in the contexts it lists and through the installations it lists
+ * (https://discord.com/developers/docs/interactions/application-commands#contexts; absent lists mean
+ * all); a test sending one Discord would not offer is a broken test.
+ */
+function checkOffered(command: APIApplicationCommand, context: InteractionContextType, installations: readonly ApplicationIntegrationType[]): void {
+    if (command.contexts != null && !command.contexts.includes(context))
+        throw new Error(`Discord offers /${command.name} in no context ${context}: its contexts are ${JSON.stringify(command.contexts)}`);
+    const types = command.integration_types;
+    if (types != null && !installations.some((installation) => types.includes(installation)))
+        throw new Error(`Discord offers /${command.name} through no installation ${JSON.stringify(installations)}: its integration_types are ${JSON.stringify(types)}`);
 }
 
 /** Responses to slash commands are marked as such; those to components and modals are plain messages. */

@@ -166,6 +166,8 @@ export class RestRoutes {
         if (match.route.auth && !(authorization?.startsWith("Bot ") ?? false))
             throw discordErrors.unauthorized();
         const {params} = match;
+        if (params["channel"] !== undefined)
+            this.#state.requireBotChannel(params["channel"]);
         const param = (name: string): string => params[name] ?? raise(new Error(`The route ${match.route.name} has no parameter ${name}`));
         return match.route.handle({...request, params, param});
     }

@@ -29,7 +29,7 @@
  *   static start({signingSecret?, botToken?, appToken?, rateLimits?, ackDeadlineMs?, eventRetryDelaysMs?}?): Promise<FakeSlack>
  *   apiUrl (ends with /api/), signingSecret, botToken (xoxb-), appToken (xapp-), team {id, name, domain},
  *   appId, botUserId, botId, channel (public, the bot in it), admin, student, otherStudent
- *   addUser({name, realName?, locale?, admin?}), addChannel({name, isPrivate?, botIsMember?})
+ *   addUser({name, realName?, locale?, admin?}), addChannel({name, isPrivate?, botIsMember?}), openDm(user)
  *   connectHttp(receiverUrl), socketConnected(timeoutMs?)
  *   Deliveries, each resolving to a Delivery {transport, status (HTTP status | "acked" | "no_ack"), body
  *   (the ack's JSON, plain text as {text}), ackMs, inTime (≤ 3 s), failure, retry, envelope, eventId}; in
@@ -68,8 +68,10 @@
  * delivery acked later, answered with an HTTP error or never delivered fails; a late ack's reply is not
  * shown, a failed slash command's sender sees Slack's `operation_timeout` instead; a failed event is retried 3 times (at once, after 1 and 5 minutes unless `eventRetryDelaysMs`
  * says otherwise) with X-Slack-Retry-Num / retry_attempt and the reason.
- * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs and App
- * Home's messages tab; clicks on anything but buttons; styles (*bold*) in `shown`.
+ * The app's DMs (`openDm`): `im` conversations whose messages arrive with channel_type "im" (message.im)
+ * and whose slash commands carry the DM's id and channel_name "directmessage".
+ * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs between
+ * people (where an app's commands cannot post); clicks on anything but buttons; styles (*bold*) in `shown`.
  */
 import http from "node:http";
 import {listenOnLoopback} from "../listenOnLoopback.js";
@@ -261,6 +263,11 @@ export class FakeSlack {
     /** Another channel; with `botIsMember: false` the bot's posts there fail with `not_in_channel`. */
     addChannel(options: {name: string, isPrivate?: boolean, botIsMember?: boolean}): FakeSlackChannel {
         return this.#workspace.addChannel(options);
+    }
+
+    /** The app's DM with a person (an `im`, `D…`): commands there carry its id, messages there are `message.im` events. */
+    openDm(user: FakeSlackUser): FakeSlackChannel {
+        return this.#workspace.openDm(user);
     }
 
     /** HTTP mode: where deliveries go (the app's receiver, e.g. http://127.0.0.1:PORT/slack/events) while no Socket Mode connection is open. */

@@ -195,7 +195,8 @@ export class Interactions {
             blocks: message.blocks,
             channel: channel.id,
             event_ts: message.ts,
-            channel_type: channel.isPrivate ? "group" : "channel",
+            // message.im in the app's DM (https://api.slack.com/events/message.im), message.groups / message.channels elsewhere.
+            channel_type: channel.imUser !== undefined ? "im" : channel.isPrivate ? "group" : "channel",
             ...(message.thread_ts === undefined ? {} : {thread_ts: message.thread_ts, parent_user_id: message.parent_user_id})
         };
         // app_mention has the message's fields but channel_type.

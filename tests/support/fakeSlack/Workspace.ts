@@ -15,7 +15,11 @@ export type FakeSlackUser = {
     readonly isBot: boolean
 };
 
-export type FakeSlackChannel = {readonly id: string, readonly name: string, readonly isPrivate: boolean, readonly botIsMember: boolean};
+export type FakeSlackChannel = {
+    readonly id: string, readonly name: string, readonly isPrivate: boolean, readonly botIsMember: boolean,
+    /** For the app's DM with a person (an `im`): that person's id. */
+    readonly imUser?: string
+};
 
 export type FakeSlackTeam = {readonly id: string, readonly name: string, readonly domain: string};
 
@@ -119,6 +123,20 @@ export class Workspace {
         return channel;
     }
 
+    /**
+     * The app's DM with a person (its Messages tab), made once: a `D…` conversation of type `im`
+     * (https://api.slack.com/types/im) the bot is in, whose messages arrive as `message.im` events.
+     */
+    openDm(user: FakeSlackUser): FakeSlackChannel {
+        const existing = [...this.#channels.values()].find((channel) => channel.imUser === user.id);
+        if (existing !== undefined)
+            return existing;
+        const channel = {id: slackId("D"), name: "directmessage", isPrivate: true, botIsMember: true, imUser: user.id};
+        this.#channels.set(channel.id, channel);
+        this.#messages.set(channel.id, []);
+        return channel;
+    }
+
     /** `user_not_found` for an id the workspace does not have. */
     user(id: unknown): FakeSlackUser {
         const user = typeof id === "string" ? this.#users.get(id) : undefined;
@@ -172,6 +190,8 @@ export class Workspace {
 
     /** conversations.info's `channel`. */
     channelObject(channel: FakeSlackChannel, includeLocale: boolean): Record<string, unknown> {
+        if (channel.imUser !== undefined)
+            return {id: channel.id, is_im: true, user: channel.imUser, is_org_shared: false, created: Math.floor(Date.now() / 1000), is_user_deleted: false, priority: 0};
         return {
             id: channel.id,
             name: channel.name,

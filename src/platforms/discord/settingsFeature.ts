@@ -1,12 +1,11 @@
 import type {ChatInputCommandInteraction} from "discord.js";
 import {forgetMeCommand, kotaeCommand, settingsCommand} from "../../../commands/kotae.js";
-import {applySettingsChange, describeSettings} from "../../adapters/shared/applySettingsChange.js";
-import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
-import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
+import {describeSettings} from "../../adapters/shared/applySettingsChange.js";
+import {changeCommunitySettings} from "../../app/changeCommunitySettings.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
-import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
-import {trackReply, isModerator, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
+import {trackReply, isModerator, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 
 /** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
@@ -30,30 +29,18 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
         await interaction.reply({content: texts.help, ephemeral: true});
         return;
     }
-    const {store} = context.runtime;
-    const refusal = checkPreconditions({requester, channelId: requester.channelId, settings: undefined, isModerator: isModerator(interaction)}, moderatorOnly);
-    if (refusal != null || interaction.guildId == null) {
-        store.interactions.recordEvent({requester, kind: "settings_refused"});
-        await interaction.reply({content: localize(ErrorCode.NotPermitted, requester.locale), ephemeral: true});
-        return;
-    }
-
     const change = settingsCommand.toRequest(optionValues(settingsCommand, (name, type) =>
         type === "integer" ? interaction.options.getInteger(name) : type === "boolean" ? interaction.options.getBoolean(name) : interaction.options.getString(name)));
-    const current = store.community.get(platform, interaction.guildId) ?? unsetCommunitySettings;
-    let next: CommunitySettings;
-    try {
-        next = applySettingsChange(context.runtime.profiles, current, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
-    } catch (error) {
-        if (!isKotaeError(error)) throw error;
-        await interaction.reply({content: localize(error.code, requester.locale, error.params), ephemeral: true});
+    const outcome = changeCommunitySettings(context.runtime, {
+        requester, workspaceId: interaction.guildId ?? undefined, isModerator: isModerator(interaction), change,
+        channelIds: (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0])
+    });
+    if (outcome.status !== "applied") {
+        const refusal = outcome.status === "refused" ? localize(ErrorCode.NotPermitted, requester.locale) : localize(outcome.error.code, requester.locale, outcome.error.params);
+        await interaction.reply({content: refusal, ephemeral: true});
         return;
     }
-    const changed = Object.keys(change).length > 0;
-    if (changed) {
-        store.community.save(platform, interaction.guildId, next, requester);
-        store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
-    }
+    const {settings: next, changed} = outcome;
     const lines = describeSettings(next, {
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
         solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discord.messageContent

@@ -8,6 +8,7 @@ import {RepliesUnderWay} from "../../adapters/shared/RepliesUnderWay.js";
 import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
 import {registerFollowUps} from "./followUpFeature.js";
+import {registerHome} from "./homeFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
 import {registerSolve} from "./solveFeature.js";
@@ -61,6 +62,7 @@ export class SlackAdapter implements AsyncDisposable {
         registerSolve(context);
         registerFollowUps(context, botUserId);
         registerSettings(context);
+        registerHome(context);
         registerUnknown(context);
 
         if (socketMode) {

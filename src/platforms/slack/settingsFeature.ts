@@ -1,11 +1,13 @@
 import {forgetMeCommand, settingsCommand} from "../../../commands/kotae.js";
+import {changeCommunitySettings, type SettingsChangeOutcome} from "../../app/changeCommunitySettings.js";
 import {unsetCommunitySettings, type CommunitySettings} from "../../domain/CommunitySettings.js";
-import {ErrorCode, isKotaeError} from "../../errors/ErrorCode.js";
+import type {Requester} from "../../domain/Requester.js";
+import {ErrorCode} from "../../errors/ErrorCode.js";
 import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {checkPreconditions, moderatorOnly} from "../../preconditions/preconditions.js";
 import {solveModes} from "../../solver/SolveMode.js";
-import {applySettingsChange, describeSettings} from "../../adapters/shared/applySettingsChange.js";
+import {describeSettings} from "../../adapters/shared/applySettingsChange.js";
 import {callbackIds} from "./slackBlocks.js";
 import {platform, requesterOf, userFacts, type SlackContext} from "./SlackContext.js";
 
@@ -39,37 +41,50 @@ export function registerSettings(context: SlackContext): void {
         const teamId = body.team?.id;
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId, channelId: undefined});
         const {isAdmin} = await userFacts(context, client, body.user.id);
-        if (!isAdmin || teamId == null) {
-            runtime.store.interactions.recordEvent({requester, kind: "settings_refused"});
-            await ack({response_action: "errors", errors: {channels: localize(ErrorCode.NotPermitted, requester.locale)}});
-            return;
-        }
         const value = (id: string): string | undefined => {
             const state = view.state.values[id]?.[id];
             const text = state?.selected_option?.value ?? state?.value ?? undefined;
             return text == null || text.trim() === "" ? undefined : text.trim();
         };
         const perHour = value("solves_per_hour");
-        if (perHour != null && !/^\d{1,4}$/.test(perHour)) {
+        if (isAdmin && perHour != null && !isSolvesPerHour(perHour)) {
             await ack({response_action: "errors", errors: {solves_per_hour: "1–9999"}});
             return;
         }
-        const change = settingsCommand.toRequest({
+        const outcome = changeSlackSettings(context, {requester, teamId, isAdmin, values: {
             channels: value("channels"), mode: value("mode"), profile: value("profile"), theme: value("theme"),
             solves_per_hour: perHour, followups_need_mention: value("followups_need_mention")
-        });
-        const current = runtime.store.community.get(platform, teamId) ?? unsetCommunitySettings;
-        let next: CommunitySettings;
-        try {
-            next = applySettingsChange(runtime.profiles, current, change, (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]));
-        } catch (error) {
-            if (!isKotaeError(error)) throw error;
+        }});
+        if (outcome.status === "refused") {
+            await ack({response_action: "errors", errors: {channels: localize(ErrorCode.NotPermitted, requester.locale)}});
+            return;
+        }
+        if (outcome.status === "invalid") {
+            const {error} = outcome;
             await ack({response_action: "errors", errors: {[error.code === ErrorCode.ProfileUnknown ? "profile" : "mode"]: localize(error.code, requester.locale, error.params)}});
             return;
         }
         await ack();
-        runtime.store.community.save(platform, teamId, next, requester);
-        runtime.store.interactions.recordEvent({requester, kind: "settings_changed", detail: {...change}});
+    });
+}
+
+/** The hourly limit as a moderator types it: a whole number of at most four digits. */
+export function isSolvesPerHour(text: string): boolean {
+    return /^\d{1,4}$/.test(text);
+}
+
+/**
+ * A workspace admin's change, from the settings modal or the App Home tab, through the one settings use
+ * case (same checks, same log). `values` are the settings command's options by name; channel ids are
+ * Slack's (C…), as typed or as the channel picker gives them.
+ */
+export function changeSlackSettings(context: SlackContext, change: {
+    requester: Requester, teamId: string | undefined, isAdmin: boolean, values: Readonly<Record<string, string | undefined>>
+}): SettingsChangeOutcome {
+    return changeCommunitySettings(context.runtime, {
+        requester: change.requester, workspaceId: change.teamId, isModerator: change.isAdmin,
+        change: settingsCommand.toRequest(change.values),
+        channelIds: (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0])
     });
 }
 

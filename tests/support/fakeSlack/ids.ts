@@ -4,10 +4,10 @@ let counter = 0;
 let lastMicros = 0;
 
 /**
- * A Slack-style id: its one-letter kind (T team, U user, B bot, A app, C channel, F file, V view) and
+ * A Slack-style id: its one-letter kind (T team, U user, B bot, A app, C channel, D direct message, F file, V view) and
  * ten upper-case base-36 characters, unique in the process so that two fakes never share one.
  */
-export function slackId(kind: "T" | "U" | "B" | "A" | "C" | "F" | "V"): string {
+export function slackId(kind: "T" | "U" | "B" | "A" | "C" | "D" | "F" | "V"): string {
     counter += 1;
     return kind + counter.toString(36).toUpperCase().padStart(10, "0");
 }

@@ -1,0 +1,105 @@
+import type {webApi} from "@slack/bolt";
+import {recentProblems} from "../../app/recentProblems.js";
+import type {Requester} from "../../domain/Requester.js";
+import {localize} from "../../i18n/messages.js";
+import {uiTexts} from "../../i18n/uiTexts.js";
+import {homeTexts} from "./homeTexts.js";
+import {homeView, type HomeProblem, type HomeSettings} from "./homeView.js";
+import {changeSlackSettings, isSolvesPerHour} from "./settingsFeature.js";
+import {homeActionIds, homeActionPrefix} from "./slackBlocks.js";
+import {logFailure, requesterOf, settingsFor, userFacts, type SlackContext} from "./SlackContext.js";
+import {reportView} from "./solveFeature.js";
+
+/** Permalinks kept (they never change); past this many the oldest are forgotten. */
+const permalinkCacheSize = 10_000;
+
+/**
+ * The App Home tab (https://api.slack.com/surfaces/app-home): on `app_home_opened` with `tab: "home"`
+ * (https://api.slack.com/events/app_home_opened) Kotae publishes the person's view with views.publish
+ * (https://api.slack.com/methods/views.publish): their recent problems with the report button, and for
+ * workspace admins and owners (users.info `is_admin` / `is_owner`) the workspace's settings with controls.
+ * Each control sends `block_actions` from the home view at once
+ * (https://api.slack.com/reference/interaction-payloads/block-actions); the change goes through the
+ * settings use case, which refuses and logs anyone who is not an admin (a forged payload included), and
+ * the tab is published again to show the result.
+ */
+export function registerHome(context: SlackContext): void {
+    const {app, runtime} = context;
+    const permalinks = new Map<string, Promise<string | undefined>>();
+
+    const permalinkOf = (client: webApi.WebClient, threadId: string | null): Promise<string | undefined> => {
+        const [channel, ts] = threadId?.split("/") ?? [];
+        if (channel == null || ts == null)
+            return Promise.resolve(undefined);
+        let link = permalinks.get(threadId!);
+        if (link == null) {
+            // A failed lookup is not kept: the next opening asks again. The problem is listed without its link meanwhile.
+            link = client.chat.getPermalink({channel, message_ts: ts}).then(({permalink}) => permalink, () => {
+                permalinks.delete(threadId!);
+                return undefined;
+            });
+            if (permalinks.size >= permalinkCacheSize) permalinks.clear();
+            permalinks.set(threadId!, link);
+        }
+        return link;
+    };
+
+    const publish = async (client: webApi.WebClient, requester: Requester, notice?: string): Promise<void> => {
+        const {isAdmin} = await userFacts(context, client, requester.userId);
+        const problems: HomeProblem[] = await Promise.all(recentProblems(runtime.store, requester).map(async (problem) =>
+            ({...problem, permalink: await permalinkOf(client, problem.threadId)})));
+        const settings: HomeSettings | undefined = isAdmin && requester.workspaceId != null ? {
+            stored: settingsFor(context, requester.workspaceId).stored,
+            defaults: {
+                mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
+                solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: false
+            },
+            profiles: runtime.profiles.names(),
+            notice
+        } : undefined;
+        const texts = {home: homeTexts(requester.locale), ui: uiTexts(requester.locale)};
+        await client.views.publish({user_id: requester.userId, view: homeView(problems, texts, settings)});
+    };
+
+    app.event("app_home_opened", async ({event, body, client}) => {
+        if (event.tab !== "home")
+            return;
+        try {
+            await publish(client, await requesterOf(context, client, {userId: event.user, teamId: body.team_id, channelId: undefined}));
+        } catch (error) {
+            logFailure(context, "publishing the App Home tab", error);
+        }
+    });
+
+    app.action({type: "block_actions", action_id: new RegExp(`^${homeActionPrefix}`)}, async ({ack, body, action, client}) => {
+        await ack();
+        if (body.view?.type !== "home")
+            return;
+        const teamId = body.team?.id;
+        const requester = await requesterOf(context, client, {userId: body.user.id, teamId, channelId: undefined});
+        if (action.action_id === homeActionIds.report && action.type === "button") {
+            const interactionId = Number(action.value);
+            const original = runtime.store.interactions.get(interactionId);
+            runtime.store.interactions.recordEvent({...(original != null ? {interactionId} : {}), requester, kind: "button:report"});
+            if (original != null)
+                await client.views.open({trigger_id: body.trigger_id, view: reportView(interactionId, uiTexts(requester.locale))});
+            return;
+        }
+        const name = action.action_id.slice(homeActionPrefix.length);
+        const value = action.type === "static_select" ? action.selected_option?.value
+            : action.type === "multi_channels_select" ? (action.selected_channels.length > 0 ? action.selected_channels.join(" ") : "all")
+            : action.type === "plain_text_input" ? action.value.trim()
+            : undefined;
+        const {isAdmin} = await userFacts(context, client, body.user.id);
+        const texts = homeTexts(requester.locale);
+        if (value == null || (isAdmin && name === "solves_per_hour" && !isSolvesPerHour(value))) {
+            await publish(client, requester, texts.solvesPerHourInvalid);
+            return;
+        }
+        const outcome = changeSlackSettings(context, {requester, teamId, isAdmin, values: {[name]: value}});
+        if (outcome.status === "refused")
+            context.log.warn({action: action.action_id}, "A settings change from the App Home tab of someone who is not a workspace admin was refused");
+        await publish(client, requester, outcome.status === "applied" ? texts.settingsSaved
+            : outcome.status === "invalid" ? localize(outcome.error.code, requester.locale, outcome.error.params) : undefined);
+    });
+}

@@ -93,7 +93,8 @@ export function registerHome(context: SlackContext): void {
         const {isAdmin} = await userFacts(context, client, body.user.id);
         const texts = homeTexts(requester.locale);
         if (value == null || (isAdmin && name === "solves_per_hour" && !isSolvesPerHour(value))) {
-            await publish(client, requester, texts.solvesPerHourInvalid);
+            // A select emptied (Slack sends no option) changes nothing; a limit that is no number is explained.
+            await publish(client, requester, value == null ? undefined : texts.solvesPerHourInvalid);
             return;
         }
         const outcome = changeSlackSettings(context, {requester, teamId, isAdmin, values: {[name]: value}});

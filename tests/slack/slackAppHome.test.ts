@@ -45,6 +45,17 @@ describe("Slack App Home", () => {
         expect(other.shown).not.toContain(problem);
     });
 
+    it("lists a problem without its link while chat.getPermalink fails, and with it when Slack answers again", async () => {
+        const {fake} = await world([solution]);
+        await solved(fake);
+        fake.failNext({method: "chat.getPermalink", error: "message_not_found"});
+        const first = shownHome(fake, await openHome(fake, fake.student));
+        expect(first.shown).toContain("答え：5050");
+        expect(first.links).toEqual([]);
+        const second = shownHome(fake, await openHome(fake, fake.student));
+        expect(second.links.map((link) => link.label)).toEqual(["スレッドを開く"]);
+    });
+
     it("explains /solve to someone who has asked nothing yet", async () => {
         const {fake} = await world([]);
         const home = shownHome(fake, await openHome(fake, fake.student));

@@ -1,4 +1,4 @@
-import type {webApi} from "@slack/bolt";
+import type {BlockAction, BlockElementAction, webApi} from "@slack/bolt";
 import {recentProblems} from "../../app/recentProblems.js";
 import type {Requester} from "../../domain/Requester.js";
 import {localize} from "../../i18n/messages.js";
@@ -71,10 +71,7 @@ export function registerHome(context: SlackContext): void {
         }
     });
 
-    app.action({type: "block_actions", action_id: new RegExp(`^${homeActionPrefix}`)}, async ({ack, body, action, client}) => {
-        await ack();
-        if (body.view?.type !== "home")
-            return;
+    const onAction = async (client: webApi.WebClient, body: BlockAction, action: BlockElementAction): Promise<void> => {
         const teamId = body.team?.id;
         const requester = await requesterOf(context, client, {userId: body.user.id, teamId, channelId: undefined});
         if (action.action_id === homeActionIds.report && action.type === "button") {
@@ -102,5 +99,16 @@ export function registerHome(context: SlackContext): void {
             context.log.warn({action: action.action_id}, "A settings change from the App Home tab of someone who is not a workspace admin was refused");
         await publish(client, requester, outcome.status === "applied" ? texts.settingsSaved
             : outcome.status === "invalid" ? localize(outcome.error.code, requester.locale, outcome.error.params) : undefined);
+    };
+
+    app.action({type: "block_actions", action_id: new RegExp(`^${homeActionPrefix}`)}, async ({ack, body, action, client}) => {
+        await ack();
+        if (body.view?.type !== "home")
+            return;
+        try {
+            await onAction(client, body, action);
+        } catch (error) {
+            logFailure(context, "a Home tab action", error);
+        }
     });
 }

@@ -1405,7 +1405,7 @@ export const mutations = [
         name: "home-not-republished-after-change",
         breaks: "an admin's settings change on the App Home tab is shown at once (the tab is published again)",
         file: "src/platforms/slack/homeFeature.ts",
-        search: "        await publish(client, requester, outcome.status === \"applied\" ? texts.settingsSaved\n            : outcome.status === \"invalid\" ? localize(outcome.error.code, requester.locale, outcome.error.params) : undefined);\n",
+        search: "        await publish(client, requester, outcome.status === \"applied\" ? uiTexts(requester.locale).settingsSaved\n            : outcome.status === \"invalid\" ? localize(outcome.error.code, requester.locale, outcome.error.params) : undefined);\n",
         replace: "",
         project: "slack",
         tests: ["tests/slack/slackAppHome.test.ts"]

@@ -97,7 +97,7 @@ export function registerHome(context: SlackContext): void {
         const outcome = changeSlackSettings(context, {requester, teamId, isAdmin, values: {[name]: value}});
         if (outcome.status === "refused")
             context.log.warn({action: action.action_id}, "A settings change from the App Home tab of someone who is not a workspace admin was refused");
-        await publish(client, requester, outcome.status === "applied" ? texts.settingsSaved
+        await publish(client, requester, outcome.status === "applied" ? uiTexts(requester.locale).settingsSaved
             : outcome.status === "invalid" ? localize(outcome.error.code, requester.locale, outcome.error.params) : undefined);
     };
 

@@ -13,8 +13,7 @@ export type HomeTexts = {
     readonly settingsHint: string,
     readonly channelsPlaceholder: string,
     readonly solvesPerHourLabel: string,
-    readonly solvesPerHourInvalid: string,
-    readonly settingsSaved: string
+    readonly solvesPerHourInvalid: string
 };
 
 const texts: Readonly<Record<Locale, HomeTexts>> = {
@@ -33,8 +32,7 @@ const texts: Readonly<Record<Locale, HomeTexts>> = {
         settingsHint: "選ぶとすぐに保存されます。チャンネルを選ばなければ、すべてのチャンネルで使えます。",
         channelsPlaceholder: "すべてのチャンネル",
         solvesPerHourLabel: "1人が1時間に送れる問題の数（Enter で保存）",
-        solvesPerHourInvalid: "1時間あたりの問題数は 0〜9999 の整数で入力してください。",
-        settingsSaved: "設定を保存しました。"
+        solvesPerHourInvalid: "1時間あたりの問題数は 0〜9999 の整数で入力してください。"
     },
     en: {
         recentTitle: "Your recent problems",
@@ -51,8 +49,7 @@ const texts: Readonly<Record<Locale, HomeTexts>> = {
         settingsHint: "Each choice is saved at once. With no channel chosen, Kotae answers in every channel.",
         channelsPlaceholder: "All channels",
         solvesPerHourLabel: "Problems one member may send per hour (Enter saves)",
-        solvesPerHourInvalid: "Problems per hour must be a whole number from 0 to 9999.",
-        settingsSaved: "Settings saved."
+        solvesPerHourInvalid: "Problems per hour must be a whole number from 0 to 9999."
     }
 };
 

@@ -56,6 +56,17 @@ describe("Slack App Home", () => {
         expect(second.links.map((link) => link.label)).toEqual(["スレッドを開く"]);
     });
 
+    it("logs one line when Slack refuses the Home tab, and publishes it at the next opening", async () => {
+        const logLines: string[] = [];
+        const {fake} = await world([], {logLines});
+        fake.failNext({method: "views.publish", error: "invalid_arguments"});
+        await fake.appHomeOpened({user: fake.student});
+        const failure = await waitFor(() => logLines.map((line) => JSON.parse(line) as {level: string, msg: string, err?: {stack?: string}}).find((entry) => entry.level === "error"));
+        expect(failure.msg).toBe("publishing the App Home tab failed");
+        expect(failure.err?.stack).toBeUndefined();
+        expect(shownHome(fake, await openHome(fake, fake.student)).shown).toContain("/solve");
+    });
+
     it("explains /solve to someone who has asked nothing yet", async () => {
         const {fake} = await world([]);
         const home = shownHome(fake, await openHome(fake, fake.student));
@@ -127,7 +138,8 @@ describe("Slack App Home", () => {
     });
 
     it("refuses and logs a student's forged settings action, changing nothing and showing them no settings", async () => {
-        const {fake, runtime} = await world([]);
+        const logLines: string[] = [];
+        const {fake, runtime} = await world([], {logLines});
         const adminHome = await openHome(fake, fake.admin);
         await openHome(fake, fake.student);
         await fake.homeAction({user: fake.student, view: adminHome, actionId: "kotae:home:theme", selected: "dark"});
@@ -137,6 +149,8 @@ describe("Slack App Home", () => {
         expect(readRows<{kind: string, user_pseudonym: string}>(runtime.store, "SELECT kind, user_pseudonym FROM interaction_events")).toEqual([
             {kind: "settings_refused", user_pseudonym: runtime.store.pseudonymOf({platform: "slack", userId: fake.student.id})}
         ]);
+        const warnings = logLines.map((line) => JSON.parse(line) as {level: string, msg: string, action?: string}).filter((entry) => entry.level === "warn");
+        expect(warnings).toMatchObject([{component: "slack", action: "kotae:home:theme", msg: expect.stringContaining("not a workspace admin was refused")}]);
     });
 
     it("shows people's and the model's words as written: <!channel> and <@U…> notify nobody", async () => {

@@ -10,7 +10,7 @@ import {homeActionIds, homeActionPrefix} from "./slackBlocks.js";
 import {logFailure, requesterOf, settingsFor, userFacts, type SlackContext} from "./SlackContext.js";
 import {reportView} from "./solveFeature.js";
 
-/** Permalinks kept (they never change); past this many the oldest are forgotten. */
+/** Permalinks kept (they never change), by thread; past this many the cache starts over. */
 const permalinkCacheSize = 10_000;
 
 /**
@@ -29,17 +29,17 @@ export function registerHome(context: SlackContext): void {
 
     const permalinkOf = (client: webApi.WebClient, threadId: string | null): Promise<string | undefined> => {
         const [channel, ts] = threadId?.split("/") ?? [];
-        if (channel == null || ts == null)
+        if (threadId == null || channel == null || ts == null)
             return Promise.resolve(undefined);
-        let link = permalinks.get(threadId!);
+        let link = permalinks.get(threadId);
         if (link == null) {
             // A failed lookup is not kept: the next opening asks again. The problem is listed without its link meanwhile.
             link = client.chat.getPermalink({channel, message_ts: ts}).then(({permalink}) => permalink, () => {
-                permalinks.delete(threadId!);
+                permalinks.delete(threadId);
                 return undefined;
             });
             if (permalinks.size >= permalinkCacheSize) permalinks.clear();
-            permalinks.set(threadId!, link);
+            permalinks.set(threadId, link);
         }
         return link;
     };

@@ -1553,5 +1553,41 @@ export const mutations = [
         replace: "    const direct = false;",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
+    },
+    {
+        name: "home-shows-others-problems",
+        breaks: "a student's own page (Slack's App Home) lists only their problems, never anyone else's",
+        file: "storage/InteractionRepository.ts",
+        search: "WHERE user_pseudonym = ? AND platform = ? AND coalesce(workspace_id, '') = ? AND status != 'rejected'\n        ORDER BY",
+        replace: "WHERE (user_pseudonym = ? OR 1) AND platform = ? AND coalesce(workspace_id, '') = ? AND status != 'rejected'\n        ORDER BY",
+        project: "slack",
+        tests: ["tests/slack/slackAppHome.test.ts"]
+    },
+    {
+        name: "settings-change-by-non-moderator",
+        breaks: "only moderators (Slack admins) change a community's settings: a forged App Home action from a student is refused and logged",
+        file: "src/app/CommunitySettingsActions.ts",
+        search: "if (refusal == null && requester.workspaceId != null)",
+        replace: "if (requester.workspaceId != null)",
+        project: "slack",
+        tests: ["tests/slack/slackAppHome.test.ts"]
+    },
+    {
+        name: "home-text-as-mrkdwn",
+        breaks: "the App Home tab shows people's and the model's words as plain text: <!channel> in them notifies nobody",
+        file: "src/platforms/slack/homeView.ts",
+        search: "text: {type: \"plain_text\", text: `${shortened(problem.question, questionChars)}\\n${status}`, emoji: false},",
+        replace: "text: {type: \"mrkdwn\", text: `${shortened(problem.question, questionChars)}\\n${status}`},",
+        project: "slack",
+        tests: ["tests/slack/slackAppHome.test.ts"]
+    },
+    {
+        name: "home-not-republished-after-change",
+        breaks: "an admin's settings change on the App Home tab is shown at once (the tab is published again)",
+        file: "src/platforms/slack/homeFeature.ts",
+        search: "        await publish(client, requester, !(\"refusal\" in outcome) ? uiTexts(requester.locale).settingsSaved\n            : refused ? undefined : localize(outcome.refusal.code, requester.locale, outcome.refusal.params));\n",
+        replace: "",
+        project: "slack",
+        tests: ["tests/slack/slackAppHome.test.ts"]
     }
 ];

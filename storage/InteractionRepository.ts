@@ -33,6 +33,11 @@ const sql = {
     recentSolves: `
         SELECT count(*) AS count, min(created_at) AS oldest FROM interactions
         WHERE user_pseudonym = ? AND platform = ? AND coalesce(workspace_id, '') = ? AND created_at > ? AND status != 'rejected'`,
+    // interactions_user (user_pseudonym, created_at) finds one person's rows newest first; the rest filters those few.
+    recentOf: `
+        SELECT * FROM interactions
+        WHERE user_pseudonym = ? AND platform = ? AND coalesce(workspace_id, '') = ? AND status != 'rejected'
+        ORDER BY created_at DESC, id DESC LIMIT ?`,
     abandonUnfinished: `
         UPDATE interactions SET status = 'failed', updated_at = @now, error_code = 'interrupted',
             error_message = 'Kotae stopped before this request finished'
@@ -142,6 +147,15 @@ export class InteractionRepository {
     public recentSolves(requester: Requester, since: Date): {count: number, oldest: Date | undefined} {
         const row = this.statements.recentSolves.get(this.pseudonymizer.pseudonymOf(requester), requester.platform, requester.workspaceId ?? "", since.toISOString()) as {count: number, oldest: string | null};
         return {count: row.count, oldest: row.oldest != null ? new Date(row.oldest) : undefined};
+    }
+
+    /**
+     * The newest problems this user sent in this community (refusals left out), newest first: what a
+     * student's own page lists. Nobody else's rows, and none from another workspace or platform.
+     */
+    public recentOf(requester: Requester, limit: number): InteractionRecord[] {
+        const rows = this.statements.recentOf.all(this.pseudonymizer.pseudonymOf(requester), requester.platform, requester.workspaceId ?? "", limit) as Row[];
+        return rows.map((row) => camelize(row) as InteractionRecord);
     }
 
     /**

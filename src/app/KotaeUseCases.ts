@@ -8,6 +8,8 @@ import {AnswerActions} from "./AnswerActions.js";
 import {AuditActions} from "./AuditActions.js";
 import {CommunitySettingsActions} from "./CommunitySettingsActions.js";
 import {FollowUps} from "./FollowUps.js";
+import {recentProblems, type RecentProblem} from "./recentProblems.js";
+import type {Requester} from "../domain/Requester.js";
 import {SolveProblem} from "./SolveProblem.js";
 import {TexActions} from "./TexActions.js";
 
@@ -24,6 +26,8 @@ export class KotaeUseCases {
     public readonly audit: AuditActions;
     public readonly activity: ActivityLog;
     public readonly tex: TexActions;
+    /** A student's own newest problems in their community (their page: Slack's App Home). */
+    public readonly recentProblems: (requester: Requester) => RecentProblem[];
 
     public constructor(parts: {
         readonly engine: Engine, readonly store: KotaeStore, readonly config: KotaeConfig,
@@ -36,6 +40,7 @@ export class KotaeUseCases {
         this.followUps = new FollowUps(engine, store, this.answers);
         this.audit = new AuditActions(store, engine);
         this.activity = new ActivityLog(store);
+        this.recentProblems = (requester) => recentProblems(store, requester);
         this.tex = new TexActions(store, renderer, config.maxProblemChars);
     }
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import {SlackAdapter} from "../../src/platforms/slack/SlackAdapter.js";
 import {KotaeRuntime} from "../../src/app/KotaeRuntime.js";
 import {loadConfig} from "../../src/config/loadConfig.js";
+import {createKotaeLogger} from "../../src/observability/KotaeLogger.js";
 import {FakeSlack, type FakeSlackOptions, type RecordedSlackMessage} from "../support/fakeSlack/FakeSlack.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {stoppedAfterEachTest} from "../support/stoppedAfterEachTest.js";
@@ -22,7 +23,9 @@ export type WorldOptions = {
     chunkDelayMs?: number,
     /** Characters per scripted token (default 3). */
     chunkSize?: number,
-    fake?: FakeSlackOptions
+    fake?: FakeSlackOptions,
+    /** Collects Kotae's log lines (JSON, one per entry) instead of printing them. */
+    logLines?: string[]
 };
 
 const stopAfterTest = stoppedAfterEachTest<World>();
@@ -41,7 +44,9 @@ export async function world(scripts: Script[], options: WorldOptions = {}): Prom
         ...options.env
     }, cwd: temporaryDirectory()});
     const backend = new ScriptedBackend(scripts, 1, {chunkDelayMs: options.chunkDelayMs ?? 0, ...(options.chunkSize != null ? {chunkSize: options.chunkSize} : {})});
-    const runtime = KotaeRuntime.start(config, {backend});
+    const logLines = options.logLines;
+    const logger = logLines != null ? createKotaeLogger({format: "json", destination: {write: (line: string) => logLines.push(line)}}) : undefined;
+    const runtime = KotaeRuntime.start(config, {backend, ...(logger != null ? {logger} : {})});
     const adapter = await SlackAdapter.start(runtime, config);
     if (adapter.port != null) fake.connectHttp(`http://127.0.0.1:${adapter.port}/slack/events`);
     else await fake.socketConnected();

@@ -94,6 +94,23 @@ describe("InteractionRepository", () => {
         expect(store.interactions.findByThread("discord", "thread-2")).toBeUndefined();
     });
 
+    it("lists a person's own recent problems in one community, newest first, without refusals", () => {
+        using store = temporaryStore();
+        const asked = (requester: typeof alice | typeof bob | typeof aliceElsewhere, text: string) => store.interactions.create({requester, ...question, question: text});
+        const aliceElsewhere = {...alice, workspaceId: "g2"};
+        const ids = ["1+1", "2+2", "3+3"].map((text) => asked(alice, text));
+        asked(bob, "bob's");
+        asked(aliceElsewhere, "another server");
+        store.interactions.create({requester: {...alice, platform: "slack"}, ...question, question: "on Slack"});
+        const refused = asked(alice, "too long");
+        store.interactions.finish(refused, {status: "rejected", errorCode: "problem_too_long", totalMs: 0});
+
+        expect(store.interactions.recentOf(alice, 10).map((row) => row.question)).toEqual(["3+3", "2+2", "1+1"]);
+        expect(store.interactions.recentOf(alice, 2).map((row) => row.id)).toEqual([ids[2], ids[1]]);
+        expect(store.interactions.recentOf(bob, 10).map((row) => row.question)).toEqual(["bob's"]);
+        expect(store.interactions.recentOf(aliceElsewhere, 10).map((row) => row.question)).toEqual(["another server"]);
+    });
+
     it("records events around an interaction with their detail", () => {
         using store = temporaryStore();
         const id = store.interactions.create({requester: alice, ...question});

@@ -6,7 +6,15 @@ import type {KotaeLogger} from "../../observability/KotaeLogger.js";
  * so Slack's own errors are lines like every other, not console output with stacks.
  */
 export class BoltLogger implements Logger {
-    public constructor(private readonly log: KotaeLogger) {}
+    private readonly log: KotaeLogger;
+
+    /**
+     * @param log the Slack component's logger. Bolt sets its own level (setLevel) on a child of it, so the
+     *   level Bolt chooses for its chatter never silences Kotae's own Slack lines (a refused settings change).
+     */
+    public constructor(log: KotaeLogger) {
+        this.log = log.child({});
+    }
 
     public debug(...parts: unknown[]): void {
         this.write(LogLevel.DEBUG, parts);

@@ -9,6 +9,7 @@ import {BoltLogger} from "./BoltLogger.js";
 import {ChannelPacer} from "./ChannelPacer.js";
 import {registerDirectMessages} from "./directMessageFeature.js";
 import {registerFollowUps} from "./followUpFeature.js";
+import {registerHome} from "./homeFeature.js";
 import {registerSettings} from "./settingsFeature.js";
 import type {SlackContext} from "./SlackContext.js";
 import {registerSolve} from "./solveFeature.js";
@@ -65,6 +66,7 @@ export class SlackAdapter implements AsyncDisposable {
         registerDirectMessages(context, botUserId);
         registerSettings(context);
         registerTex(context);
+        registerHome(context);
         registerUnknown(context);
 
         if (socketMode) {

@@ -50,7 +50,7 @@ export function registerSettings(context: SlackContext): void {
             return text == null || text.trim() === "" ? undefined : text.trim();
         };
         const perHour = value("solves_per_hour");
-        if (perHour != null && !/^\d{1,4}$/.test(perHour)) {
+        if (perHour != null && !isSolvesPerHour(perHour)) {
             await ack({response_action: "errors", errors: {solves_per_hour: "1–9999"}});
             return;
         }
@@ -58,13 +58,23 @@ export function registerSettings(context: SlackContext): void {
             channels: value("channels"), mode: value("mode"), profile: value("profile"), theme: value("theme"),
             solves_per_hour: perHour, followups_need_mention: value("followups_need_mention")
         });
-        const outcome = runtime.useCases.communitySettings.change(asker, change, (text) => [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]));
+        const outcome = runtime.useCases.communitySettings.change(asker, change, slackChannelIds);
         if ("refusal" in outcome) {
             await refusal(outcome.refusal.code, outcome.refusal.params);
             return;
         }
         await ack();
     });
+}
+
+/** The hourly limit as a moderator types it: a whole number of at most four digits. */
+export function isSolvesPerHour(text: string): boolean {
+    return /^\d{1,4}$/.test(text);
+}
+
+/** Slack's channel ids (C…) in a settings text, as typed or as the channel picker gives them. */
+export function slackChannelIds(text: string): string[] {
+    return [...text.matchAll(/C[A-Z0-9]{6,}/g)].map((match) => match[0]);
 }
 
 function settingsView(context: SlackContext, current: CommunitySettings) {

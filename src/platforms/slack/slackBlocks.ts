@@ -13,6 +13,14 @@ const blocksPerMessage = 50;
 export const actionIdPrefix = "kotae:";
 export const actionIds = {show: "kotae:show", report: "kotae:report", retry: "kotae:retry", cancel: "kotae:cancel"} as const;
 export const callbackIds = {report: "kotae:report", settings: "kotae:settings"} as const;
+/** What the App Home tab's controls start with; the answer buttons' handler leaves these to the Home feature. */
+export const homeActionPrefix = "kotae:home:";
+/** The Home tab's controls; each setting's id ends with the settings command's option name. */
+export const homeActionIds = {
+    report: "kotae:home:report",
+    mode: "kotae:home:mode", profile: "kotae:home:profile", theme: "kotae:home:theme", followUpsNeedMention: "kotae:home:followups_need_mention",
+    channels: "kotae:home:channels", solvesPerHour: "kotae:home:solves_per_hour"
+} as const;
 
 /** A status line with a cancel button (while a solve runs). */
 export function progressBlocks(status: string, interactionId: number | undefined, texts: UiTexts): KnownBlock[] {

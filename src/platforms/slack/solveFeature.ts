@@ -8,7 +8,7 @@ import {uiTexts, type UiTexts} from "../../i18n/uiTexts.js";
 import {describePhase} from "../shared/SolveProgress.js";
 import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {postText} from "./postText.js";
-import {actionIdPrefix, actionIds, answerBlocks, callbackIds, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
+import {actionIdPrefix, actionIds, answerBlocks, callbackIds, homeActionPrefix, notificationText, progressBlocks, textSections} from "./slackBlocks.js";
 import {askerOf, logFailure, progressBudget, requesterOf, settingsFor, slackPlace, threadKey, type SlackContext} from "./SlackContext.js";
 
 /** Slack's chat.update tolerates about one call a second per message; a little slower stays clear of 429s. */
@@ -25,7 +25,8 @@ export function registerSolve(context: SlackContext): void {
         });
     });
 
-    app.action({type: "block_actions", action_id: new RegExp(`^${actionIdPrefix}`)}, async ({ack, body, action, client}) => {
+    // Every Kotae button but the App Home tab's, which the Home feature answers.
+    app.action({type: "block_actions", action_id: new RegExp(`^${actionIdPrefix}(?!${homeActionPrefix.slice(actionIdPrefix.length)})`)}, async ({ack, body, action, client}) => {
         await ack();
         if (action.type !== "button" || body.channel == null)
             return;
@@ -154,7 +155,8 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     await client.chat.postMessage({channel, thread_ts: ts, text: texts.followUpHint(settings.followUpsNeedMention)});
 }
 
-function reportView(interactionId: number, texts: UiTexts) {
+/** The 「間違いを報告」 form, opened from an answer's button or from the App Home tab. */
+export function reportView(interactionId: number, texts: UiTexts) {
     const input = (id: string, label: string, multiline: boolean) => ({
         type: "input" as const, block_id: id, optional: true, label: {type: "plain_text" as const, text: label},
         element: {type: "plain_text_input" as const, action_id: id, multiline}

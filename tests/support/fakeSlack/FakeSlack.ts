@@ -36,6 +36,8 @@
  *   HTTP mode each takes signature?: "valid" | "bad" | "stale" | "missing":
  *     slashCommand({command, text?, user?, channelId?}), blockAction({message, actionId, blockId?, user?}),
  *     submitView({callbackId, fields, user?}), viewSubmission({callbackId, values, privateMetadata?, user?}),
+ *     appHomeOpened({user?, tab?}), homeAction({actionId, user?, view?, selected?, value?}) (a button, select or
+ *     dispatching text input of the person's Home tab, or of another's `view`, as a forged payload would),
  *     message({text, channelId?, threadTs?, user?, mentionsBot?}) → {message, event, appMention},
  *     redeliver(delivery, {num, reason?})
  *   Observation: calls, waitForCall(method, predicate?, timeoutMs?), messagesIn(channelId, threadTs?),
@@ -70,8 +72,11 @@
  * says otherwise) with X-Slack-Retry-Num / retry_attempt and the reason.
  * The app's DMs (`openDm`): `im` conversations whose messages arrive with channel_type "im" (message.im)
  * and whose slash commands carry the DM's id and channel_name "directmessage".
+ * The Home tab (https://api.slack.com/surfaces/app-home): `app_home_opened` with the tab's current view,
+ * views.publish per person (`not_enabled` when `homeTabEnabled: false`, `view_too_large`, `hash_conflict`),
+ * block_actions from it with `container.type: "view"` and the element's state, no channel or response_url.
  * Not simulated: the bot's own messages coming back as events; response_url's 5-use limit; DMs between
- * people (where an app's commands cannot post); clicks on anything but buttons; styles (*bold*) in `shown`.
+ * people (where an app's commands cannot post); clicks on anything but buttons in messages; styles (*bold*) in `shown`.
  */
 import http from "node:http";
 import {listenOnLoopback} from "../listenOnLoopback.js";
@@ -82,8 +87,10 @@ import {showMessage, type ShownText} from "./mrkdwn.js";
 import {RateLimits, slackRateLimits, type RateLimit, type RateLimitOptions} from "./RateLimits.js";
 import {
     Interactions,
+    type AppHomeOpenedOptions,
     type BlockActionOptions,
     type Envelope,
+    type HomeActionOptions,
     type MessageOptions,
     type RecordedEphemeral,
     type SlashCommandOptions,
@@ -98,7 +105,7 @@ import {WebApi} from "./WebApi.js";
 import {Workspace, type FakeSlackChannel, type FakeSlackTeam, type FakeSlackUser, type RecordedSlackMessage, type SlackFile} from "./Workspace.js";
 
 export type {
-    BlockActionOptions, Envelope, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
+    AppHomeOpenedOptions, BlockActionOptions, Envelope, HomeActionOptions, FakeSlackChannel, FakeSlackTeam, FakeSlackUser, MessageOptions, OpenedView, ReceivedFile, RecordedEphemeral, RecordedSlackMessage,
     RateLimit, RateLimitOptions, RecordedSlackView, RecordedUpload, Retry, ShownText, Signature, SlackFile, SlashCommandOptions, SubmitViewOptions, ViewFields,
     ViewStateValues, ViewSubmissionOptions
 };
@@ -110,7 +117,9 @@ export type FakeSlackOptions = {
     /** How long Slack waits for an ack (default 3 000 ms, as Slack does). */
     ackDeadlineMs?: number,
     /** When Slack retries an event whose delivery failed (default: at once, after 1 minute, after 5 minutes, as Slack does). */
-    eventRetryDelaysMs?: readonly [number, number, number]
+    eventRetryDelaysMs?: readonly [number, number, number],
+    /** Whether the app has its Home tab enabled (default true); views.publish answers `not_enabled` otherwise. */
+    homeTabEnabled?: boolean
 };
 
 /** HTTP mode only: how the delivery is signed (default "valid"). Socket Mode deliveries are not signed. */
@@ -228,6 +237,7 @@ export class FakeSlack {
         this.#rateLimits = new RateLimits(options.rateLimits ?? slackRateLimits);
         this.#ackDeadlineMs = options.ackDeadlineMs ?? slackAckDeadlineMs;
         this.#eventRetryDelaysMs = options.eventRetryDelaysMs ?? slackEventRetryDelaysMs;
+        this.#views.homeTabEnabled = options.homeTabEnabled ?? true;
         const workspace = this.#workspace;
         this.team = workspace.team;
         this.appId = workspace.appId;
@@ -298,6 +308,16 @@ export class FakeSlack {
     /** A view_submission with raw state values, for a view the app need not have opened. */
     viewSubmission(options: ViewSubmissionOptions & DeliveryOptions): Promise<Delivery> {
         return this.#deliver(this.#interactions.viewSubmission(options), options.signature);
+    }
+
+    /** A person opens the app's Home (https://api.slack.com/events/app_home_opened), the `home` tab unless `tab` says otherwise. */
+    appHomeOpened(options: AppHomeOpenedOptions & DeliveryOptions = {}): Promise<Delivery> {
+        return this.#deliver(this.#interactions.appHomeOpened(options), options.signature);
+    }
+
+    /** A person acts on a control of their Home tab (or, with `view`, of someone else's: a forged payload). */
+    homeAction(options: HomeActionOptions & DeliveryOptions): Promise<Delivery> {
+        return this.#deliver(this.#interactions.homeAction(options), options.signature);
     }
 
     /** A person's message: posted in the workspace, then delivered as `message` and, mentioning the bot, `app_mention` (concurrently, as Slack does). */

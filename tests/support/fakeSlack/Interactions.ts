@@ -53,6 +53,17 @@ export type RecordedEphemeral = {
     readonly via: "chat.postEphemeral" | "response_url" | "ack" | "slack"
 };
 
+/** Opening the app's Home (the `home` tab unless `tab` says "messages"); default user: `student`. */
+export type AppHomeOpenedOptions = {user?: FakeSlackUser, tab?: "home" | "messages"};
+
+/**
+ * What a person does with a control of a Home tab: a button's click, an option picked in a static_select,
+ * the channels now chosen in a multi_channels_select, or text entered in a dispatching plain_text_input.
+ * `view` is the Home tab the action claims to come from: by default the person's own, as published;
+ * another person's view sends what a forged payload would (someone else's controls in one's own name).
+ */
+export type HomeActionOptions = {actionId: string, user?: FakeSlackUser, view?: RecordedSlackView, selected?: string | readonly string[], value?: string};
+
 type ResponseContext = {readonly channel: FakeSlackChannel, readonly user: FakeSlackUser, readonly message: RecordedSlackMessage | undefined};
 
 /** Slack's trigger ids are good for one views.open, within 3 seconds. */
@@ -71,6 +82,7 @@ export class Interactions {
     readonly #verificationToken = opaque();
     readonly #triggers = new Map<string, {readonly user: FakeSlackUser, readonly issuedAt: number, exchanged: boolean}>();
     readonly #responseUrls = new Map<string, ResponseContext>();
+    readonly #appChannels = new Map<string, string>();
 
     constructor(options: {workspace: Workspace, views: Views, baseUrl: string, defaults: {user: FakeSlackUser, channel: FakeSlackChannel}}) {
         this.#workspace = options.workspace;
@@ -204,6 +216,92 @@ export class Interactions {
         return {message, event: this.#eventCallback(event), appMention: options.mentionsBot === true ? this.#eventCallback({...mention, type: "app_mention"}) : undefined};
     }
 
+    /**
+     * https://api.slack.com/events/app_home_opened: `user`, the app's DM `channel` with them, `tab`, and
+     * the Home tab's current `view` once one was published for them.
+     */
+    appHomeOpened(options: AppHomeOpenedOptions): Envelope {
+        const user = options.user ?? this.#defaults.user;
+        const view = this.#views.home(user);
+        return this.#eventCallback({
+            type: "app_home_opened", user: user.id, channel: this.#appChannel(user), tab: options.tab ?? "home", event_ts: nextTs(),
+            ...(view === undefined ? {} : {view: structuredClone(view)})
+        });
+    }
+
+    /**
+     * block_actions from a Home tab (https://api.slack.com/reference/interaction-payloads/block-actions):
+     * `container` of type "view", the `view` with the element's new `state`, a trigger_id, and neither
+     * channel, message nor response_url. Throws where no person could act: no such element in the view, a
+     * select without that option, a text input that does not dispatch actions.
+     */
+    homeAction(options: HomeActionOptions): Envelope {
+        const user = options.user ?? this.#defaults.user;
+        const view = options.view ?? this.#views.home(user);
+        if (view === undefined)
+            throw new Error(`No Home tab was published for ${user.name}: there is nothing to click`);
+        const placed = [...interactiveElements(view.blocks)].find(({element}) => element.action_id === options.actionId);
+        if (placed === undefined)
+            throw new Error(`The Home tab has no element with action_id "${options.actionId}"`);
+        const {block, element} = placed;
+        const type = String(element.type);
+        const offered = (element.options ?? []) as {text: unknown, value: string}[];
+        const option = (value: string) => {
+            const found = offered.find((candidate) => candidate.value === value);
+            if (found === undefined)
+                throw new Error(`"${options.actionId}" offers no option "${value}"`);
+            return found;
+        };
+        let acted: Record<string, unknown>;
+        let state: Record<string, unknown>;
+        switch (type) {
+            case "button":
+                acted = {text: element.text, ...(element.value === undefined ? {} : {value: element.value})};
+                state = {};
+                break;
+            case "static_select": {
+                const selected = option(String(options.selected));
+                acted = {selected_option: selected};
+                state = {selected_option: selected};
+                break;
+            }
+            case "multi_channels_select": {
+                const channels = typeof options.selected === "string" ? [options.selected] : [...options.selected ?? []];
+                channels.forEach((id) => this.#workspace.channel(id));
+                acted = {selected_channels: channels};
+                state = {selected_channels: channels};
+                break;
+            }
+            case "plain_text_input":
+                // Only an input block with dispatch_action sends block_actions for its text (on Enter, as configured).
+                if (block.type === "input" && block.dispatch_action !== true)
+                    throw new Error(`"${options.actionId}" does not dispatch actions: Slack sends its text only on submission`);
+                acted = {value: options.value ?? ""};
+                state = {value: options.value ?? ""};
+                break;
+            default:
+                throw new Error(`The fake does not act on "${type}" elements in a Home tab`);
+        }
+        const blockId = String(block.block_id);
+        const actionId = String(element.action_id);
+        return {
+            type: "interactive",
+            payload: {
+                type: "block_actions",
+                user: {id: user.id, username: user.name, name: user.name, team_id: this.#workspace.team.id},
+                api_app_id: this.#workspace.appId,
+                token: this.#verificationToken,
+                container: {type: "view", view_id: view.id},
+                trigger_id: this.#trigger(user),
+                team: {id: this.#workspace.team.id, domain: this.#workspace.team.domain},
+                enterprise: null,
+                is_enterprise_install: false,
+                view: {...structuredClone(view), state: {values: type === "button" ? {} : {[blockId]: {[actionId]: {type, ...state}}}}},
+                actions: [{type, action_id: actionId, block_id: blockId, ...acted, action_ts: nextTs()}]
+            }
+        };
+    }
+
     /** views.open's trigger check: `invalid_trigger_id`, `expired_trigger_id` (after 3 s) or `exchanged_trigger_id` (used). */
     exchangeTrigger(id: unknown): FakeSlackUser {
         const trigger = typeof id === "string" ? this.#triggers.get(id) : undefined;
@@ -284,6 +382,16 @@ export class Interactions {
                 event_context: `4-${opaque()}`
             }
         };
+    }
+
+    /** The app's direct-message channel with a person (its App Home), one per person. */
+    #appChannel(user: FakeSlackUser): string {
+        let channel = this.#appChannels.get(user.id);
+        if (channel === undefined) {
+            channel = slackId("D");
+            this.#appChannels.set(user.id, channel);
+        }
+        return channel;
     }
 
     #trigger(user: FakeSlackUser): string {

@@ -16,6 +16,9 @@ export type OpenedView = {readonly triggerId: string, readonly user: FakeSlackUs
 /** What a person types or picks in an input, by its element's action_id: text, an option's value, or several values. */
 export type ViewFields = Readonly<Record<string, string | readonly string[]>>;
 
+/** views.publish refuses a view over 250 kB. */
+const maxViewBytes = 250_000;
+
 type Stored = {view: RecordedSlackView, readonly user: FakeSlackUser};
 
 /**
@@ -24,6 +27,8 @@ type Stored = {view: RecordedSlackView, readonly user: FakeSlackUser};
  */
 export class Views {
     readonly opened: OpenedView[] = [];
+    /** Whether the app's manifest enables the Home tab (`features.app_home.home_tab_enabled`). */
+    homeTabEnabled = true;
     readonly #workspace: Workspace;
     readonly #byId = new Map<string, Stored>();
     readonly #homes = new Map<string, RecordedSlackView>();
@@ -54,7 +59,16 @@ export class Views {
         return stored.view;
     }
 
+    /**
+     * views.publish (https://api.slack.com/methods/views.publish): `not_enabled` while the app's Home tab
+     * is off, `view_too_large` beyond 250 kB, `hash_conflict` for a stale hash, `invalid_arguments` for a
+     * view Slack refuses (over 100 blocks, a 3 001-character section …).
+     */
     publish(user: FakeSlackUser, input: unknown, hash: unknown): RecordedSlackView {
+        if (!this.homeTabEnabled)
+            throw new SlackApiError("not_enabled");
+        if (Buffer.byteLength(JSON.stringify(input ?? null)) > maxViewBytes)
+            throw new SlackApiError("view_too_large");
         const current = this.#homes.get(user.id);
         if (hash !== undefined && current !== undefined && hash !== current.hash)
             throw new SlackApiError("hash_conflict");

@@ -102,14 +102,7 @@ export class OpenAiEndpoint {
             : undefined;
         if (body == null)
             return undefined;
-        let response: Response;
-        try {
-            response = await this.request("POST", `${this.root}/tokenize`, body);
-        } catch (error) {
-            throw new EndpointFailure(this.url, "down", `${this.url}: POST /tokenize failed (${causeText(error)})`, {cause: error});
-        }
-        await this.throwUnlessOk(response, "/tokenize");
-        const {tokens} = (await response.json()) as {tokens?: unknown};
+        const {tokens} = await this.postToTokenizer("/tokenize", body) as {tokens?: unknown};
         if (!Array.isArray(tokens) || !tokens.every((token) => typeof token === "number"))
             throw new KotaeError(ErrorCode.GenerationFailed, `${this.url}: POST /tokenize answered without a token list`);
         return tokens as number[];
@@ -125,18 +118,23 @@ export class OpenAiEndpoint {
         const body = this.flavour === "llama-server" ? {tokens} : this.flavour === "vllm" ? {model: this.model, tokens} : undefined;
         if (body == null)
             return undefined;
-        let response: Response;
-        try {
-            response = await this.request("POST", `${this.root}/detokenize`, body);
-        } catch (error) {
-            throw new EndpointFailure(this.url, "down", `${this.url}: POST /detokenize failed (${causeText(error)})`, {cause: error});
-        }
-        await this.throwUnlessOk(response, "/detokenize");
-        const answer = (await response.json()) as {content?: unknown, prompt?: unknown};
+        const answer = await this.postToTokenizer("/detokenize", body) as {content?: unknown, prompt?: unknown};
         const text = this.flavour === "llama-server" ? answer.content : answer.prompt;
         if (typeof text !== "string")
             throw new KotaeError(ErrorCode.GenerationFailed, `${this.url}: POST /detokenize answered without the text`);
         return text;
+    }
+
+    /** POSTs to one of the server's tokenizer routes (beside /v1) and reads its JSON; an unreachable server is `down`. */
+    private async postToTokenizer(route: "/tokenize" | "/detokenize", body: Record<string, unknown>): Promise<unknown> {
+        let response: Response;
+        try {
+            response = await this.request("POST", `${this.root}${route}`, body);
+        } catch (error) {
+            throw new EndpointFailure(this.url, "down", `${this.url}: POST ${route} failed (${causeText(error)})`, {cause: error});
+        }
+        await this.throwUnlessOk(response, route);
+        return await response.json();
     }
 
     /**

@@ -42,7 +42,7 @@ async function kotaeLatencies(fake: FakeDiscord): Promise<{defer: number[], fina
         KOTAE_DB: path.join(temporaryDirectory("kotae-bench-"), "kotae.sqlite"),
         KOTAE_PSEUDONYM_KEY: "bench-key-0123456789abcdef",
         KOTAE_DISCORD_TOKEN: token, KOTAE_DISCORD_APPLICATION_ID: fake.applicationId, KOTAE_DISCORD_API_URL: fake.apiUrl,
-        KOTAE_SEQUENCES: "1", KOTAE_QUEUE_CAPACITY: "500", KOTAE_SOLVES_PER_HOUR: "100000"
+        KOTAE_SEQUENCES: "1", KOTAE_QUEUE_CAPACITY: "500", KOTAE_SOLVES_PER_HOUR: "10000"
     }, cwd: temporaryDirectory("kotae-bench-")});
     // Slow solves keep the queue full; the measured ones are instant once their turn comes.
     const backend = new ScriptedBackend([(request) => request.prompt.toText().includes("待ち") ? solution.repeat(40) : solution], 1, {chunkDelayMs: 5});

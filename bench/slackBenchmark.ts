@@ -41,7 +41,7 @@ async function kotaeLatencies(fake: FakeSlack): Promise<{ack: number[], final: n
     const config = loadConfig({env: {
         KOTAE_DB: path.join(temporaryDirectory("kotae-bench-"), "kotae.sqlite"), KOTAE_PSEUDONYM_KEY: "bench-key-0123456789abcdef",
         KOTAE_SLACK_BOT_TOKEN: fake.botToken, KOTAE_SLACK_SIGNING_SECRET: fake.signingSecret, KOTAE_SLACK_PORT: "0", KOTAE_SLACK_API_URL: fake.apiUrl,
-        KOTAE_SEQUENCES: "1", KOTAE_QUEUE_CAPACITY: "500", KOTAE_SOLVES_PER_HOUR: "100000", KOTAE_MAX_PENDING_PER_USER: "500"
+        KOTAE_SEQUENCES: "1", KOTAE_QUEUE_CAPACITY: "500", KOTAE_SOLVES_PER_HOUR: "10000", KOTAE_MAX_PENDING_PER_USER: "500"
     }, cwd: temporaryDirectory("kotae-bench-")});
     const backend = new ScriptedBackend([(request) => request.prompt.toText().includes("待ち") ? solution.repeat(40) : solution], 1, {chunkDelayMs: 5});
     const runtime = KotaeRuntime.start(config, {backend});

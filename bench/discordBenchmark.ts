@@ -2,12 +2,12 @@ import path from "node:path";
 import {AttachmentBuilder, Client, Events, GatewayIntentBits} from "discord.js";
 import sharp from "sharp";
 import {DiscordAdapter} from "../src/platforms/discord/DiscordAdapter.js";
-import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {FakeDiscord} from "../tests/support/fakeDiscord/FakeDiscord.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
-import {observeEvents} from "./observeEvents.js";
+import type {EngineEvent} from "../src/engine/EngineEvent.js";
+import {observedRuntime} from "./observeEvents.js";
 import {percentile} from "./statistics.js";
 
 const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.abcdefghijklmnopqrstuvwxyz0123";
@@ -46,13 +46,11 @@ async function kotaeLatencies(fake: FakeDiscord): Promise<{defer: number[], fina
     }, cwd: temporaryDirectory("kotae-bench-")});
     // Slow solves keep the queue full; the measured ones are instant once their turn comes.
     const backend = new ScriptedBackend([(request) => request.prompt.toText().includes("待ち") ? solution.repeat(40) : solution], 1, {chunkDelayMs: 5});
-    const runtime = KotaeRuntime.start(config, {backend});
-    await runtime.renderer.warmUp();
     const doneAt = new Map<number, number>();
-    const solve = runtime.engine.solve.bind(runtime.engine);
-    runtime.engine.solve = (request) => observeEvents(solve(request), (event) => {
+    const noteDone = (event: EngineEvent): void => {
         if (event.type === "done") doneAt.set(event.result.interactionId, performance.now());
-    });
+    };
+    let runtime = await observedRuntime(config, backend, noteDone);
     const adapter = await DiscordAdapter.start(runtime, config);
     try {
         const users = Array.from({length: queued + measured}, (_unused, index) => fake.addUser({username: `student${index}`}));
@@ -65,7 +63,9 @@ async function kotaeLatencies(fake: FakeDiscord): Promise<{defer: number[], fina
             await fake.slashCommand({name: "solve", options: [{type: 3, name: "problem", value: "測る問題"}], user}).callback();
             defer.push(performance.now() - start);
         }
-        await adapter.close(); // cancels the queue
+        await adapter.close(); // shuts the engine down, cancelling the queue
+        await runtime.close();
+        runtime = await observedRuntime(config, backend, noteDone);
 
         const quick = await DiscordAdapter.start(runtime, config);
         const finalEdit: number[] = [];

@@ -4,12 +4,12 @@ import path from "node:path";
 import {App, LogLevel} from "@slack/bolt";
 import sharp from "sharp";
 import {SlackAdapter} from "../src/platforms/slack/SlackAdapter.js";
-import {KotaeRuntime} from "../src/app/KotaeRuntime.js";
 import {loadConfig} from "../src/config/loadConfig.js";
 import {FakeSlack} from "../tests/support/fakeSlack/FakeSlack.js";
 import {ScriptedBackend} from "../tests/support/ScriptedBackend.js";
 import {temporaryDirectory} from "../tests/support/testRuntime.js";
-import {observeEvents} from "./observeEvents.js";
+import type {EngineEvent} from "../src/engine/EngineEvent.js";
+import {observedRuntime} from "./observeEvents.js";
 import {percentile} from "./statistics.js";
 
 const queued = 50;
@@ -44,13 +44,11 @@ async function kotaeLatencies(fake: FakeSlack): Promise<{ack: number[], final: n
         KOTAE_SEQUENCES: "1", KOTAE_QUEUE_CAPACITY: "500", KOTAE_SOLVES_PER_HOUR: "10000", KOTAE_MAX_PENDING_PER_USER: "500"
     }, cwd: temporaryDirectory("kotae-bench-")});
     const backend = new ScriptedBackend([(request) => request.prompt.toText().includes("待ち") ? solution.repeat(40) : solution], 1, {chunkDelayMs: 5});
-    const runtime = KotaeRuntime.start(config, {backend});
-    await runtime.renderer.warmUp();
     const doneAt: number[] = [];
-    const solve = runtime.engine.solve.bind(runtime.engine);
-    runtime.engine.solve = (request) => observeEvents(solve(request), (event) => {
+    const noteDone = (event: EngineEvent): void => {
         if (event.type === "done") doneAt.push(performance.now());
-    });
+    };
+    let runtime = await observedRuntime(config, backend, noteDone);
     const start = async (): Promise<SlackAdapter> => {
         const adapter = await SlackAdapter.start(runtime, config);
         fake.connectHttp(`http://127.0.0.1:${adapter.port}/slack/events`);
@@ -64,7 +62,9 @@ async function kotaeLatencies(fake: FakeSlack): Promise<{ack: number[], final: n
             const delivery = await fake.slashCommand({command: "/solve", text: "測る問題"});
             ack.push(delivery.ackMs);
         }
-        await adapter.close(); // cancels the queue
+        await adapter.close(); // shuts the engine down, cancelling the queue
+        await runtime.close();
+        runtime = await observedRuntime(config, backend, noteDone);
         adapter = await start();
         const final: number[] = [];
         try {

@@ -140,15 +140,7 @@ export class Interactions {
         return {
             type: "interactive",
             payload: {
-                type: "block_actions",
-                user: {id: user.id, username: user.name, name: user.name, team_id: this.#workspace.team.id},
-                api_app_id: this.#workspace.appId,
-                token: this.#verificationToken,
-                container: {type: "message", message_ts: message.ts, channel_id: channel.id, is_ephemeral: false, ...(inThread ? {thread_ts: message.thread_ts} : {})},
-                trigger_id: this.#trigger(user),
-                team: {id: this.#workspace.team.id, domain: this.#workspace.team.domain},
-                enterprise: null,
-                is_enterprise_install: false,
+                ...this.#blockActionsEnvelope(user, {type: "message", message_ts: message.ts, channel_id: channel.id, is_ephemeral: false, ...(inThread ? {thread_ts: message.thread_ts} : {})}),
                 channel: {id: channel.id, name: channel.name},
                 message: structuredClone(message),
                 state: {values: {}},
@@ -287,19 +279,26 @@ export class Interactions {
         return {
             type: "interactive",
             payload: {
-                type: "block_actions",
-                user: {id: user.id, username: user.name, name: user.name, team_id: this.#workspace.team.id},
-                api_app_id: this.#workspace.appId,
-                token: this.#verificationToken,
-                container: {type: "view", view_id: view.id},
-                trigger_id: this.#trigger(user),
-                team: {id: this.#workspace.team.id, domain: this.#workspace.team.domain},
-                enterprise: null,
-                is_enterprise_install: false,
+                ...this.#blockActionsEnvelope(user, {type: "view", view_id: view.id}),
                 view: {...structuredClone(view), state: {values: type === "button" ? {} : {[blockId]: {[actionId]: {type, ...state}}}}},
                 actions: [{type, action_id: actionId, block_id: blockId, ...acted, action_ts: nextTs()}]
             }
         };
+    }
+
+    /** What every block_actions payload carries, wherever the element was (a message or a Home view). */
+    #blockActionsEnvelope(user: FakeSlackUser, container: Record<string, unknown>) {
+        return {
+            type: "block_actions",
+            user: {id: user.id, username: user.name, name: user.name, team_id: this.#workspace.team.id},
+            api_app_id: this.#workspace.appId,
+            token: this.#verificationToken,
+            container,
+            trigger_id: this.#trigger(user),
+            team: {id: this.#workspace.team.id, domain: this.#workspace.team.domain},
+            enterprise: null,
+            is_enterprise_install: false
+        } as const;
     }
 
     /** views.open's trigger check: `invalid_trigger_id`, `expired_trigger_id` (after 3 s) or `exchanged_trigger_id` (used). */

@@ -369,7 +369,7 @@ export const mutations = [
         name: "discord-solution-pages-public",
         breaks: "solution pages are shown only to the presser (ephemeral)",
         file: "src/platforms/discord/solveFeature.ts",
-        search: "await interaction.deferReply({ephemeral: true});",
+        search: "await interaction.deferReply(privately());",
         replace: "await interaction.deferReply();",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
@@ -378,7 +378,7 @@ export const mutations = [
         name: "discord-refusal-public",
         breaks: "a refused /solve is answered privately",
         file: "src/platforms/discord/solveFlow.ts",
-        search: "await interaction.reply({content: refusal, ephemeral: true}).catch(() => {});",
+        search: "await interaction.reply({content: refusal, ...privately()}).catch(() => {});",
         replace: "await interaction.reply({content: refusal}).catch(() => {});",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
@@ -396,8 +396,8 @@ export const mutations = [
         name: "discord-late-acknowledgement",
         breaks: "/solve is acknowledged within Discord's 3 seconds",
         file: "src/platforms/discord/solveFlow.ts",
-        search: "        acknowledge: async () => { await interaction.deferReply({ephemeral: answersPrivately(place)}); },",
-        replace: "        acknowledge: async () => { await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply({ephemeral: answersPrivately(place)}); },",
+        search: "            await interaction.deferReply(privately(answersPrivately(place))); // Discord's own",
+        replace: "            await new Promise((resolve) => setTimeout(resolve, 3500)); await interaction.deferReply(privately(answersPrivately(place))); // Discord's own",
         project: "discord",
         tests: ["tests/discord/discordAdapter.test.ts"]
     },
@@ -1477,7 +1477,7 @@ export const mutations = [
         name: "discord-tex-error-public",
         breaks: "a /tex TeX error on Discord is told to its author only, the public placeholder removed",
         file: "src/platforms/discord/texFeature.ts",
-        search: "        await interaction.deleteReply();\n        await interaction.followUp({content, ephemeral: true});",
+        search: "        await interaction.deleteReply();\n        await interaction.followUp({content, ...privately()});",
         replace: "        await interaction.editReply({content});",
         project: "discord",
         tests: ["tests/discord/texCommand.test.ts"]
@@ -1589,5 +1589,23 @@ export const mutations = [
         replace: "",
         project: "slack",
         tests: ["tests/slack/slackAppHome.test.ts"]
+    },
+    {
+        name: "slack-status-posted-without-cancel",
+        breaks: "a Slack status line is posted with its cancel button at once, sparing the channel's one write a second an edit",
+        file: "src/platforms/slack/solveFeature.ts",
+        search: "const posted = await client.chat.postMessage({channel, text: status, blocks: progressBlocks(status, interactionId, texts)});",
+        replace: "const posted = await client.chat.postMessage({channel, text: status, blocks: progressBlocks(status, undefined, texts)});",
+        project: "slack",
+        tests: ["tests/slack/slackAdapter.test.ts"]
+    },
+    {
+        name: "status-edit-repeats-acknowledgement",
+        breaks: "no status edit repeats what the message showed when it was made",
+        file: "src/platforms/shared/watchSolve.ts",
+        search: "        if (shown?.phase != null && samePhase(shown.phase, phase) && shown.interactionId === interactionId) return;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/platformsShared.test.ts"]
     }
 ];

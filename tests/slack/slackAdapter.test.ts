@@ -16,7 +16,10 @@ describe.each([["HTTP mode", false], ["Socket Mode", true]] as const)("Slack ada
 
         const answer = await finishedAnswer(fake);
         expect(fake.shown(answer).shown).toContain("*答え*：5050");
-        // A status with a cancel button while the model writes, before the answer replaces it.
+        // The status line is posted with its cancel button at once (no edit spent on adding it), edited
+        // while the model writes, and then replaced by the answer.
+        const status = fake.calls.find((call) => call.method === "chat.postMessage" && call.args.thread_ts == null)!;
+        expect(JSON.stringify(status.args.blocks)).toContain("kotae:cancel");
         const updates = fake.calls.filter((call) => call.method === "chat.update" && call.status === 200);
         expect(updates.slice(0, -1).some((call) => JSON.stringify(call.args.blocks).includes("kotae:cancel"))).toBe(true);
         expect(JSON.stringify(updates.at(-1)!.args.blocks)).toContain("kotae:show");

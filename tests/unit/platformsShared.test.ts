@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {ProgressThrottle} from "../../src/platforms/shared/ProgressThrottle.js";
+import type {EngineEvent} from "../../src/engine/EngineEvent.js";
+import type {SolvePhase} from "../../src/platforms/shared/SolveProgress.js";
 import {splitMessage} from "../../src/platforms/shared/splitMessage.js";
+import {watchWithProgress} from "../../src/platforms/shared/watchSolve.js";
 
 describe("splitMessage", () => {
     it("keeps short messages whole and splits long ones at paragraphs first", () => {
@@ -98,5 +101,43 @@ describe("the Slack app manifest in the repository", () => {
         const committed = JSON.parse(fs.readFileSync(new URL("../../slack-app-manifest.json", import.meta.url), "utf8")) as unknown;
         expect(committed).toEqual(slackManifest());
         expect(JSON.stringify(committed)).toContain("\"/solve\"");
+    });
+});
+
+describe("watchWithProgress", () => {
+    /** An accepted solve that starts at once, writes for a while and ends without an answer. */
+    async function* writingSolve(): AsyncGenerator<EngineEvent> {
+        yield {type: "queued", interactionId: 7, position: 0};
+        yield {type: "started", interactionId: 7, profile: "p", mode: "cot", samples: 1};
+        for (let chunk = 0; chunk < 12; chunk++) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            yield {type: "text", sample: 0, text: "考えます。"};
+        }
+        yield {type: "answer", answer: null, canonical: null, agreement: {votes: 0, samples: 1}};
+    }
+
+    async function watch(acknowledgementShows: boolean) {
+        const acknowledged: {phase: SolvePhase | undefined, interactionId: number | undefined}[] = [];
+        const shown: {phase: SolvePhase, interactionId: number | undefined}[] = [];
+        await watchWithProgress(writingSolve(), "ja", {
+            intervalMs: 50,
+            acknowledge: async (phase, interactionId) => { acknowledged.push({phase, interactionId}); return acknowledgementShows; },
+            show: async (phase, interactionId) => { shown.push({phase, interactionId}); }
+        });
+        return {acknowledged, shown};
+    }
+
+    it("makes the status message with the phase and interaction id known by then, and spends no edit repeating them", async () => {
+        const {acknowledged, shown} = await watch(true);
+        expect(acknowledged).toEqual([{phase: {phase: "starting"}, interactionId: 7}]);
+        expect(shown.length).toBeGreaterThan(0);
+        expect(shown.every((update) => update.phase.phase !== "starting")).toBe(true);
+        expect(shown[0]).toEqual({phase: {phase: "thinking"}, interactionId: 7});
+    });
+
+    it("shows the first phase by an edit when the acknowledgement shows nothing yet (Discord's deferred reply)", async () => {
+        const {acknowledged, shown} = await watch(false);
+        expect(acknowledged).toHaveLength(1);
+        expect(shown[0]).toEqual({phase: {phase: "starting"}, interactionId: 7});
     });
 });

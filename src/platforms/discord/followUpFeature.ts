@@ -6,6 +6,7 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {trackReply, settingsFor, platform, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {placeOf} from "./discordPlace.js";
+import {privately} from "./privately.js";
 
 const messageLimit = 2000;
 
@@ -56,7 +57,7 @@ async function onAsk(context: DiscordContext, interaction: ChatInputCommandInter
     const inConversation = interaction.channel?.isThread() === true || placeOf(interaction).kind === "direct";
     const original = inConversation && interaction.channelId != null ? context.runtime.useCases.followUps.answerInThread(platform, interaction.channelId) : undefined;
     if (original == null) {
-        await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ephemeral: true});
+        await interaction.reply({content: localize(ErrorCode.ConversationUnknown, requester.locale), ...privately()});
         return;
     }
     await interaction.deferReply();

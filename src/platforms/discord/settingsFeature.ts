@@ -5,6 +5,7 @@ import {localize} from "../../i18n/messages.js";
 import {uiTexts} from "../../i18n/uiTexts.js";
 import {askerOf, trackReply, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
+import {privately} from "./privately.js";
 
 /** `/kotae settings` (Manage Server only; without options it shows the current settings), `/kotae help` and `/kotae forget-me`. */
 export function registerSettings(context: DiscordContext): void {
@@ -20,18 +21,18 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
     const texts = uiTexts(requester.locale);
     const subcommand = interaction.options.getSubcommand();
     if (subcommand === forgetMeCommand.name) {
-        await interaction.reply({content: texts.forgotten(context.runtime.useCases.activity.forgetMe(requester)), ephemeral: true});
+        await interaction.reply({content: texts.forgotten(context.runtime.useCases.activity.forgetMe(requester)), ...privately()});
         return;
     }
     if (subcommand !== settingsCommand.name) {
-        await interaction.reply({content: texts.help, ephemeral: true});
+        await interaction.reply({content: texts.help, ...privately()});
         return;
     }
     const change = settingsCommand.toRequest(optionValues(settingsCommand, (name, type) =>
         type === "integer" ? interaction.options.getInteger(name) : type === "boolean" ? interaction.options.getBoolean(name) : interaction.options.getString(name)));
     const outcome = context.runtime.useCases.communitySettings.change(asker, change, (text) => [...text.matchAll(/\d{15,21}/g)].map((match) => match[0]));
     if ("refusal" in outcome) {
-        await interaction.reply({content: localize(outcome.refusal.code, requester.locale, outcome.refusal.params), ephemeral: true});
+        await interaction.reply({content: localize(outcome.refusal.code, requester.locale, outcome.refusal.params), ...privately()});
         return;
     }
     const {settings: next, changed = false} = outcome;
@@ -39,5 +40,5 @@ async function onKotae(context: DiscordContext, interaction: ChatInputCommandInt
         mode: context.config.mode, profile: context.config.profile, theme: context.config.theme,
         solvesPerHour: context.config.solvesPerHour, followUpsNeedMention: !context.config.discord.messageContent
     }, (id) => `<#${id}>`);
-    await interaction.reply({content: `${changed ? `${texts.settingsSaved}\n` : ""}${texts.settingsShown(lines)}`, ephemeral: true});
+    await interaction.reply({content: `${changed ? `${texts.settingsSaved}\n` : ""}${texts.settingsShown(lines)}`, ...privately()});
 }

@@ -11,6 +11,7 @@ import {trackReply, settingsFor, requesterOf, type DiscordContext} from "./Disco
 import {placeOf} from "./discordPlace.js";
 import {optionValues} from "./discordCommands.js";
 import {customIdPrefixes, customIds, solveFlow} from "./solveFlow.js";
+import {privately} from "./privately.js";
 
 /** /solve, the answer's buttons (show, report, retry, cancel) and the report form. */
 export function registerSolve(context: DiscordContext): void {
@@ -37,7 +38,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
     const texts = uiTexts(requester.locale);
     const pressed = answers.press(action ?? "unknown", interactionId, requester);
     if ("refusal" in pressed) {
-        await interaction.reply({content: pressed.refusal === "not_yours" ? texts.notYours : localize(pressed.refusal, requester.locale), ephemeral: true});
+        await interaction.reply({content: pressed.refusal === "not_yours" ? texts.notYours : localize(pressed.refusal, requester.locale), ...privately()});
         return;
     }
 
@@ -58,7 +59,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             await solveFlow(context, interaction, answers.retryOf(pressed.original));
             return;
         case "show": {
-            await interaction.deferReply({ephemeral: true});
+            await interaction.deferReply(privately());
             const theme = settingsFor(context, placeOf(interaction)).theme;
             const rendered = await answers.showSolution(pressed.original, {theme, locale: requester.locale});
             const files = rendered.images.slice(0, 10).map((image, index) =>
@@ -69,7 +70,7 @@ async function onButton(context: DiscordContext, interaction: ButtonInteraction)
             return;
         }
         default: // a button of an older Kotae
-            await interaction.reply({content: texts.unknownAction, ephemeral: true});
+            await interaction.reply({content: texts.unknownAction, ...privately()});
     }
 }
 
@@ -81,5 +82,5 @@ async function onReport(context: DiscordContext, interaction: ModalSubmitInterac
         interactionId, requester,
         correctedAnswer: interaction.fields.getTextInputValue("answer"), comment: interaction.fields.getTextInputValue("comment")
     });
-    await interaction.reply({content: equals === true ? `${texts.reportThanks}\n${texts.reportMatchesModel}` : texts.reportThanks, ephemeral: true});
+    await interaction.reply({content: equals === true ? `${texts.reportThanks}\n${texts.reportMatchesModel}` : texts.reportThanks, ...privately()});
 }

@@ -13,6 +13,7 @@ import {answerSummary, watchWithProgress} from "../shared/watchSolve.js";
 import {splitMessage} from "../shared/splitMessage.js";
 import {askerOf, settingsFor, requesterOf, type DiscordContext} from "./DiscordContext.js";
 import {placeOf} from "./discordPlace.js";
+import {privately} from "./privately.js";
 
 export type SolveInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -45,14 +46,17 @@ export async function solveFlow(context: DiscordContext, interaction: SolveInter
     const settings = settingsFor(context, place);
     const watched = await watchWithProgress(context.runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: 1000,
-        acknowledge: async () => { await interaction.deferReply({ephemeral: answersPrivately(place)}); },
+        acknowledge: async () => {
+            await interaction.deferReply(privately(answersPrivately(place))); // Discord's own "thinking…" until the first edit
+            return false;
+        },
         show: async (phase, interactionId) => {
             await interaction.editReply({content: describePhase(phase, texts), components: interactionId != null ? [cancelRow(interactionId, texts)] : []});
         }
     });
     const {result, failure, refusal, notices} = watched;
     if (refusal != null) {
-        await interaction.reply({content: refusal, ephemeral: true}).catch(() => {});
+        await interaction.reply({content: refusal, ...privately()}).catch(() => {});
         return;
     }
 

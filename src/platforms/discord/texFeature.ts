@@ -9,6 +9,7 @@ import {uiTexts} from "../../i18n/uiTexts.js";
 import {isModerator, requesterOf, settingsFor, trackReply, type DiscordContext} from "./DiscordContext.js";
 import {optionValues} from "./discordCommands.js";
 import {placeOf} from "./discordPlace.js";
+import {privately} from "./privately.js";
 
 /** The 「削除」 button under a /tex image: its own prefix, apart from the answer buttons' `kotae:`. */
 export const texDeletePrefix = "kotae-tex:delete:";
@@ -38,19 +39,19 @@ async function onTex(context: DiscordContext, interaction: ChatInputCommandInter
         ...request, requester, communityTheme: settings.theme,
         admission: {settings: settings.stored, channelId: requester.channelId, isModerator: isModerator(interaction)},
         beforeRender: async () => {
-            await interaction.deferReply({ephemeral: answersPrivately(place)}); // where Kotae is no member, the drawing is the author's alone
+            await interaction.deferReply(privately(answersPrivately(place))); // where Kotae is no member, the drawing is the author's alone
             deferred = true;
         }
     });
     if (!outcome.ok) {
         const content = localize(outcome.failure.code, requester.locale, outcome.failure.params);
         if (!deferred) {
-            await interaction.reply({content, ephemeral: true});
+            await interaction.reply({content, ...privately()});
             return;
         }
         // The deferred reply is public; a TeX error is the author's business only.
         await interaction.deleteReply();
-        await interaction.followUp({content, ephemeral: true});
+        await interaction.followUp({content, ...privately()});
         return;
     }
     const files = outcome.images.slice(0, 10).map((image, index) => new AttachmentBuilder(Buffer.from(image.png), {
@@ -72,9 +73,9 @@ async function onDelete(context: DiscordContext, interaction: ButtonInteraction)
             await interaction.deleteReply();
             return;
         case "not_yours":
-            await interaction.reply({content: uiTexts(requester.locale).texNotYours, ephemeral: true});
+            await interaction.reply({content: uiTexts(requester.locale).texNotYours, ...privately()});
             return;
         case "unknown":
-            await interaction.reply({content: uiTexts(requester.locale).unknownAction, ephemeral: true});
+            await interaction.reply({content: uiTexts(requester.locale).unknownAction, ...privately()});
     }
 }

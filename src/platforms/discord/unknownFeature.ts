@@ -4,6 +4,7 @@ import {trackReply, requesterOf, type DiscordContext} from "./DiscordContext.js"
 import {discordCommands} from "./discordCommands.js";
 import {customIdPrefixes} from "./solveFlow.js";
 import {texDeletePrefix} from "./texFeature.js";
+import {privately} from "./privately.js";
 
 /**
  * Interactions no feature answers (a command left registered after a rename, a button or form from
@@ -17,7 +18,7 @@ export function registerUnknown(context: DiscordContext): void {
             return;
         const requester = requesterOf(interaction);
         context.runtime.useCases.activity.record({requester, kind: `unknown:${describe(interaction)}`});
-        trackReply(context, interaction.id, interaction.reply({content: uiTexts(requester.locale).unknownAction, ephemeral: true}).then(() => {}));
+        trackReply(context, interaction.id, interaction.reply({content: uiTexts(requester.locale).unknownAction, ...privately()}).then(() => {}));
     });
 }
 

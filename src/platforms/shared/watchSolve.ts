@@ -58,23 +58,40 @@ export async function watchSolve(events: AsyncIterable<EngineEvent>, locale: str
  * public; `show` gets each new phase (at most once per interval, never two at once, with the interaction
  * id once known, for a cancel button; the engine cancels it by that id).
  * After a refusal neither is called; otherwise the message exists when this returns.
+ * A message that already shows the phase and the cancel button when it is made saves the first edit: on
+ * Slack, where a channel takes about one write a second, that edit would hold back a quick answer.
  */
 export async function watchWithProgress(events: AsyncIterable<EngineEvent>, locale: string | undefined, options: {
     readonly intervalMs: number,
     /** What this solve's edits share with the account's other solves (default: no shared limit). */
     readonly budget?: ProgressBudget,
-    readonly acknowledge: () => Promise<void>,
+    /**
+     * Makes the status message, given the phase and interaction id known by then; true when the message
+     * shows both already (then `show` is not called for that phase and id).
+     */
+    readonly acknowledge: (phase: SolvePhase | undefined, interactionId: number | undefined) => Promise<boolean>,
     readonly show: (phase: SolvePhase, interactionId: number | undefined) => Promise<void>
 }): Promise<WatchedSolve> {
     let interactionId: number | undefined;
+    let phaseNow: SolvePhase | undefined;
+    let shownByAcknowledgement: {phase: SolvePhase | undefined, interactionId: number | undefined} | undefined;
     let decide!: (accepted: boolean) => void;
     const acknowledged = new Promise<boolean>((resolve) => { decide = resolve; })
-        .then(async (accepted) => { if (accepted) await options.acknowledge(); return accepted; });
+        .then(async (accepted) => {
+            if (!accepted) return false;
+            const showing = {phase: phaseNow, interactionId};
+            if (await options.acknowledge(showing.phase, showing.interactionId)) shownByAcknowledgement = showing;
+            return true;
+        });
     // The engine refuses within the microtasks after its first event (the queue answers at once), so one
     // turn of the event loop without a refusal means accepted.
     let accepting: NodeJS.Immediate | undefined;
     const progress = new ProgressThrottle<SolvePhase>(async (phase) => {
-        if (await acknowledged) await options.show(phase, interactionId);
+        if (!await acknowledged) return;
+        const shown = shownByAcknowledgement;
+        shownByAcknowledgement = undefined;
+        if (shown?.phase != null && samePhase(shown.phase, phase) && shown.interactionId === interactionId) return;
+        await options.show(phase, interactionId);
     }, options.intervalMs, samePhase, options.budget);
     try {
         const watched = await watchSolve(events, locale, {
@@ -85,7 +102,10 @@ export async function watchWithProgress(events: AsyncIterable<EngineEvent>, loca
                 } else accepting ??= setImmediate(() => decide(true));
             },
             onInteraction: (id) => { interactionId = id; },
-            onPhase: (phase) => progress.update(phase)
+            onPhase: (phase) => {
+                phaseNow = phase;
+                progress.update(phase);
+            }
         });
         clearImmediate(accepting);
         decide(watched.refusal == null);

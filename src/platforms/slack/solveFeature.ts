@@ -121,9 +121,11 @@ async function answerInChannel(context: SlackContext, client: webApi.WebClient, 
     const watched = await watchWithProgress(runtime.useCases.solve.solve(problem, asker), requester.locale, {
         intervalMs: progressIntervalMs,
         budget: progressBudget(context, requester.workspaceId),
-        acknowledge: async () => {
-            const posted = await client.chat.postMessage({channel, text: texts.starting, blocks: progressBlocks(texts.starting, undefined, texts)});
+        acknowledge: async (phase, interactionId) => {
+            const status = phase != null ? describePhase(phase, texts) : texts.starting;
+            const posted = await client.chat.postMessage({channel, text: status, blocks: progressBlocks(status, interactionId, texts)});
             ts = posted.ts!;
+            return true;
         },
         show: async (phase, interactionId) => {
             if (context.pacer.isBusy(channel)) return; // a later phase, or the answer, shows soon enough

@@ -1607,5 +1607,14 @@ export const mutations = [
         replace: "",
         project: "standalone",
         tests: ["tests/unit/platformsShared.test.ts"]
+    },
+    {
+        name: "slack-backlog-outlives-close",
+        breaks: "a Slack adapter's close drops the writes still waiting for their channel's turn instead of writing on for minutes",
+        file: "src/platforms/slack/SlackAdapter.ts",
+        search: "const dropped = this.context.pacer.close();",
+        replace: "const dropped = 0;",
+        project: "slack",
+        tests: ["tests/slack/slackShutdown.test.ts"]
     }
 ];

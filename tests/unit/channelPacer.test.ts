@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {ChannelPacer} from "../../src/platforms/slack/ChannelPacer.js";
+import {ChannelPacer, ChannelPacerClosedError} from "../../src/platforms/slack/ChannelPacer.js";
 
 /** A clock the test moves by hand. */
 function manualClock(): {now: () => number, advance: (ms: number) => void} {
@@ -46,5 +46,19 @@ describe("ChannelPacer (Slack's one message a second per channel)", () => {
         await call("chat.postMessage", "channel=C3&text=d");
         expect(held).toBe(true);
         expect(pacer.isBusy("C1")).toBe(true);
+    });
+
+    it("at close, fails the writes still waiting for their turn and every later write, and lets other methods through", async () => {
+        const pacer = new ChannelPacer({intervalMs: 60_000, burst: 1});
+        const call = async (method: string, data: string) => pacer.interceptor({url: `http://127.0.0.1:1/api/${method}`, data} as never);
+        await call("chat.postMessage", "channel=C1&text=a");
+        const held = call("chat.update", "channel=C1&ts=1&text=b");
+        const alsoHeld = call("chat.postMessage", "channel=C1&text=c");
+        expect(pacer.close()).toBe(2);
+        await expect(held).rejects.toBeInstanceOf(ChannelPacerClosedError);
+        await expect(alsoHeld).rejects.toBeInstanceOf(ChannelPacerClosedError);
+        await expect(call("chat.postMessage", "channel=C2&text=d")).rejects.toBeInstanceOf(ChannelPacerClosedError);
+        await expect(call("users.info", "user=U1")).resolves.toBeDefined();
+        expect(pacer.close()).toBe(0);
     });
 });

@@ -16,6 +16,9 @@ export type ChannelRate = {readonly intervalMs: number, readonly burst: number};
  */
 export class ChannelPacer {
     private readonly buckets = new Map<string, {tokens: number, at: number}>();
+    /** Writes held for their turn, so close() can let them go. */
+    private readonly waiting = new Set<{readonly timer: NodeJS.Timeout, readonly drop: () => void}>();
+    private closed = false;
 
     /**
      * @param rate default one every 1.1 s with bursts of 2: a margin under Slack's one a second (and its short bursts), since a
@@ -50,11 +53,39 @@ export class ChannelPacer {
         const channel = typeof request.data === "string" ? new URLSearchParams(request.data).get("channel") : null;
         // The URL is the API's base plus the method's name.
         if (channel != null && pacedMethods.has(request.url?.split("/").at(-1) ?? "")) {
+            if (this.closed) throw new ChannelPacerClosedError();
             const waitMs = this.reserve(channel);
-            if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+            if (waitMs > 0) await this.hold(waitMs);
         }
         return request;
     };
+
+    /**
+     * At shutdown, after the adapter's grace for replies under way: every write still waiting for its turn,
+     * and any later one, fails at once with a ChannelPacerClosedError. Otherwise a busy channel's backlog
+     * (a hundred restart notices take two minutes at Slack's pace) would keep writing, and keep the process
+     * alive, long after the adapter stopped. Returns how many writes were waiting.
+     */
+    public close(): number {
+        this.closed = true;
+        const dropped = this.waiting.size;
+        for (const write of this.waiting) {
+            clearTimeout(write.timer);
+            write.drop();
+        }
+        this.waiting.clear();
+        return dropped;
+    }
+
+    private hold(waitMs: number): Promise<void> {
+        return new Promise((resolve, reject) => {
+            const write = {
+                timer: setTimeout(() => { this.waiting.delete(write); resolve(); }, waitMs),
+                drop: () => reject(new ChannelPacerClosedError())
+            };
+            this.waiting.add(write);
+        });
+    }
 
     /** A full bucket is the same as none: drop those, so a workspace with many channels does not grow the map. */
     private forgetIdleChannels(now: number): void {
@@ -65,3 +96,11 @@ export class ChannelPacer {
 }
 
 const pacedMethods = new Set(["chat.postMessage", "chat.update", "chat.delete"]);
+
+/** A message write refused because the Slack adapter had stopped before the write's turn in its channel came. */
+export class ChannelPacerClosedError extends Error {
+    public constructor() {
+        super("the Slack adapter stopped before this message's turn in its channel came");
+        this.name = "ChannelPacerClosedError";
+    }
+}

@@ -79,13 +79,17 @@ export class SlackAdapter implements AsyncDisposable {
 
     /**
      * Shuts the engine down, so running solves end as shutting_down (their askers are told Kotae is
-     * restarting, never that they cancelled), lets those notices go out (for at most a few seconds), then
-     * stops receiving. Closing again waits for the first close (Bolt refuses to stop twice).
+     * restarting, never that they cancelled), lets those notices go out (for at most a few seconds), drops
+     * the message writes still waiting for their channel's turn after that (one warning line says how
+     * many), then stops receiving. Closing again waits for the first close (Bolt refuses to stop twice).
      */
     public close(): Promise<void> {
         this.closed ??= (async () => {
             await this.context.runtime.engine.close();
             await this.context.answering.settle();
+            const dropped = this.context.pacer.close();
+            if (dropped > 0)
+                this.context.log.warn(`${dropped} Slack message writes still waiting for their channel's turn (Slack takes about one a second per channel) were dropped at shutdown`);
             await this.context.app.stop();
         })();
         return this.closed;

@@ -1,4 +1,4 @@
-import type {ChannelPacer} from "./ChannelPacer.js";
+import {type ChannelPacer, ChannelPacerClosedError} from "./ChannelPacer.js";
 import type {App} from "@slack/bolt";
 import type {webApi} from "@slack/bolt";
 import type {KotaeRuntime} from "../../app/KotaeRuntime.js";
@@ -34,6 +34,7 @@ export type SlackContext = {
 
 /** A handler that threw (Slack unreachable mid-reply, a bug): one line for the operator, its stack only in debug; the request itself is already logged. */
 export function logFailure(context: SlackContext, what: string, error: unknown): void {
+    if (error instanceof ChannelPacerClosedError) return; // counted in the one line close() logs
     context.log.error({err: error}, `${what} failed`);
 }
 

@@ -1616,5 +1616,14 @@ export const mutations = [
         replace: "const dropped = 0;",
         project: "slack",
         tests: ["tests/slack/slackShutdown.test.ts"]
+    },
+    {
+        name: "stale-tokens-erased-under-the-batch-lock",
+        breaks: "a completion on a used sequence starts while other sequences generate, instead of waiting for them all to finish",
+        file: "src/llm/eraseStaleTokens.ts",
+        search: "const lock = evaluationLockOf(other);",
+        replace: "const lock = undefined;",
+        project: "model",
+        tests: ["tests/model/LlamaCppBackend.test.ts"]
     }
 ];

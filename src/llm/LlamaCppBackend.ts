@@ -4,6 +4,7 @@ import {
     type Llama, type LlamaContext, type LlamaContextSequence, type LlamaCompletionResponse, type LlamaGrammar, type LlamaModel, type Token
 } from "node-llama-cpp";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
+import {eraseStaleTokens} from "./eraseStaleTokens.js";
 import {JinjaChatTemplate} from "./JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo, StopReason} from "./LlmBackend.js";
 import type {Prompt} from "./Prompt.js";
@@ -35,6 +36,7 @@ export class LlamaCppBackend implements LlmBackend {
     public readonly model: ModelInfo;
     public readonly parallelism: number;
 
+    private readonly sequences: readonly LlamaContextSequence[];
     private readonly freeSequences: LlamaContextSequence[];
     private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
     /** Parsed chat templates by source (the file's and the profiles' fall-backs). */
@@ -49,7 +51,8 @@ export class LlamaCppBackend implements LlmBackend {
     ) {
         this.model = info;
         this.parallelism = context.totalSequences;
-        this.freeSequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
+        this.freeSequences = [...this.sequences];
         this.beginningToken = llamaModel.tokens.bos ?? undefined;
     }
 
@@ -123,6 +126,8 @@ export class LlamaCppBackend implements LlmBackend {
                     `The prompt needs ${promptTokens} tokens but the context holds ${this.model.contextSize} (KOTAE_CONTEXT_SIZE)`,
                     {params: {limit: this.model.contextSize}});
 
+            await eraseStaleTokens(sequence, this.withBeginning(tokens),
+                this.sequences.filter((other) => other !== sequence && !this.freeSequences.includes(other)));
             let completionTokens = 0;
             const grammar = request.grammar != null ? await this.grammarFor(request.grammar) : undefined;
             const {response, metadata} = await completion.generateCompletionWithMeta(tokens, {
@@ -165,7 +170,7 @@ export class LlamaCppBackend implements LlmBackend {
      * solution continuing after a code execution only evaluates the new tokens instead of the whole prompt.
      */
     private takeSequenceFor(tokens: readonly Token[]): LlamaContextSequence {
-        const withBeginning = this.beginningToken != null ? [this.beginningToken, ...tokens] : [...tokens];
+        const withBeginning = this.withBeginning(tokens);
         let best = -1;
         let bestShared = -1;
         this.freeSequences.forEach((sequence, index) => {
@@ -179,6 +184,11 @@ export class LlamaCppBackend implements LlmBackend {
         if (sequence == null)
             throw new Error("No free context sequence: the queue must not run more completions than `parallelism`");
         return sequence;
+    }
+
+    /** The tokens a completion of `tokens` evaluates: LlamaCompletion puts the model's BOS first. */
+    private withBeginning(tokens: readonly Token[]): Token[] {
+        return this.beginningToken != null ? [this.beginningToken, ...tokens] : [...tokens];
     }
 
     public async dispose(): Promise<void> {

@@ -8,6 +8,7 @@ import type {CompletionRequest} from "../../src/llm/LlmBackend.js";
 import {Prompt} from "../../src/llm/Prompt.js";
 import {meterEvaluatedTokens} from "../support/evaluatedTokens.js";
 import {readRows} from "../support/readRows.js";
+import {waitFor} from "../support/waitFor.js";
 import {alice, bob, collect, sharedModels, temporaryDirectory, testEngine} from "../support/testRuntime.js";
 
 const stories = path.join(sharedModels, "stories260K.gguf");
@@ -83,6 +84,26 @@ describe("LlamaCppBackend with the real node-llama-cpp (stories260K, CPU)", () =
         const [first, second] = arrivals;
         expect(second[0]!).toBeLessThan(first.at(-1)!);
         expect(first[0]!).toBeLessThan(second.at(-1)!);
+    });
+
+    it("starts a completion on a used sequence while other sequences generate, without waiting for them to finish", async () => {
+        // node-llama-cpp's batch loop keeps its lock while two or more sequences generate, so it takes three.
+        await using three = await LlamaCppBackend.create({
+            model: stories, modelsDirectory: temporaryDirectory(), gpu: "off", threads: 1, contextSize: 512, sequences: 3
+        });
+        // Every sequence holds tokens of an earlier completion, so the late one must first erase what it does not share.
+        await Promise.all([1, 2, 3].map((seed) => three.complete(request({maxTokens: 8, temperature: 0.8, seed}))));
+        let longFinishedAt = Number.POSITIVE_INFINITY;
+        let longChunks = 0;
+        const longs = Promise.all(["Tom had a small blue boat.", "Sue liked to sing."].map((text, index) => three.complete(request({
+            prompt: Prompt.text(text), maxTokens: 200, temperature: 0.8, seed: 7 + index, onTextChunk: () => { longChunks++; }
+        })))).then((results) => { longFinishedAt = performance.now(); return results; });
+        await waitFor(() => longChunks >= 10 || undefined);
+        let lateFirstChunkAt: number | undefined;
+        const late = await three.complete(request({maxTokens: 4, onTextChunk: () => { lateFirstChunkAt ??= performance.now(); }}));
+        expect((await longs).map((result) => result.completionTokens)).toEqual([200, 200]); // they generated throughout
+        expect(late.completionTokens).toBe(4);
+        expect(lateFirstChunkAt!).toBeLessThan(longFinishedAt);
     });
 
     it("continues each conversation on the sequence that holds it, evaluating only the new tokens, while two interleave", async () => {

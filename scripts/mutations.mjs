@@ -1625,5 +1625,14 @@ export const mutations = [
         replace: "const lock = undefined;",
         project: "model",
         tests: ["tests/model/LlamaCppBackend.test.ts"]
+    },
+    {
+        name: "migration-repeated-by-a-racing-process",
+        breaks: "two processes starting together on a new database both start (each migration runs once)",
+        file: "storage/migrations.ts",
+        search: "            if ((database.pragma(\"user_version\", {simple: true}) as number) >= migration.version)\n                return;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
     }
 ];

@@ -261,13 +261,20 @@ export const migrations: readonly Migration[] = [{
     `
 }];
 
-/** Brings the schema to the newest version, one transaction per migration, tracked in `user_version`. */
+/**
+ * Brings the schema to the newest version, one transaction per migration, tracked in `user_version`.
+ * Processes sharing the file (a bot beside `kotae solve`, several bots on one host) may start together
+ * on a new database: each migration looks at the version again once it holds the write lock, and skips
+ * what another process has just done.
+ */
 export function migrate(database: Database.Database, available: readonly Migration[] = migrations): number {
     const current = assertSchemaKnown(database, available);
     const newest = available.at(-1)?.version ?? 0;
 
     for (const migration of available.filter((candidate) => candidate.version > current)) {
         database.transaction(() => {
+            if ((database.pragma("user_version", {simple: true}) as number) >= migration.version)
+                return;
             database.exec(migration.sql);
             database.pragma(`user_version = ${migration.version}`);
         }).immediate();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import {beforeAll, describe, expect, it, onTestFinished} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {assertBuilt, runKotae} from "../support/runKotae.js";
 import {startKotae} from "../support/spawnKotae.js";
 import {sharedModels, temporaryDirectory} from "../support/testRuntime.js";
@@ -215,10 +215,16 @@ describe("kotae serve", () => {
         const env = {KOTAE_MODEL: stories, KOTAE_DB: file, KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_CONTEXT_SIZE: "2048"};
         const solve = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
         const killed = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
-        await waitFor(() => fs.existsSync(file) || undefined, 30_000);
-        const database = new Database(file, {readonly: true, timeout: 5000});
-        onTestFinished(() => { database.close(); });
-        const statuses = () => database.prepare("SELECT status FROM interactions ORDER BY id").all().map((row) => (row as {status: string}).status);
+        // A connection of its own for each look: one opened while the processes were still creating the file could go on seeing that.
+        const read = <Row>(sql: string): Row[] => {
+            const database = new Database(file, {readonly: true, fileMustExist: true, timeout: 5000});
+            try {
+                return database.prepare(sql).all() as Row[];
+            } finally {
+                database.close();
+            }
+        };
+        const statuses = () => read<{status: string}>("SELECT status FROM interactions ORDER BY id").map((row) => row.status);
         await waitFor(() => { try { return statuses().join() === "running,running" || undefined; } catch { return undefined; } }, 30_000);
         killed.stop("SIGKILL");
         await killed.exited;
@@ -226,7 +232,7 @@ describe("kotae serve", () => {
         const serve = startKotae(["serve"], {cwd, env: {...env, KOTAE_WEB_PORT: "0"}});
         expect(await serve.printed(/database .* is ready.*/)).toContain("(1 request(s) left unfinished by the last run were marked failed)");
         expect(statuses()).toEqual(expect.arrayContaining(["running", "failed"]));
-        expect(database.prepare("SELECT error_code FROM interactions WHERE status = 'failed'").get()).toEqual({error_code: "interrupted"});
+        expect(read("SELECT error_code FROM interactions WHERE status = 'failed'")).toEqual([{error_code: "interrupted"}]);
 
         solve.stop("SIGINT"); // the solve beside it still owns its row and finishes it
         expect(await solve.exited).toBe(130);

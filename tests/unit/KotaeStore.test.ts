@@ -22,6 +22,29 @@ describe("KotaeStore", () => {
         database.close();
     });
 
+    it("migrates a new database that another process migrates at the same moment, each migration once", () => {
+        const file = path.join(temporaryDirectory(), "kotae.sqlite");
+        const first = new Database(file, {timeout: 5000});
+        const second = new Database(file, {timeout: 5000});
+        // The second process migrates everything between the first one reading the version and its first migration.
+        let interleaved = false;
+        const racing = new Proxy(first, {
+            get(target, property) {
+                if (property === "transaction" && !interleaved) {
+                    interleaved = true;
+                    migrate(second);
+                }
+                const value = Reflect.get(target, property) as unknown;
+                return typeof value === "function" ? value.bind(target) : value;
+            }
+        });
+        expect(migrate(racing)).toBe(migrations.at(-1)!.version);
+        expect(interleaved).toBe(true);
+        expect(first.pragma("user_version", {simple: true})).toBe(migrations.at(-1)!.version);
+        first.close();
+        second.close();
+    });
+
     it("refuses a database from a newer Kotae", () => {
         const database = new Database(":memory:");
         database.pragma("user_version = 99");

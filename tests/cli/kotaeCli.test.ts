@@ -215,7 +215,8 @@ describe("kotae serve", () => {
         const env = {KOTAE_MODEL: stories, KOTAE_DB: file, KOTAE_GPU: "off", KOTAE_THREADS: "1", KOTAE_CONTEXT_SIZE: "2048"};
         const solve = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
         const killed = startKotae(["solve", "--mode", "cot", "--max-tokens", "1900", "Once upon a time"], {cwd, env});
-        // A connection of its own for each look: one opened while the processes were still creating the file could go on seeing that.
+        // A connection of its own for each look: one long-lived connection, opened while the processes were still
+        // creating the file, missed their rows in about one run in three.
         const read = <Row>(sql: string): Row[] => {
             const database = new Database(file, {readonly: true, fileMustExist: true, timeout: 5000});
             try {

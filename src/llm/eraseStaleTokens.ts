@@ -5,7 +5,8 @@ import type {LlamaContextSequence, Token} from "node-llama-cpp";
  * Erases what a reused sequence holds beyond the prompt's cached prefix, before its completion starts.
  *
  * Why Kotae does this itself: node-llama-cpp (3.22) erases a sequence's stale tokens under its context's
- * lock, and its batch loop holds that lock for as long as any sequence has a decode queued. A solve
+ * lock, and its batch loop keeps that lock while decodes are queued, which with two or more sequences
+ * generating is all the time (they queue their next token before the loop looks again). A solve
  * that starts on a used sequence while others generate therefore waited until every one of them had
  * finished: measured on the tiny model, 4 sequences, starts 3 ms apart: 1.1 to 1.9 s to the late
  * solves' first token instead of 3 to 15 ms, and a quarter less throughput; on a real model, a whole

@@ -941,8 +941,8 @@ export const mutations = [
         name: "new-key-beside-existing-data",
         breaks: "no new pseudonym key is made for a database that already holds data",
         file: "src/app/openStore.ts",
-        search: "    if (holdsData)\n        throw new DatabaseProblem(",
-        replace: "    if (holdsData && false)\n        throw new DatabaseProblem(",
+        search: "    if (holdsPseudonyms && !fs.existsSync(keyFile))\n        throw new DatabaseProblem(",
+        replace: "    if (holdsPseudonyms && false)\n        throw new DatabaseProblem(",
         project: "model",
         tests: ["tests/cli/edgeErrorsCli.test.ts"],
         build: true
@@ -1632,6 +1632,24 @@ export const mutations = [
         file: "storage/migrations.ts",
         search: "            if ((database.pragma(\"user_version\", {simple: true}) as number) >= migration.version)\n                return;\n",
         replace: "",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "new-database-file-taken-for-pseudonymized-data",
+        breaks: "processes starting together on a new database all start: a schema without rows makes the key, it is not refused",
+        file: "storage/KotaeDatabase.ts",
+        search: "            return columns.includes(\"user_pseudonym\")\n                && ",
+        replace: "            return tables.length > 0 || ",
+        project: "standalone",
+        tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "rows-of-other-tables-ignored-by-the-key-check",
+        breaks: "a database whose rows hold pseudonyms (any table) refuses a new key",
+        file: "storage/KotaeDatabase.ts",
+        search: "const columns = this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];",
+        replace: "const columns = table === \"interactions\" ? this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[] : [];",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
     }

@@ -59,6 +59,20 @@ export class KotaeDatabase implements Disposable {
         }
     }
 
+    /**
+     * Whether any row holds a user's pseudonym (every table with a `user_pseudonym` column, so a table a later
+     * migration adds counts too): such a database was written with a pseudonym key that must not change.
+     */
+    public holdsPseudonyms(): boolean {
+        const tables = this.connection.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+        return tables.some((table) => {
+            const quoted = `"${table.replaceAll("\"", "\"\"")}"`;
+            const columns = this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+            return columns.includes("user_pseudonym")
+                && this.connection.prepare(`SELECT 1 FROM ${quoted} WHERE user_pseudonym IS NOT NULL LIMIT 1`).get() !== undefined;
+        });
+    }
+
     public close(): void {
         if (this.connection.open)
             this.connection.close();

@@ -58,6 +58,11 @@ export class KotaeStore implements Disposable {
         return this.pseudonymizer.pseudonymOf(requester);
     }
 
+    /** Whether any row holds a user's pseudonym, i.e. the pseudonym key this store was opened with is the database's for good. */
+    public holdsPseudonyms(): boolean {
+        return this.database.holdsPseudonyms();
+    }
+
     /** Whether a write commits now (for `GET /readyz`). */
     public canWrite(): boolean {
         return this.database.canWrite();

@@ -44,16 +44,23 @@ function openDatabase(db: string, pseudonymizer: Pseudonymizer): KotaeStore {
 }
 
 /**
- * A new pseudonym key is made only for a new database. A damaged or foreign file is reported as what it is
- * (opened first with a throwaway key), with no key left beside it; a database that already holds data was
- * pseudonymized with a key that is now missing, and a new one would split every user in two.
+ * A new pseudonym key is made only for a database that holds no pseudonyms yet. It is opened first with a
+ * throwaway key, so a damaged or foreign file is reported as what it is, with no key left beside it. A
+ * database whose rows hold pseudonyms was written with a key that is now missing, and a new one would
+ * split every user in two; unless another process starting on the same new database (bot processes sharing
+ * one file, started together) made the key and wrote with it meanwhile: then the key is there to read.
  */
 function checkBeforeMakingKey(db: string, keyFile: string): void {
     if (db === ":memory:")
         return;
-    const holdsData = fs.existsSync(db) && fs.statSync(db).size > 0;
-    openDatabase(db, Pseudonymizer.fromSecret(randomBytes(32).toString("base64url"))).close();
-    if (holdsData)
+    const store = openDatabase(db, Pseudonymizer.fromSecret(randomBytes(32).toString("base64url")));
+    let holdsPseudonyms: boolean;
+    try {
+        holdsPseudonyms = store.holdsPseudonyms();
+    } finally {
+        store.close();
+    }
+    if (holdsPseudonyms && !fs.existsSync(keyFile))
         throw new DatabaseProblem(`pseudonym key: ${keyFile} is missing, but ${path.resolve(db)} already holds data pseudonymized with it`,
             "Restore pseudonym.key from a backup, or set KOTAE_PSEUDONYM_KEY to the key it was made with", false);
 }

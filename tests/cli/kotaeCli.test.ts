@@ -77,6 +77,27 @@ describe("kotae solve (real model, temporary database)", () => {
         database.close();
     });
 
+    it("starts every one of several processes launched together on a new database, all with one pseudonym key", async () => {
+        // Bot processes sharing one database file start together; the second used to refuse to start ("the
+        // pseudonym key is missing, but the database already holds data"), seeing the first's new, empty file.
+        const folder = temporaryDirectory();
+        const db = path.join(folder, "kotae.sqlite");
+        const cwd = temporaryDirectory("kotae-cli-");
+        for (let attempt = 0; attempt < 3; attempt++) {
+            fs.rmSync(folder, {recursive: true, force: true});
+            const solves = Array.from({length: 4}, () => startKotae(["solve", "2+2は?"], {cwd, env: {KOTAE_DB: db}}));
+            const codes = await Promise.all(solves.map((solve) => solve.exited));
+            for (const solve of solves) expect(solve.output()).toContain("いまは問題を解く準備ができていません"); // refused for want of a model, and logged
+            expect(codes).toEqual([1, 1, 1, 1]);
+            const database = new Database(db, {readonly: true});
+            const rows = database.prepare("SELECT error_code, user_pseudonym FROM interactions").all() as {error_code: string, user_pseudonym: string}[];
+            database.close();
+            expect(rows.map((row) => row.error_code)).toEqual(Array(4).fill("model_unavailable"));
+            expect(new Set(rows.map((row) => row.user_pseudonym)).size).toBe(1); // the same student, under the one key
+            expect(fs.readdirSync(folder)).toContain("pseudonym.key");
+        }
+    });
+
     it("rejects an empty problem with exit 1 and logs it", () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         const result = run(["solve", "  "], {KOTAE_MODEL: stories, KOTAE_DB: db, KOTAE_GPU: "off"});

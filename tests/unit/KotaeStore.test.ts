@@ -108,6 +108,26 @@ describe("openStore: the database's files and what goes wrong opening them", () 
             .toEqual({"data": "700", "kotae.sqlite": "600", "kotae.sqlite-wal": "600", "kotae.sqlite-shm": "600", "pseudonym.key": "600"});
     });
 
+    it("makes the key for a database that holds no pseudonyms yet, and refuses one whose rows hold some", () => {
+        // Another process starting on the same new file has just made its schema, and no key yet.
+        const folder = temporaryDirectory();
+        const db = path.join(folder, "kotae.sqlite");
+        const throwaway = Pseudonymizer.fromSecret("a-key-nobody-kept-0123456789");
+        new KotaeStore(db, throwaway).close();
+        using store = openStore({db});
+        expect(store.holdsPseudonyms()).toBe(false);
+        expect(fs.existsSync(path.join(folder, "pseudonym.key"))).toBe(true);
+
+        // A table holding pseudonyms other than the interactions counts too: a user's saved preference.
+        const other = temporaryDirectory();
+        const written = new KotaeStore(path.join(other, "kotae.sqlite"), throwaway);
+        written.preferences.saveTheme(alice, "dark");
+        expect(written.holdsPseudonyms()).toBe(true);
+        written.close();
+        expect(openingFails(path.join(other, "kotae.sqlite")).message).toContain("pseudonym key: ");
+        expect(fs.readdirSync(other).filter((file) => file === "pseudonym.key")).toEqual([]);
+    });
+
     it("keeps the mode of a database the operator made (doctor warns about it instead)", () => {
         const db = path.join(temporaryDirectory(), "kotae.sqlite");
         fs.writeFileSync(db, "", {mode: 0o640});

@@ -1,5 +1,4 @@
 import path from "node:path";
-import Database from "better-sqlite3";
 import {getLlama, LlamaCompletion, LlamaLogLevel} from "node-llama-cpp";
 import {Engine} from "../src/engine/Engine.js";
 import {ErrorCode, KotaeError} from "../src/errors/ErrorCode.js";
@@ -24,11 +23,14 @@ type Side = {readonly round: (index: number) => Promise<number>, readonly close:
  * `kotae serve` end to end through the web API (each solve streamed to its own browser). The three are
  * set up side by side and take turns round by round (the order rotating), so a slow spell of the machine
  * falls on all of them; each figure is completion tokens over a round's wall time, the median of `rounds`
- * after a warm-up. Ratios are against bare; the batching gain is N streams against one.
+ * after a warm-up. A ratio against bare is the median of each round's own ratio: on a shared machine
+ * whose speed drifts by ±5% over a minute, rounds taken side by side compare like with like, where the
+ * medians of separate series did not (two runs of the same build differed by 0.1). The batching gain is
+ * N streams against one.
  */
 export async function parallelThroughputBenchmark(settings: Settings): Promise<void> {
     const profile = new ProfileRegistry().get("llmjp-math-cot");
-    const results: {parallel: number, bare: number, engine: number, serve: number}[] = [];
+    const results: {parallel: number, bare: number, engine: number, serve: number, engineRatio: Spread, serveRatio: Spread}[] = [];
     for (const parallel of [1, 2, 4]) {
         const engine = await engineSide(settings, profile, parallel);
         const sides = {bare: await bareSide(settings, profile, parallel, engine.promptText), engine, serve: await serveSide(settings, parallel)};
@@ -46,16 +48,19 @@ export async function parallelThroughputBenchmark(settings: Settings): Promise<v
         } finally {
             for (const side of Object.values(sides)) await side.close();
         }
-        results.push({parallel, bare: median(rates.bare), engine: median(rates.engine), serve: median(rates.serve)});
+        results.push({
+            parallel, bare: median(rates.bare), engine: median(rates.engine), serve: median(rates.serve),
+            engineRatio: roundRatios(rates.engine, rates.bare), serveRatio: roundRatios(rates.serve, rates.bare)
+        });
     }
     removeScenarioFolders();
 
     const one = results[0]!;
     console.log(`Parallel solves (${path.basename(settings.modelPath)}, CPU, ${settings.threads} thread(s), ≤${settings.maxTokens} tokens each, median of ${settings.rounds} rounds taken in turn; aggregate tokens/s)`);
-    console.log("  at once | bare node-llama-cpp | engine alone (÷ bare) | kotae serve, web API (÷ bare) | batching gain bare / serve");
+    console.log("  at once | bare node-llama-cpp | engine alone (÷ bare, rounds' range) | kotae serve, web API (÷ bare, rounds' range) | batching gain bare / serve");
     for (const row of results)
-        console.log(`  ${String(row.parallel).padStart(7)} | ${row.bare.toFixed(0).padStart(19)} | ${row.engine.toFixed(0).padStart(6)} (${(row.engine / row.bare).toFixed(3)})`
-            + `${" ".repeat(8)} | ${row.serve.toFixed(0).padStart(6)} (${(row.serve / row.bare).toFixed(3)})${" ".repeat(15)} | ×${(row.bare / one.bare).toFixed(2)} / ×${(row.serve / one.serve).toFixed(2)}`);
+        console.log(`  ${String(row.parallel).padStart(7)} | ${row.bare.toFixed(0).padStart(19)} | ${row.engine.toFixed(0).padStart(6)} (${describe(row.engineRatio)})`
+            + `${" ".repeat(9)} | ${row.serve.toFixed(0).padStart(6)} (${describe(row.serveRatio)})${" ".repeat(17)} | ×${(row.bare / one.bare).toFixed(2)} / ×${(row.serve / one.serve).toFixed(2)}`);
     console.log("  goal: engine and serve ≥ 0.95 of bare at every count");
 }
 
@@ -115,29 +120,38 @@ async function engineSide(settings: Settings, profile: ModelProfile, parallel: n
 
 /**
  * `kotae serve` with `parallel` sequences; `parallel` browsers (each its own client, as a reverse proxy
- * names them) post the problem at once and read their streams to the end. Tokens are the rows' own counts.
+ * names them) post the problem at once and read their streams to the end. Tokens are each `done` event's
+ * count (what the solve's row records), so nothing but the solves falls in the timed round.
  */
 async function serveSide(settings: Settings, parallel: number): Promise<Side> {
-    const database = path.join(scenarioFolder(), "kotae.sqlite");
-    const {kotae, url} = await startServe(serveEnv(database, {
+    const {kotae, url} = await startServe(serveEnv(path.join(scenarioFolder(), "kotae.sqlite"), {
         KOTAE_MODEL: settings.modelPath, KOTAE_THREADS: String(settings.threads), KOTAE_CONTEXT_SIZE: String(contextSize),
         KOTAE_MAX_TOKENS: String(settings.maxTokens), KOTAE_SEQUENCES: String(parallel), KOTAE_SOLVES_PER_HOUR: "10000",
         KOTAE_WEB_TRUST_PROXY: "127.0.0.1"
     }));
     const browsers = await Promise.all(Array.from({length: parallel}, (_unused, index) => openBrowser(url, `192.0.2.${index + 1}`)));
-    let counted = 0;
     return {
         round: async () => {
             const outcomes = await Promise.all(browsers.map((browser) => solveThroughWeb(url, browser, settings.problem)));
-            if (outcomes.some((outcome) => outcome.last?.type !== "done")) throw new Error(`a solve through kotae serve did not finish: ${JSON.stringify(outcomes.map((outcome) => outcome.last))}`);
-            const db = new Database(database, {readonly: true});
-            const rows = db.prepare("SELECT id, completion_tokens AS tokens FROM interactions WHERE id > ? ORDER BY id").all(counted) as {id: number, tokens: number}[];
-            db.close();
-            counted = rows.at(-1)?.id ?? counted;
-            return sum(rows.map((row) => row.tokens));
+            return sum(outcomes.map(({last}) => {
+                if (last?.type !== "done" || last.result == null) throw new Error(`a solve through kotae serve did not finish: ${JSON.stringify(last)}`);
+                return last.result.completionTokens;
+            }));
         },
         close: () => stopServe(kotae)
     };
+}
+
+/** A side's rate over bare's in each round: the median, and the lowest and highest. */
+type Spread = {readonly median: number, readonly low: number, readonly high: number};
+
+function roundRatios(side: readonly number[], bare: readonly number[]): Spread {
+    const ratios = side.map((rate, round) => rate / bare[round]!);
+    return {median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios)};
+}
+
+function describe({median, low, high}: Spread): string {
+    return `${median.toFixed(3)}, ${low.toFixed(2)}–${high.toFixed(2)}`;
 }
 
 function sum(values: readonly number[]): number {

@@ -166,7 +166,7 @@ async function queueOverhead(): Promise<void> {
 
 await generationThroughput();
 console.log("");
-await parallelThroughputBenchmark({modelPath, threads, rounds: Math.max(3, Math.floor(rounds / 2)), maxTokens, problem});
+await parallelThroughputBenchmark({modelPath, threads, rounds, maxTokens, problem});
 console.log("");
 await queueOverhead();
 console.log("");

@@ -951,8 +951,8 @@ export const mutations = [
         name: "sse-writes-every-token",
         breaks: "streamed text is written together, once per interval",
         file: "src/platforms/web/EventStreamWriter.ts",
-        search: "if (!streamedTypes.has(event.type))",
-        replace: "if (streamedTypes.has(event.type) || true)",
+        search: "if (!streamedTypes.has(event.type) || ",
+        replace: "if (true || ",
         project: "standalone",
         tests: ["tests/unit/eventStreamWriter.test.ts"]
     },
@@ -1634,6 +1634,15 @@ export const mutations = [
         replace: "",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "sse-token-events-not-joined",
+        breaks: "a solution's tokens held together go out as one event, per sample and kind",
+        file: "src/platforms/web/EventStreamWriter.ts",
+        search: "if (last?.event.type === event.type)",
+        replace: "if (false)",
+        project: "standalone",
+        tests: ["tests/unit/eventStreamWriter.test.ts"]
     },
     {
         name: "new-database-file-taken-for-pseudonymized-data",

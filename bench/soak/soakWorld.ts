@@ -108,7 +108,7 @@ export async function openBrowser(url: string, forwardedFor?: string): Promise<B
 }
 
 /** How one solve through the web ended: HTTP status (0: the connection failed), the last event, the time. */
-export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string} | undefined, millis: number};
+export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string, result?: {completionTokens: number}} | undefined, millis: number};
 
 /** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end. */
 export async function solveThroughWeb(url: string, browser: Browser, problem: string, mode = "cot"): Promise<SolveOutcome> {
@@ -121,7 +121,7 @@ export async function solveThroughWeb(url: string, browser: Browser, problem: st
         });
         const body = await response.text();
         const events = body.split("\n\n").filter((chunk) => chunk.startsWith("data: "))
-            .map((chunk) => JSON.parse(chunk.slice(6)) as {type: string, code?: string, message?: string});
+            .map((chunk) => JSON.parse(chunk.slice(6)) as NonNullable<SolveOutcome["last"]>);
         return {status: response.status, last: events.at(-1), millis: performance.now() - started};
     } catch {
         return {status: 0, last: undefined, millis: performance.now() - started};

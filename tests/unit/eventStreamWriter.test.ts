@@ -15,14 +15,35 @@ describe("EventStreamWriter", () => {
     beforeEach(() => { vi.useFakeTimers({toFake: ["setTimeout", "clearTimeout"]}); });
     afterEach(() => { vi.useRealTimers(); });
 
-    it("writes a burst of streamed text as one write after the interval, not one per token", () => {
+    it("writes a burst of streamed text as one event after the interval, not one per token", () => {
         const {response, writes} = recordingResponse();
         const events = new EventStreamWriter(response, 25);
         const tokens = Array.from({length: 100}, (_, index) => ({type: "text", sample: 0, text: `t${index}`}));
         for (const token of tokens) events.write(token);
         expect(writes).toEqual([]);
         vi.advanceTimersByTime(25);
-        expect(writes).toEqual([tokens.map(sse).join("")]);
+        expect(writes).toEqual([sse({type: "text", sample: 0, text: tokens.map((token) => token.text).join("")})]);
+    });
+
+    it("joins held tokens per sample and kind, so each sample's text and thinking read back in order", () => {
+        const {response, writes} = recordingResponse();
+        const events = new EventStreamWriter(response, 25);
+        const written = [
+            {type: "thinking", sample: 0, text: "a"}, {type: "text", sample: 1, text: "x"}, {type: "thinking", sample: 0, text: "b"},
+            {type: "text", sample: 0, text: "c"}, {type: "text", sample: 1, text: "y"}, {type: "text", sample: 0, text: "d"},
+            {type: "thinking", sample: 0, text: "e"}
+        ];
+        for (const event of written) events.write(event);
+        vi.advanceTimersByTime(25);
+        expect(writes).toEqual([[
+            {type: "thinking", sample: 0, text: "ab"}, {type: "text", sample: 1, text: "xy"}, {type: "text", sample: 0, text: "cd"},
+            {type: "thinking", sample: 0, text: "e"}
+        ].map(sse).join("")]);
+        // A follow-up's tokens carry no sample: they join too.
+        events.write({type: "text", text: "f"});
+        events.write({type: "text", text: "g"});
+        events.end();
+        expect(writes[1]).toBe(sse({type: "text", text: "fg"}));
     });
 
     it("sends any other event at once, after the text held before it, in order", () => {

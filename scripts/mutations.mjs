@@ -941,8 +941,8 @@ export const mutations = [
         name: "new-key-beside-existing-data",
         breaks: "no new pseudonym key is made for a database that already holds data",
         file: "src/app/openStore.ts",
-        search: "    if (holdsPseudonyms && !fs.existsSync(keyFile))\n        throw new DatabaseProblem(",
-        replace: "    if (holdsPseudonyms && false)\n        throw new DatabaseProblem(",
+        search: "    if (store.holdsPseudonyms() && !fs.existsSync(keyFile))\n        throw new DatabaseProblem(",
+        replace: "    if (store.holdsPseudonyms() && false)\n        throw new DatabaseProblem(",
         project: "model",
         tests: ["tests/cli/edgeErrorsCli.test.ts"],
         build: true

@@ -53,14 +53,8 @@ function openDatabase(db: string, pseudonymizer: Pseudonymizer): KotaeStore {
 function checkBeforeMakingKey(db: string, keyFile: string): void {
     if (db === ":memory:")
         return;
-    const store = openDatabase(db, Pseudonymizer.fromSecret(randomBytes(32).toString("base64url")));
-    let holdsPseudonyms: boolean;
-    try {
-        holdsPseudonyms = store.holdsPseudonyms();
-    } finally {
-        store.close();
-    }
-    if (holdsPseudonyms && !fs.existsSync(keyFile))
+    using store = openDatabase(db, Pseudonymizer.fromSecret(randomBytes(32).toString("base64url")));
+    if (store.holdsPseudonyms() && !fs.existsSync(keyFile))
         throw new DatabaseProblem(`pseudonym key: ${keyFile} is missing, but ${path.resolve(db)} already holds data pseudonymized with it`,
             "Restore pseudonym.key from a backup, or set KOTAE_PSEUDONYM_KEY to the key it was made with", false);
 }

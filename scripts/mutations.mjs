@@ -1648,8 +1648,8 @@ export const mutations = [
         name: "new-database-file-taken-for-pseudonymized-data",
         breaks: "processes starting together on a new database all start: a schema without rows makes the key, it is not refused",
         file: "storage/KotaeDatabase.ts",
-        search: "            return columns.includes(\"user_pseudonym\")\n                && ",
-        replace: "            return tables.length > 0 || ",
+        search: "        return tables.some((table) =>\n",
+        replace: "        return tables.length > 0 && tables.some((table) => true ||\n",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
     },
@@ -1657,8 +1657,8 @@ export const mutations = [
         name: "rows-of-other-tables-ignored-by-the-key-check",
         breaks: "a database whose rows hold pseudonyms (any table) refuses a new key",
         file: "storage/KotaeDatabase.ts",
-        search: "const columns = this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];",
-        replace: "const columns = table === \"interactions\" ? this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[] : [];",
+        search: "WHERE tables.type = 'table' AND columns.name = 'user_pseudonym'",
+        replace: "WHERE tables.name = 'interactions' AND columns.name = 'user_pseudonym'",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
     }

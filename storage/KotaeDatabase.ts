@@ -64,13 +64,10 @@ export class KotaeDatabase implements Disposable {
      * migration adds counts too): such a database was written with a pseudonym key that must not change.
      */
     public holdsPseudonyms(): boolean {
-        const tables = this.connection.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-        return tables.some((table) => {
-            const quoted = `"${table.replaceAll("\"", "\"\"")}"`;
-            const columns = this.connection.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
-            return columns.includes("user_pseudonym")
-                && this.connection.prepare(`SELECT 1 FROM ${quoted} WHERE user_pseudonym IS NOT NULL LIMIT 1`).get() !== undefined;
-        });
+        const tables = this.connection.prepare(`SELECT tables.name FROM sqlite_schema AS tables, pragma_table_info(tables.name) AS columns
+            WHERE tables.type = 'table' AND columns.name = 'user_pseudonym'`).pluck().all() as string[];
+        return tables.some((table) =>
+            this.connection.prepare(`SELECT 1 FROM "${table.replaceAll("\"", "\"\"")}" WHERE user_pseudonym IS NOT NULL LIMIT 1`).get() !== undefined);
     }
 
     public close(): void {

@@ -1636,6 +1636,24 @@ export const mutations = [
         tests: ["tests/unit/KotaeStore.test.ts"]
     },
     {
+        name: "sse-streamed-text-always-held-a-whole-interval",
+        breaks: "the first token goes out at once, and text waits only for the rest of the interval since the last write",
+        file: "src/platforms/web/EventStreamWriter.ts",
+        search: "const wait = this.lastTextWriteAt + this.flushMs - performance.now();",
+        replace: "const wait = this.flushMs;",
+        project: "standalone",
+        tests: ["tests/unit/eventStreamWriter.test.ts"]
+    },
+    {
+        name: "sse-first-token-held-behind-other-events",
+        breaks: "only streamed text counts toward the interval: a phase event just before the first token does not hold it back",
+        file: "src/platforms/web/EventStreamWriter.ts",
+        search: "if (this.held.length > 0) this.lastTextWriteAt = performance.now();",
+        replace: "this.lastTextWriteAt = performance.now();",
+        project: "standalone",
+        tests: ["tests/unit/eventStreamWriter.test.ts"]
+    },
+    {
         name: "sse-token-events-not-joined",
         breaks: "a solution's tokens held together go out as one event, per sample and kind",
         file: "src/platforms/web/EventStreamWriter.ts",

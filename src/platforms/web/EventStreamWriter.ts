@@ -9,10 +9,12 @@ type HeldText = {readonly event: {readonly type: string, readonly sample?: unkno
 /**
  * Writes server-sent events (`data: <json>\n\n`) to a response. A solve streams a text event per token:
  * written one by one, each is a JSON serialization and a socket write (a syscall and a TCP segment) on the
- * serving process's event loop, which the model's decoding waits on between tokens. Streamed text is
- * therefore held for at most `flushMs`, and a solution's tokens held together go out as one event with
- * their text joined (per sample and kind, in order: what a reader appends comes out the same). Any other
- * event sends what is held first and goes out at once, so order is kept and a result is never delayed.
+ * serving process's event loop, which the model's decoding waits on between tokens. So at most one write
+ * of streamed text goes out per `flushMs`: text arriving when the last one is older than that goes out
+ * at once (the first token is never held, so the student sees the answer start as soon as the model
+ * does), and text arriving sooner is held until `flushMs` after the last write, its tokens joined into
+ * one event (per sample and kind, in order: what a reader appends comes out the same). Any other event
+ * sends what is held first and goes out at once, so order is kept and a result is never delayed.
  * Owns nothing: `end()` flushes and ends the response.
  */
 export class EventStreamWriter {
@@ -20,6 +22,8 @@ export class EventStreamWriter {
     /** The last held event of each sample: a token joins it when it is of the same kind. */
     private readonly lastOfSample = new Map<unknown, HeldText>();
     private timer: NodeJS.Timeout | undefined;
+    /** When streamed text was last written (other events do not count: they are few, and a phase event just before the first token must not hold it). */
+    private lastTextWriteAt = -Infinity;
 
     /**
      * @param flushMs how long streamed text may wait (default 50 ms: twenty updates a second still read as
@@ -42,7 +46,10 @@ export class EventStreamWriter {
             this.held.push(held);
             this.lastOfSample.set(sample, held);
         }
-        this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+        if (this.timer !== undefined) return;
+        const wait = this.lastTextWriteAt + this.flushMs - performance.now();
+        if (wait <= 0) this.flush();
+        else this.timer = setTimeout(() => this.flush(), wait);
     }
 
     public end(): void {
@@ -55,6 +62,7 @@ export class EventStreamWriter {
         clearTimeout(this.timer);
         this.timer = undefined;
         let data = "";
+        if (this.held.length > 0) this.lastTextWriteAt = performance.now();
         for (const {event, text} of this.held)
             data += `data: ${JSON.stringify({...event, text})}\n\n`;
         this.held.length = 0;

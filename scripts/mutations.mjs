@@ -1654,6 +1654,33 @@ export const mutations = [
         tests: ["tests/unit/eventStreamWriter.test.ts"]
     },
     {
+        name: "report-page-cut-before-sorting",
+        breaks: "the report queue sorts all reported interactions, newest report first, before it cuts the page",
+        file: "storage/FeedbackRepository.ts",
+        search: "WITH page AS (SELECT r.* FROM ${from} ${where} ORDER BY r.last_report_at DESC, r.interaction_id DESC LIMIT ? OFFSET ?)",
+        replace: "WITH page AS (SELECT r.* FROM ${from} ${where} LIMIT ? OFFSET ?)",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts"]
+    },
+    {
+        name: "report-correction-not-the-first",
+        breaks: "a report's correction shown is the first one given",
+        file: "storage/FeedbackRepository.ts",
+        search: "AND corrected_answer IS NOT NULL ORDER BY id LIMIT 1",
+        replace: "AND corrected_answer IS NOT NULL ORDER BY id DESC LIMIT 1",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts"]
+    },
+    {
+        name: "report-filter-on-interaction-columns-unjoined",
+        breaks: "a filter on an interaction's column joins the reported interactions to their rows",
+        file: "storage/FeedbackRepository.ts",
+        search: "        joined = true;\n",
+        replace: "",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts"]
+    },
+    {
         name: "sse-token-events-not-joined",
         breaks: "a solution's tokens held together go out as one event, per sample and kind",
         file: "src/platforms/web/EventStreamWriter.ts",

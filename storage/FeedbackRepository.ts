@@ -19,17 +19,22 @@ const sql = {
     listReviews: "SELECT * FROM reviews WHERE interaction_id = ? ORDER BY id"
 };
 
-/** Every reported interaction with its report count, first correction and newest review status. */
-const reportQuery = `
-    SELECT i.id AS interaction_id, i.created_at, i.platform, i.profile, i.question, i.answer,
-        f.reports, f.last_report_at,
-        (SELECT corrected_answer FROM feedback WHERE id = f.first_correction) AS corrected_answer,
-        coalesce((SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1), 'new') AS status
-    FROM (
-        SELECT interaction_id, count(*) AS reports, max(created_at) AS last_report_at,
-            min(CASE WHEN corrected_answer IS NOT NULL THEN id END) AS first_correction
-        FROM feedback GROUP BY interaction_id
-    ) f JOIN interactions i ON i.id = f.interaction_id`;
+/**
+ * The report queue in two steps, so a page of 50 among 10 000 reports costs 50 rows' worth of reading:
+ * first the reported interactions (grouped from the `feedback_reported` index alone, joined to their
+ * interactions only when the filter names an interaction's column) are sorted and cut to the page; then
+ * only the page's rows get their problem, answer, first correction and newest review status. Reading
+ * those for every reported interaction before sorting (as one query did) took 130 ms at 10 000 reports.
+ */
+const reportedInteractions = `SELECT interaction_id, count(*) AS reports, max(created_at) AS last_report_at FROM feedback GROUP BY interaction_id`;
+const newestStatus = (interactionId: string) =>
+    `coalesce((SELECT status FROM reviews WHERE interaction_id = ${interactionId} ORDER BY id DESC LIMIT 1), 'new')`;
+const pageDetails = `
+    SELECT page.interaction_id, i.created_at, i.platform, i.profile, i.question, i.answer, page.reports, page.last_report_at,
+        (SELECT corrected_answer FROM feedback WHERE interaction_id = page.interaction_id AND corrected_answer IS NOT NULL ORDER BY id LIMIT 1) AS corrected_answer,
+        ${newestStatus("page.interaction_id")} AS status
+    FROM page JOIN interactions i ON i.id = page.interaction_id
+    ORDER BY page.last_report_at DESC, page.interaction_id DESC`;
 
 /** What users reported about answers (wrong answer, helpful, other) and how reviewers judged them, append-only. */
 export class FeedbackRepository {
@@ -78,20 +83,34 @@ export class FeedbackRepository {
 
     /** Reported interactions, newest report first, with their current review status. */
     public reportQueue(filter: ReportFilter = {}, page: {limit: number, offset: number} = {limit: 50, offset: 0}): ReportSummary[] {
-        const {where, parameters} = reportConditions(filter);
-        return this.database.prepare(`SELECT * FROM (${reportQuery}) ${where} ORDER BY last_report_at DESC, interaction_id DESC LIMIT ? OFFSET ?`)
+        const {from, where, parameters} = reportSelection(filter);
+        return this.database.prepare(`
+            WITH page AS (SELECT r.* FROM ${from} ${where} ORDER BY r.last_report_at DESC, r.interaction_id DESC LIMIT ? OFFSET ?)
+            ${pageDetails}`)
             .all(...parameters, page.limit, page.offset)
             .map((row) => camelize(row as Row) as ReportSummary);
     }
 
     public countReports(filter: ReportFilter = {}): number {
-        const {where, parameters} = reportConditions(filter);
-        return (this.database.prepare(`SELECT count(*) AS n FROM (${reportQuery}) ${where}`).get(...parameters) as {n: number}).n;
+        const {from, where, parameters} = reportSelection(filter);
+        return (this.database.prepare(`SELECT count(*) AS n FROM ${from} ${where}`).get(...parameters) as {n: number}).n;
     }
 }
 
-/** The filter's conditions, applied around the report query: the status is computed per interaction, so it filters the grouped rows. */
-function reportConditions(filter: ReportFilter): {where: string, parameters: unknown[]} {
-    const {conditions, parameters} = filterConditions(filter, (name) => name);
-    return {where: conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "", parameters};
+/**
+ * The reported interactions (as `r`) a filter selects: joined to `interactions` (as `i`) only when it
+ * names an interaction's column; the review status is looked up only when it filters on it.
+ */
+function reportSelection(filter: ReportFilter): {from: string, where: string, parameters: unknown[]} {
+    let joined = false;
+    const {conditions, parameters} = filterConditions(filter, (name) => {
+        if (name === "status") return newestStatus("r.interaction_id");
+        joined = true;
+        return `i.${name}`;
+    });
+    return {
+        from: `(${reportedInteractions}) r${joined ? " JOIN interactions i ON i.id = r.interaction_id" : ""}`,
+        where: conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "",
+        parameters
+    };
 }

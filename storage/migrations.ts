@@ -259,6 +259,15 @@ export const migrations: readonly Migration[] = [{
             updated_at     TEXT    NOT NULL
         ) STRICT;
     `
+}, {
+    version: 9,
+    description: "indexes that answer the audit queue from themselves: reports by interaction with their time, reviews with their status",
+    sql: `
+        CREATE INDEX feedback_reported ON feedback(interaction_id, created_at);
+        DROP INDEX feedback_interaction;
+        CREATE INDEX reviews_status ON reviews(interaction_id, id, status);
+        DROP INDEX reviews_interaction;
+    `
 }];
 
 /**

@@ -1,8 +1,10 @@
-import {describe, expect, it} from "vitest";
+import {afterEach, describe, expect, it, vi} from "vitest";
+import type {ReportFilter, ReportSummary} from "../../src/domain/ReportQueue.js";
+import type {ReviewStatus} from "../../src/domain/Review.js";
 import {describeTally, freshSampleVotes, startFreshSampleVote} from "../../src/audit/freshSampleVote.js";
 import {ScriptedBackend, type Script} from "../support/ScriptedBackend.js";
 import {readRows} from "../support/readRows.js";
-import {alice, bob, collect, testEngine} from "../support/testRuntime.js";
+import {alice, bob, collect, temporaryStore, testEngine} from "../support/testRuntime.js";
 
 const solution = "<think>\n組にします。\n</think>\n両端を組にすると 101 × 49 = 4949。\\boxed{4949}";
 
@@ -31,6 +33,68 @@ describe("auditing reported answers", () => {
         expect(store.feedback.countReports({status: "new"})).toBe(0);
         expect(store.feedback.reviews(1).map((review) => [review.reviewer, review.status])).toEqual([["mod-a", "model_wrong"], ["mod-b", "resolved"]]);
         expect(store.feedback.list(1)[0]!.reviewerStatus).toBe("resolved");
+    });
+
+    it("sorts, pages, filters and counts the report queue as a plain computation over the same rows does", () => {
+        afterEach(() => { vi.useRealTimers(); });
+        vi.useFakeTimers({toFake: ["Date"]});
+        const store = temporaryStore();
+        const start = Date.parse("2026-11-01T00:00:00Z");
+        const at = (minutes: number) => vi.setSystemTime(start + minutes * 60_000);
+        // 40 interactions over two platforms and profiles; most reported 1–3 times (some with corrections),
+        // some reviewed once or twice (the newest review counts), some reported again after a review.
+        type Expected = {-readonly [Key in Exclude<keyof ReportSummary, "question" | "answer">]: ReportSummary[Key]} & {reviews: ReviewStatus[]};
+        const expected = new Map<number, Expected>();
+        const statuses: ReviewStatus[] = ["model_wrong", "model_right", "unclear", "resolved"];
+        for (let index = 0; index < 40; index++) {
+            at(index * 7);
+            const platform = index % 3 === 0 ? "slack" : "discord";
+            const profile = index % 4 === 0 ? "swallow-llm-code" : "llmjp-math-cot";
+            const id = store.interactions.create({requester: {...alice, platform}, question: `問題 ${index}`, mode: "cot", profile});
+            if (index % 5 === 4) continue; // never reported
+            const report = (minutes: number, correctedAnswer?: string) => {
+                at(minutes);
+                store.feedback.add({interactionId: id, requester: bob, kind: "wrong_answer", ...(correctedAnswer != null ? {correctedAnswer} : {})});
+                const entry = expected.get(id) ?? {interactionId: id, createdAt: new Date(start + index * 7 * 60_000).toISOString(), platform, profile,
+                    reports: 0, lastReportAt: "", correctedAnswer: null, status: "new", reviews: []};
+                entry.reports++;
+                const reportedAt = new Date(Date.now()).toISOString();
+                if (reportedAt > entry.lastReportAt) entry.lastReportAt = reportedAt;
+                entry.correctedAnswer ??= correctedAnswer ?? null;
+                expected.set(id, entry);
+            };
+            // Report times interleave across interactions (and some tie), so the order is not the ids'.
+            report(300 + (index * 37) % 90, index % 2 === 0 ? undefined : `${index}`);
+            if (index % 3 === 1) report(300 + (index * 53) % 120, `訂正 ${index}`);
+            if (index % 4 === 2) {
+                for (const status of index % 8 === 2 ? [statuses[(index >> 2) % 4]!, statuses[((index >> 2) + 1) % 4]!] : [statuses[(index >> 2) % 4]!]) {
+                    store.feedback.addReview({interactionId: id, reviewer: "mod", status});
+                    expected.get(id)!.reviews.push(status);
+                }
+                if (index % 8 === 6) report(500);
+            }
+        }
+        for (const entry of expected.values()) entry.status = entry.reviews.at(-1) ?? "new";
+
+        const filters: ReportFilter[] = [
+            {}, {status: "new"}, {status: "model_right"}, {status: "resolved"}, {platform: "slack"}, {profile: "swallow-llm-code"},
+            {since: new Date(start + 100 * 60_000)}, {until: new Date(start + 100 * 60_000)},
+            {platform: "discord", status: "new", since: new Date(start + 50 * 60_000)}
+        ];
+        for (const filter of filters) {
+            const selected = [...expected.values()]
+                .filter((entry) => (filter.status == null || entry.status === filter.status)
+                    && (filter.platform == null || entry.platform === filter.platform) && (filter.profile == null || entry.profile === filter.profile)
+                    && (filter.since == null || entry.createdAt >= filter.since.toISOString()) && (filter.until == null || entry.createdAt < filter.until.toISOString()))
+                .sort((a, b) => b.lastReportAt.localeCompare(a.lastReportAt) || b.interactionId - a.interactionId)
+                .map(({reviews: _reviews, ...summary}) => summary);
+            expect(selected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+            expect(store.feedback.countReports(filter), JSON.stringify(filter)).toBe(selected.length);
+            for (const page of [{limit: 50, offset: 0}, {limit: 5, offset: 0}, {limit: 5, offset: 5}, {limit: 7, offset: selected.length - 3}])
+                expect(store.feedback.reportQueue(filter, page).map(({question: _question, answer: _answer, ...summary}) => summary), JSON.stringify({filter, page}))
+                    .toEqual(selected.slice(page.offset, page.offset + page.limit));
+        }
+        store.close();
     });
 
     it("forgets a user: their interactions and reports go, what they wrote elsewhere is blanked, and they are remembered", async () => {

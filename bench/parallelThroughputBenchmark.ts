@@ -14,8 +14,14 @@ import {median} from "./statistics.js";
 type Settings = {modelPath: string, threads: number, rounds: number, maxTokens: number, problem: string};
 const contextSize = 1024;
 
-/** One way to run `parallel` solves at once: a round generates and returns the completion tokens of all of them. */
-type Side = {readonly round: (index: number) => Promise<number>, readonly close: () => Promise<void>};
+const sideNames = ["bare", "engine", "serve"] as const;
+type SideName = typeof sideNames[number];
+
+/** What one solve of a round gave: its completion tokens, and when its first text came (ms after the round began). */
+type Solved = {readonly tokens: number, readonly firstTextMs: number};
+
+/** One way to run `parallel` solves at once: a round generates all of them. */
+type Side = {readonly round: (index: number) => Promise<Solved[]>, readonly close: () => Promise<void>};
 
 /**
  * Aggregate generation throughput with 1, 2 and 4 solves at once, three ways on the same model, prompt and
@@ -26,23 +32,27 @@ type Side = {readonly round: (index: number) => Promise<number>, readonly close:
  * after a warm-up. A ratio against bare is the median of each round's own ratio: on a shared machine
  * whose speed drifts by ±5% over a minute, rounds taken side by side compare like with like, where the
  * medians of separate series did not (two runs of the same build differed by 0.1). The batching gain is
- * N streams against one.
+ * N streams against one. Time to first text is what a student waits before the solution starts to
+ * appear: from the round's start (the POST, for serve) to the solve's first text, the median over all
+ * solves of all rounds.
  */
 export async function parallelThroughputBenchmark(settings: Settings): Promise<void> {
     const profile = new ProfileRegistry().get("llmjp-math-cot");
-    const results: {parallel: number, bare: number, engine: number, serve: number, engineRatio: Spread, serveRatio: Spread}[] = [];
+    const results: {parallel: number, bare: number, engine: number, serve: number, engineRatio: Spread, serveRatio: Spread, firstText: Record<SideName, number>}[] = [];
     for (const parallel of [1, 2, 4]) {
         const engine = await engineSide(settings, profile, parallel);
         const sides = {bare: await bareSide(settings, profile, parallel, engine.promptText), engine, serve: await serveSide(settings, parallel)};
-        const names = ["bare", "engine", "serve"] as const;
         const rates = {bare: [] as number[], engine: [] as number[], serve: [] as number[]};
+        const firstText = {bare: [] as number[], engine: [] as number[], serve: [] as number[]};
         try {
             for (let round = 0; round <= settings.rounds; round++) {
-                for (let turn = 0; turn < names.length; turn++) {
-                    const name = names[(round + turn) % names.length]!;
+                for (let turn = 0; turn < sideNames.length; turn++) {
+                    const name = sideNames[(round + turn) % sideNames.length]!;
                     const started = performance.now();
-                    const tokens = await sides[name].round(round);
-                    if (round > 0) rates[name].push(tokens / ((performance.now() - started) / 1000)); // round 0 warms up
+                    const solved = await sides[name].round(round);
+                    if (round === 0) continue; // round 0 warms up
+                    rates[name].push(sum(solved.map(({tokens}) => tokens)) / ((performance.now() - started) / 1000));
+                    firstText[name].push(...solved.map(({firstTextMs}) => firstTextMs));
                 }
             }
         } finally {
@@ -50,7 +60,8 @@ export async function parallelThroughputBenchmark(settings: Settings): Promise<v
         }
         results.push({
             parallel, bare: median(rates.bare), engine: median(rates.engine), serve: median(rates.serve),
-            engineRatio: roundRatios(rates.engine, rates.bare), serveRatio: roundRatios(rates.serve, rates.bare)
+            engineRatio: roundRatios(rates.engine, rates.bare), serveRatio: roundRatios(rates.serve, rates.bare),
+            firstText: {bare: median(firstText.bare), engine: median(firstText.engine), serve: median(firstText.serve)}
         });
     }
     removeScenarioFolders();
@@ -62,6 +73,7 @@ export async function parallelThroughputBenchmark(settings: Settings): Promise<v
         console.log(`  ${String(row.parallel).padStart(7)} | ${row.bare.toFixed(0).padStart(19)} | ${row.engine.toFixed(0).padStart(6)} (${describe(row.engineRatio)})`
             + `${" ".repeat(9)} | ${row.serve.toFixed(0).padStart(6)} (${describe(row.serveRatio)})${" ".repeat(17)} | ×${(row.bare / one.bare).toFixed(2)} / ×${(row.serve / one.serve).toFixed(2)}`);
     console.log("  goal: engine and serve ≥ 0.95 of bare at every count");
+    console.log(`  time to first text, median ms (bare / engine / serve): ${results.map((row) => `${row.parallel} at once ${row.firstText.bare.toFixed(1)} / ${row.firstText.engine.toFixed(1)} / ${row.firstText.serve.toFixed(1)}`).join("; ")}`);
 }
 
 /** Bare node-llama-cpp: one context with `parallel` sequences, as Kotae's backend makes it, all generating at once. */
@@ -73,15 +85,21 @@ async function bareSide(settings: Settings, profile: ModelProfile, parallel: num
     const context = await model.createContext({contextSize, sequences: parallel, threads});
     const completions = Array.from({length: parallel}, () => new LlamaCompletion({contextSequence: context.getSequence()}));
     return {
-        round: async (round) => sum(await Promise.all(completions.map(async (completion, index) => {
-            let generated = 0;
-            await completion.generateCompletion(promptText, {
-                maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK, minP: sampling.minP,
-                repeatPenalty: sampling.repeatPenalty > 1 ? {penalty: sampling.repeatPenalty} : false, seed: 1000 * round + index,
-                customStopTriggers: profile.stop, disableContextShift: true, onToken: (tokens) => { generated += tokens.length; }
-            });
-            return generated;
-        }))),
+        round: async (round) => {
+            const started = performance.now();
+            return await Promise.all(completions.map(async (completion, index) => {
+                let generated = 0;
+                let firstTextMs: number | undefined;
+                await completion.generateCompletion(promptText, {
+                    maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK, minP: sampling.minP,
+                    repeatPenalty: sampling.repeatPenalty > 1 ? {penalty: sampling.repeatPenalty} : false, seed: 1000 * round + index,
+                    customStopTriggers: profile.stop, disableContextShift: true,
+                    onToken: (tokens) => { generated += tokens.length; },
+                    onTextChunk: () => { firstTextMs ??= performance.now() - started; }
+                });
+                return {tokens: generated, firstTextMs: firstTextMs ?? Number.NaN};
+            }));
+        },
         close: async () => {
             for (const completion of completions) completion.dispose();
             await context.dispose();
@@ -103,13 +121,18 @@ async function engineSide(settings: Settings, profile: ModelProfile, parallel: n
     });
     return {
         promptText: renderPrompt(profile, {withTools: false}, problem, backend).toText(),
-        round: async (round) => sum(await Promise.all(Array.from({length: parallel}, async (_unused, index) => {
-            for await (const event of engine.solve({problem, requester: {platform: "bench", userId: `student${index}`}, seed: 1000 * round + index})) {
-                if (event.type === "done") return event.result.completionTokens;
-                if (event.type === "failed") throw new Error(`${event.code}: ${event.detail}`);
-            }
-            return 0;
-        }))),
+        round: async (round) => {
+            const started = performance.now();
+            return await Promise.all(Array.from({length: parallel}, async (_unused, index) => {
+                let firstTextMs: number | undefined;
+                for await (const event of engine.solve({problem, requester: {platform: "bench", userId: `student${index}`}, seed: 1000 * round + index})) {
+                    if (event.type === "text" || event.type === "thinking") firstTextMs ??= performance.now() - started;
+                    if (event.type === "done") return {tokens: event.result.completionTokens, firstTextMs: firstTextMs ?? Number.NaN};
+                    if (event.type === "failed") throw new Error(`${event.code}: ${event.detail}`);
+                }
+                throw new Error("a solve through the engine ended without a result");
+            }));
+        },
         close: async () => {
             await engine.close();
             store.close();
@@ -133,10 +156,10 @@ async function serveSide(settings: Settings, parallel: number): Promise<Side> {
     return {
         round: async () => {
             const outcomes = await Promise.all(browsers.map((browser) => solveThroughWeb(url, browser, settings.problem)));
-            return sum(outcomes.map(({last}) => {
+            return outcomes.map(({last, firstTextMillis}) => {
                 if (last?.type !== "done" || last.result == null) throw new Error(`a solve through kotae serve did not finish: ${JSON.stringify(last)}`);
-                return last.result.completionTokens;
-            }));
+                return {tokens: last.result.completionTokens, firstTextMs: firstTextMillis ?? Number.NaN};
+            });
         },
         close: () => stopServe(kotae)
     };

@@ -107,10 +107,18 @@ export async function openBrowser(url: string, forwardedFor?: string): Promise<B
     return {cookie, ...(forwardedFor != null ? {forwardedFor} : {})};
 }
 
-/** How one solve through the web ended: HTTP status (0: the connection failed), the last event, the time. */
-export type SolveOutcome = {status: number, last: {type: string, code?: string, message?: string, result?: {completionTokens: number}} | undefined, millis: number};
+/**
+ * How one solve through the web ended: HTTP status (0: the connection failed), the last event, the time,
+ * and when its first streamed text (solution or thinking) arrived, in ms after the POST.
+ */
+export type SolveOutcome = {
+    status: number,
+    last: {type: string, code?: string, message?: string, result?: {completionTokens: number}} | undefined,
+    millis: number,
+    firstTextMillis?: number
+};
 
-/** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end. */
+/** POSTs a problem to /api/solve and reads the event stream (or the refusal) to its end, as it arrives. */
 export async function solveThroughWeb(url: string, browser: Browser, problem: string, mode = "cot"): Promise<SolveOutcome> {
     const started = performance.now();
     try {
@@ -119,10 +127,24 @@ export async function solveThroughWeb(url: string, browser: Browser, problem: st
             headers: {"content-type": "application/json", "x-kotae": "1", cookie: browser.cookie, origin: url, ...(browser.forwardedFor != null ? {"x-forwarded-for": browser.forwardedFor} : {})},
             body: JSON.stringify({problem, mode})
         });
-        const body = await response.text();
-        const events = body.split("\n\n").filter((chunk) => chunk.startsWith("data: "))
-            .map((chunk) => JSON.parse(chunk.slice(6)) as NonNullable<SolveOutcome["last"]>);
-        return {status: response.status, last: events.at(-1), millis: performance.now() - started};
+        let last: SolveOutcome["last"];
+        let firstTextMillis: number | undefined;
+        const read = (events: string) => {
+            for (const event of events.split("\n\n").filter((text) => text.startsWith("data: "))) {
+                last = JSON.parse(event.slice(6)) as NonNullable<SolveOutcome["last"]>;
+                if (firstTextMillis == null && (last.type === "text" || last.type === "thinking")) firstTextMillis = performance.now() - started;
+            }
+        };
+        let unread = "";
+        for await (const chunk of response.body?.pipeThrough(new TextDecoderStream()) ?? []) {
+            unread += chunk;
+            const complete = unread.lastIndexOf("\n\n");
+            if (complete < 0) continue;
+            read(unread.slice(0, complete));
+            unread = unread.slice(complete + 2);
+        }
+        read(unread);
+        return {status: response.status, last, millis: performance.now() - started, ...(firstTextMillis != null ? {firstTextMillis} : {})};
     } catch {
         return {status: 0, last: undefined, millis: performance.now() - started};
     }

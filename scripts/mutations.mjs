@@ -1681,6 +1681,16 @@ export const mutations = [
         tests: ["tests/unit/audit.test.ts"]
     },
     {
+        name: "bench-kotae-outlives-benchmark",
+        breaks: "a kotae started by the benchmarks or the soak is killed with them, Ctrl-C and crashes included",
+        file: "bench/soak/KotaeProcess.ts",
+        search: "const killAll = () => { for (const kotae of stillRunning) kotae.killGroup(); };",
+        replace: "const killAll = () => undefined;",
+        project: "model",
+        tests: ["tests/cli/benchKotaeProcess.test.ts"],
+        build: true
+    },
+    {
         name: "sse-token-events-not-joined",
         breaks: "a solution's tokens held together go out as one event, per sample and kind",
         file: "src/platforms/web/EventStreamWriter.ts",

@@ -1,5 +1,6 @@
 import {spawn, type ChildProcess} from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import {fileURLToPath} from "node:url";
 
 const kotae = fileURLToPath(new URL("../../../bin/kotae.js", import.meta.url));
@@ -7,7 +8,10 @@ const kotae = fileURLToPath(new URL("../../../bin/kotae.js", import.meta.url));
 /**
  * One compiled `kotae` process (as operators run it) for the soak suite: its output kept, waited on by
  * what it prints, stopped by a signal, measured by its resident memory. Owns the child: `kill()` it when
- * done (a soak that fails half-way must not leave a Kotae running).
+ * done (a soak that fails half-way must not leave a Kotae running). Each runs in a process group of its
+ * own (so a signal meant for it reaches what it started), which Ctrl-C at the terminal does not reach:
+ * whatever is still running when this process ends (normally, on an uncaught error, or on SIGINT or
+ * SIGTERM) is killed with it.
  */
 export class KotaeProcess {
     private output = "";
@@ -17,6 +21,9 @@ export class KotaeProcess {
         child.stdout?.on("data", (chunk: Buffer) => { this.output += chunk.toString("utf8"); });
         child.stderr?.on("data", (chunk: Buffer) => { this.output += chunk.toString("utf8"); });
         this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+        stillRunning.add(this);
+        void this.exited.then(() => stillRunning.delete(this));
+        killWithThisProcess();
     }
 
     /** Starts `kotae <args>` with a minimal environment plus `env`, in its own process group. */
@@ -63,13 +70,33 @@ export class KotaeProcess {
 
     /** SIGKILLs the whole process group (kotae and anything it started) and waits for it to go. */
     public async kill(): Promise<void> {
-        if (!this.hasExited()) {
-            try {
-                process.kill(-this.pid, "SIGKILL");
-            } catch {
-                // already gone
-            }
-        }
+        this.killGroup();
         await this.exited;
     }
+
+    /** SIGKILLs the process group now, without waiting: all an exiting process can still do. */
+    public killGroup(): void {
+        if (this.hasExited()) return;
+        try {
+            process.kill(-this.pid, "SIGKILL");
+        } catch {
+            // already gone
+        }
+    }
+}
+
+const stillRunning = new Set<KotaeProcess>();
+let killingWithThisProcess = false;
+
+/** Once: kill what is still running when this process exits, or when a signal would end it. */
+function killWithThisProcess(): void {
+    if (killingWithThisProcess) return;
+    killingWithThisProcess = true;
+    const killAll = () => { for (const kotae of stillRunning) kotae.killGroup(); };
+    process.once("exit", killAll);
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+        process.once(signal, () => {
+            killAll();
+            process.exit(128 + os.constants.signals[signal]);
+        });
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import {packageRoot} from "../../src/app/packageRoot.js";
+import {serverSentEvents} from "../../src/llm/openai/ServerSentEvents.js";
 import {KotaeProcess} from "./KotaeProcess.js";
 
 const tinyModel = path.resolve(packageRoot(), "../shared/models/stories260K.gguf");
@@ -129,21 +130,10 @@ export async function solveThroughWeb(url: string, browser: Browser, problem: st
         });
         let last: SolveOutcome["last"];
         let firstTextMillis: number | undefined;
-        const read = (events: string) => {
-            for (const event of events.split("\n\n").filter((text) => text.startsWith("data: "))) {
-                last = JSON.parse(event.slice(6)) as NonNullable<SolveOutcome["last"]>;
-                if (firstTextMillis == null && (last.type === "text" || last.type === "thinking")) firstTextMillis = performance.now() - started;
-            }
-        };
-        let unread = "";
-        for await (const chunk of response.body?.pipeThrough(new TextDecoderStream()) ?? []) {
-            unread += chunk;
-            const complete = unread.lastIndexOf("\n\n");
-            if (complete < 0) continue;
-            read(unread.slice(0, complete));
-            unread = unread.slice(complete + 2);
+        for await (const data of response.body != null ? serverSentEvents(response.body) : []) {
+            last = JSON.parse(data) as NonNullable<SolveOutcome["last"]>;
+            if (firstTextMillis == null && (last.type === "text" || last.type === "thinking")) firstTextMillis = performance.now() - started;
         }
-        read(unread);
         return {status: response.status, last, millis: performance.now() - started, ...(firstTextMillis != null ? {firstTextMillis} : {})};
     } catch {
         return {status: 0, last: undefined, millis: performance.now() - started};

@@ -1177,11 +1177,20 @@ export const mutations = [
         tests: ["tests/model/openAiPromptTokens.test.ts"]
     },
     {
+        name: "chat-template-cache-keyed-by-source-only",
+        breaks: "a template parsed once still renders each call's bos_token and eos_token (the openai backend learns bos_token late)",
+        file: "src/llm/ChatTemplateCache.ts",
+        search: "const key = JSON.stringify([specialTokens.bos_token ?? null, specialTokens.eos_token ?? null, source]);",
+        replace: "const key = source;",
+        project: "standalone",
+        tests: ["tests/unit/chatTemplateCache.test.ts"]
+    },
+    {
         name: "openai-template-without-bos-text",
         breaks: "a template's bos_token renders as the servers' tokenizer writes it (the same tokens as in-process)",
         file: "src/llm/openai/OpenAiBackend.ts",
-        search: "new JinjaChatTemplate(chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {})",
-        replace: "new JinjaChatTemplate(chatTemplate, {})",
+        search: "this.chatTemplates.render(messages, chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {})",
+        replace: "this.chatTemplates.render(messages, chatTemplate, {})",
         project: "model",
         tests: ["tests/model/openAiPromptTokens.test.ts"]
     },

@@ -5,7 +5,8 @@ import {
 } from "node-llama-cpp";
 import {ErrorCode, KotaeError} from "../errors/ErrorCode.js";
 import {eraseStaleTokens} from "./eraseStaleTokens.js";
-import {JinjaChatTemplate} from "./JinjaChatTemplate.js";
+import {ChatTemplateCache} from "./ChatTemplateCache.js";
+import type {SpecialTokenTexts} from "./JinjaChatTemplate.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, LlmBackend, ModelInfo, StopReason} from "./LlmBackend.js";
 import type {Prompt} from "./Prompt.js";
 import {separator, tokensAfterSeparator} from "./segmentTokens.js";
@@ -39,8 +40,9 @@ export class LlamaCppBackend implements LlmBackend {
     private readonly sequences: readonly LlamaContextSequence[];
     private readonly freeSequences: LlamaContextSequence[];
     private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-    /** Parsed chat templates by source (the file's and the profiles' fall-backs). */
-    private readonly chatTemplates = new Map<string, JinjaChatTemplate>();
+    private readonly chatTemplates = new ChatTemplateCache();
+    /** The GGUF's BOS and EOS texts, as chat templates refer to them. */
+    private readonly specialTokenTexts: SpecialTokenTexts;
     private readonly beginningToken: Token | undefined;
 
     private constructor(
@@ -54,6 +56,8 @@ export class LlamaCppBackend implements LlmBackend {
         this.sequences = Array.from({length: context.totalSequences}, () => context.getSequence());
         this.freeSequences = [...this.sequences];
         this.beginningToken = llamaModel.tokens.bos ?? undefined;
+        const {bosString, eosString} = llamaModel.tokens;
+        this.specialTokenTexts = {...(bosString != null ? {bos_token: bosString} : {}), ...(eosString != null ? {eos_token: eosString} : {})};
     }
 
     public static async create(options: LlamaCppBackendOptions): Promise<LlamaCppBackend> {
@@ -99,16 +103,7 @@ export class LlamaCppBackend implements LlmBackend {
     }
 
     public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {
-        let template = this.chatTemplates.get(chatTemplate);
-        if (template == null) {
-            const {bosString, eosString} = this.llamaModel.tokens;
-            template = new JinjaChatTemplate(chatTemplate, {
-                ...(bosString != null ? {bos_token: bosString} : {}),
-                ...(eosString != null ? {eos_token: eosString} : {})
-            });
-            this.chatTemplates.set(chatTemplate, template);
-        }
-        return template.render(messages);
+        return this.chatTemplates.render(messages, chatTemplate, this.specialTokenTexts);
     }
 
     public countTokens(prompt: Prompt): number {

@@ -1,5 +1,5 @@
 import {ErrorCode, KotaeError} from "../../errors/ErrorCode.js";
-import {JinjaChatTemplate} from "../JinjaChatTemplate.js";
+import {ChatTemplateCache} from "../ChatTemplateCache.js";
 import type {ChatMessage, CompletionRequest, CompletionResult, EndpointStatus, LlmBackend, ModelInfo, StopReason} from "../LlmBackend.js";
 import {Prompt, type PromptSegment} from "../Prompt.js";
 import {separator, tokensAfterSeparator} from "../segmentTokens.js";
@@ -51,7 +51,7 @@ const specialTokenShape = /<[^<>\s]{1,64}>|\[[^[\]\s]{1,64}\]/g;
 export class OpenAiBackend implements LlmBackend {
     public readonly model: ModelInfo;
     public readonly parallelism: number;
-    private readonly chatTemplates = new Map<string, JinjaChatTemplate>();
+    private readonly chatTemplates = new ChatTemplateCache();
     private readonly tokenCache = new Map<string, number[]>();
     /**
      * The text of the token the servers' tokenizer begins a sequence with (`<s>`, `<|begin_of_text|>`; "" for
@@ -139,13 +139,7 @@ export class OpenAiBackend implements LlmBackend {
      * it on every server, so a template that writes it gets "" here.
      */
     public formatChat(messages: readonly ChatMessage[], chatTemplate: string): Prompt {
-        const key = `${this.beginningText ?? ""}\u0000${chatTemplate}`;
-        let template = this.chatTemplates.get(key);
-        if (template == null) {
-            template = new JinjaChatTemplate(chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {});
-            this.chatTemplates.set(key, template);
-        }
-        return template.render(messages);
+        return this.chatTemplates.render(messages, chatTemplate, this.beginningText ? {bos_token: this.beginningText} : {});
     }
 
     /**

@@ -1690,6 +1690,15 @@ export const mutations = [
         tests: ["tests/unit/audit.test.ts"]
     },
     {
+        name: "review-status-from-the-oldest-review",
+        breaks: "an interaction's review status is its newest review's, in the audit queue and in the export's status filter",
+        file: "storage/currentReviewStatus.ts",
+        search: "ORDER BY id DESC LIMIT 1), 'new')",
+        replace: "ORDER BY id LIMIT 1), 'new')",
+        project: "standalone",
+        tests: ["tests/unit/audit.test.ts", "tests/unit/exportDataset.test.ts"]
+    },
+    {
         name: "bench-kotae-outlives-benchmark",
         breaks: "a kotae started by the benchmarks or the soak is killed with them, Ctrl-C and crashes included",
         file: "bench/soak/KotaeProcess.ts",

@@ -1,6 +1,7 @@
 import type {Requester} from "../src/domain/Requester.js";
 import type {ReviewStatus} from "../src/domain/Review.js";
 import type {ExportFilter, ReviewedInteraction} from "../src/domain/ReviewedInteraction.js";
+import {currentReviewStatus} from "./currentReviewStatus.js";
 import {filterConditions} from "./filterConditions.js";
 import type {KotaeDatabase} from "./KotaeDatabase.js";
 import type {Pseudonymizer} from "./Pseudonymizer.js";
@@ -12,7 +13,7 @@ const sql = {
         SELECT i.question, r.canonical_answer AS answer
         FROM interactions i
         JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE interaction_id = i.id AND canonical_answer IS NOT NULL)
-        WHERE i.mode != 'tex' AND (@status IS NULL OR (SELECT status FROM reviews WHERE interaction_id = i.id ORDER BY id DESC LIMIT 1) = @status)
+        WHERE i.mode != 'tex' AND (@status IS NULL OR ${currentReviewStatus("i.id")} = @status)
         ORDER BY i.id`,
     purgeBefore: "DELETE FROM interactions WHERE created_at < ?",
     forgetInteractions: "DELETE FROM interactions WHERE user_pseudonym = ?",

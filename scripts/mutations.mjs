@@ -1734,5 +1734,15 @@ export const mutations = [
         replace: "WHERE tables.name = 'interactions' AND columns.name = 'user_pseudonym'",
         project: "standalone",
         tests: ["tests/unit/KotaeStore.test.ts"]
+    },
+    {
+        name: "platform-library-loaded-with-the-configuration",
+        breaks: "the CLI and its configuration load no platform library (Bolt here) until that platform starts",
+        file: "src/platforms/slack/slackPlatform.ts",
+        search: "import {crossCheckSlack, slackSettings} from \"./slackSettings.js\";",
+        replace: "import {crossCheckSlack, slackSettings} from \"./slackSettings.js\";\nimport \"./SlackAdapter.js\";",
+        project: "model",
+        tests: ["tests/cli/platformRegistry.test.ts"],
+        build: true
     }
 ];

@@ -9,7 +9,6 @@ import {reviewStatuses, type ReviewStatus} from "../domain/Review.js";
 import {isKotaeError} from "../errors/ErrorCode.js";
 import {DatabaseProblem} from "../app/DatabaseProblem.js";
 import {runDoctorChecks} from "../doctor/runDoctorChecks.js";
-import {deployCommands} from "../platforms/discord/DiscordAdapter.js";
 import {slackManifest} from "../platforms/slack/slackManifest.js";
 import {platformNames, requestOrigins, type RequestOrigin} from "../domain/RequestOrigin.js";
 import {locales, type Locale} from "../i18n/messages.js";
@@ -330,6 +329,8 @@ export function buildProgram(): Command {
         .description("register /solve, /ask and /kotae with Discord: to KOTAE_DISCORD_GUILD_ID when set (instant), else globally")
         .option("--config <file>", "config file (JSON); default ./kotae.config.json, or KOTAE_CONFIG")
         .action(async (flags: {config?: string}) => {
+            // Imported here: discord.js is a second's load that no other command needs.
+            const {deployCommands} = await import("../platforms/discord/DiscordAdapter.js");
             const {scope, names} = await deployCommands(configFrom(flags));
             process.stdout.write(`Registered ${names.map((name) => `/${name}`).join(", ")} for ${scope}.\n`);
         });

@@ -43,6 +43,12 @@ export type Platform<Name extends string = string, Settings extends SettingsSche
     crossCheck(section: SectionOf<Settings>): string[],
     /** Whether the section asks for this platform to run. */
     configured(section: SectionOf<Settings>): boolean,
+    /**
+     * Starts the platform. It imports its library here (`await import`), never at the top of the file:
+     * every command loads the configuration, and with it every platform's settings, so a top-level import
+     * made `kotae solve` and a web-only `serve` load discord.js, Bolt and Fastify too (about a second and
+     * 75 MB before the first line of output).
+     */
     start(services: PlatformServices, section: SectionOf<Settings>): Promise<RunningPlatform>
 };
 

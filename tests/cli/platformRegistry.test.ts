@@ -1,5 +1,7 @@
+import {execFileSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {runServe} from "../../src/cli/serveCommandLine.js";
 import type {KotaeConfig} from "../../src/config/KotaeConfig.js";
@@ -47,9 +49,26 @@ async function serve(config: KotaeConfig, platforms: PlatformRegistry): Promise<
     return {exit, lines};
 }
 
+/** The platform libraries a fresh Node process holds after importing each of `modules` (compiled, under dist/src). */
+function librariesLoadedBy(...modules: string[]): string[] {
+    const dist = fileURLToPath(new URL("../../dist/src/", import.meta.url));
+    const script = `import {createRequire} from "node:module";
+        for (const module of ${JSON.stringify(modules.map((module) => path.join(dist, module)))}) await import(module);
+        const files = Object.keys(createRequire(import.meta.url).cache);
+        const libraries = ["discord.js", "@slack/bolt", "fastify"];
+        process.stdout.write(JSON.stringify(libraries.filter((name) => files.some((file) => file.includes(\`/node_modules/\${name}/\`)))));`;
+    return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], {encoding: "utf8"})) as string[];
+}
+
 describe("the built-in registry", () => {
     it("holds exactly the platforms the domain names (the platform of every request)", () => {
         expect(builtinPlatforms.map((platform) => platform.name).sort()).toEqual([...platformNames].sort());
+    });
+
+    it("loads a platform's library only when it starts: the CLI and its configuration load none", () => {
+        expect(librariesLoadedBy("cli/main.js", "config/loadConfig.js")).toEqual([]);
+        expect(librariesLoadedBy("platforms/discord/DiscordAdapter.js", "platforms/slack/SlackAdapter.js", "platforms/web/WebServer.js"))
+            .toEqual(["discord.js", "@slack/bolt", "fastify"]);
     });
 });
 

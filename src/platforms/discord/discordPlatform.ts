@@ -1,5 +1,4 @@
 import {runningPlatform, type Platform} from "../Platform.js";
-import {DiscordAdapter} from "./DiscordAdapter.js";
 import {crossCheckDiscord, discordSettings} from "./discordSettings.js";
 
 /** Kotae on Discord (discord.js): runs when the `discord` section has a token. */
@@ -11,6 +10,7 @@ export const discordPlatform: Platform<"discord", typeof discordSettings> = {
     crossCheck: crossCheckDiscord,
     configured: (section) => section.token != null,
     start: async ({runtime, config}) => {
+        const {DiscordAdapter} = await import("./DiscordAdapter.js");
         const discord = await DiscordAdapter.start(runtime, config);
         return runningPlatform(`Discord: connected as ${discord.user ?? "the bot"}. Register the commands once with: npm run deploy-commands`, () => discord.close());
     }

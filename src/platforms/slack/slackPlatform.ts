@@ -1,5 +1,4 @@
 import {runningPlatform, type Platform} from "../Platform.js";
-import {SlackAdapter} from "./SlackAdapter.js";
 import {crossCheckSlack, slackSettings} from "./slackSettings.js";
 
 /** Kotae on Slack (Bolt, HTTP or Socket Mode): runs when the `slack` section has a bot token. */
@@ -11,6 +10,7 @@ export const slackPlatform: Platform<"slack", typeof slackSettings> = {
     crossCheck: crossCheckSlack,
     configured: (section) => section.botToken != null,
     start: async ({runtime, config}) => {
+        const {SlackAdapter} = await import("./SlackAdapter.js");
         const slack = await SlackAdapter.start(runtime, config);
         return runningPlatform(slack.port != null ? `Slack: listening for Slack's requests on port ${slack.port} (/slack/events).` : "Slack: connected in Socket Mode.",
             () => slack.close());

@@ -34,8 +34,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const modelPath = process.env["KOTAE_BENCH_MODEL"] ?? path.resolve(root, "../shared/models/stories260K.gguf");
 const threads = Number(process.env["KOTAE_BENCH_THREADS"] ?? 1);
 // Rounds of each generation comparison: on a shared 2-core VM single rounds of one 256-token solve range
-// over ±20%, and the median of 7 still moved by ±5% from run to run, the size of the goals' margin.
-const rounds = Number(process.env["KOTAE_BENCH_ROUNDS"] ?? 15);
+// over ±20%, and the median of 15 still moved by ±3% from run to run, most of the goals' margin.
+const rounds = Number(process.env["KOTAE_BENCH_ROUNDS"] ?? 20);
 const maxTokens = 256;
 const problem = "Once upon a time, Lily wanted to count the apples in the big tree. How many apples were there?";
 

@@ -90,7 +90,8 @@ export async function runServe(config: KotaeConfig, {platforms = builtinPlatform
 /**
  * Starts each configured platform in the registry's order and prints its status line. A platform that
  * fails to start stops serve (after the ones already started are stopped), unless it names a hint to log
- * instead; with no chat platform configured, the operator is told how to add one.
+ * instead; with no chat platform configured, the operator is told how to add one, and with nothing
+ * started at all, that serve stops.
  */
 async function startPlatforms(platforms: PlatformRegistry, services: PlatformServices, print: {out: (line: string) => void, error: (line: string) => void}): Promise<RunningPlatform[]> {
     const running: RunningPlatform[] = [];
@@ -112,14 +113,18 @@ async function startPlatforms(platforms: PlatformRegistry, services: PlatformSer
             await platform[Symbol.asyncDispose]();
         throw error;
     }
-    if (!configured.some((platform) => platform.enableWith != null))
-        print.out(noChatPlatformHint(platforms));
+    const chatConfigured = configured.some((platform) => platform.enableWith != null);
+    if (running.length === 0)
+        // Serve then stops: the web app did not start (its line above says why) and nothing else was asked for.
+        print.error(`Kotae: nothing started, so serve stops. Fix the line above${chatConfigured ? "" : `, or ${enableChatPlatform(platforms)}`}.`);
+    else if (!chatConfigured)
+        print.out(`No chat platform is configured: ${enableChatPlatform(platforms)}. `
+            + "Meanwhile, try the playground in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), "
+            + "or check the installation with: npx kotae doctor");
     return running;
 }
 
-function noChatPlatformHint(platforms: PlatformRegistry): string {
+function enableChatPlatform(platforms: PlatformRegistry): string {
     const chatPlatforms = platforms.filter((platform): platform is Platform & {enableWith: string} => platform.enableWith != null);
-    return `No chat platform is configured: set ${chatPlatforms.map((platform) => `${platform.enableWith} (${platform.title})`).join(" or ")}. `
-        + "Meanwhile, try the playground in a browser, solve from the terminal (npx kotae solve \"1から100までの自然数の和を求めてください\"), "
-        + "or check the installation with: npx kotae doctor";
+    return `set ${chatPlatforms.map((platform) => `${platform.enableWith} (${platform.title})`).join(" or ")}`;
 }

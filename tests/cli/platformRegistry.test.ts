@@ -1,5 +1,6 @@
 import {execFileSync} from "node:child_process";
 import fs from "node:fs";
+import net, {type AddressInfo} from "node:net";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
@@ -119,6 +120,22 @@ describe("a platform from the registry (a skeleton one)", () => {
         expect(exit).toBe(0);
         expect(lines.join("")).toContain("No chat platform is configured: set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or "
             + "KOTAE_SLACK_BOT_TOKEN with KOTAE_SLACK_SIGNING_SECRET or KOTAE_SLACK_APP_TOKEN (Slack) or the skeleton section's token (Skeleton skeleton). Meanwhile,");
+    });
+
+    it("stops serve, saying so, when nothing started: the web port taken and no chat platform configured", async () => {
+        const taken = net.createServer();
+        await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+        try {
+            const {config} = configured({}, builtinPlatforms, {KOTAE_WEB_PORT: String((taken.address() as AddressInfo).port)});
+            const {exit, lines} = await serve(config, builtinPlatforms);
+            expect(exit).toBe(1);
+            const output = lines.join("");
+            expect(output).toContain("Web: not started (listen EADDRINUSE");
+            expect(output).toContain("Kotae: nothing started, so serve stops. Fix the line above, or set KOTAE_DISCORD_TOKEN and KOTAE_DISCORD_APPLICATION_ID (Discord) or ");
+            expect(output).not.toContain("try the playground"); // there is none
+        } finally {
+            taken.close();
+        }
     });
 
     it("stops serve when a platform cannot start, after stopping the ones already started", async () => {

@@ -1736,6 +1736,26 @@ export const mutations = [
         tests: ["tests/unit/KotaeStore.test.ts"]
     },
     {
+        name: "pseudonym-key-written-in-place",
+        breaks: "processes started together on a new database never read the pseudonym key file before it is whole",
+        file: "storage/Pseudonymizer.ts",
+        search: "        fs.writeFileSync(draft, secret + \"\\n\", {mode: 0o600, flag: \"wx\"});\n        try {\n            fs.linkSync(draft, keyFile);\n",
+        replace: "        try {\n            fs.writeFileSync(keyFile, secret + \"\\n\", {mode: 0o600, flag: \"wx\"});\n",
+        project: "model",
+        tests: ["tests/cli/startingTogether.test.ts"],
+        build: true
+    },
+    {
+        name: "wal-switch-given-up-while-another-writes",
+        breaks: "a process opening a new database while another holds its write lock waits, instead of failing with database is locked",
+        file: "storage/KotaeDatabase.ts",
+        search: "code !== \"SQLITE_BUSY\" || performance.now() > deadline",
+        replace: "code !== \"SQLITE_BUSY_NEVER\" || performance.now() > deadline",
+        project: "model",
+        tests: ["tests/cli/startingTogether.test.ts"],
+        build: true
+    },
+    {
         name: "platform-library-loaded-with-the-configuration",
         breaks: "the CLI and its configuration load no platform library (Bolt here) until that platform starts",
         file: "src/platforms/slack/slackPlatform.ts",

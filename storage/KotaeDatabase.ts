@@ -15,11 +15,11 @@ export class KotaeDatabase implements Disposable {
         if (file !== ":memory:")
             createPrivately(file);
 
-        this.connection = new Database(file, {timeout: 5000});
+        this.connection = new Database(file, {timeout: busyTimeoutMs});
         try {
             // Before anything that could write: a database from a newer Kotae is left exactly as it was.
             assertSchemaKnown(this.connection);
-            this.connection.pragma("journal_mode = WAL");
+            useWriteAheadLog(this.connection);
             this.connection.pragma("synchronous = NORMAL");
             this.connection.pragma("foreign_keys = ON");
             migrate(this.connection);
@@ -77,6 +77,31 @@ export class KotaeDatabase implements Disposable {
 
     public [Symbol.dispose](): void {
         this.close();
+    }
+}
+
+/** How long a statement waits for another process's lock on the file before it fails. */
+const busyTimeoutMs = 5000;
+
+/**
+ * Switches the file to write-ahead logging (which the file then keeps). SQLite refuses the switch with
+ * SQLITE_BUSY at once, without waiting out the busy timeout, while another connection holds the write
+ * lock, as when processes sharing the file start together on a new database and one of them is creating
+ * the schema. So a refused switch is tried again for as long as that timeout (once the other process has
+ * made the file a WAL one, the switch has nothing left to do and succeeds).
+ */
+function useWriteAheadLog(connection: Database.Database): void {
+    const deadline = performance.now() + busyTimeoutMs;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+        try {
+            connection.pragma("journal_mode = WAL");
+            return;
+        } catch (error) {
+            if ((error as {code?: unknown}).code !== "SQLITE_BUSY" || performance.now() > deadline)
+                throw error;
+        }
+        Atomics.wait(pause, 0, 0, 5 + Math.random() * 10); // a few ms, not in step with the others retrying
     }
 }
 

@@ -27,13 +27,20 @@ export class Pseudonymizer {
 
         fs.mkdirSync(path.dirname(keyFile), {recursive: true, mode: 0o700}); // the database's folder: private, as the key
         const secret = randomBytes(32).toString("base64url");
+        // Written whole beside it, then linked into place: processes started together on a new database
+        // (the bot processes sharing one file) must never read a key file that exists but is still empty,
+        // and a link, unlike a rename, fails when another process has made the key first.
+        const draft = `${keyFile}.${process.pid}.${randomBytes(4).toString("hex")}.new`;
+        fs.writeFileSync(draft, secret + "\n", {mode: 0o600, flag: "wx"});
         try {
-            fs.writeFileSync(keyFile, secret + "\n", {mode: 0o600, flag: "wx"});
+            fs.linkSync(draft, keyFile);
             return Pseudonymizer.fromSecret(secret);
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === "EEXIST") // another process created it first
+            if ((error as NodeJS.ErrnoException).code === "EEXIST") // another process made it first
                 return Pseudonymizer.fromSecret(fs.readFileSync(keyFile, "utf8").trim());
             throw error;
+        } finally {
+            fs.rmSync(draft, {force: true});
         }
     }
 

@@ -36,7 +36,7 @@ type Side = {readonly round: (index: number) => Promise<Solved[]>, readonly clos
  * appear: from the round's start (the POST, for serve) to the solve's first text, the median over all
  * solves of all rounds. `rounds` is the count at 4 at once; fewer at once take proportionally more rounds,
  * so every count draws the same number of solves: one solve's round is the shortest and swings the most
- * (±15% here), and with 15 rounds the ratio at 1 at once moved from 0.93 to 0.98 between runs.
+ * (±15% here), and with 15 rounds the ratio at 1 at once moved from 0.93 to 0.99 between runs.
  */
 export async function parallelThroughputBenchmark(settings: Settings): Promise<void> {
     const profile = new ProfileRegistry().get("llmjp-math-cot");
